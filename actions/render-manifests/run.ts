@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { isMap } from 'yaml';
+import { LocatedError, LocatedErrors } from '../../shared/errors.ts';
+import type { CommandRunner } from '../../shared/exec.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { lineOf, parseYamlFile, type SourceDocument } from '../../shared/yaml.ts';
+import { groupOf, isNamespaced } from '../../shared/kubernetes/kinds.ts';
+import { ManifestValidator } from '../../shared/kubernetes/schema-validator.ts';
+import type { RenderInputs } from './inputs.ts';
+import { kustomizeBuild, locateKubectl } from './kustomize.ts';
+import { readSource, resolveSources, type Source } from './sources.ts';
+import { replaceToken, substituteVars } from './substitute.ts';
+import { applyImageOverrides, applyMetadata, findImages } from './transform.ts';
+import type { ImageOverride } from './images.ts';
+
+export interface RenderDeps {
+  runner: CommandRunner;
+  logger: Logger;
+  /** Returns the kubectl to build kustomizations with (default: PATH, else pinned download). */
+  kubectl?: () => Promise<string>;
+}
+
+export interface ResourceId {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface RenderedDocument {
+  id: ResourceId;
+  source: string;
+  line: number | undefined;
+  text: string;
+}
+
+export interface RenderResult {
+  manifestsPath: string;
+  resources: ResourceId[];
+  images: string[];
+  checksum: string;
+  documents: RenderedDocument[];
+  /** Kinds with no schema (not validated), as `apiVersion/kind`. */
+  unvalidated: string[];
+  warnings: string[];
+}
+
+interface LoadedText {
+  source: Source;
+  /** The file annotations point at. */
+  file: string;
+  text: string;
+  /** Lines of `text` match the file (false for kustomize output). */
+  hasLines: boolean;
+}
+
+async function loadTexts(sources: Source[], deps: RenderDeps): Promise<LoadedText[]> {
+  const texts: LoadedText[] = [];
+  let kubectl: string | undefined;
+  for (const source of sources) {
+    if (source.type === 'file') {
+      texts.push({ source, file: source.file, text: await readSource(source), hasLines: true });
+    } else {
+      kubectl ??= await (deps.kubectl ?? (() => locateKubectl({ logger: deps.logger })))();
+      deps.logger.info(`kustomize build ${source.dir}`);
+      const text = await kustomizeBuild(kubectl, source.abs, deps.runner);
+      texts.push({ source, file: source.kustomizationFile, text, hasLines: false });
+    }
+  }
+  return texts;
+}
+
+function idKey(id: ResourceId): string {
+  return `${groupOf(id.apiVersion)}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
+}
+
+function describeId(id: ResourceId): string {
+  return `${id.kind}/${id.name}${id.namespace ? ` (namespace ${id.namespace})` : ''}`;
+}
+
+/**
+ * Renders the manifests: load (kustomize where asked), substitute, transform, validate,
+ * and only when everything is valid write one multi-document file. Any problem throws
+ * (LocatedErrors for manifest problems) and nothing is written.
+ */
+export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): Promise<RenderResult> {
+  const sources = await resolveSources(inputs.manifests, inputs.workspace);
+  const texts = await loadTexts(sources, deps);
+  const errors: LocatedError[] = [];
+  const warnings: string[] = [];
+
+  // Text-level substitutions keep every comment and line number of the sources.
+  let placeholderCount = 0;
+  for (const t of texts) {
+    if (inputs.placeholder) {
+      const r = replaceToken(t.text, inputs.placeholder.token, inputs.placeholder.image);
+      t.text = r.text;
+      placeholderCount += r.count;
+    }
+    if (inputs.vars) {
+      const r = substituteVars(t.text, inputs.vars, t.file);
+      t.text = r.text;
+      errors.push(...(t.hasLines ? r.errors : r.errors.map((e) => new LocatedError(e.message.replace(/^[^:]+:\d+: /, `${t.file}: `), t.file))));
+    }
+  }
+  if (inputs.placeholder && placeholderCount === 0) {
+    throw new LocatedErrors(`Input 'image-placeholder': "${inputs.placeholder.token}" appears in none of the manifests, so 'image' would not be deployed.`, []);
+  }
+
+  const validator = inputs.validate ? await ManifestValidator.create({ kubernetesVersion: inputs.kubernetesVersion }) : undefined;
+  const documents: RenderedDocument[] = [];
+  const seen = new Map<string, string>();
+  const usedOverrides = new Set<ImageOverride>();
+  const unvalidated = new Set<string>();
+  const images = new Set<string>();
+
+  for (const t of texts) {
+    let docs: SourceDocument[];
+    try {
+      docs = parseYamlFile(t.text, t.file);
+    } catch (error) {
+      if (error instanceof LocatedError) {
+        errors.push(t.hasLines ? error : new LocatedError(`${t.file}: kustomize output is not valid YAML: ${error.message}`, t.file));
+        continue;
+      }
+      throw error;
+    }
+    for (const sd of docs) {
+      const line = (p: (string | number)[]): number | undefined => (t.hasLines ? lineOf(sd, p) : undefined);
+      const at = (p: (string | number)[]): string => {
+        const l = line(p);
+        return l === undefined ? t.file : `${t.file}:${l}`;
+      };
+      const fail = (message: string, p: (string | number)[]): void => {
+        errors.push(new LocatedError(`${at(p)}: ${message}`, t.file, line(p)));
+      };
+      if (!isMap(sd.doc.contents)) {
+        fail(`document ${sd.index + 1} is not a Kubernetes object (expected a map with apiVersion and kind)`, []);
+        continue;
+      }
+      const obj = sd.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+      const kind = typeof obj.kind === 'string' ? obj.kind : '';
+      const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+      if (!kind) {
+        fail(`document ${sd.index + 1} has no kind`, []);
+        continue;
+      }
+      if (!apiVersion) {
+        fail(`${kind} has no apiVersion`, ['kind']);
+        continue;
+      }
+      const namespaced = isNamespaced(apiVersion, kind);
+      applyMetadata(sd.doc, kind, { ...(inputs.namespace ? { namespace: inputs.namespace } : {}), namespaced, labels: inputs.labels, annotations: inputs.annotations });
+      const sites = findImages(sd.doc, kind);
+      for (const o of applyImageOverrides(sites, inputs.images)) usedOverrides.add(o);
+      for (const s of sites) images.add(String(s.scalar.value));
+
+      const finalObj = sd.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+      const metadata = (finalObj.metadata ?? {}) as Record<string, unknown>;
+      const id: ResourceId = {
+        apiVersion,
+        kind,
+        ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+        name: typeof metadata.name === 'string' ? metadata.name : '',
+      };
+      const key = idKey(id);
+      const where = at(['kind']);
+      const previous = seen.get(key);
+      if (previous && id.name) fail(`${describeId(id)} is defined twice (first at ${previous})`, ['metadata', 'name']);
+      else seen.set(key, where);
+
+      if (validator) {
+        const result = validator.validate(finalObj);
+        if (!result.known) unvalidated.add(`${apiVersion}/${kind}`);
+        for (const problem of result.problems) fail(`${kind}/${id.name || '?'}: ${problem.message}`, problem.path);
+      }
+      documents.push({ id, source: t.file, line: line(['kind']), text: sd.doc.toString({ lineWidth: 0 }).replace(/^---\n/, '') });
+    }
+  }
+
+  for (const o of inputs.images) {
+    if (!usedOverrides.has(o)) warnings.push(`Input 'images': "${o.line}" matched no container image.`);
+  }
+  for (const k of unvalidated) warnings.push(`No schema for ${k}: not validated (only built-in kinds and KServe InferenceService are).`);
+  if (documents.length === 0 && errors.length === 0) {
+    throw new LocatedErrors(`Input 'manifests' matched files, but they hold no Kubernetes objects.`, []);
+  }
+  if (errors.length > 0) {
+    throw new LocatedErrors(
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the manifests; nothing was written:\n${errors.map((e) => `  ${e.message}`).join('\n')}`,
+      errors,
+    );
+  }
+
+  const output = documents.map((d) => d.text.replace(/\n*$/, '\n')).join('---\n');
+  const checksum = createHash('sha256').update(output).digest('hex');
+  await mkdir(inputs.outputDir, { recursive: true });
+  const manifestsPath = path.join(inputs.outputDir, 'manifests.yaml');
+  await writeFile(manifestsPath, output);
+  return {
+    manifestsPath,
+    resources: documents.map((d) => d.id),
+    images: [...images].sort(),
+    checksum,
+    documents,
+    unvalidated: [...unvalidated],
+    warnings,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Precompiles the Kubernetes and bundled-CRD schemas into standalone ajv validators
+ * (shared/kubernetes/validators.generated.js), so rendering never compiles a schema at
+ * run time (the KServe CRD alone takes seconds to compile). Repeated sub-schemas of CRDs
+ * (a CRD inlines PodSpec many times) become shared definitions first.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Ajv } from 'ajv';
+import * as standalone from 'ajv/dist/standalone/index.js';
+import { validatorExportName } from '../shared/kubernetes/schema-validator.ts';
+
+type Schema = Record<string, unknown>;
+
+const CHILD_KEYS = ['items', 'additionalProperties', 'not'];
+const LIST_KEYS = ['anyOf', 'oneOf', 'allOf'];
+
+/** Replaces sub-schemas that occur at least twice (and are not tiny) with $refs into `definitions`. */
+export function dedupeSchema(root: Schema, minSize = 300): Schema {
+  const counts = new Map<string, number>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return;
+    const key = JSON.stringify(node);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const s = node as Schema;
+    for (const v of Object.values((s.properties as Schema | undefined) ?? {})) visit(v);
+    for (const k of CHILD_KEYS) visit(s[k]);
+    for (const k of LIST_KEYS) for (const v of (s[k] as unknown[] | undefined) ?? []) visit(v);
+  };
+  visit(root);
+  const definitions: Record<string, Schema> = {};
+  const names = new Map<string, string>();
+  const rewrite = (node: unknown, isRoot: boolean): unknown => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    const key = JSON.stringify(node);
+    if (!isRoot && (counts.get(key) ?? 0) > 1 && key.length >= minSize) {
+      let name = names.get(key);
+      if (!name) {
+        name = `d${names.size}`;
+        names.set(key, name);
+        definitions[name] = rewriteChildren(node as Schema);
+      }
+      return { $ref: `#/definitions/${name}` };
+    }
+    return rewriteChildren(node as Schema);
+  };
+  const rewriteChildren = (s: Schema): Schema => {
+    const out: Schema = { ...s };
+    if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties as Schema).map(([k, v]) => [k, rewrite(v, false)]));
+    for (const k of CHILD_KEYS) if (k in s) out[k] = rewrite(s[k], false);
+    for (const k of LIST_KEYS) if (k in s) out[k] = (s[k] as unknown[]).map((v) => rewrite(v, false));
+    return out;
+  };
+  const result = rewriteChildren(root);
+  return Object.keys(definitions).length ? { ...result, definitions } : result;
+}
+
+function kindId(gvk: string): string {
+  return `https://mlops-actions.invalid/kind/${gvk}`;
+}
+
+export function exportName(gvk: string): string {
+  const slash = gvk.lastIndexOf('/');
+  return validatorExportName(gvk.slice(0, slash), gvk.slice(slash + 1));
+}
+
+export function writeValidators(kubernetesDir: string): void {
+  const k8s = JSON.parse(readFileSync(path.join(kubernetesDir, 'schema.json'), 'utf8')) as {
+    kinds: Record<string, { model: string; namespaced: boolean; plural: string }>;
+    definitions: Record<string, Schema>;
+  };
+  const crds = JSON.parse(readFileSync(path.join(kubernetesDir, 'crd-schemas.json'), 'utf8')) as Record<string, { schema: Schema }>;
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    allowUnionTypes: true,
+    validateFormats: false,
+    inlineRefs: false,
+    code: { source: true, esm: true, lines: false, optimize: 1 },
+    // Error objects need no schema copies: keeps the generated code smaller.
+    verbose: false,
+  });
+  ajv.addSchema({ $id: 'https://mlops-actions.invalid/k8s', definitions: k8s.definitions });
+  const exports: Record<string, string> = {};
+  for (const [gvk, info] of Object.entries(k8s.kinds)) {
+    ajv.addSchema({ $id: kindId(gvk), $ref: `https://mlops-actions.invalid/k8s#/definitions/${info.model}` });
+    exports[exportName(gvk)] = kindId(gvk);
+  }
+  for (const [gvk, entry] of Object.entries(crds)) {
+    ajv.addSchema({ ...dedupeSchema(entry.schema), $id: kindId(gvk) });
+    exports[exportName(gvk)] = kindId(gvk);
+  }
+  // ajv's ESM output still calls require() for its runtime helpers; make them imports.
+  const runtimeImports: string[] = [];
+  const code = standalone.default.default(ajv, exports).replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)\.default/g, (_m: string, mod: string) => {
+    const local = `runtime_${runtimeImports.length}`;
+    // Node hands an ESM importer `module.exports` as default, a bundler the __esModule
+    // default: accept both.
+    runtimeImports.push(
+      `import * as ${local}_ns from '${mod}.js';`,
+      `const ${local} = typeof ${local}_ns.default === 'function' ? ${local}_ns.default : ${local}_ns.default.default;`,
+    );
+    return local;
+  });
+  writeFileSync(
+    path.join(kubernetesDir, 'validators.generated.js'),
+    [
+      '// Generated by scripts/gen-validators.ts from schema.json and crd-schemas.json. Do not edit.',
+      ...runtimeImports,
+      code,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(kubernetesDir, 'kinds.generated.js'),
+    `// Generated by scripts/gen-validators.ts from schema.json. Do not edit.\nexport const source = ${JSON.stringify(
+      (JSON.parse(readFileSync(path.join(kubernetesDir, 'schema.json'), 'utf8')) as { source: string }).source,
+    )};\nexport const kinds = ${JSON.stringify(k8s.kinds)};\n`,
+  );
+  writeFileSync(
+    path.join(kubernetesDir, 'kinds.generated.d.ts'),
+    "// Generated by scripts/gen-validators.ts. Do not edit.\nexport declare const source: string;\nexport declare const kinds: Record<string, { model: string; namespaced: boolean; plural: string }>;\n",
+  );
+  writeFileSync(
+    path.join(kubernetesDir, 'validators.generated.d.ts'),
+    [
+      '// Generated by scripts/gen-validators.ts. Do not edit.',
+      "import type { ValidateFunction } from 'ajv';",
+      ...Object.keys(exports).map((name) => `export declare const ${name}: ValidateFunction;`),
+      '',
+    ].join('\n'),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = path.resolve(import.meta.dirname, '..', 'shared', 'kubernetes');
+  console.time('validators');
+  writeValidators(dir);
+  console.timeEnd('validators');
+}

@@ -1,0 +1,175 @@
+import { InputError } from './errors.ts';
+import { readInput } from './commands.ts';
+
+/** Returns the raw value of an input ('' when unset). */
+export type InputSource = (name: string) => string;
+
+/** Reads `INPUT_<NAME>` exactly as the runner sets it (hyphens kept). */
+export const runnerInputs: InputSource = readInput;
+
+/** A source over a plain map: for tests and for calling an action's logic from code. */
+export function mapInputs(values: Record<string, string | undefined>): InputSource {
+  return (name) => (values[name] ?? '').trim();
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `90s`, `10m`, `1h`, `1h30m`, `500ms`, or a bare number of seconds; returns milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    total += Number(m[1]) * DURATION_UNITS[m[2] as string]!;
+    matched = re.lastIndex;
+  }
+  return matched === value.length && matched > 0 ? Math.round(total) : undefined;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  const rest = Math.round(s - m * 60);
+  return rest ? `${m}m${rest}s` : `${m}m`;
+}
+
+/** Splits a multi-line (or comma-separated) input into trimmed, non-empty items; `#` starts a comment line. */
+export function splitList(text: string, { commas = true }: { commas?: boolean } = {}): string[] {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => (commas ? line.split(',') : [line]))
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/**
+ * Typed input parsers. Each throws an InputError naming the input and what is allowed,
+ * before the action has any side effect.
+ */
+export class Inputs {
+  readonly source: InputSource;
+  constructor(source: InputSource = runnerInputs) {
+    this.source = source;
+  }
+
+  raw(name: string): string {
+    return this.source(name);
+  }
+
+  has(name: string): boolean {
+    return this.source(name) !== '';
+  }
+
+  required(name: string): string {
+    const value = this.source(name);
+    if (!value) throw new InputError(`Input '${name}' is required.`);
+    return value;
+  }
+
+  optional(name: string): string | undefined;
+  optional(name: string, fallback: string): string;
+  optional(name: string, fallback?: string): string | undefined {
+    const value = this.source(name);
+    return value === '' ? fallback : value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.source(name);
+    if (value === '') return fallback;
+    if (/^(true|True|TRUE)$/.test(value)) return true;
+    if (/^(false|False|FALSE)$/.test(value)) return false;
+    throw new InputError(`Input '${name}' must be true or false (got "${value}").`);
+  }
+
+  int(name: string, opts: { min?: number; max?: number; fallback: number }): number;
+  int(name: string, opts: { min?: number; max?: number }): number | undefined;
+  int(name: string, opts: { min?: number; max?: number; fallback?: number }): number | undefined {
+    const value = this.source(name);
+    if (value === '') return opts.fallback;
+    const range = `${opts.min ?? '-∞'}..${opts.max ?? '∞'}`;
+    if (!/^-?\d+$/.test(value)) {
+      throw new InputError(`Input '${name}' must be a whole number in ${range} (got "${value}").`);
+    }
+    const n = Number(value);
+    if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
+      throw new InputError(`Input '${name}' must be in ${range} (got ${n}).`);
+    }
+    return n;
+  }
+
+  /** A duration in milliseconds. */
+  duration(name: string, fallback: string, opts: { minMs?: number; maxMs?: number } = {}): number {
+    const value = this.source(name) || fallback;
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      throw new InputError(
+        `Input '${name}' must be a duration such as 90s, 10m or 1h (got "${value}").`,
+      );
+    }
+    if (opts.minMs !== undefined && ms < opts.minMs) {
+      throw new InputError(`Input '${name}' must be at least ${formatDuration(opts.minMs)}.`);
+    }
+    if (opts.maxMs !== undefined && ms > opts.maxMs) {
+      throw new InputError(`Input '${name}' must be at most ${formatDuration(opts.maxMs)}.`);
+    }
+    return ms;
+  }
+
+  oneOf<const T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+  oneOf<const T extends string>(name: string, allowed: readonly T[]): T | undefined;
+  oneOf<const T extends string>(name: string, allowed: readonly T[], fallback?: T): T | undefined {
+    const value = this.source(name);
+    if (value === '') return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new InputError(
+      `Input '${name}' must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got "${value}").`,
+    );
+  }
+
+  list(name: string, opts: { commas?: boolean } = {}): string[] {
+    return splitList(this.source(name), opts);
+  }
+
+  /** `KEY=VALUE` lines (or commas) into a map; keys must match `keyPattern`. */
+  keyValues(name: string, keyPattern = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/): Map<string, string> {
+    const result = new Map<string, string>();
+    for (const line of splitList(this.source(name), { commas: false })) {
+      const eq = line.indexOf('=');
+      const key = eq > 0 ? line.slice(0, eq).trim() : '';
+      if (!key || !keyPattern.test(key)) {
+        throw new InputError(`Input '${name}' must hold KEY=VALUE lines (got "${line}").`);
+      }
+      result.set(key, line.slice(eq + 1).trim());
+    }
+    return result;
+  }
+
+  /** Exactly one of the named inputs must be set; returns its name. */
+  exactlyOneOf<const T extends string>(...names: T[]): T {
+    const set = names.filter((n) => this.has(n));
+    const listed = names.map((n) => `'${n}'`).join(', ');
+    if (set.length === 0) throw new InputError(`Set one of the inputs ${listed}.`);
+    if (set.length > 1) {
+      throw new InputError(
+        `Inputs ${set.map((n) => `'${n}'`).join(' and ')} cannot be used together; set only one of ${listed}.`,
+      );
+    }
+    return set[0]!;
+  }
+
+  /** At most one of the named inputs may be set; returns its name or undefined. */
+  atMostOneOf<const T extends string>(...names: T[]): T | undefined {
+    const set = names.filter((n) => this.has(n));
+    if (set.length > 1) {
+      throw new InputError(
+        `Inputs ${set.map((n) => `'${n}'`).join(' and ')} cannot be used together.`,
+      );
+    }
+    return set[0];
+  }
+}

@@ -1,0 +1,63 @@
+import { systemClock, type Clock } from './clock.ts';
+
+export interface BackoffOptions {
+  /** Attempts in total, including the first (default 5). */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  clock?: Clock;
+  /** Returns 0..1; injected for deterministic tests. */
+  random?: () => number;
+}
+
+/** Capped exponential backoff with full jitter: attempt 1 → up to base, 2 → up to 2×base, … */
+export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
+  const base = opts.baseDelayMs ?? 500;
+  const cap = opts.maxDelayMs ?? 10_000;
+  const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+  const random = opts.random ?? Math.random;
+  // Half fixed, half jitter: never zero, never synchronised with other clients.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Seconds or an HTTP date, as RFC 9110 allows; milliseconds from now, or undefined. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export interface RetryDecision {
+  retry: boolean;
+  /** A delay the server asked for (Retry-After), used instead of the backoff when larger. */
+  delayMs?: number;
+}
+
+/**
+ * Calls `fn` until it succeeds, `classify` says not to retry, or attempts run out.
+ * The last error is thrown as it is.
+ */
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  classify: (error: unknown) => RetryDecision,
+  opts: BackoffOptions & { onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+): Promise<T> {
+  const attempts = opts.attempts ?? 5;
+  const clock = opts.clock ?? systemClock;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      const decision = classify(error);
+      if (!decision.retry || attempt >= attempts) throw error;
+      const wait = Math.min(
+        Math.max(decision.delayMs ?? 0, backoffDelay(attempt, opts)),
+        // A server asking for longer than a minute is not waited for blindly.
+        Math.max(opts.maxDelayMs ?? 10_000, 60_000),
+      );
+      opts.onRetry?.(error, attempt, wait);
+      await clock.sleep(wait);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import * as core from '@actions/core';
+
+export type Status = 'success' | 'failure' | 'warning' | 'in-progress' | 'skipped' | 'info';
+
+const EMOJI: Record<Status, string> = {
+  success: '✅',
+  failure: '❌',
+  warning: '⚠️',
+  'in-progress': '⏳',
+  skipped: '⏭️',
+  info: 'ℹ️',
+};
+
+export function statusEmoji(status: Status): string {
+  return EMOJI[status];
+}
+
+/** Escapes text for a Markdown table cell. */
+export function cell(text: string | number | undefined): string {
+  return String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+}
+
+export function markdownTable(headers: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
+  const head = `| ${headers.map(cell).join(' | ')} |`;
+  const rule = `| ${headers.map(() => '---').join(' | ')} |`;
+  const body = rows.map((r) => `| ${r.map(cell).join(' | ')} |`);
+  return [head, rule, ...body].join('\n');
+}
+
+export function details(title: string, body: string): string {
+  return `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
+}
+
+export function codeBlock(text: string, lang = ''): string {
+  const fence = text.includes('```') ? '````' : '```';
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+/** Appends Markdown to the job summary; a missing GITHUB_STEP_SUMMARY (local runs) is not an error. */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(markdown, true).write();
+}
