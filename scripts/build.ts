@@ -31,19 +31,17 @@ export function discoverEntries(): Entry[] {
       let out: string | undefined;
       if (file === 'main.ts') out = path.join(distDir, action);
       else if (file === 'post.ts') out = path.join(distDir, action, 'post');
-      else if (file.endsWith('.entry.ts')) out = path.join(distDir, action, file.slice(0, -'.entry.ts'.length));
+      else if (file.endsWith('.entry.ts'))
+        out = path.join(distDir, action, file.slice(0, -'.entry.ts'.length));
       if (out) entries.push({ action, source: path.join(dir, file), outDir: out });
     }
   }
   return entries;
 }
 
-
 async function bundle(entry: Entry): Promise<number> {
-  const compiled = path
-    .join(buildDir, path.relative(root, entry.source))
-    .replace(/\.ts$/, '.js');
-  const result = (await ncc(compiled, {
+  const compiled = path.join(buildDir, path.relative(root, entry.source)).replace(/\.ts$/, '.js');
+  const result = await ncc(compiled, {
     minify: true,
     sourceMap: false,
     quiet: true,
@@ -51,7 +49,7 @@ async function bundle(entry: Entry): Promise<number> {
     target: 'es2022',
     // Bundles must not depend on where they were built.
     sourceMapRegister: false,
-  }));
+  });
   mkdirSync(entry.outDir, { recursive: true });
   writeFileSync(path.join(entry.outDir, 'index.js'), result.code);
   let size = result.code.length;
@@ -69,10 +67,14 @@ async function main(): Promise<void> {
   writeSchema(path.join(kubernetesDir, 'schema.json'));
   writeValidators(kubernetesDir);
   rmSync(buildDir, { recursive: true, force: true });
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   // tsc emits only .ts sources: data and generated JavaScript go beside the compiled files.
   cpSync(path.join(root, 'shared'), path.join(buildDir, 'shared'), {
     recursive: true,

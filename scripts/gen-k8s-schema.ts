@@ -47,7 +47,11 @@ interface Attribute {
   format: string;
 }
 
-function readModel(name: string): { attributes: Attribute[]; required: string[]; description: string } {
+function readModel(name: string): {
+  attributes: Attribute[];
+  required: string[];
+  description: string;
+} {
   const js = readFileSync(path.join(modelsDir, `${name}.js`), 'utf8');
   const start = js.indexOf(`${name}.attributeTypeMap = [`);
   let attributes: Attribute[] = [];
@@ -96,9 +100,12 @@ interface KindInfo {
 /** group/version/kind → model, from the create operations of the generated API classes. */
 function collectKinds(): Record<string, KindInfo> {
   const kinds: Record<string, KindInfo> = {};
-  for (const file of readdirSync(apisDir).filter((f) => /V\d\w*Api\.js$/.test(f) || f === 'CoreV1Api.js')) {
+  for (const file of readdirSync(apisDir).filter(
+    (f) => /V\d\w*Api\.js$/.test(f) || f === 'CoreV1Api.js',
+  )) {
     const js = readFileSync(path.join(apisDir, file), 'utf8');
-    const re = /\s(create(Namespaced)?(\w+))\((?:[^)]*)\)\s*\{[\s\S]*?localVarPath = '([^']+)'[\s\S]*?serialize\(body, "(\w+)", ""\)/g;
+    const re =
+      /\s(create(Namespaced)?(\w+))\((?:[^)]*)\)\s*\{[\s\S]*?localVarPath = '([^']+)'[\s\S]*?serialize\(body, "(\w+)", ""\)/g;
     for (const m of js.matchAll(re)) {
       const [, , namespacedFlag, kind, apiPath, model] = m as unknown as string[];
       if (!apiPath || !model || !kind || /\{name\}/.test(apiPath)) continue;
@@ -128,7 +135,9 @@ function generate(): unknown {
     const quantities = new Set(QUANTITY_FIELDS[name] ?? []);
     for (const a of attributes) {
       if (quantities.has(a.baseName)) {
-        properties[a.baseName] = a.type.startsWith('{') ? { type: 'object', additionalProperties: QUANTITY } : QUANTITY;
+        properties[a.baseName] = a.type.startsWith('{')
+          ? { type: 'object', additionalProperties: QUANTITY }
+          : QUANTITY;
       } else {
         properties[a.baseName] = typeSchema(a.type, a.format, refs);
       }
@@ -158,11 +167,17 @@ function generate(): unknown {
     gvks.push({ group, version, kind });
     def['x-kubernetes-group-version-kind'] = gvks;
   }
-  const pkg = JSON.parse(readFileSync(path.join(clientRoot, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(clientRoot, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const sample = readFileSync(path.join(modelsDir, 'V1Pod.js'), 'utf8');
   const release = /OpenAPI spec version: (\S+)/.exec(sample)?.[1] ?? 'unknown';
-  const sortedKinds = Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b)));
-  const sortedDefs = Object.fromEntries(Object.entries(definitions).sort(([a], [b]) => a.localeCompare(b)));
+  const sortedKinds = Object.fromEntries(
+    Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b)),
+  );
+  const sortedDefs = Object.fromEntries(
+    Object.entries(definitions).sort(([a], [b]) => a.localeCompare(b)),
+  );
   return {
     source: `@kubernetes/client-node ${pkg.version} models (Kubernetes OpenAPI ${release})`,
     kinds: sortedKinds,
@@ -176,9 +191,15 @@ const BUNDLED_CRDS = ['kubernetes/serving.kserve.io_inferenceservices.yaml'];
 function generateCrdSchemas(specsDir: string): unknown {
   const result: Record<string, unknown> = {};
   for (const file of BUNDLED_CRDS) {
-    const crd = parseYaml(readFileSync(path.join(specsDir, file), 'utf8'), { maxAliasCount: -1 }) as unknown;
+    const crd = parseYaml(readFileSync(path.join(specsDir, file), 'utf8'), {
+      maxAliasCount: -1,
+    }) as unknown;
     for (const v of schemasFromCrd(crd)) {
-      result[`${v.apiVersion}/${v.kind}`] = { namespaced: v.namespaced, source: file, schema: v.schema };
+      result[`${v.apiVersion}/${v.kind}`] = {
+        namespaced: v.namespaced,
+        source: file,
+        schema: v.schema,
+      };
     }
   }
   return result;
@@ -190,7 +211,10 @@ export function writeSchema(outFile: string): void {
   // The specs live beside the repository (../shared); without them the committed copy stays.
   const specsDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'specs');
   if (existsSync(specsDir)) {
-    writeFileSync(path.join(path.dirname(outFile), 'crd-schemas.json'), JSON.stringify(generateCrdSchemas(specsDir)) + '\n');
+    writeFileSync(
+      path.join(path.dirname(outFile), 'crd-schemas.json'),
+      JSON.stringify(generateCrdSchemas(specsDir)) + '\n',
+    );
   }
 }
 

@@ -12,6 +12,9 @@ declare module '@vercel/ncc' {
     source: string | Buffer;
     permissions?: number;
   }
-  function ncc(input: string, options?: NccOptions): Promise<{ code: string; assets: Record<string, NccAsset> }>;
+  function ncc(
+    input: string,
+    options?: NccOptions,
+  ): Promise<{ code: string; assets: Record<string, NccAsset> }>;
   export default ncc;
 }

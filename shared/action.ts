@@ -12,7 +12,9 @@ function annotate(error: LocatedError): void {
 function report(name: string, error: unknown): string {
   if (error instanceof LocatedErrors) error.errors.forEach(annotate);
   else if (error instanceof LocatedError) annotate(error);
-  if (!(error instanceof InputError) && error instanceof Error && error.stack) {
+  const userMistake =
+    error instanceof InputError || error instanceof LocatedError || error instanceof LocatedErrors;
+  if (!userMistake && error instanceof Error && error.stack) {
     issueCommand('debug', {}, error.stack);
   }
   return `${name}: ${errorMessage(error)}`;

@@ -16,7 +16,11 @@ function escapeProperty(value: string): string {
 
 export type CommandProperties = Record<string, string | number | undefined>;
 
-export function issueCommand(command: string, properties: CommandProperties, message: string): void {
+export function issueCommand(
+  command: string,
+  properties: CommandProperties,
+  message: string,
+): void {
   const props = Object.entries(properties)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)

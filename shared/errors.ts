@@ -35,7 +35,9 @@ export class HttpError extends Error {
   readonly status: number | undefined;
   readonly body: string;
   constructor(method: string, url: string, status: number | undefined, detail: string, body = '') {
-    super(`${method} ${url} failed${status === undefined ? '' : ` with HTTP ${status}`}: ${detail}`);
+    super(
+      `${method} ${url} failed${status === undefined ? '' : ` with HTTP ${status}`}: ${detail}`,
+    );
     this.method = method;
     this.url = url;
     this.status = status;

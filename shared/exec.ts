@@ -25,7 +25,9 @@ export class CommandError extends Error {
   readonly result: CommandResult;
   constructor(command: string, args: readonly string[], result: CommandResult) {
     const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
-    super(`${[command, ...args].join(' ')} exited with ${result.exitCode}${detail ? `: ${detail}` : ''}`);
+    super(
+      `${[command, ...args].join(' ')} exited with ${result.exitCode}${detail ? `: ${detail}` : ''}`,
+    );
     this.result = result;
   }
 }
@@ -36,7 +38,8 @@ export const processRunner: CommandRunner = {
       const child = spawn(command, args, {
         cwd: options.cwd,
         env: options.env ?? process.env,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        // No input: no pipe, so a program that exits at once cannot cause EPIPE.
+        stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -48,8 +51,8 @@ export const processRunner: CommandRunner = {
               timedOut = true;
               child.kill('SIGKILL');
             }, options.timeoutMs);
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.stdout?.on('data', (b: Buffer) => out.push(b));
+      child.stderr?.on('data', (b: Buffer) => err.push(b));
       child.on('error', (e) => {
         if (timer) clearTimeout(timer);
         reject(e);
@@ -69,7 +72,11 @@ export const processRunner: CommandRunner = {
           resolve(result);
         }
       });
-      child.stdin.end(options.input ?? '');
+      if (child.stdin) {
+        // A program may exit without reading its input; that is its answer, not our error.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input);
+      }
     });
   },
 };

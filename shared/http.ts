@@ -110,11 +110,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             };
             if (res.ok || req.okStatuses?.includes(res.status)) return response;
             if (RETRYABLE_STATUS.has(res.status)) throw new RetryableStatus(response);
-            throw new HttpError(method, printable, res.status, snippet(body) || res.statusText, body);
+            throw new HttpError(
+              method,
+              printable,
+              res.status,
+              snippet(body) || res.statusText,
+              body,
+            );
           },
           (error) => {
             if (error instanceof RetryableStatus) {
-              const delayMs = parseRetryAfter(error.response.headers.get('retry-after'), clock.now());
+              const delayMs = parseRetryAfter(
+                error.response.headers.get('retry-after'),
+                clock.now(),
+              );
               return delayMs === undefined ? { retry: true } : { retry: true, delayMs };
             }
             // Connection-level failures (reset, refused, timeout) have no status.
@@ -136,7 +145,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       } catch (error) {
         if (error instanceof RetryableStatus) {
           const r = error.response;
-          throw new HttpError(method, printable, r.status, `${snippet(r.body) || 'no body'} (gave up after retries)`, r.body);
+          throw new HttpError(
+            method,
+            printable,
+            r.status,
+            `${snippet(r.body) || 'no body'} (gave up after retries)`,
+            r.body,
+          );
         }
         throw error;
       }

@@ -22,7 +22,7 @@ export function parseDuration(text: string): number | undefined {
   let total = 0;
   let matched = 0;
   for (let m = re.exec(value); m; m = re.exec(value)) {
-    total += Number(m[1]) * DURATION_UNITS[m[2] as string]!;
+    total += Number(m[1]) * (DURATION_UNITS[m[2] ?? ''] ?? 0);
     matched = re.lastIndex;
   }
   return matched === value.length && matched > 0 ? Math.round(total) : undefined;
@@ -159,7 +159,7 @@ export class Inputs {
         `Inputs ${set.map((n) => `'${n}'`).join(' and ')} cannot be used together; set only one of ${listed}.`,
       );
     }
-    return set[0]!;
+    return set[0] as T;
   }
 
   /** At most one of the named inputs may be set; returns its name or undefined. */

@@ -31,9 +31,14 @@ export async function poll<T>(check: () => Promise<T | undefined>, opts: PollOpt
     if (result !== undefined) return result;
     const left = deadline - clock.now();
     if (left <= 0) {
-      throw new PollTimeoutError(`Timed out after ${opts.timeoutMs} ms waiting for ${opts.what ?? 'a result'}`);
+      throw new PollTimeoutError(
+        `Timed out after ${opts.timeoutMs} ms waiting for ${opts.what ?? 'a result'}`,
+      );
     }
     await clock.sleep(Math.min(interval, left), opts.signal);
-    interval = Math.min(opts.maxIntervalMs ?? interval, Math.round(interval * (opts.factor ?? 1.5)));
+    interval = Math.min(
+      opts.maxIntervalMs ?? interval,
+      Math.round(interval * (opts.factor ?? 1.5)),
+    );
   }
 }

@@ -21,7 +21,10 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number
 }
 
 /** Seconds or an HTTP date, as RFC 9110 allows; milliseconds from now, or undefined. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
@@ -41,7 +44,9 @@ export interface RetryDecision {
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   classify: (error: unknown) => RetryDecision,
-  opts: BackoffOptions & { onRetry?: (error: unknown, attempt: number, delayMs: number) => void } = {},
+  opts: BackoffOptions & {
+    onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  } = {},
 ): Promise<T> {
   const attempts = opts.attempts ?? 5;
   const clock = opts.clock ?? systemClock;

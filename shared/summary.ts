@@ -22,7 +22,10 @@ export function cell(text: string | number | undefined): string {
     .replace(/\r?\n/g, '<br>');
 }
 
-export function markdownTable(headers: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
+export function markdownTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | undefined)[])[],
+): string {
   const head = `| ${headers.map(cell).join(' | ')} |`;
   const rule = `| ${headers.map(() => '---').join(' | ')} |`;
   const body = rows.map((r) => `| ${r.map(cell).join(' | ')} |`);

@@ -1,4 +1,12 @@
-import { isMap, isSeq, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isSeq,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
 import { LocatedError } from './errors.ts';
 
 /** One YAML document of a multi-document file, with what is needed to point at its lines. */
@@ -8,6 +16,8 @@ export interface SourceDocument {
   index: number;
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** This document's slice of the file (leading comments and its `---` marker included). */
+  source: string;
 }
 
 /**
@@ -16,25 +26,40 @@ export interface SourceDocument {
  */
 export function parseYamlFile(text: string, file: string): SourceDocument[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: false, prettyErrors: false });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    keepSourceTokens: false,
+    prettyErrors: false,
+  });
   const list = Array.isArray(docs) ? docs : [];
   const result: SourceDocument[] = [];
+  let previousEnd = 0;
   list.forEach((doc, index) => {
+    const start = previousEnd;
+    previousEnd = doc.range[2];
     const first = doc.errors[0];
     if (first) {
       const pos = lineCounter.linePos(first.pos[0]);
       const message = first.message.split('\n')[0] ?? first.message;
-      throw new LocatedError(`${file}:${pos.line}: invalid YAML: ${message}`, file, pos.line, pos.col);
+      throw new LocatedError(
+        `${file}:${pos.line}: invalid YAML: ${message}`,
+        file,
+        pos.line,
+        pos.col,
+      );
     }
     // An empty document (`---` at the end, or a comment-only file) carries nothing.
     if (doc.contents === null) return;
-    result.push({ file, index, doc, lineCounter });
+    result.push({ file, index, doc, lineCounter, source: text.slice(start, doc.range[2]) });
   });
   return result;
 }
 
 /** The 1-based line of the node at `path` in a document (or of its nearest existing parent). */
-export function lineOf(source: SourceDocument, path: readonly (string | number)[]): number | undefined {
+export function lineOf(
+  source: SourceDocument,
+  path: readonly (string | number)[],
+): number | undefined {
   let node: unknown = source.doc.contents;
   let best: number | undefined = rangeLine(source, node);
   for (const key of path) {
@@ -66,4 +91,13 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/**
+ * The document as it stood in the file, without its `---` marker: lets an unchanged
+ * document be emitted byte for byte. Undefined when the marker line carries content.
+ */
+export function originalText(source: SourceDocument): string | undefined {
+  const text = source.source.replace(/^---[ \t]*\r?\n/, '');
+  return text.startsWith('---') || text.startsWith('%') ? undefined : text;
 }

@@ -3,7 +3,13 @@
  * (without tag or digest) equals its `name`, and replaces name, tag and/or digest.
  */
 import { InputError } from '../../shared/errors.ts';
-import { formatImageRef, isDigest, isValidImageName, isValidTag, parseImageRef } from '../../shared/image-ref.ts';
+import {
+  formatImageRef,
+  isDigest,
+  isValidImageName,
+  isValidTag,
+  parseImageRef,
+} from '../../shared/image-ref.ts';
 
 export interface ImageOverride {
   /** The line as written, for messages. */
@@ -14,11 +20,13 @@ export interface ImageOverride {
   digest?: string;
 }
 
-const FORMS = '`name=newName:tag`, `name=newName@sha256:…`, `name:tag`, `name@sha256:…` or `name=newName`';
+const FORMS =
+  '`name=newName:tag`, `name=newName@sha256:…`, `name:tag`, `name@sha256:…` or `name=newName`';
 
 /** Parses one `images` line with `kustomize edit set image` syntax. */
 export function parseImageOverride(line: string): ImageOverride {
-  const bad = (why: string): InputError => new InputError(`Input 'images': "${line}" ${why}; use ${FORMS}.`);
+  const bad = (why: string): InputError =>
+    new InputError(`Input 'images': "${line}" ${why}; use ${FORMS}.`);
   const eq = line.indexOf('=');
   const name = (eq >= 0 ? line.slice(0, eq) : parseImageRef(line).name).trim();
   const target = eq >= 0 ? parseImageRef(line.slice(eq + 1).trim()) : parseImageRef(line);
@@ -34,7 +42,8 @@ export function parseImageOverride(line: string): ImageOverride {
     override.newTag = target.tag;
   }
   if (target.digest !== undefined) {
-    if (!isDigest(target.digest)) throw bad(`has an invalid digest "${target.digest}" (expected sha256: and 64 hex digits)`);
+    if (!isDigest(target.digest))
+      throw bad(`has an invalid digest "${target.digest}" (expected sha256: and 64 hex digits)`);
     override.digest = target.digest;
   }
   if (!override.newName && !override.newTag && !override.digest) throw bad('changes nothing');

@@ -1,7 +1,10 @@
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
 import { Inputs, splitList } from '../../shared/inputs.ts';
-import { parseKubernetesVersion, type KubernetesVersion } from '../../shared/kubernetes/api-versions.ts';
+import {
+  parseKubernetesVersion,
+  type KubernetesVersion,
+} from '../../shared/kubernetes/api-versions.ts';
 import { parseImageOverride, type ImageOverride } from './images.ts';
 
 export interface RenderInputs {
@@ -22,10 +25,14 @@ export interface RenderInputs {
 export const DEFAULT_KUBERNETES_VERSION = '1.33';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): RenderInputs {
+export function getInputs(
+  inputs = new Inputs(),
+  env: NodeJS.ProcessEnv = process.env,
+): RenderInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const manifests = splitList(inputs.required('manifests'), { commas: false });
 
@@ -34,23 +41,33 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
   const token = inputs.optional('image-placeholder');
   const image = inputs.optional('image');
   if (token && !image) {
-    throw new InputError(`Input 'image-placeholder' is set but 'image' is empty: set 'image' to the image that replaces "${token}".`);
+    throw new InputError(
+      `Input 'image-placeholder' is set but 'image' is empty: set 'image' to the image that replaces "${token}".`,
+    );
   }
   if (image && !token) {
-    throw new InputError(`Input 'image' is set but 'image-placeholder' is empty: set the literal token in your manifests that 'image' replaces.`);
+    throw new InputError(
+      `Input 'image' is set but 'image-placeholder' is empty: set the literal token in your manifests that 'image' replaces.`,
+    );
   }
 
-  const vars = inputs.has('vars') ? inputs.keyValues('vars', /^[A-Za-z_][A-Za-z0-9_]*$/) : undefined;
+  const vars = inputs.has('vars')
+    ? inputs.keyValues('vars', /^[A-Za-z_][A-Za-z0-9_]*$/)
+    : undefined;
 
   const namespace = inputs.optional('namespace');
   if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-    throw new InputError(`Input 'namespace' must be a DNS label (lower-case letters, digits, '-'; at most 63), got "${namespace}".`);
+    throw new InputError(
+      `Input 'namespace' must be a DNS label (lower-case letters, digits, '-'; at most 63), got "${namespace}".`,
+    );
   }
 
   const labels = inputs.keyValues('labels', LABEL_KEY);
   for (const [key, value] of labels) {
     if (!LABEL_VALUE.test(value) || value.length > 63) {
-      throw new InputError(`Input 'labels': the value of "${key}" is not a valid label value ("${value}").`);
+      throw new InputError(
+        `Input 'labels': the value of "${key}" is not a valid label value ("${value}").`,
+      );
     }
   }
   const annotations = inputs.keyValues('annotations', LABEL_KEY);
@@ -58,12 +75,15 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
   const versionText = inputs.optional('kubernetes-version', DEFAULT_KUBERNETES_VERSION);
   const kubernetesVersion = parseKubernetesVersion(versionText);
   if (!kubernetesVersion) {
-    throw new InputError(`Input 'kubernetes-version' must look like 1.33 or v1.33.2 (got "${versionText}").`);
+    throw new InputError(
+      `Input 'kubernetes-version' must look like 1.33 or v1.33.2 (got "${versionText}").`,
+    );
   }
 
   const outputDir = path.resolve(
     workspace,
-    inputs.optional('output-dir') ?? path.join(env.RUNNER_TEMP || path.join(workspace, '.render'), 'render-manifests'),
+    inputs.optional('output-dir') ??
+      path.join(env.RUNNER_TEMP || path.join(workspace, '.render'), 'render-manifests'),
   );
 
   return {

@@ -73,22 +73,35 @@ export async function locateKubectl(deps: KubectlLocatorDeps): Promise<string> {
   const downloaded = await tc.downloadTool(url);
   const actual = await sha256File(downloaded);
   if (actual !== expected) {
-    throw new Error(`kubectl downloaded from ${url} has SHA-256 ${actual}, expected ${expected}; refusing to run it.`);
+    throw new Error(
+      `kubectl downloaded from ${url} has SHA-256 ${actual}, expected ${expected}; refusing to run it.`,
+    );
   }
   await chmod(downloaded, 0o755);
-  const dir = await tc.cacheFile(downloaded, 'kubectl', 'kubectl', pinned.version.replace(/^v/, ''));
+  const dir = await tc.cacheFile(
+    downloaded,
+    'kubectl',
+    'kubectl',
+    pinned.version.replace(/^v/, ''),
+  );
   return path.join(dir, 'kubectl');
 }
 
 /** `kubectl kustomize <dir>`: the rendered multi-document YAML. */
-export async function kustomizeBuild(kubectl: string, dir: string, runner: CommandRunner): Promise<string> {
+export async function kustomizeBuild(
+  kubectl: string,
+  dir: string,
+  runner: CommandRunner,
+): Promise<string> {
   try {
     const result = await runner.run(kubectl, ['kustomize', dir], { timeoutMs: 120_000 });
     return result.stdout;
   } catch (error) {
     if (error instanceof CommandError) {
       const detail = error.result.stderr.trim().split('\n').slice(-3).join(' ');
-      throw new Error(`kustomize build of ${dir} failed: ${detail || `exit code ${error.result.exitCode}`}`);
+      throw new Error(
+        `kustomize build of ${dir} failed: ${detail || `exit code ${error.result.exitCode}`}`,
+      );
     }
     throw error;
   }

@@ -10,7 +10,9 @@ import { failureSummary, renderSummary } from './summary.ts';
 /** Runs the logic with the runner's dependencies and maps the result to outputs. */
 export async function main(inputs: RenderInputs): Promise<void> {
   const result = await core
-    .group('Render manifests', () => renderManifests(inputs, { runner: processRunner, logger: coreLogger }))
+    .group('Render manifests', () =>
+      renderManifests(inputs, { runner: processRunner, logger: coreLogger }),
+    )
     .catch(async (error: unknown) => {
       await writeSummary(failureSummary(errorMessage(error)));
       throw error;

@@ -5,7 +5,7 @@ import { isMap } from 'yaml';
 import { LocatedError, LocatedErrors } from '../../shared/errors.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { lineOf, parseYamlFile, type SourceDocument } from '../../shared/yaml.ts';
+import { lineOf, originalText, parseYamlFile, type SourceDocument } from '../../shared/yaml.ts';
 import { groupOf, isNamespaced } from '../../shared/kubernetes/kinds.ts';
 import { ManifestValidator } from '../../shared/kubernetes/schema-validator.ts';
 import type { RenderInputs } from './inputs.ts';
@@ -85,7 +85,10 @@ function describeId(id: ResourceId): string {
  * and only when everything is valid write one multi-document file. Any problem throws
  * (LocatedErrors for manifest problems) and nothing is written.
  */
-export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): Promise<RenderResult> {
+export async function renderManifests(
+  inputs: RenderInputs,
+  deps: RenderDeps,
+): Promise<RenderResult> {
   const sources = await resolveSources(inputs.manifests, inputs.workspace);
   const texts = await loadTexts(sources, deps);
   const errors: LocatedError[] = [];
@@ -102,14 +105,26 @@ export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): P
     if (inputs.vars) {
       const r = substituteVars(t.text, inputs.vars, t.file);
       t.text = r.text;
-      errors.push(...(t.hasLines ? r.errors : r.errors.map((e) => new LocatedError(e.message.replace(/^[^:]+:\d+: /, `${t.file}: `), t.file))));
+      errors.push(
+        ...(t.hasLines
+          ? r.errors
+          : r.errors.map(
+              (e) => new LocatedError(e.message.replace(/^[^:]+:\d+: /, `${t.file}: `), t.file),
+            )),
+      );
     }
   }
   if (inputs.placeholder && placeholderCount === 0) {
-    throw new LocatedErrors(`Input 'image-placeholder': "${inputs.placeholder.token}" appears in none of the manifests, so 'image' would not be deployed.`, []);
+    throw new LocatedErrors(
+      `Input 'image-placeholder': "${inputs.placeholder.token}" appears in none of the manifests, so 'image' would not be deployed.`,
+      [],
+    );
   }
 
-  const validator = inputs.validate ? await ManifestValidator.create({ kubernetesVersion: inputs.kubernetesVersion }) : undefined;
+  const toValidate: {
+    object: Record<string, unknown>;
+    report: (message: string, path: (string | number)[]) => void;
+  }[] = [];
   const documents: RenderedDocument[] = [];
   const seen = new Map<string, string>();
   const usedOverrides = new Set<ImageOverride>();
@@ -122,13 +137,21 @@ export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): P
       docs = parseYamlFile(t.text, t.file);
     } catch (error) {
       if (error instanceof LocatedError) {
-        errors.push(t.hasLines ? error : new LocatedError(`${t.file}: kustomize output is not valid YAML: ${error.message}`, t.file));
+        errors.push(
+          t.hasLines
+            ? error
+            : new LocatedError(
+                `${t.file}: kustomize output is not valid YAML: ${error.message}`,
+                t.file,
+              ),
+        );
         continue;
       }
       throw error;
     }
     for (const sd of docs) {
-      const line = (p: (string | number)[]): number | undefined => (t.hasLines ? lineOf(sd, p) : undefined);
+      const line = (p: (string | number)[]): number | undefined =>
+        t.hasLines ? lineOf(sd, p) : undefined;
       const at = (p: (string | number)[]): string => {
         const l = line(p);
         return l === undefined ? t.file : `${t.file}:${l}`;
@@ -137,12 +160,16 @@ export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): P
         errors.push(new LocatedError(`${at(p)}: ${message}`, t.file, line(p)));
       };
       if (!isMap(sd.doc.contents)) {
-        fail(`document ${sd.index + 1} is not a Kubernetes object (expected a map with apiVersion and kind)`, []);
+        fail(
+          `document ${sd.index + 1} is not a Kubernetes object (expected a map with apiVersion and kind)`,
+          [],
+        );
         continue;
       }
-      const obj = sd.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
-      const kind = typeof obj.kind === 'string' ? obj.kind : '';
-      const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+      const kindValue = sd.doc.get('kind');
+      const apiVersionValue = sd.doc.get('apiVersion');
+      const kind = typeof kindValue === 'string' ? kindValue : '';
+      const apiVersion = typeof apiVersionValue === 'string' ? apiVersionValue : '';
       if (!kind) {
         fail(`document ${sd.index + 1} has no kind`, []);
         continue;
@@ -152,10 +179,18 @@ export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): P
         continue;
       }
       const namespaced = isNamespaced(apiVersion, kind);
-      applyMetadata(sd.doc, kind, { ...(inputs.namespace ? { namespace: inputs.namespace } : {}), namespaced, labels: inputs.labels, annotations: inputs.annotations });
+      const metadataChanged = applyMetadata(sd.doc, kind, {
+        ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
+        namespaced,
+        labels: inputs.labels,
+        annotations: inputs.annotations,
+      });
       const sites = findImages(sd.doc, kind);
-      for (const o of applyImageOverrides(sites, inputs.images)) usedOverrides.add(o);
+      const applied = applyImageOverrides(sites, inputs.images);
+      for (const o of applied.used) usedOverrides.add(o);
       for (const s of sites) images.add(String(s.scalar.value));
+      // An untouched document is emitted as it stood in the source, byte for byte.
+      const original = metadataChanged || applied.changed > 0 ? undefined : originalText(sd);
 
       const finalObj = sd.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
       const metadata = (finalObj.metadata ?? {}) as Record<string, unknown>;
@@ -168,24 +203,52 @@ export async function renderManifests(inputs: RenderInputs, deps: RenderDeps): P
       const key = idKey(id);
       const where = at(['kind']);
       const previous = seen.get(key);
-      if (previous && id.name) fail(`${describeId(id)} is defined twice (first at ${previous})`, ['metadata', 'name']);
+      if (previous && id.name)
+        fail(`${describeId(id)} is defined twice (first at ${previous})`, ['metadata', 'name']);
       else seen.set(key, where);
 
-      if (validator) {
-        const result = validator.validate(finalObj);
-        if (!result.known) unvalidated.add(`${apiVersion}/${kind}`);
-        for (const problem of result.problems) fail(`${kind}/${id.name || '?'}: ${problem.message}`, problem.path);
-      }
-      documents.push({ id, source: t.file, line: line(['kind']), text: sd.doc.toString({ lineWidth: 0 }).replace(/^---\n/, '') });
+      toValidate.push({
+        object: finalObj,
+        report: (message, p) => fail(`${kind}/${id.name || '?'}: ${message}`, p),
+      });
+      documents.push({
+        id,
+        source: t.file,
+        line: line(['kind']),
+        text: original ?? sd.doc.toString({ lineWidth: 0 }).replace(/^---\n/, ''),
+      });
+    }
+  }
+
+  if (inputs.validate && toValidate.length > 0) {
+    // Validators load per bucket of kinds: only those this render needs.
+    const kinds = new Set(
+      toValidate.map(({ object }) => `${String(object.apiVersion)}/${String(object.kind)}`),
+    );
+    const validator = await ManifestValidator.create({
+      kubernetesVersion: inputs.kubernetesVersion,
+      kinds,
+    });
+    for (const { object, report } of toValidate) {
+      const result = validator.validate(object);
+      if (!result.known) unvalidated.add(`${String(object.apiVersion)}/${String(object.kind)}`);
+      for (const problem of result.problems) report(problem.message, problem.path);
     }
   }
 
   for (const o of inputs.images) {
-    if (!usedOverrides.has(o)) warnings.push(`Input 'images': "${o.line}" matched no container image.`);
+    if (!usedOverrides.has(o))
+      warnings.push(`Input 'images': "${o.line}" matched no container image.`);
   }
-  for (const k of unvalidated) warnings.push(`No schema for ${k}: not validated (only built-in kinds and KServe InferenceService are).`);
+  for (const k of unvalidated)
+    warnings.push(
+      `No schema for ${k}: not validated (only built-in kinds and KServe InferenceService are).`,
+    );
   if (documents.length === 0 && errors.length === 0) {
-    throw new LocatedErrors(`Input 'manifests' matched files, but they hold no Kubernetes objects.`, []);
+    throw new LocatedErrors(
+      `Input 'manifests' matched files, but they hold no Kubernetes objects.`,
+      [],
+    );
   }
   if (errors.length > 0) {
     throw new LocatedErrors(

@@ -26,7 +26,10 @@ function kustomizationIn(names: Set<string>): string | undefined {
  * Resolves the `manifests` input into sources: plain files, or directories that hold a
  * kustomization (built as one). A directory without one contributes its YAML/JSON files.
  */
-export async function resolveSources(patterns: readonly string[], workspace: string): Promise<Source[]> {
+export async function resolveSources(
+  patterns: readonly string[],
+  workspace: string,
+): Promise<Source[]> {
   const { matches, unmatched } = await expandPatterns(patterns, workspace);
   if (unmatched.length > 0) {
     throw new InputError(
@@ -58,7 +61,9 @@ export async function resolveSources(patterns: readonly string[], workspace: str
     }
     const files = await listManifestFiles(match.path);
     if (files.length === 0) {
-      throw new InputError(`Input 'manifests': directory "${match.pattern}" holds no .yaml, .yml or .json files.`);
+      throw new InputError(
+        `Input 'manifests': directory "${match.pattern}" holds no .yaml, .yml or .json files.`,
+      );
     }
     for (const abs of files) add({ type: 'file', abs, file: workspaceRelative(abs, workspace) });
   }

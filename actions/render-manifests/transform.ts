@@ -25,16 +25,26 @@ export function findImages(doc: Document, kind: string): ImageSite[] {
         if (CONTAINER_LISTS.has(key) && isSeq(pair.value)) {
           pair.value.items.forEach((item, i) => {
             const image = isMap(item) ? item.get('image', true) : undefined;
-            if (isScalar(image) && typeof image.value === 'string') sites.push({ scalar: image, path: [...childPath, i, 'image'] });
+            if (isScalar(image) && typeof image.value === 'string')
+              sites.push({ scalar: image, path: [...childPath, i, 'image'] });
             walk(item, [...childPath, i], inIsvcSpec);
           });
           continue;
         }
-        if (inIsvcSpec && key === 'image' && isScalar(pair.value) && typeof pair.value.value === 'string') {
+        if (
+          inIsvcSpec &&
+          key === 'image' &&
+          isScalar(pair.value) &&
+          typeof pair.value.value === 'string'
+        ) {
           sites.push({ scalar: pair.value, path: childPath });
           continue;
         }
-        walk(pair.value, childPath, inIsvcSpec || (kind === 'InferenceService' && path.length === 0 && key === 'spec'));
+        walk(
+          pair.value,
+          childPath,
+          inIsvcSpec || (kind === 'InferenceService' && path.length === 0 && key === 'spec'),
+        );
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => walk(item, [...path, i], inIsvcSpec));
@@ -44,19 +54,24 @@ export function findImages(doc: Document, kind: string): ImageSite[] {
   return sites;
 }
 
-/** Applies `images` overrides; returns the overrides that matched at least once. */
-export function applyImageOverrides(sites: readonly ImageSite[], overrides: readonly ImageOverride[]): Set<ImageOverride> {
+/** Applies `images` overrides; returns the overrides that matched and how many images changed. */
+export function applyImageOverrides(
+  sites: readonly ImageSite[],
+  overrides: readonly ImageOverride[],
+): { used: Set<ImageOverride>; changed: number } {
   const used = new Set<ImageOverride>();
+  let changed = 0;
   for (const site of sites) {
     for (const override of overrides) {
       const next = applyOverride(String(site.scalar.value), override);
       if (next === undefined) continue;
+      if (next !== site.scalar.value) changed++;
       site.scalar.value = next;
       used.add(override);
       break;
     }
   }
-  return used;
+  return { used, changed };
 }
 
 function ensureMap(doc: Document, path: readonly string[]): YAMLMap {
@@ -68,7 +83,11 @@ function ensureMap(doc: Document, path: readonly string[]): YAMLMap {
   return node as YAMLMap;
 }
 
-function setEntries(doc: Document, path: readonly string[], entries: ReadonlyMap<string, string>): void {
+function setEntries(
+  doc: Document,
+  path: readonly string[],
+  entries: ReadonlyMap<string, string>,
+): void {
   if (entries.size === 0) return;
   const map = ensureMap(doc, path);
   for (const [key, value] of entries) map.set(key, value);
@@ -84,12 +103,29 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
 };
 
+/** Sets metadata.namespace; a new key goes right after `name`, where people expect it. */
+function setNamespace(doc: Document, namespace: string): void {
+  const metadata = ensureMap(doc, ['metadata']);
+  if (metadata.has('namespace')) {
+    metadata.set('namespace', namespace);
+    return;
+  }
+  const nameIndex = metadata.items.findIndex((p) => isScalar(p.key) && p.key.value === 'name');
+  metadata.items.splice(nameIndex + 1, 0, doc.createPair('namespace', namespace));
+}
+
 export function applyMetadata(
   doc: Document,
   kind: string,
-  opts: { namespace?: string; namespaced: boolean; labels: ReadonlyMap<string, string>; annotations: ReadonlyMap<string, string> },
-): void {
-  if (opts.namespace && opts.namespaced) doc.setIn(['metadata', 'namespace'], opts.namespace);
+  opts: {
+    namespace?: string;
+    namespaced: boolean;
+    labels: ReadonlyMap<string, string>;
+    annotations: ReadonlyMap<string, string>;
+  },
+): boolean {
+  const before = { namespace: doc.getIn(['metadata', 'namespace']) };
+  if (opts.namespace && opts.namespaced) setNamespace(doc, opts.namespace);
   setEntries(doc, ['metadata', 'labels'], opts.labels);
   setEntries(doc, ['metadata', 'annotations'], opts.annotations);
   const template = TEMPLATE_PATHS[kind];
@@ -97,4 +133,7 @@ export function applyMetadata(
     setEntries(doc, [...template, 'labels'], opts.labels);
     setEntries(doc, [...template, 'annotations'], opts.annotations);
   }
+  const namespaceChanged =
+    opts.namespaced && opts.namespace !== undefined && opts.namespace !== before.namespace;
+  return namespaceChanged || opts.labels.size > 0 || opts.annotations.size > 0;
 }

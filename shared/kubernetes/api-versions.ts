@@ -15,30 +15,90 @@ export interface ApiLifecycle {
 }
 
 export const API_LIFECYCLE: readonly ApiLifecycle[] = [
-  { groupVersion: 'extensions/v1beta1', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy'], removedIn: 16, replacement: 'apps/v1 (networking.k8s.io/v1 for NetworkPolicy)' },
+  {
+    groupVersion: 'extensions/v1beta1',
+    kinds: ['Deployment', 'DaemonSet', 'ReplicaSet', 'NetworkPolicy'],
+    removedIn: 16,
+    replacement: 'apps/v1 (networking.k8s.io/v1 for NetworkPolicy)',
+  },
   { groupVersion: 'apps/v1beta1', removedIn: 16, replacement: 'apps/v1' },
   { groupVersion: 'apps/v1beta2', removedIn: 16, replacement: 'apps/v1' },
-  { groupVersion: 'extensions/v1beta1', kinds: ['Ingress'], removedIn: 22, replacement: 'networking.k8s.io/v1' },
+  {
+    groupVersion: 'extensions/v1beta1',
+    kinds: ['Ingress'],
+    removedIn: 22,
+    replacement: 'networking.k8s.io/v1',
+  },
   { groupVersion: 'networking.k8s.io/v1beta1', removedIn: 22, replacement: 'networking.k8s.io/v1' },
-  { groupVersion: 'apiextensions.k8s.io/v1beta1', removedIn: 22, replacement: 'apiextensions.k8s.io/v1' },
-  { groupVersion: 'admissionregistration.k8s.io/v1beta1', removedIn: 22, replacement: 'admissionregistration.k8s.io/v1' },
-  { groupVersion: 'rbac.authorization.k8s.io/v1beta1', removedIn: 22, replacement: 'rbac.authorization.k8s.io/v1' },
-  { groupVersion: 'certificates.k8s.io/v1beta1', removedIn: 22, replacement: 'certificates.k8s.io/v1' },
-  { groupVersion: 'coordination.k8s.io/v1beta1', removedIn: 22, replacement: 'coordination.k8s.io/v1' },
+  {
+    groupVersion: 'apiextensions.k8s.io/v1beta1',
+    removedIn: 22,
+    replacement: 'apiextensions.k8s.io/v1',
+  },
+  {
+    groupVersion: 'admissionregistration.k8s.io/v1beta1',
+    removedIn: 22,
+    replacement: 'admissionregistration.k8s.io/v1',
+  },
+  {
+    groupVersion: 'rbac.authorization.k8s.io/v1beta1',
+    removedIn: 22,
+    replacement: 'rbac.authorization.k8s.io/v1',
+  },
+  {
+    groupVersion: 'certificates.k8s.io/v1beta1',
+    removedIn: 22,
+    replacement: 'certificates.k8s.io/v1',
+  },
+  {
+    groupVersion: 'coordination.k8s.io/v1beta1',
+    removedIn: 22,
+    replacement: 'coordination.k8s.io/v1',
+  },
   { groupVersion: 'scheduling.k8s.io/v1beta1', removedIn: 22, replacement: 'scheduling.k8s.io/v1' },
-  { groupVersion: 'apiregistration.k8s.io/v1beta1', removedIn: 22, replacement: 'apiregistration.k8s.io/v1' },
-  { groupVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'], removedIn: 22, replacement: 'storage.k8s.io/v1' },
+  {
+    groupVersion: 'apiregistration.k8s.io/v1beta1',
+    removedIn: 22,
+    replacement: 'apiregistration.k8s.io/v1',
+  },
+  {
+    groupVersion: 'storage.k8s.io/v1beta1',
+    kinds: ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
+    removedIn: 22,
+    replacement: 'storage.k8s.io/v1',
+  },
   { groupVersion: 'batch/v1beta1', removedIn: 25, replacement: 'batch/v1' },
   { groupVersion: 'discovery.k8s.io/v1beta1', removedIn: 25, replacement: 'discovery.k8s.io/v1' },
   { groupVersion: 'events.k8s.io/v1beta1', removedIn: 25, replacement: 'events.k8s.io/v1' },
   { groupVersion: 'autoscaling/v2beta1', removedIn: 25, replacement: 'autoscaling/v2' },
-  { groupVersion: 'policy/v1beta1', removedIn: 25, replacement: 'policy/v1 (PodSecurityPolicy has no replacement)' },
+  {
+    groupVersion: 'policy/v1beta1',
+    removedIn: 25,
+    replacement: 'policy/v1 (PodSecurityPolicy has no replacement)',
+  },
   { groupVersion: 'node.k8s.io/v1beta1', removedIn: 25, replacement: 'node.k8s.io/v1' },
   { groupVersion: 'autoscaling/v2beta2', removedIn: 26, replacement: 'autoscaling/v2' },
-  { groupVersion: 'flowcontrol.apiserver.k8s.io/v1beta1', removedIn: 26, replacement: 'flowcontrol.apiserver.k8s.io/v1' },
-  { groupVersion: 'storage.k8s.io/v1beta1', kinds: ['CSIStorageCapacity'], removedIn: 27, replacement: 'storage.k8s.io/v1' },
-  { groupVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', removedIn: 29, replacement: 'flowcontrol.apiserver.k8s.io/v1' },
-  { groupVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', removedIn: 32, replacement: 'flowcontrol.apiserver.k8s.io/v1' },
+  {
+    groupVersion: 'flowcontrol.apiserver.k8s.io/v1beta1',
+    removedIn: 26,
+    replacement: 'flowcontrol.apiserver.k8s.io/v1',
+  },
+  {
+    groupVersion: 'storage.k8s.io/v1beta1',
+    kinds: ['CSIStorageCapacity'],
+    removedIn: 27,
+    replacement: 'storage.k8s.io/v1',
+  },
+  {
+    groupVersion: 'flowcontrol.apiserver.k8s.io/v1beta2',
+    removedIn: 29,
+    replacement: 'flowcontrol.apiserver.k8s.io/v1',
+  },
+  {
+    groupVersion: 'flowcontrol.apiserver.k8s.io/v1beta3',
+    removedIn: 32,
+    replacement: 'flowcontrol.apiserver.k8s.io/v1',
+  },
   { groupVersion: 'networking.k8s.io/v1', kinds: ['Ingress', 'IngressClass'], introducedIn: 19 },
   { groupVersion: 'batch/v1', kinds: ['CronJob'], introducedIn: 21 },
   { groupVersion: 'policy/v1', introducedIn: 21 },
@@ -59,7 +119,11 @@ export function parseKubernetesVersion(text: string): KubernetesVersion | undefi
 }
 
 /** Why `apiVersion`/`kind` cannot be applied to a cluster of `version`, or undefined. */
-export function apiAvailabilityProblem(apiVersion: string, kind: string, version: KubernetesVersion): string | undefined {
+export function apiAvailabilityProblem(
+  apiVersion: string,
+  kind: string,
+  version: KubernetesVersion,
+): string | undefined {
   for (const entry of API_LIFECYCLE) {
     if (entry.groupVersion !== apiVersion) continue;
     if (entry.kinds && !entry.kinds.includes(kind)) continue;

@@ -34,7 +34,12 @@ export function structuralToJsonSchema(input: unknown): Schema {
   }
   if (src.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
   // Kubernetes quantities and numbers written as YAML ints: `type: number` accepts integers already.
-  if (src['x-kubernetes-preserve-unknown-fields'] !== true && out.type === 'object' && out.properties && !('additionalProperties' in out)) {
+  if (
+    src['x-kubernetes-preserve-unknown-fields'] !== true &&
+    out.type === 'object' &&
+    out.properties &&
+    !('additionalProperties' in out)
+  ) {
     out.additionalProperties = false;
   }
   // Under anyOf/oneOf branches with only `required`, types come from the parent: fine for ajv.
@@ -65,6 +70,11 @@ export function schemasFromCrd(crd: unknown): CrdVersionSchema[] {
       properties.apiVersion = { type: 'string' };
       properties.kind = { type: 'string' };
       properties.metadata = { $ref: 'https://mlops-actions.invalid/k8s#/definitions/V1ObjectMeta' };
-      return { apiVersion: `${group}/${String(v.name)}`, kind, namespaced, schema: { ...schema, properties } };
+      return {
+        apiVersion: `${group}/${String(v.name)}`,
+        kind,
+        namespaced,
+        schema: { ...schema, properties },
+      };
     });
 }

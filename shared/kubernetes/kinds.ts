@@ -8,7 +8,10 @@ export interface KindInfo {
 }
 
 /** Built-in kinds by `apiVersion/kind`, and where that list came from. */
-export const kubernetesSchema: { source: string; kinds: Record<string, KindInfo> } = { source, kinds };
+export const kubernetesSchema: { source: string; kinds: Record<string, KindInfo> } = {
+  source,
+  kinds,
+};
 
 /** `apps/v1` + `Deployment` → its info, or undefined for kinds not built in (CRDs). */
 export function builtinKind(apiVersion: string, kind: string): KindInfo | undefined {
@@ -21,14 +24,22 @@ export function groupOf(apiVersion: string): string {
 }
 
 /** Cluster-scoped kinds that are not built in but common (so namespace is not set on them). */
-const CLUSTER_SCOPED_EXTRA = new Set(['ClusterIssuer', 'ClusterServingRuntime', 'ClusterStorageContainer', 'ClusterSecretStore']);
+const CLUSTER_SCOPED_EXTRA = new Set([
+  'ClusterIssuer',
+  'ClusterServingRuntime',
+  'ClusterStorageContainer',
+  'ClusterSecretStore',
+]);
 
 export function isNamespaced(apiVersion: string, kind: string): boolean {
   const info = builtinKind(apiVersion, kind);
   if (info) return info.namespaced;
   // Built-in kinds under another version keep their scope (e.g. rbac v1beta1 ClusterRole).
   const sameKind = Object.entries(kubernetesSchema.kinds).find(([key]) => key.endsWith(`/${kind}`));
-  if (sameKind && groupOf(sameKind[0].slice(0, sameKind[0].lastIndexOf('/'))) === groupOf(apiVersion)) {
+  if (
+    sameKind &&
+    groupOf(sameKind[0].slice(0, sameKind[0].lastIndexOf('/'))) === groupOf(apiVersion)
+  ) {
     return sameKind[1].namespaced;
   }
   return !CLUSTER_SCOPED_EXTRA.has(kind);

@@ -38,7 +38,10 @@ function pathOf(pointer: string): (string | number)[] {
 
 /** `spec.template.spec.containers[0].image` */
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    '',
+  );
 }
 
 function describe(value: unknown): string {
@@ -64,8 +67,14 @@ function toProblems(errors: ErrorObject[], root: unknown): SchemaProblem[] {
         message = `missing required field "${formatPath(path)}"`;
         break;
       case 'type': {
-        const value = path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], root);
-        const expected = String((e.params as { type: string | string[] }).type).replace(',', ' or ');
+        const value = path.reduce<unknown>(
+          (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+          root,
+        );
+        const expected = String((e.params as { type: string | string[] }).type).replace(
+          ',',
+          ' or ',
+        );
         message = `field "${formatPath(path)}" must be ${expected}, got ${describe(value)}`;
         break;
       }
@@ -92,8 +101,23 @@ export class ManifestValidator {
     this.version = version;
   }
 
-  static async create(options: { kubernetesVersion?: KubernetesVersion } = {}): Promise<ManifestValidator> {
-    const validators = (await import('./validators.generated.js')) as unknown as Validators;
+  /**
+   * Loads the validators of the given kinds (`apiVersion/kind`; all when omitted): each
+   * bucket of kinds is its own module, so a typical render loads only the common one.
+   */
+  static async create(
+    options: { kubernetesVersion?: KubernetesVersion; kinds?: Iterable<string> } = {},
+  ): Promise<ManifestValidator> {
+    const { bucketByExport, loadBucket } = await import('./validators.generated.js');
+    const wanted = options.kinds
+      ? [...options.kinds].map((k) => {
+          const slash = k.lastIndexOf('/');
+          return bucketByExport[validatorExportName(k.slice(0, slash), k.slice(slash + 1))];
+        })
+      : Object.values(bucketByExport);
+    const buckets = [...new Set(wanted.filter((b): b is string => b !== undefined))];
+    const modules = await Promise.all(buckets.map((b) => loadBucket(b)));
+    const validators = Object.assign({}, ...modules) as Validators;
     return new ManifestValidator(validators, options.kubernetesVersion);
   }
 
@@ -111,7 +135,10 @@ export class ManifestValidator {
       if (problem) problems.push({ path: ['apiVersion'], message: problem });
     }
     const metadata = object.metadata as Record<string, unknown> | undefined;
-    if (!metadata || (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')) {
+    if (
+      !metadata ||
+      (typeof metadata.name !== 'string' && typeof metadata.generateName !== 'string')
+    ) {
       problems.push({ path: ['metadata'], message: 'missing required field "metadata.name"' });
     }
     const validate = this.validators[validatorExportName(apiVersion, kind)];

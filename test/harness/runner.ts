@@ -80,10 +80,20 @@ function parseFileCommands(file: string): Record<string, string> {
 }
 
 function unescape(value: string): string {
-  return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  return value
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%');
 }
 
-function analyse(log: string, durationMs: number, exitCode: number, extraMasks: string[] = []): StepResult {
+function analyse(
+  log: string,
+  durationMs: number,
+  exitCode: number,
+  extraMasks: string[] = [],
+): StepResult {
   const masks = [...extraMasks];
   const annotations: StepResult['annotations'] = [];
   for (const line of log.split(/\r?\n/)) {
@@ -110,10 +120,20 @@ function analyse(log: string, durationMs: number, exitCode: number, extraMasks: 
   return { exitCode, log, maskedLog, masks, annotations, durationMs };
 }
 
-function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number, onStart?: RunActionOptions['onStart']): Promise<{ exitCode: number; log: string; durationMs: number }> {
+function runNode(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+  onStart?: RunActionOptions['onStart'],
+): Promise<{ exitCode: number; log: string; durationMs: number }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      env,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => chunks.push(b));
     child.stderr.on('data', (b: Buffer) => chunks.push(b));
@@ -124,18 +144,27 @@ function runNode(script: string, env: NodeJS.ProcessEnv, cwd: string, timeoutMs:
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ exitCode: code ?? (signal ? 128 : 1), log: Buffer.concat(chunks).toString('utf8'), durationMs: Date.now() - started });
+      resolve({
+        exitCode: code ?? (signal ? 128 : 1),
+        log: Buffer.concat(chunks).toString('utf8'),
+        durationMs: Date.now() - started,
+      });
     });
     onStart?.(child);
   });
 }
 
 export function loadActionMetadata(action: string): ActionMetadata {
-  return parseYaml(readFileSync(path.join(repoRoot, action, 'action.yml'), 'utf8')) as ActionMetadata;
+  return parseYaml(
+    readFileSync(path.join(repoRoot, action, 'action.yml'), 'utf8'),
+  ) as ActionMetadata;
 }
 
 /** Runs `<action>` (its action.yml and bundle) as the runner would. */
-export async function runAction(action: string, options: RunActionOptions = {}): Promise<ActionRunResult> {
+export async function runAction(
+  action: string,
+  options: RunActionOptions = {},
+): Promise<ActionRunResult> {
   const meta = loadActionMetadata(action);
   const base = mkdtempSync(path.join(tmpdir(), `run-${action}-`));
   const runnerTemp = path.join(base, 'runner-temp');
@@ -154,7 +183,8 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   const inputEnv: Record<string, string> = {};
   const given = options.inputs ?? {};
   for (const name of Object.keys(given)) {
-    if (!meta.inputs || !(name in meta.inputs)) throw new Error(`${action}/action.yml has no input '${name}'`);
+    if (!meta.inputs || !(name in meta.inputs))
+      throw new Error(`${action}/action.yml has no input '${name}'`);
   }
   for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
     const value = given[name] ?? spec.default ?? '';
@@ -185,7 +215,13 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   };
   const timeoutMs = options.timeoutMs ?? 60_000;
   const actionDir = path.join(repoRoot, action);
-  const main = await runNode(path.resolve(actionDir, meta.runs.main), env, workspace, timeoutMs, options.onStart);
+  const main = await runNode(
+    path.resolve(actionDir, meta.runs.main),
+    env,
+    workspace,
+    timeoutMs,
+    options.onStart,
+  );
   const mainResult = analyse(main.log, main.durationMs, main.exitCode);
   const state = parseFileCommands(files.GITHUB_STATE);
   const outputs = parseFileCommands(files.GITHUB_OUTPUT);
@@ -202,7 +238,17 @@ export async function runAction(action: string, options: RunActionOptions = {}):
     post = analyse(p.log, p.durationMs, p.exitCode, mainResult.masks);
   }
   const cleanup = (): void => rmSync(base, { recursive: true, force: true });
-  const result: ActionRunResult = { ...mainResult, outputs, state, env: exportedEnv, summary, runnerTemp, workspace, cleanup, ...(post ? { post } : {}) };
+  const result: ActionRunResult = {
+    ...mainResult,
+    outputs,
+    state,
+    env: exportedEnv,
+    summary,
+    runnerTemp,
+    workspace,
+    cleanup,
+    ...(post ? { post } : {}),
+  };
   if (!options.keep) cleanup();
   return result;
 }

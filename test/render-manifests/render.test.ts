@@ -10,23 +10,40 @@ import { RecordingLogger } from '../../shared/logger.ts';
 import { getInputs } from '../../actions/render-manifests/inputs.ts';
 import { renderManifests, type RenderResult } from '../../actions/render-manifests/run.ts';
 
+interface Workload {
+  kind: string;
+  metadata: { namespace?: string; labels: Record<string, string> };
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string>; annotations: Record<string, string> } };
+  };
+}
+
 const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'render-manifests');
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function render(values: Record<string, string>): Promise<{ result: RenderResult; logger: RecordingLogger; out: string }> {
+async function render(
+  values: Record<string, string>,
+): Promise<{ result: RenderResult; logger: RecordingLogger; out: string }> {
   const out = mkdtempSync(path.join(tmpdir(), 'render-'));
   temps.push(out);
-  const inputs = getInputs(new Inputs(mapInputs({ 'output-dir': out, ...values })), { GITHUB_WORKSPACE: fixtures });
+  const inputs = getInputs(new Inputs(mapInputs({ 'output-dir': out, ...values })), {
+    GITHUB_WORKSPACE: fixtures,
+  });
   const logger = new RecordingLogger();
   const result = await renderManifests(inputs, { runner: processRunner, logger });
   return { result, logger, out };
 }
 
-async function renderError(values: Record<string, string>): Promise<{ error: LocatedErrors; out: string }> {
+async function renderError(
+  values: Record<string, string>,
+): Promise<{ error: LocatedErrors; out: string }> {
   const out = mkdtempSync(path.join(tmpdir(), 'render-'));
   temps.push(out);
-  const inputs = getInputs(new Inputs(mapInputs({ 'output-dir': out, ...values })), { GITHUB_WORKSPACE: fixtures });
+  const inputs = getInputs(new Inputs(mapInputs({ 'output-dir': out, ...values })), {
+    GITHUB_WORKSPACE: fixtures,
+  });
   try {
     await renderManifests(inputs, { runner: processRunner, logger: new RecordingLogger() });
   } catch (error) {
@@ -54,7 +71,7 @@ describe('renderManifests', () => {
     expect(text).toContain('image: ghcr.io/octo-org/model-server@sha256:' + 'a'.repeat(64));
     expect(text).toContain('image: ghcr.io/octo-org/metrics-exporter:2.0.0');
     expect(text).toContain('value: "2024-11-01"');
-    const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>);
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as Workload);
     expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
     const deployment = docs[0]!;
     expect(Object.keys(deployment)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
@@ -66,9 +83,17 @@ describe('renderManifests', () => {
     expect(result.resources).toEqual([
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ml-prod', name: 'model-server' },
       { apiVersion: 'v1', kind: 'Service', namespace: 'ml-prod', name: 'model-server' },
-      { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', namespace: 'ml-prod', name: 'model-server' },
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        namespace: 'ml-prod',
+        name: 'model-server',
+      },
     ]);
-    expect(result.images).toEqual(['ghcr.io/octo-org/metrics-exporter:2.0.0', 'ghcr.io/octo-org/model-server@sha256:' + 'a'.repeat(64)]);
+    expect(result.images).toEqual([
+      'ghcr.io/octo-org/metrics-exporter:2.0.0',
+      'ghcr.io/octo-org/model-server@sha256:' + 'a'.repeat(64),
+    ]);
     expect(result.checksum).toMatch(/^[a-f0-9]{64}$/);
   });
 
@@ -82,18 +107,29 @@ describe('renderManifests', () => {
   });
 
   it('does not set a namespace on cluster-scoped kinds', async () => {
-    const { result } = await render({ manifests: 'app/service.yaml\nisvc/inferenceservice.yaml', namespace: 'ns1' });
+    const { result } = await render({
+      manifests: 'app/service.yaml\nisvc/inferenceservice.yaml',
+      namespace: 'ns1',
+    });
     expect(result.resources.every((r) => r.namespace === 'ns1')).toBe(true);
   });
 
   it('builds a kustomization with the real kubectl kustomize and applies images on top', async () => {
-    const { result } = await render({ manifests: 'kustomize/overlay', images: 'registry.example.com/ml/scorer=registry.example.com/ml/scorer-v2:9' });
-    expect(result.resources).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'prod-scorer' }]);
+    const { result } = await render({
+      manifests: 'kustomize/overlay',
+      images: 'registry.example.com/ml/scorer=registry.example.com/ml/scorer-v2:9',
+    });
+    expect(result.resources).toEqual([
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'prod-scorer' },
+    ]);
     expect(result.images).toEqual(['registry.example.com/ml/scorer-v2:9']);
   });
 
   it('validates KServe InferenceServices against the bundled CRD schema and rewrites their images', async () => {
-    const { result, logger } = await render({ manifests: 'isvc', images: 'ghcr.io/octo-org/custom-model:v2' });
+    const { result, logger } = await render({
+      manifests: 'isvc',
+      images: 'ghcr.io/octo-org/custom-model:v2',
+    });
     expect(result.resources.map((r) => r.name)).toEqual(['custom-model', 'sklearn-iris']);
     expect(result.images).toEqual(['ghcr.io/octo-org/custom-model:v2']);
     expect(result.unvalidated).toEqual([]);
@@ -101,14 +137,49 @@ describe('renderManifests', () => {
   });
 
   it.each([
-    ['unknown field', 'invalid/unknown-field.yaml', 'invalid/unknown-field.yaml:17: Deployment/typo: unknown field "spec.template.spec.containers[0].imagePullPolicyy"', 17],
-    ['wrong type', 'invalid/wrong-type.yaml', 'invalid/wrong-type.yaml:6: Deployment/wrong-type: field "spec.replicas" must be integer, got string "three"', 6],
-    ['missing required field', 'invalid/missing-required.yaml', 'Deployment/no-selector: missing required field "spec.selector"', 5],
-    ['removed API', 'invalid/removed-api.yaml', 'autoscaling/v2beta2 HorizontalPodAutoscaler is no longer served since Kubernetes 1.26', 1],
-    ['InferenceService unknown field', 'invalid/isvc-unknown-field.yaml', 'unknown field "spec.predictor.model.storageURI"', 10],
+    [
+      'unknown field',
+      'invalid/unknown-field.yaml',
+      'invalid/unknown-field.yaml:17: Deployment/typo: unknown field "spec.template.spec.containers[0].imagePullPolicyy"',
+      17,
+    ],
+    [
+      'wrong type',
+      'invalid/wrong-type.yaml',
+      'invalid/wrong-type.yaml:6: Deployment/wrong-type: field "spec.replicas" must be integer, got string "three"',
+      6,
+    ],
+    [
+      'missing required field',
+      'invalid/missing-required.yaml',
+      'Deployment/no-selector: missing required field "spec.selector"',
+      5,
+    ],
+    [
+      'removed API',
+      'invalid/removed-api.yaml',
+      'autoscaling/v2beta2 HorizontalPodAutoscaler is no longer served since Kubernetes 1.26',
+      1,
+    ],
+    [
+      'InferenceService unknown field',
+      'invalid/isvc-unknown-field.yaml',
+      'unknown field "spec.predictor.model.storageURI"',
+      10,
+    ],
     ['broken YAML', 'invalid/broken.yaml', 'invalid/broken.yaml:7: invalid YAML', 7],
-    ['document with no kind', 'invalid/no-kind.yaml', 'invalid/no-kind.yaml:1: document 1 has no kind', 1],
-    ['same object twice', 'invalid/duplicate.yaml', 'ConfigMap/settings is defined twice (first at invalid/duplicate.yaml:2)', 11],
+    [
+      'document with no kind',
+      'invalid/no-kind.yaml',
+      'invalid/no-kind.yaml:1: document 1 has no kind',
+      1,
+    ],
+    [
+      'same object twice',
+      'invalid/duplicate.yaml',
+      'ConfigMap/settings is defined twice (first at invalid/duplicate.yaml:2)',
+      11,
+    ],
   ])('reports %s at its file and line and writes nothing', async (_name, file, message, line) => {
     const { error, out } = await renderError({ manifests: file });
     const problem = error.errors.find((e) => e.message.includes(message));
@@ -119,13 +190,20 @@ describe('renderManifests', () => {
   });
 
   it('reports every problem of every file in one pass', async () => {
-    const { error } = await renderError({ manifests: 'invalid/unknown-field.yaml\ninvalid/wrong-type.yaml\ninvalid/missing-required.yaml' });
+    const { error } = await renderError({
+      manifests:
+        'invalid/unknown-field.yaml\ninvalid/wrong-type.yaml\ninvalid/missing-required.yaml',
+    });
     expect(error.errors).toHaveLength(3);
     expect(error.message).toMatch(/^3 problems in the manifests; nothing was written/);
   });
 
   it('accepts removed APIs when the target version still serves them', async () => {
-    const { result } = await render({ manifests: 'invalid/removed-api.yaml', 'kubernetes-version': '1.25', validate: 'true' });
+    const { result } = await render({
+      manifests: 'invalid/removed-api.yaml',
+      'kubernetes-version': '1.25',
+      validate: 'true',
+    });
     expect(result.unvalidated).toEqual(['autoscaling/v2beta2/HorizontalPodAutoscaler']);
   });
 
@@ -137,17 +215,25 @@ describe('renderManifests', () => {
 
   it('reports a ${VAR} with no value at its line', async () => {
     const { error } = await renderError({ manifests: 'app/deployment.yaml', vars: 'OTHER=1' });
-    expect(error.errors[0]!.message).toBe('app/deployment.yaml:25: ${MODEL_VERSION} has no value (add MODEL_VERSION=… to \'vars\'; write $${MODEL_VERSION} for a literal)');
+    expect(error.errors[0]!.message).toBe(
+      "app/deployment.yaml:25: ${MODEL_VERSION} has no value (add MODEL_VERSION=… to 'vars'; write $${MODEL_VERSION} for a literal)",
+    );
     expect(error.errors[0]!.line).toBe(25);
   });
 
   it('fails when the placeholder appears in no manifest', async () => {
-    const { error } = await renderError({ manifests: 'app/service.yaml', 'image-placeholder': 'NOPE', image: 'nginx:1' });
+    const { error } = await renderError({
+      manifests: 'app/service.yaml',
+      'image-placeholder': 'NOPE',
+      image: 'nginx:1',
+    });
     expect(error.message).toContain(`"NOPE" appears in none of the manifests`);
   });
 
   it('warns about images lines that match nothing', async () => {
     const { result } = await render({ manifests: 'app/service.yaml', images: 'does-not-exist:1' });
-    expect(result.warnings).toEqual([`Input 'images': "does-not-exist:1" matched no container image.`]);
+    expect(result.warnings).toEqual([
+      `Input 'images': "does-not-exist:1" matched no container image.`,
+    ]);
   });
 });

@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { CommandError, processRunner } from '../../shared/exec.ts';
+
+describe('processRunner', () => {
+  it('passes argv without a shell and feeds stdin', async () => {
+    const r = await processRunner.run(
+      'sh',
+      ['-c', 'cat; printf "%s" "$0"', '$(echo not expanded)'],
+      { input: 'in:' },
+    );
+    expect(r).toEqual({ exitCode: 0, stdout: 'in:$(echo not expanded)', stderr: '' });
+  });
+
+  it('throws a CommandError with the tail of stderr on a non-zero exit', async () => {
+    const error = (await processRunner
+      .run('sh', ['-c', 'echo bad >&2; exit 3'])
+      .catch((e: unknown) => e)) as CommandError;
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error.result.exitCode).toBe(3);
+    expect(error.message).toBe('sh -c echo bad >&2; exit 3 exited with 3: bad');
+  });
+
+  it('returns the result instead with check: false', async () => {
+    expect((await processRunner.run('sh', ['-c', 'exit 4'], { check: false })).exitCode).toBe(4);
+  });
+
+  it('kills a program that outlives its timeout', async () => {
+    await expect(processRunner.run('sleep', ['30'], { timeoutMs: 100 })).rejects.toThrow(
+      'sleep did not finish within 100 ms',
+    );
+  });
+
+  it('does not fail when a program exits without reading its input', async () => {
+    const r = await processRunner.run('true', [], { input: 'x'.repeat(1 << 20) });
+    expect(r.exitCode).toBe(0);
+  });
+});

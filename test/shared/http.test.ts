@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ManualClock } from '../../shared/clock.ts';
+import { HttpError } from '../../shared/errors.ts';
+import { createHttpClient, redactUrl } from '../../shared/http.ts';
+import { backoffDelay, parseRetryAfter } from '../../shared/retry.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+async function serve(handler: Handler): Promise<{ url: string; requests: IncomingMessage[] }> {
+  const requests: IncomingMessage[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req);
+    handler(req, res, requests.length);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+describe('createHttpClient', () => {
+  it('retries 503 and 429, honouring Retry-After, then succeeds', async () => {
+    const { url, requests } = await serve((_req, res, n) => {
+      if (n === 1) res.writeHead(503).end('busy');
+      else if (n === 2) res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const clock = new ManualClock();
+    const client = createHttpClient({
+      clock,
+      random: () => 0.5,
+      baseDelayMs: 100,
+      userAgent: 'mlops-actions-test',
+    });
+    const res = await client.request({ url: `${url}/thing` });
+    expect(res.json()).toEqual({ ok: true });
+    expect(requests).toHaveLength(3);
+    expect(requests[0]!.headers['user-agent']).toBe('mlops-actions-test');
+    expect(clock.sleeps).toEqual([75, 7000]);
+  });
+
+  it('gives up after the attempts with an error naming method, URL (without query) and status', async () => {
+    const { url, requests } = await serve((_req, res) =>
+      res.writeHead(500).end('{"message":"internal"}'),
+    );
+    const client = createHttpClient({ clock: new ManualClock(), attempts: 3 });
+    const error = await client
+      .request({ method: 'POST', url: `${url}/api?token=SECRET`, body: '{}' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(500);
+    expect((error as Error).message).toBe(
+      `POST ${url}/api?… failed with HTTP 500: {"message":"internal"} (gave up after retries)`,
+    );
+    expect((error as Error).message).not.toContain('SECRET');
+    expect(requests).toHaveLength(3);
+  });
+
+  it('does not retry 4xx other than 408/425/429', async () => {
+    const { url, requests } = await serve((_req, res) => res.writeHead(404).end('not found'));
+    const client = createHttpClient({ clock: new ManualClock() });
+    await expect(client.request({ url })).rejects.toThrow(
+      `GET ${url}/ failed with HTTP 404: not found`,
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it('retries connection failures and reports them without a status', async () => {
+    const { url } = await serve(() => undefined);
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+    const clock = new ManualClock();
+    const client = createHttpClient({ clock, attempts: 2 });
+    const error = (await client.request({ url }).catch((e: unknown) => e)) as HttpError;
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.status).toBeUndefined();
+    expect(error.message).toMatch(/ECONNREFUSED/);
+    expect(clock.sleeps).toHaveLength(1);
+  });
+
+  it('times out a request that never answers', async () => {
+    const { url } = await serve(() => undefined); // accepts, never responds
+    const client = createHttpClient({ clock: new ManualClock(), attempts: 1, timeoutMs: 200 });
+    await expect(client.request({ url })).rejects.toThrow('no answer within 200 ms');
+  });
+
+  it('treats okStatuses as answers', async () => {
+    const { url } = await serve((_req, res) => res.writeHead(404).end('{}'));
+    const res = await createHttpClient().request({ url, okStatuses: [404] });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('retry helpers', () => {
+  it('backoff grows, is capped and jittered within [half, full]', () => {
+    expect(backoffDelay(1, { baseDelayMs: 100, random: () => 0 })).toBe(50);
+    expect(backoffDelay(3, { baseDelayMs: 100, random: () => 1 })).toBe(400);
+    expect(backoffDelay(20, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 })).toBe(1000);
+  });
+  it('parses Retry-After seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+    ).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+  it('redacts credentials and query strings', () => {
+    expect(redactUrl('https://user:pw@example.com/a?sig=1')).toBe('https://example.com/a?…');
+  });
+});

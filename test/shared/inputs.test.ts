@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals';
+import { InputError } from '../../shared/errors.ts';
+import { Inputs, mapInputs, parseDuration, splitList } from '../../shared/inputs.ts';
+
+const inputs = (values: Record<string, string>): Inputs => new Inputs(mapInputs(values));
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['10m', 600_000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['500ms', 500],
+    ['1.5m', 90_000],
+    ['45', 45_000],
+  ])('%s → %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+  it.each(['', '10 minutes', 'm10', '10x', '-5s', '1h 30m'])('rejects %p', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
+});
+
+describe('Inputs', () => {
+  it('reads required and optional values', () => {
+    const i = inputs({ a: 'x', b: '' });
+    expect(i.required('a')).toBe('x');
+    expect(() => i.required('b')).toThrow(new InputError("Input 'b' is required."));
+    expect(i.optional('b')).toBeUndefined();
+    expect(i.optional('b', 'dflt')).toBe('dflt');
+  });
+
+  it.each([
+    ['true', true],
+    ['True', true],
+    ['FALSE', false],
+  ])('bool accepts %s', (v, expected) =>
+    expect(inputs({ f: v }).bool('f', !expected)).toBe(expected),
+  );
+
+  it('bool rejects anything else, naming the input', () => {
+    expect(() => inputs({ f: 'yes' }).bool('f', true)).toThrow(
+      `Input 'f' must be true or false (got "yes").`,
+    );
+  });
+
+  it('int checks the range', () => {
+    expect(inputs({ n: '3' }).int('n', { min: 1, max: 5, fallback: 2 })).toBe(3);
+    expect(inputs({}).int('n', { min: 1, max: 5, fallback: 2 })).toBe(2);
+    expect(() => inputs({ n: '9' }).int('n', { min: 1, max: 5 })).toThrow(
+      `Input 'n' must be in 1..5 (got 9).`,
+    );
+    expect(() => inputs({ n: '2.5' }).int('n', { min: 1 })).toThrow(
+      `Input 'n' must be a whole number in 1..∞ (got "2.5").`,
+    );
+  });
+
+  it('duration parses with a default and bounds', () => {
+    expect(inputs({}).duration('timeout', '10m')).toBe(600_000);
+    expect(() => inputs({ timeout: 'soon' }).duration('timeout', '10m')).toThrow(
+      `Input 'timeout' must be a duration such as 90s, 10m or 1h (got "soon").`,
+    );
+    expect(() => inputs({ timeout: '1s' }).duration('timeout', '10m', { minMs: 5000 })).toThrow(
+      `Input 'timeout' must be at least 5s.`,
+    );
+  });
+
+  it('oneOf lists the allowed values', () => {
+    expect(inputs({ m: 'exec' }).oneOf('m', ['token', 'exec'] as const, 'token')).toBe('exec');
+    expect(() => inputs({ m: 'magic' }).oneOf('m', ['token', 'exec'] as const, 'token')).toThrow(
+      `Input 'm' must be one of 'token', 'exec' (got "magic").`,
+    );
+  });
+
+  it('list splits lines and commas, skipping comments and blanks', () => {
+    expect(splitList('a, b\n\n# note\nc\n')).toEqual(['a', 'b', 'c']);
+    expect(inputs({ l: 'a,b\nc' }).list('l', { commas: false })).toEqual(['a,b', 'c']);
+  });
+
+  it('keyValues parses KEY=VALUE lines and rejects others', () => {
+    expect([...inputs({ kv: 'A=1\nB = two=2\nC=' }).keyValues('kv')]).toEqual([
+      ['A', '1'],
+      ['B', 'two=2'],
+      ['C', ''],
+    ]);
+    expect(() => inputs({ kv: 'oops' }).keyValues('kv')).toThrow(
+      `Input 'kv' must hold KEY=VALUE lines (got "oops").`,
+    );
+  });
+
+  it('exactlyOneOf and atMostOneOf name the inputs', () => {
+    expect(inputs({ a: '1' }).exactlyOneOf('a', 'b')).toBe('a');
+    expect(() => inputs({}).exactlyOneOf('a', 'b')).toThrow(`Set one of the inputs 'a', 'b'.`);
+    expect(() => inputs({ a: '1', b: '2' }).exactlyOneOf('a', 'b')).toThrow(
+      `Inputs 'a' and 'b' cannot be used together; set only one of 'a', 'b'.`,
+    );
+    expect(inputs({}).atMostOneOf('a', 'b')).toBeUndefined();
+    expect(() => inputs({ a: '1', b: '2' }).atMostOneOf('a', 'b')).toThrow(
+      `Inputs 'a' and 'b' cannot be used together.`,
+    );
+  });
+});
