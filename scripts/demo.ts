@@ -3,8 +3,11 @@
  * as a GitHub runner does (test/harness/runner.ts) over workflows-examples/manifests.
  * Steps that need actions still to come are announced and skipped.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { startKubeSim } from '../test/harness/kube-sim/index.ts';
 import { repoRoot, runAction } from '../test/harness/runner.ts';
 
 function heading(text: string): void {
@@ -37,15 +40,88 @@ async function main(): Promise<number> {
     for (const [k, v] of Object.entries(render.outputs)) console.log(`  ${k}: ${v}`);
     console.log('\njob summary:\n');
     console.log(render.summary.trim());
-    const manifests = readFileSync(render.outputs['manifests-path']!, 'utf8');
-    console.log(`\n${path.basename(render.outputs['manifests-path']!)} (first 30 lines):\n`);
+    const manifestsPath = render.outputs['manifests-path']!;
+    const manifests = readFileSync(manifestsPath, 'utf8');
+    console.log(`\n${path.basename(manifestsPath)} (first 30 lines):\n`);
     console.log(manifests.split('\n').slice(0, 30).join('\n'));
+    return await deploy(manifestsPath);
   } finally {
     render.cleanup();
   }
-  heading('next: setup-cluster-auth → rollout-and-verify → pr-deploy-comment');
-  console.log('These steps join the demo as their actions land (see README, "Status").');
-  return 0;
+}
+
+/** Applies the rendered manifests to the Kubernetes API simulator and waits for the rollout. */
+async function deploy(manifestsPath: string): Promise<number> {
+  heading('cluster: the Kubernetes API simulator (TLS + bearer token), 10× simulated time');
+  const sim = await startKubeSim({
+    tls: true,
+    token: 'demo-token',
+    speed: 10,
+    namespaces: ['recommender'],
+  });
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'demo-kubectl-'));
+  // Asynchronous: the simulator serves from this process's event loop.
+  const kubectl = (...args: string[]): Promise<number> =>
+    new Promise((resolve) => {
+      console.log(`$ kubectl ${args.join(' ')}`);
+      const child = spawn(
+        'kubectl',
+        ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args],
+        {
+          stdio: 'inherit',
+          timeout: 120_000,
+        },
+      );
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+  try {
+    console.log(`API server ${sim.url}`);
+    heading('apply (server-side, strict field validation) and wait for the rollout');
+    if (
+      (await kubectl(
+        'apply',
+        '--server-side',
+        '--field-manager',
+        'mlops-actions',
+        '-f',
+        manifestsPath,
+      )) !== 0
+    )
+      return 1;
+    if (
+      (await kubectl(
+        '-n',
+        'recommender',
+        'rollout',
+        'status',
+        'deployment/recommender',
+        '--timeout',
+        '60s',
+      )) !== 0
+    )
+      return 1;
+    if (
+      (await kubectl(
+        '-n',
+        'recommender',
+        'wait',
+        '--for=condition=Ready',
+        'inferenceservice/recommender',
+        '--timeout',
+        '60s',
+      )) !== 0
+    )
+      return 1;
+    await kubectl('-n', 'recommender', 'get', 'deployments,pods,services,inferenceservices');
+    heading('next: rollout-and-verify (fail fast, roll back, smoke test) and pr-deploy-comment');
+    console.log(
+      'These steps replace the kubectl calls above as their actions land (README, "Actions").',
+    );
+    return 0;
+  } finally {
+    await sim.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 process.exitCode = await main();
