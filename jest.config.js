@@ -4,14 +4,8 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'es6' } },
-    ],
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/test/harness/strip-types.js' },
   // Tests share a machine with 2 cores and spawn real peers (kubectl, git, registries).
   maxWorkers: 2,
   testTimeout: 60000,
-  reporters: ['default'],
 };

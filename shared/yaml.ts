@@ -83,16 +83,6 @@ function rangeLine(source: SourceDocument, node: unknown): number | undefined {
   return range ? source.lineCounter.linePos(range[0]).line : undefined;
 }
 
-/** Escapes a JSON-pointer-like instance path (`/spec/template/...`) into path segments. */
-export function pointerToPath(pointer: string): (string | number)[] {
-  if (!pointer) return [];
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
 /**
  * The document as it stood in the file, without its `---` marker: lets an unchanged
  * document be emitted byte for byte. Undefined when the marker line carries content.

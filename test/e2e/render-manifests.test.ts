@@ -2,10 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'render-manifests');
+const fixtures = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'render-manifests',
+);
 
 /** Runs the bundle in a workspace holding a copy of the fixtures. */
 async function render(inputs: Record<string, string>): Promise<ActionRunResult & { text: string }> {

@@ -2,6 +2,7 @@ import { describe, expect, it, afterEach } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { LocatedErrors } from '../../shared/errors.ts';
 import { processRunner } from '../../shared/exec.ts';
@@ -19,7 +20,12 @@ interface Workload {
   };
 }
 
-const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'render-manifests');
+const fixtures = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'render-manifests',
+);
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 

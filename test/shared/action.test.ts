@@ -1,9 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const actionModule = path.resolve(import.meta.dirname, '..', '..', 'shared', 'action.ts');
-const errorsModule = path.resolve(import.meta.dirname, '..', '..', 'shared', 'errors.ts');
+const actionModule = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'shared',
+  'action.ts',
+);
+const errorsModule = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'shared',
+  'errors.ts',
+);
 
 /** Runs a snippet in a real Node process, as an action's entry would run. */
 function run(body: string): { status: number | null; stdout: string } {
