@@ -258,16 +258,6 @@ function rangeLine(source, node) {
     const range = node?.range;
     return range ? source.lineCounter.linePos(range[0]).line : undefined;
 }
-/** Escapes a JSON-pointer-like instance path (`/spec/template/...`) into path segments. */
-function pointerToPath(pointer) {
-    if (!pointer)
-        return [];
-    return pointer
-        .split('/')
-        .slice(1)
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
 /**
  * The document as it stood in the file, without its `---` marker: lets an unchanged
  * document be emitted byte for byte. Undefined when the marker line carries content.
@@ -913,7 +903,10 @@ async function renderManifests(inputs, deps) {
                 fail(`${describeId(id)} is defined twice (first at ${previous})`, ['metadata', 'name']);
             else
                 seen.set(key, where);
-            toValidate.push({ object: finalObj, report: (message, p) => fail(`${kind}/${id.name || '?'}: ${message}`, p) });
+            toValidate.push({
+                object: finalObj,
+                report: (message, p) => fail(`${kind}/${id.name || '?'}: ${message}`, p),
+            });
             documents.push({
                 id,
                 source: t.file,
@@ -925,7 +918,10 @@ async function renderManifests(inputs, deps) {
     if (inputs.validate && toValidate.length > 0) {
         // Validators load per bucket of kinds: only those this render needs.
         const kinds = new Set(toValidate.map(({ object }) => `${String(object.apiVersion)}/${String(object.kind)}`));
-        const validator = await ManifestValidator.create({ kubernetesVersion: inputs.kubernetesVersion, kinds });
+        const validator = await ManifestValidator.create({
+            kubernetesVersion: inputs.kubernetesVersion,
+            kinds,
+        });
         for (const { object, report } of toValidate) {
             const result = validator.validate(object);
             if (!result.known)

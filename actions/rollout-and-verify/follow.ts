@@ -1,0 +1,323 @@
+/**
+ * Follows one workload to completion with watches (the object, and its pods for fail-fast):
+ * Deployments, StatefulSets and DaemonSets by kubectl's rollout-status rules, KServe
+ * InferenceServices until Ready.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { KubeClient, KubeList, KubeObject } from '../../shared/kube.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { resourcePath } from './manifests.ts';
+import { podProblem, type PodProblem } from './pods.ts';
+import { REVISION_ANNOTATION, rolloutStatus, type WorkloadLike } from './rollout-status.ts';
+import { Notifier, watchLoop } from './watch-loop.ts';
+
+export const FOLLOWED_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'InferenceService'];
+
+export interface Workload {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  name: string;
+  namespace: string;
+  /** The object as the apply (or a GET) returned it. */
+  initial?: KubeObject;
+}
+
+export type FollowOutcome =
+  | { state: 'done'; message: string; object: KubeObject }
+  | { state: 'failed'; reason: string; message: string; problem?: PodProblem; object?: KubeObject }
+  | { state: 'timeout'; message: string; object?: KubeObject }
+  | { state: 'cancelled'; message: string };
+
+export interface FollowOptions {
+  client: KubeClient;
+  logger: Logger;
+  clock: Clock;
+  deadline: number;
+  failFast: boolean;
+  unschedulableGraceMs: number;
+  signal: AbortSignal;
+  /** Called with kubectl's progress message whenever it changes. */
+  onProgress: (message: string) => void;
+}
+
+function selectorOf(obj: KubeObject | undefined): string | undefined {
+  const sel = obj?.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
+  const labels = sel?.matchLabels;
+  if (!labels || Object.keys(labels).length === 0) return undefined;
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** KServe readiness: Ready=True, observedGeneration caught up, latest revision ready. */
+export function inferenceServiceStatus(isvc: KubeObject): {
+  done: boolean;
+  message: string;
+  error?: string;
+} {
+  const name = isvc.metadata.name;
+  const status = (isvc.status ?? {}) as {
+    observedGeneration?: number;
+    conditions?: Condition[];
+    url?: string;
+    components?: Record<string, { latestReadyRevision?: string; latestCreatedRevision?: string }>;
+    modelStatus?: {
+      transitionStatus?: string;
+      lastFailureInfo?: { reason?: string; message?: string };
+    };
+  };
+  const conds = status.conditions ?? [];
+  const ready = conds.find((c) => c.type === 'Ready');
+  const predictor = conds.find((c) => c.type === 'PredictorReady');
+  const failure = status.modelStatus?.lastFailureInfo;
+  const transition = status.modelStatus?.transitionStatus;
+  if (transition === 'BlockedByFailedLoad' || transition === 'InvalidSpec') {
+    return {
+      done: false,
+      message: '',
+      error: `inference service "${name}": ${transition}${failure ? ` — ${failure.reason ?? ''}: ${failure.message ?? ''}` : ''}`,
+    };
+  }
+  if (predictor?.status === 'False' && predictor.reason) {
+    return {
+      done: false,
+      message: '',
+      error: `inference service "${name}" predictor not ready: ${predictor.reason}${predictor.message ? ` — ${predictor.message}` : ''}`,
+    };
+  }
+  if ((isvc.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) {
+    return {
+      done: false,
+      message: `Waiting for inference service "${name}" spec update to be observed...`,
+    };
+  }
+  const predictorRev = status.components?.predictor;
+  if (
+    predictorRev?.latestCreatedRevision &&
+    predictorRev.latestCreatedRevision !== predictorRev.latestReadyRevision
+  ) {
+    return {
+      done: false,
+      message: `Waiting for inference service "${name}": revision ${predictorRev.latestCreatedRevision} is not ready yet...`,
+    };
+  }
+  if (ready?.status === 'True') {
+    return {
+      done: true,
+      message: `inference service "${name}" is ready${status.url ? ` at ${status.url}` : ''}`,
+    };
+  }
+  const waiting = conds.find((c) => c.status !== 'True' && c.type !== 'Ready');
+  return {
+    done: false,
+    message: `Waiting for inference service "${name}" to be Ready${waiting ? ` (${waiting.type}: ${waiting.reason ?? waiting.status}${waiting.message ? ` — ${waiting.message}` : ''})` : ''}...`,
+  };
+}
+
+/** The label a pod of the current (new) revision carries, or undefined when any pod counts. */
+async function newRevisionLabel(
+  client: KubeClient,
+  w: Workload,
+  obj: KubeObject,
+): Promise<{ key: string; value: string } | undefined | 'unknown'> {
+  if (w.kind === 'Deployment') {
+    const status = (obj.status ?? {}) as { observedGeneration?: number };
+    if ((obj.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) return 'unknown';
+    const revision = obj.metadata.annotations?.[REVISION_ANNOTATION];
+    if (!revision) return 'unknown';
+    const list = await client.json<KubeList>({
+      method: 'GET',
+      path: resourcePath('apps/v1', 'replicasets', w.namespace),
+      query: { labelSelector: selectorOf(obj) },
+    });
+    const rs = list.items.find(
+      (r) =>
+        r.metadata.annotations?.[REVISION_ANNOTATION] === revision &&
+        r.metadata.ownerReferences?.some((o) => o.controller && o.uid === obj.metadata.uid),
+    );
+    const hash = rs?.metadata.labels?.['pod-template-hash'];
+    return hash ? { key: 'pod-template-hash', value: hash } : 'unknown';
+  }
+  if (w.kind === 'StatefulSet' || w.kind === 'DaemonSet') {
+    const rev = (obj.status as { updateRevision?: string } | undefined)?.updateRevision;
+    return rev ? { key: 'controller-revision-hash', value: rev } : undefined;
+  }
+  return undefined;
+}
+
+export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutcome> {
+  const controller = new AbortController();
+  const changed = new Notifier();
+  const stop = (): void => {
+    controller.abort();
+    changed.notify();
+  };
+  o.signal.addEventListener('abort', stop);
+  let obj: KubeObject | undefined = w.initial;
+  let deleted = false;
+  let watchError: Error | undefined;
+  const pods = new Map<string, KubeObject>();
+  const collection = resourcePath(w.apiVersion, w.plural, w.namespace);
+  const loops: Promise<void>[] = [];
+  loops.push(
+    watchLoop({
+      client: o.client,
+      path: collection,
+      fieldSelector: `metadata.name=${w.name}`,
+      ...(w.initial?.metadata.resourceVersion
+        ? { resourceVersion: w.initial.metadata.resourceVersion }
+        : {}),
+      onEvent: (e) => {
+        if (e.type === 'DELETED') deleted = true;
+        else obj = e.object;
+        changed.notify();
+      },
+      onError: (e) => {
+        watchError = e;
+        changed.notify();
+      },
+      signal: controller.signal,
+      logger: o.logger,
+      clock: o.clock,
+      what: `${w.kind} ${w.namespace}/${w.name}`,
+    }),
+  );
+  let podsWatched = false;
+  const watchPods = (labelSelector: string): void => {
+    if (podsWatched || !o.failFast) return;
+    podsWatched = true;
+    loops.push(
+      watchLoop({
+        client: o.client,
+        path: `/api/v1/namespaces/${w.namespace}/pods`,
+        labelSelector,
+        onEvent: (e) => {
+          if (e.type === 'DELETED') pods.delete(e.object.metadata.name);
+          else pods.set(e.object.metadata.name, e.object);
+          changed.notify();
+        },
+        onError: (e) => {
+          watchError = e;
+          changed.notify();
+        },
+        signal: controller.signal,
+        logger: o.logger,
+        clock: o.clock,
+        what: `pods of ${w.kind} ${w.namespace}/${w.name}`,
+      }),
+    );
+  };
+  if (w.kind === 'InferenceService') watchPods(`serving.kserve.io/inferenceservice=${w.name}`);
+  let lastMessage = '';
+  let revisionKey: string | undefined;
+  let revisionLabel: { key: string; value: string } | undefined | 'unknown' = 'unknown';
+  const unschedulableSince = new Map<string, number>();
+  try {
+    for (;;) {
+      if (o.signal.aborted) return { state: 'cancelled', message: lastMessage.trim() };
+      if (watchError) throw watchError;
+      if (deleted) {
+        return {
+          state: 'failed',
+          reason: 'Deleted',
+          message: `${w.kind} "${w.name}" was deleted while waiting for it`,
+        };
+      }
+      if (obj) {
+        const current: KubeObject = obj;
+        const verdict =
+          w.kind === 'InferenceService'
+            ? inferenceServiceStatus(current)
+            : (rolloutStatus(w.kind, current as WorkloadLike) ?? { done: true, message: '' });
+        if (verdict.message && verdict.message !== lastMessage) {
+          lastMessage = verdict.message;
+          if (!verdict.done) o.onProgress(verdict.message.trim());
+        }
+        if (verdict.error) {
+          const deadline = /exceeded its progress deadline/.test(verdict.error);
+          if (verdict.done && w.kind !== 'Deployment') {
+            // kubectl: OnDelete strategies have no rollout status; the apply itself is the result.
+            return {
+              state: 'done',
+              message: `${w.kind} "${w.name}": ${verdict.error}`,
+              object: current,
+            };
+          }
+          return {
+            state: 'failed',
+            reason: deadline
+              ? 'ProgressDeadlineExceeded'
+              : w.kind === 'InferenceService'
+                ? 'InferenceServiceNotReady'
+                : 'RolloutError',
+            message: verdict.error,
+            object: current,
+          };
+        }
+        if (verdict.done)
+          return { state: 'done', message: verdict.message.trim(), object: current };
+        if (o.failFast && w.kind !== 'InferenceService') {
+          const key = `${current.metadata.generation ?? 0}/${current.metadata.annotations?.[REVISION_ANNOTATION] ?? ''}/${(current.status as { updateRevision?: string } | undefined)?.updateRevision ?? ''}`;
+          if (key !== revisionKey || revisionLabel === 'unknown') {
+            revisionLabel = await newRevisionLabel(o.client, w, current);
+            revisionKey = key;
+          }
+          const sel = selectorOf(current);
+          if (sel) watchPods(sel);
+        }
+        if (o.failFast) {
+          const label = revisionLabel;
+          for (const pod of pods.values()) {
+            if (w.kind !== 'InferenceService') {
+              if (label === 'unknown') break;
+              if (label && pod.metadata.labels?.[label.key] !== label.value) continue;
+            }
+            const problem = podProblem(pod);
+            if (!problem) {
+              unschedulableSince.delete(pod.metadata.name);
+              continue;
+            }
+            if (problem.unschedulable) {
+              const since = unschedulableSince.get(pod.metadata.name) ?? o.clock.now();
+              unschedulableSince.set(pod.metadata.name, since);
+              if (o.clock.now() - since < o.unschedulableGraceMs) continue;
+            }
+            return {
+              state: 'failed',
+              reason: problem.reason,
+              message: `pod ${problem.pod}${problem.container ? ` container ${problem.container}` : ''}: ${problem.reason}${problem.message ? ` — ${problem.message}` : ''}`,
+              problem,
+              object: current,
+            };
+          }
+        }
+      }
+      const left = o.deadline - o.clock.now();
+      if (left <= 0) {
+        return {
+          state: 'timeout',
+          message: lastMessage.trim() || `no status for ${w.kind} "${w.name}" yet`,
+          ...(obj ? { object: obj } : {}),
+        };
+      }
+      const graceLeft = [...unschedulableSince.values()].map(
+        (s) => s + o.unschedulableGraceMs - o.clock.now(),
+      );
+      await changed.wait(Math.min(left, ...graceLeft.map((g) => Math.max(g, 10))));
+    }
+  } finally {
+    o.signal.removeEventListener('abort', stop);
+    // The watches close in the background: the verdict is not held up by socket teardown
+    // (watchLoop never rejects, so nothing is left unhandled).
+    controller.abort();
+    void Promise.allSettled(loops);
+  }
+}

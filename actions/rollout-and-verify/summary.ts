@@ -1,0 +1,75 @@
+/** The job summary: outcome, timeline, resource table, diagnosis, endpoint. */
+import { formatDuration } from '../../shared/inputs.ts';
+import { codeBlock, markdownTable, statusEmoji, type Status } from '../../shared/summary.ts';
+import type { Progress, RolloutResult, TimelineEntry } from './run.ts';
+
+const LEVEL: Record<TimelineEntry['level'], Status> = {
+  info: 'info',
+  success: 'success',
+  failure: 'failure',
+  warning: 'warning',
+};
+
+function seconds(ms: number): string {
+  return `+${(ms / 1000).toFixed(1)}s`;
+}
+
+export function rolloutSummary(r: RolloutResult): string {
+  const head =
+    r.status === 'succeeded'
+      ? `## ${statusEmoji('success')} rollout-and-verify: succeeded`
+      : r.status === 'rolled-back'
+        ? `## ${statusEmoji('warning')} rollout-and-verify: failed and rolled back`
+        : `## ${statusEmoji('failure')} rollout-and-verify: failed`;
+  const parts = [head, ''];
+  const facts: string[] = [`Duration: ${formatDuration(r.durationMs)}`];
+  if (r.endpoint) facts.push(`Endpoint: ${r.endpoint}`);
+  if (r.revision) facts.push(`Revision: ${r.revision}`);
+  if (r.failureReason) facts.push(`Failure: ${r.failureReason}`);
+  parts.push(facts.map((f) => `- ${f}`).join('\n'), '');
+  if (r.diagnosis) parts.push('### Diagnosis', '', codeBlock(r.diagnosis), '');
+  else if (r.error && r.status !== 'succeeded') parts.push('### Error', '', codeBlock(r.error), '');
+  parts.push(
+    '### Resources',
+    '',
+    markdownTable(
+      ['', 'Kind', 'Namespace', 'Name', 'Action', 'State'],
+      r.resources.map((row) => [
+        row.ok === undefined ? '' : statusEmoji(row.ok ? 'success' : 'failure'),
+        row.kind,
+        row.namespace,
+        row.name,
+        row.action,
+        row.state,
+      ]),
+    ),
+    '',
+    '### Timeline',
+    '',
+    markdownTable(
+      ['Time', '', 'Event'],
+      r.timeline.map((t) => [seconds(t.atMs), statusEmoji(LEVEL[t.level]), t.text]),
+    ),
+    '',
+  );
+  return parts.join('\n');
+}
+
+export function failureSummary(message: string): string {
+  return `## ${statusEmoji('failure')} rollout-and-verify: failed\n\n${codeBlock(message)}\n`;
+}
+
+export function cancelledSummary(p: Progress): string {
+  const left = p.workloads.filter((w) => w.state !== 'done');
+  return [
+    `## ${statusEmoji('warning')} rollout-and-verify: cancelled during ${p.phase}`,
+    '',
+    left.length === 0
+      ? 'No workload was left waiting.'
+      : markdownTable(
+          ['Kind', 'Namespace', 'Name', 'State', 'Last status'],
+          p.workloads.map((w) => [w.kind, w.namespace, w.name, w.state, w.message]),
+        ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,50 @@
+/** What a provider hands back to run: everything needed to write the kubeconfig. */
+import type { HttpClient } from '../../shared/http.ts';
+import type { ExecConfig, KubeUser } from '../../shared/kubeconfig.ts';
+import { EXEC_API_VERSION } from '../../shared/kubeconfig.ts';
+import type { Logger } from '../../shared/logger.ts';
+
+export interface ClusterAccess {
+  /** Name of the cluster and user entries. */
+  entryName: string;
+  context: string;
+  server: string;
+  caData?: string;
+  user: KubeUser;
+  /** Files written beside the kubeconfig, 0600 (credential-command config, ADC file). */
+  files: { path: string; content: string }[];
+  /** When an embedded token expires. */
+  expiresAt?: Date;
+  /** For the summary: how the credentials were obtained, and the exec plugin if any. */
+  credentials: string;
+  plugin?: string;
+}
+
+export interface ProviderDeps {
+  logger: Logger;
+  http: HttpClient;
+  env: NodeJS.ProcessEnv;
+  /** Absolute path of a program on PATH, or undefined. */
+  which(command: string): string | undefined;
+  userAgent: string;
+  /** The directory (0700, in RUNNER_TEMP) that holds the kubeconfig and its companions. */
+  dir: string;
+  /** How to run the bundled credential command: the runner's node and the bundle. */
+  execCredential: { node: string; script: string };
+  now(): Date;
+}
+
+export const CREDENTIAL_CONFIG_FILE = 'credential.json';
+
+/** The exec entry that runs our bundled credential command with its config file. */
+export function bundledExec(deps: ProviderDeps, configPath: string): ExecConfig {
+  return {
+    apiVersion: EXEC_API_VERSION,
+    command: deps.execCredential.node,
+    args: [deps.execCredential.script, configPath],
+    installHint:
+      'This kubeconfig was written by setup-cluster-auth; its credential command runs with the node of the GitHub runner and is valid for the job only.',
+    provideClusterInfo: false,
+    interactiveMode: 'Never',
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * EKS: AWS credentials (default chain or keyless role), DescribeCluster for endpoint and CA,
+ * then a presigned-STS bearer token or an exec plugin, as `aws eks update-kubeconfig` does.
+ */
+import * as path from 'node:path';
+import { DescribeClusterCommand, EKSClient, type Cluster } from '@aws-sdk/client-eks';
+import { EXEC_API_VERSION, type KubeUser } from '../../shared/kubeconfig.ts';
+import {
+  CREDENTIAL_CONFIG_FILE,
+  bundledExec,
+  type ClusterAccess,
+  type ProviderDeps,
+} from './access.ts';
+import { awsCredentials } from './aws-credentials.ts';
+import { awsErrorMessage, awsStatus } from './aws-errors.ts';
+import type { CredentialConfig } from './credential-config.ts';
+import { eksToken, type AwsCredentials } from './eks-token.ts';
+import type { EksInputs } from './inputs.ts';
+
+export async function describeEksCluster(
+  inputs: EksInputs,
+  credentials: AwsCredentials,
+): Promise<Cluster> {
+  const eks = new EKSClient({ region: inputs.region, credentials });
+  try {
+    const out = await eks.send(new DescribeClusterCommand({ name: inputs.cluster }));
+    if (!out.cluster)
+      throw new Error(`EKS DescribeCluster returned no cluster for ${inputs.cluster}`);
+    return out.cluster;
+  } catch (error) {
+    const name = (error as Error).name;
+    const status = awsStatus(error);
+    if (name === 'ResourceNotFoundException' || status === 404) {
+      throw new Error(
+        `EKS cluster '${inputs.cluster}' was not found in region ${inputs.region} (HTTP 404, ${awsErrorMessage(error)}): check 'cluster-name' and 'region'.`,
+        { cause: error },
+      );
+    }
+    if (name === 'AccessDeniedException' || status === 403) {
+      throw new Error(
+        `Permission denied for EKS DescribeCluster on '${inputs.cluster}' in ${inputs.region} (HTTP 403): the role needs eks:DescribeCluster on the cluster. AWS said: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    throw new Error(
+      `EKS DescribeCluster for '${inputs.cluster}' in ${inputs.region} failed: ${awsErrorMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    eks.destroy();
+  }
+}
+
+export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<ClusterAccess> {
+  const { logger } = deps;
+  const stsEndpoint = deps.env.AWS_ENDPOINT_URL_STS || deps.env.AWS_ENDPOINT_URL || undefined;
+  const how =
+    inputs.credentials.kind === 'role'
+      ? `keyless role ${inputs.credentials.roleArn} (GitHub OIDC)`
+      : 'the AWS default credential chain';
+  logger.info(`Authenticating to AWS with ${how}`);
+  const credentials = await awsCredentials(inputs.credentials, {
+    region: inputs.region,
+    http: deps.http,
+    ...(stsEndpoint ? { stsEndpoint } : {}),
+    onSecret: (v) => logger.secret(v),
+  });
+  logger.secret(credentials.secretAccessKey);
+  if (credentials.sessionToken) logger.secret(credentials.sessionToken);
+
+  const cluster = await describeEksCluster(inputs, credentials);
+  if (cluster.status !== 'ACTIVE' && cluster.status !== 'UPDATING') {
+    throw new Error(
+      `EKS cluster '${inputs.cluster}' is ${cluster.status ?? 'in an unknown state'}; it must be ACTIVE or UPDATING.`,
+    );
+  }
+  if (!cluster.endpoint) throw new Error(`EKS cluster '${inputs.cluster}' has no endpoint yet.`);
+  const caData = cluster.certificateAuthority?.data;
+  if (!caData)
+    throw new Error(`EKS cluster '${inputs.cluster}' reports no certificateAuthority.data.`);
+  const entryName = cluster.arn ?? inputs.cluster;
+
+  const files: ClusterAccess['files'] = [];
+  let user: KubeUser;
+  let plugin: string | undefined;
+  let expiresAt: Date | undefined;
+  const aws =
+    inputs.authMode === 'exec' &&
+    inputs.execPlugin === 'auto' &&
+    inputs.credentials.kind === 'default'
+      ? deps.which('aws')
+      : undefined;
+  if (inputs.authMode === 'token') {
+    const t = await eksToken({
+      cluster: inputs.cluster,
+      region: inputs.region,
+      credentials,
+      now: deps.now(),
+    });
+    logger.secret(t.token);
+    user = { token: t.token };
+    expiresAt = t.expiresAt;
+    logger.info(
+      `The EKS token expires at ${t.expiresAt.toISOString()} (EKS tokens last 15 minutes); use auth-mode: exec for longer jobs.`,
+    );
+  } else if (aws) {
+    const profile = deps.env.AWS_PROFILE;
+    user = {
+      exec: {
+        apiVersion: EXEC_API_VERSION,
+        command: 'aws',
+        args: [
+          '--region',
+          inputs.region,
+          'eks',
+          'get-token',
+          '--cluster-name',
+          inputs.cluster,
+          '--output',
+          'json',
+        ],
+        ...(profile ? { env: [{ name: 'AWS_PROFILE', value: profile }] } : {}),
+        interactiveMode: 'Never',
+      },
+    };
+    plugin = `aws eks get-token (${aws})`;
+  } else {
+    const configPath = path.join(deps.dir, CREDENTIAL_CONFIG_FILE);
+    const config: CredentialConfig = {
+      provider: 'eks',
+      cluster: inputs.cluster,
+      region: inputs.region,
+      credentials: inputs.credentials,
+      ...(stsEndpoint ? { stsEndpoint } : {}),
+      userAgent: deps.userAgent,
+    };
+    files.push({ path: configPath, content: JSON.stringify(config, null, 2) });
+    user = { exec: bundledExec(deps, configPath) };
+    plugin = 'bundled credential command';
+  }
+  return {
+    entryName,
+    context: inputs.context ?? entryName,
+    server: cluster.endpoint,
+    caData,
+    user,
+    files,
+    ...(expiresAt ? { expiresAt } : {}),
+    credentials: how,
+    ...(plugin ? { plugin } : {}),
+  };
+}

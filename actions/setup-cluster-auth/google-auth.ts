@@ -1,0 +1,141 @@
+/**
+ * Google access tokens through google-auth-library: Application Default Credentials, a
+ * service-account key, or keyless Workload Identity Federation from the GitHub OIDC token
+ * (an `external_account` configuration, as google-github-actions/auth writes it, so the
+ * library does the STS exchange and the impersonation). Shared by the action and the
+ * bundled credential command; loaded only on the GKE path.
+ */
+import type { GoogleService, OidcRequest } from './inputs.ts';
+import { oidcTokenUrl } from './oidc-url.ts';
+
+export const GOOGLE_SCOPES = [
+  'https://www.googleapis.com/auth/cloud-platform',
+  'https://www.googleapis.com/auth/userinfo.email',
+];
+
+export type GoogleEndpoints = Partial<Record<GoogleService, string>>;
+
+/** What the credential command needs to mint a token again (stored in a 0600 file). */
+export type GoogleCredentialSource =
+  | { kind: 'adc'; file?: string }
+  | { kind: 'key'; json: string }
+  | { kind: 'wif'; provider: string; serviceAccount?: string; audience: string; oidc: OidcRequest };
+
+export interface GoogleToken {
+  token: string;
+  /** Epoch milliseconds, when the library reports it. */
+  expiresAt?: number;
+}
+
+export function defaultEndpoint(service: GoogleService): string {
+  return `https://${service}.googleapis.com`;
+}
+
+export function endpointOf(endpoints: GoogleEndpoints, service: GoogleService): string {
+  return endpoints[service] ?? defaultEndpoint(service);
+}
+
+/** The `external_account` ADC document for keyless federation (google-github-actions/auth's shape). */
+export function externalAccountConfig(
+  source: Extract<GoogleCredentialSource, { kind: 'wif' }>,
+  endpoints: GoogleEndpoints,
+): Record<string, unknown> {
+  return {
+    type: 'external_account',
+    audience: `//iam.googleapis.com/${source.provider}`,
+    subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+    token_url: `${endpointOf(endpoints, 'sts')}/v1/token`,
+    credential_source: {
+      url: oidcTokenUrl(source.oidc, source.audience),
+      headers: { Authorization: `Bearer ${source.oidc.token}` },
+      format: { type: 'json', subject_token_field_name: 'value' },
+    },
+    ...(source.serviceAccount
+      ? {
+          service_account_impersonation_url: `${endpointOf(endpoints, 'iamcredentials')}/v1/projects/-/serviceAccounts/${source.serviceAccount}:generateAccessToken`,
+        }
+      : {}),
+  };
+}
+
+/**
+ * Rewrites `https://<service>.googleapis.com` to the configured endpoint for every request
+ * the library makes (key-based token grants have no URL option of their own).
+ */
+function rewrite(url: string, endpoints: GoogleEndpoints): string {
+  for (const [service, base] of Object.entries(endpoints)) {
+    const from = defaultEndpoint(service as GoogleService);
+    if (url === from || url.startsWith(`${from}/`)) return base + url.slice(from.length);
+  }
+  return url;
+}
+
+/** Mints a Google access token with the chosen credentials. */
+export async function googleAccessToken(
+  source: GoogleCredentialSource,
+  endpoints: GoogleEndpoints,
+  userAgent: string,
+  /** Known project: spares ADC a Resource Manager lookup it would make for external accounts. */
+  projectId?: string,
+): Promise<GoogleToken> {
+  const { GoogleAuth, IdentityPoolClient, JWT, gaxios } = await import('google-auth-library');
+  const transporter = new gaxios.Gaxios({ headers: { 'User-Agent': userAgent } });
+  transporter.interceptors.request.add({
+    resolved: async (options) => {
+      const original = options.url.toString();
+      const target = rewrite(original, endpoints);
+      if (target !== original) options.url = new URL(target);
+      return options;
+    },
+  });
+  // Type-specific constructors: the library warns (on stderr, which kubectl shows) about
+  // the generic `credentials`/fromJSON paths.
+  let client: {
+    getAccessToken(): Promise<{ token?: string | null }>;
+    credentials?: { expiry_date?: number | null };
+  };
+  if (source.kind === 'key') {
+    const key = JSON.parse(source.json) as {
+      client_email?: string;
+      private_key?: string;
+      private_key_id?: string;
+    };
+    client = new JWT({
+      email: key.client_email,
+      key: key.private_key,
+      ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
+      scopes: GOOGLE_SCOPES,
+      transporter,
+    });
+  } else if (source.kind === 'wif') {
+    client = new IdentityPoolClient({
+      ...externalAccountConfig(source, endpoints),
+      scopes: GOOGLE_SCOPES,
+      transporter,
+    } as ConstructorParameters<typeof IdentityPoolClient>[0]);
+  } else {
+    // ADC discovers the file through the environment, as every Google client does.
+    if (source.file) process.env.GOOGLE_APPLICATION_CREDENTIALS = source.file;
+    client = await new GoogleAuth({
+      scopes: GOOGLE_SCOPES,
+      ...(projectId ? { projectId } : {}),
+      clientOptions: { transporter },
+    }).getClient();
+  }
+  const { token } = await client.getAccessToken();
+  if (!token) throw new Error('Google credentials returned no access token');
+  const expiry = client.credentials?.expiry_date;
+  return { token, ...(typeof expiry === 'number' ? { expiresAt: expiry } : {}) };
+}
+
+/** The project of a credential, when it names one without a network call. */
+export function projectOfCredentials(source: GoogleCredentialSource): string | undefined {
+  if (source.kind === 'key') {
+    const key = JSON.parse(source.json) as { project_id?: unknown; quota_project_id?: unknown };
+    return typeof key.project_id === 'string' ? key.project_id : undefined;
+  }
+  if (source.kind === 'wif' && source.serviceAccount) {
+    return /@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(source.serviceAccount)?.[1];
+  }
+  return undefined;
+}

@@ -1,0 +1,340 @@
+import { InputError } from '../../shared/errors.ts';
+import { Inputs } from '../../shared/inputs.ts';
+
+export const PROVIDERS = ['gke', 'eks', 'kubeconfig'] as const;
+export const AUTH_MODES = ['token', 'exec'] as const;
+export const EXEC_PLUGINS = ['auto', 'bundled'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+export type ExecPlugin = (typeof EXEC_PLUGINS)[number];
+
+/** The Google API hosts whose base URL `google-api-endpoints` may override. */
+export const GOOGLE_SERVICES = ['container', 'sts', 'iamcredentials', 'oauth2'] as const;
+export type GoogleService = (typeof GOOGLE_SERVICES)[number];
+
+/** GitHub's OIDC token endpoint, as the runner passes it to steps with `id-token: write`. */
+export interface OidcRequest {
+  url: string;
+  token: string;
+}
+
+interface Common {
+  context?: string;
+  namespace?: string;
+  authMode: AuthMode;
+  execPlugin: ExecPlugin;
+  /** Directory for the kubeconfig (RUNNER_TEMP). */
+  tempDir: string;
+}
+
+export interface GkeInputs extends Common {
+  provider: 'gke';
+  cluster: string;
+  location: string;
+  projectId?: string;
+  useInternalIp: boolean;
+  useDnsEndpoint: boolean;
+  credentials:
+    | { kind: 'adc' }
+    | { kind: 'key'; json: string }
+    | {
+        kind: 'wif';
+        provider: string;
+        serviceAccount?: string;
+        audience: string;
+        oidc: OidcRequest;
+      };
+  endpoints: Partial<Record<GoogleService, string>>;
+  quotaProjectId?: string;
+}
+
+export interface EksInputs extends Common {
+  provider: 'eks';
+  cluster: string;
+  region: string;
+  credentials:
+    | { kind: 'default' }
+    | { kind: 'role'; roleArn: string; sessionName: string; audience: string; oidc: OidcRequest };
+}
+
+export interface KubeconfigInputs extends Common {
+  provider: 'kubeconfig';
+  /** Raw YAML or base64 of it; parsed (never echoed) by run. */
+  kubeconfig: string;
+}
+
+export type SetupInputs = GkeInputs | EksInputs | KubeconfigInputs;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const WIF_PROVIDER =
+  /^projects\/\d+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]+\/providers\/[a-z0-9-]+$/;
+const SERVICE_ACCOUNT =
+  /^[^@\s]+@[a-z0-9-.]+\.iam\.gserviceaccount\.com$|^[^@\s]+@developer\.gserviceaccount\.com$/;
+const GKE_FULL_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const PROVIDER_INPUTS: Record<string, readonly string[]> = {
+  gke: [
+    'location',
+    'project-id',
+    'workload-identity-provider',
+    'service-account',
+    'credentials-json',
+    'google-api-endpoints',
+    'quota-project-id',
+  ],
+  eks: ['region', 'role-to-assume', 'role-session-name'],
+  kubeconfig: ['kubeconfig'],
+};
+
+export function oidcUnavailableMessage(input: string): string {
+  return (
+    `Input '${input}' needs a GitHub OIDC token, but ACTIONS_ID_TOKEN_REQUEST_URL/ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set: ` +
+    `add \`permissions: id-token: write\` to the job (or workflow). This is expected on pull requests from forks, ` +
+    `which never get an OIDC token: skip this step for them (if: github.event.pull_request.head.repo.fork == false).`
+  );
+}
+
+function oidcRequest(env: NodeJS.ProcessEnv, input: string): OidcRequest {
+  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!url || !token) throw new InputError(oidcUnavailableMessage(input));
+  return { url, token };
+}
+
+function https(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`Input '${name}' must hold absolute URLs (got "${value}").`);
+  }
+  if (
+    url.protocol !== 'https:' &&
+    !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  ) {
+    throw new InputError(`Input '${name}': ${value} must use https (plain http only on loopback).`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function rejectForeignInputs(inputs: Inputs, provider: string): void {
+  for (const [other, names] of Object.entries(PROVIDER_INPUTS)) {
+    if (other === provider) continue;
+    for (const name of names) {
+      if (inputs.has(name)) {
+        throw new InputError(
+          `Input '${name}' applies to provider '${other}' only (provider is '${provider}').`,
+        );
+      }
+    }
+  }
+  if (provider === 'kubeconfig') {
+    for (const name of ['cluster-name', 'use-internal-ip', 'use-dns-endpoint']) {
+      if (inputs.has(name) && !(name !== 'cluster-name' && inputs.raw(name) === 'false')) {
+        throw new InputError(`Input '${name}' does not apply to provider 'kubeconfig'.`);
+      }
+    }
+  }
+}
+
+function gkeInputs(inputs: Inputs, env: NodeJS.ProcessEnv, common: Common): GkeInputs {
+  const name = inputs.required('cluster-name');
+  const full = GKE_FULL_NAME.exec(name);
+  const cluster = full?.[3] ?? name;
+  const location = inputs.optional('location') ?? full?.[2];
+  if (!location) {
+    throw new InputError(
+      `Input 'location' is required for provider 'gke' (the cluster's zone or region, e.g. us-central1).`,
+    );
+  }
+  if (full && inputs.has('location') && inputs.raw('location') !== full[2]) {
+    throw new InputError(
+      `Input 'location' (${inputs.raw('location')}) contradicts 'cluster-name' (${name}).`,
+    );
+  }
+  const projectId =
+    inputs.optional('project-id') ??
+    full?.[1] ??
+    (env.CLOUDSDK_CORE_PROJECT ||
+      env.GOOGLE_CLOUD_PROJECT ||
+      env.GCLOUD_PROJECT ||
+      env.GCP_PROJECT ||
+      undefined);
+  if (!DNS_LABEL.test(cluster) || cluster.length > 40) {
+    throw new InputError(
+      `Input 'cluster-name' must be a GKE cluster name or projects/P/locations/L/clusters/C (got "${name}").`,
+    );
+  }
+  if (inputs.bool('use-internal-ip', false) && inputs.bool('use-dns-endpoint', false)) {
+    throw new InputError(
+      `Inputs 'use-internal-ip' and 'use-dns-endpoint' cannot both be true: choose the private IP or the DNS endpoint.`,
+    );
+  }
+
+  const key = inputs.optional('credentials-json');
+  const wif = inputs.optional('workload-identity-provider');
+  const sa = inputs.optional('service-account');
+  if (key && (wif || sa)) {
+    throw new InputError(
+      `Input 'credentials-json' (a service-account key) cannot be used together with 'workload-identity-provider'/'service-account': use one way to authenticate, preferably keyless.`,
+    );
+  }
+  if (sa && !SERVICE_ACCOUNT.test(sa)) {
+    throw new InputError(
+      `Input 'service-account' must be a service-account email such as deployer@my-project.iam.gserviceaccount.com (got "${sa}").`,
+    );
+  }
+  if (sa && !wif) {
+    throw new InputError(
+      `Input 'service-account' needs 'workload-identity-provider' (keyless), or leave both empty to use Application Default Credentials.`,
+    );
+  }
+  let credentials: GkeInputs['credentials'] = { kind: 'adc' };
+  if (key) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(
+        key.trim().startsWith('{') ? key : Buffer.from(key, 'base64').toString('utf8'),
+      );
+    } catch {
+      throw new InputError(
+        `Input 'credentials-json' must be a service-account key (JSON, or base64 of it).`,
+      );
+    }
+    if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) {
+      throw new InputError(
+        `Input 'credentials-json' must be a service-account key (JSON with a "type" field).`,
+      );
+    }
+    credentials = { kind: 'key', json: JSON.stringify(parsed) };
+  } else if (wif) {
+    if (!WIF_PROVIDER.test(wif)) {
+      throw new InputError(
+        `Input 'workload-identity-provider' must be the full provider name projects/<NUMBER>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER> (got "${wif}").`,
+      );
+    }
+    credentials = {
+      kind: 'wif',
+      provider: wif,
+      ...(sa ? { serviceAccount: sa } : {}),
+      audience: inputs.optional('audience') ?? `https://iam.googleapis.com/${wif}`,
+      oidc: oidcRequest(env, 'workload-identity-provider'),
+    };
+  } else if (inputs.has('audience')) {
+    throw new InputError(
+      `Input 'audience' is only used with 'workload-identity-provider' or 'role-to-assume'.`,
+    );
+  }
+
+  const endpoints: GkeInputs['endpoints'] = {};
+  for (const [service, url] of inputs.keyValues('google-api-endpoints', /^[a-z0-9]+$/)) {
+    if (!(GOOGLE_SERVICES as readonly string[]).includes(service)) {
+      throw new InputError(
+        `Input 'google-api-endpoints': unknown service '${service}'; allowed: ${GOOGLE_SERVICES.join(', ')}.`,
+      );
+    }
+    endpoints[service as GoogleService] = https('google-api-endpoints', url);
+  }
+  const quotaProjectId = inputs.optional('quota-project-id');
+  return {
+    ...common,
+    provider: 'gke',
+    cluster,
+    location,
+    ...(projectId ? { projectId } : {}),
+    useInternalIp: inputs.bool('use-internal-ip', false),
+    useDnsEndpoint: inputs.bool('use-dns-endpoint', false),
+    credentials,
+    endpoints,
+    ...(quotaProjectId ? { quotaProjectId } : {}),
+  };
+}
+
+function eksInputs(inputs: Inputs, env: NodeJS.ProcessEnv, common: Common): EksInputs {
+  const cluster = inputs.required('cluster-name');
+  if (!EKS_NAME.test(cluster)) {
+    throw new InputError(
+      `Input 'cluster-name' must be an EKS cluster name (letters, digits, '-', '_'; at most 100) (got "${cluster}").`,
+    );
+  }
+  const region =
+    inputs.optional('region') ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
+  if (!region) {
+    throw new InputError(
+      `Input 'region' is required for provider 'eks' (or set AWS_REGION, as aws-actions/configure-aws-credentials does).`,
+    );
+  }
+  if (!REGION.test(region))
+    throw new InputError(
+      `Input 'region' must be an AWS region such as us-east-1 (got "${region}").`,
+    );
+  const roleArn = inputs.optional('role-to-assume');
+  let credentials: EksInputs['credentials'] = { kind: 'default' };
+  if (roleArn) {
+    if (!ROLE_ARN.test(roleArn)) {
+      throw new InputError(
+        `Input 'role-to-assume' must be an IAM role ARN such as arn:aws:iam::123456789012:role/deployer (got "${roleArn}").`,
+      );
+    }
+    const sessionName = inputs.optional('role-session-name', 'GitHubActions');
+    if (!SESSION_NAME.test(sessionName)) {
+      throw new InputError(
+        `Input 'role-session-name' must be 2-64 characters of letters, digits and +=,.@_- (got "${sessionName}").`,
+      );
+    }
+    credentials = {
+      kind: 'role',
+      roleArn,
+      sessionName,
+      audience: inputs.optional('audience', 'sts.amazonaws.com'),
+      oidc: oidcRequest(env, 'role-to-assume'),
+    };
+  } else if (inputs.has('role-session-name') || inputs.has('audience')) {
+    throw new InputError(
+      `Inputs 'role-session-name' and 'audience' are only used with 'role-to-assume'.`,
+    );
+  }
+  return { ...common, provider: 'eks', cluster, region, credentials };
+}
+
+/** Parses and validates every input; no side effects, no network. */
+export function getInputs(
+  inputs = new Inputs(),
+  env: NodeJS.ProcessEnv = process.env,
+): SetupInputs {
+  const providerText = inputs.required('provider');
+  if (providerText === 'aks') {
+    throw new InputError(
+      `Input 'provider': 'aks' is not supported yet; use 'kubeconfig' with the output of az aks get-credentials.`,
+    );
+  }
+  const provider = inputs.oneOf('provider', PROVIDERS, 'gke');
+  rejectForeignInputs(inputs, provider);
+  const namespace = inputs.optional('namespace');
+  if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
+    throw new InputError(
+      `Input 'namespace' must be a DNS label (lower-case letters, digits, '-'; at most 63), got "${namespace}".`,
+    );
+  }
+  const context = inputs.optional('context');
+  const common: Common = {
+    ...(context ? { context } : {}),
+    ...(namespace ? { namespace } : {}),
+    authMode: inputs.oneOf('auth-mode', AUTH_MODES, 'token'),
+    execPlugin: inputs.oneOf('exec-plugin', EXEC_PLUGINS, 'auto'),
+    tempDir: env.RUNNER_TEMP || (env.TMPDIR ?? '/tmp'),
+  };
+  switch (provider) {
+    case 'gke':
+      return gkeInputs(inputs, env, common);
+    case 'eks':
+      return eksInputs(inputs, env, common);
+    case 'kubeconfig':
+      if (inputs.has('audience'))
+        throw new InputError(`Input 'audience' does not apply to provider 'kubeconfig'.`);
+      return { ...common, provider: 'kubeconfig', kubeconfig: inputs.required('kubeconfig') };
+  }
+}

@@ -1,0 +1,1 @@
+export const USER_AGENT = 'mlops-actions/setup-cluster-auth';

@@ -1,0 +1,88 @@
+/** Shared pieces of the rollout-and-verify end-to-end tests. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { KubeSim } from '../harness/kube-sim/index.ts';
+import { runAction, type ActionRunResult, type RunActionOptions } from '../harness/runner.ts';
+
+export function deployment(name: string, image: string, replicas = 2): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+        - name: model
+          image: "${image}"
+`;
+}
+
+export function service(name: string, type = 'ClusterIP'): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  type: ${type}
+  selector: {app: ${name}}
+  ports: [{port: 8080}]
+`;
+}
+
+export function hpa(name: string): string {
+  return `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${name}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ${name}}
+  minReplicas: 2
+  maxReplicas: 4
+`;
+}
+
+/** A workspace with manifest files; `cleanup()` removes it. */
+export class Workspace {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'rv-ws-'));
+  write(file: string, content: string): this {
+    writeFileSync(path.join(this.dir, file), content);
+    return this;
+  }
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function rollout(
+  sim: KubeSim | undefined,
+  ws: Workspace,
+  inputs: Record<string, string>,
+  options: Omit<RunActionOptions, 'inputs' | 'workspace'> = {},
+): Promise<ActionRunResult> {
+  return runAction('rollout-and-verify', {
+    inputs,
+    workspace: ws.dir,
+    ...options,
+    env: { ...(sim ? { KUBECONFIG: sim.kubeconfigPath } : {}), ...options.env },
+  });
+}
+
+/** The log as the runner shows it, without the add-mask commands that carry the secrets. */
+export function assertNoSecret(result: ActionRunResult, secret: string): void {
+  const visible = result.log
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  if (visible.includes(secret)) throw new Error('a kubeconfig secret appeared in the log');
+  if (!result.masks.includes(secret)) throw new Error('the kubeconfig secret was not masked');
+  if (result.post && result.post.log.includes(secret)) {
+    throw new Error('a kubeconfig secret appeared in the post log');
+  }
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals';
+import { mapInputs, Inputs } from '../../shared/inputs.ts';
+import { describeTarget } from '../../shared/kube.ts';
+import { getInputs } from '../../actions/rollout-and-verify/inputs.ts';
+import { applyRank } from '../../actions/rollout-and-verify/manifests.ts';
+import { podProblem } from '../../actions/rollout-and-verify/pods.ts';
+import { smokeUrl } from '../../actions/rollout-and-verify/smoke.ts';
+import { Notifier } from '../../actions/rollout-and-verify/watch-loop.ts';
+import type { KubeObject } from '../../shared/kube.ts';
+
+const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config' };
+const parse = (values: Record<string, string>) => getInputs(new Inputs(mapInputs(values)), env);
+
+describe('inputs', () => {
+  it('applies the documented defaults', () => {
+    const i = parse({ manifests: 'a.yaml\nb/' });
+    expect(i).toMatchObject({
+      manifests: ['a.yaml', 'b/'],
+      kubeconfig: '/k/config',
+      apply: true,
+      forceConflicts: true,
+      timeoutMs: 600_000,
+      failFast: true,
+      rollback: true,
+      unschedulableGraceMs: 30_000,
+      waitForLoadBalancer: false,
+      smoke: { path: '/', method: 'GET', expectStatus: [200] },
+    });
+  });
+
+  it.each([
+    ['smoke-url', 'ftp://x', "Input 'smoke-url' must be an http(s) URL"],
+    ['smoke-path', 'health', "Input 'smoke-path' must start with '/'"],
+    ['smoke-method', 'FETCH', "Input 'smoke-method' must be one of"],
+    ['smoke-expect-status', '200,abc', "Input 'smoke-expect-status' must list HTTP statuses"],
+    ['namespace', 'Bad_NS', "Input 'namespace' must be a DNS label"],
+    ['fail-fast', 'yes', "Input 'fail-fast' must be true or false"],
+  ])('rejects %s=%s', (name, value, message) => {
+    expect(() => parse({ manifests: 'a.yaml', [name]: value })).toThrow(message);
+  });
+
+  it('expands 2xx', () => {
+    expect(
+      parse({ manifests: 'a', 'smoke-expect-status': '2xx, 301' }).smoke.expectStatus,
+    ).toHaveLength(101);
+  });
+});
+
+describe('fail-fast pod reasons', () => {
+  const pod = (status: unknown): KubeObject => ({
+    metadata: { name: 'p', namespace: 'ns' },
+    status: status as Record<string, unknown>,
+  });
+  it.each([
+    'ErrImagePull',
+    'ImagePullBackOff',
+    'InvalidImageName',
+    'CreateContainerConfigError',
+    'CrashLoopBackOff',
+  ])('%s fails fast', (reason) => {
+    const p = podProblem(
+      pod({ containerStatuses: [{ name: 'c', state: { waiting: { reason, message: 'm' } } }] }),
+    );
+    expect(p).toMatchObject({ pod: 'p', container: 'c', reason });
+  });
+  it('ContainerCreating and Running are fine; Unschedulable is flagged for the grace', () => {
+    expect(
+      podProblem(
+        pod({
+          containerStatuses: [{ name: 'c', state: { waiting: { reason: 'ContainerCreating' } } }],
+        }),
+      ),
+    ).toBeUndefined();
+    expect(
+      podProblem(
+        pod({
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/3 nodes',
+            },
+          ],
+        }),
+      ),
+    ).toMatchObject({ reason: 'Unschedulable', unschedulable: true, message: '0/3 nodes' });
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    [
+      'PATCH',
+      '/apis/apps/v1/namespaces/ml/deployments/web',
+      {},
+      'patch deployments.apps web in ml',
+    ],
+    ['GET', '/api/v1/namespaces/ml/pods', { watch: true }, 'watch pods in ml'],
+    ['GET', '/api/v1/namespaces/ml/pods', {}, 'list pods in ml'],
+    ['GET', '/api/v1/namespaces/ml/pods/p/log', {}, 'get pods/log p in ml'],
+    ['PATCH', '/api/v1/namespaces/ml', {}, 'patch namespaces ml in -'],
+  ])('describeTarget %s %s', (method, path, query, expected) => {
+    const t = describeTarget(method, path, query);
+    expect(`${t.verb} ${t.resource}${t.name ? ` ${t.name}` : ''} in ${t.namespace ?? '-'}`).toBe(
+      expected,
+    );
+  });
+
+  it('orders namespaces and config before workloads, services and HPAs after', () => {
+    const kinds = [
+      'HorizontalPodAutoscaler',
+      'Service',
+      'Deployment',
+      'ConfigMap',
+      'Namespace',
+      'CustomResourceDefinition',
+    ];
+    expect([...kinds].sort((a, b) => applyRank(a) - applyRank(b))).toEqual([
+      'Namespace',
+      'CustomResourceDefinition',
+      'ConfigMap',
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+    ]);
+  });
+
+  it('joins smoke URL and path', () => {
+    expect(smokeUrl('http://h:8080', '/v1/models/iris')).toBe('http://h:8080/v1/models/iris');
+    expect(smokeUrl('http://h/base/', '/predict')).toBe('http://h/base/predict');
+    expect(smokeUrl('http://h/base', '/')).toBe('http://h/base');
+  });
+});
+
+describe('Notifier', () => {
+  it('remembers a change made while nobody waited (no lost wake-up)', async () => {
+    const n = new Notifier();
+    n.notify();
+    const started = Date.now();
+    await n.wait(60_000);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('wakes a waiter, and times out without a change', async () => {
+    const n = new Notifier();
+    const woken = n.wait(60_000);
+    n.notify();
+    await woken;
+    const started = Date.now();
+    await n.wait(20);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+  });
+});
