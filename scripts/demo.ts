@@ -77,31 +77,10 @@ async function deploy(manifestsPath: string): Promise<number> {
   try {
     console.log(`API server ${sim.url}`);
     heading('apply (server-side, strict field validation) and wait for the rollout');
-    if (
-      (await kubectl(
-        'apply',
-        '--server-side',
-        '--field-manager',
-        'mlops-actions',
-        '-f',
-        manifestsPath,
-      )) !== 0
-    )
-      return 1;
-    if (
-      (await kubectl(
-        '-n',
-        'recommender',
-        'rollout',
-        'status',
-        'deployment/recommender',
-        '--timeout',
-        '60s',
-      )) !== 0
-    )
-      return 1;
-    if (
-      (await kubectl(
+    const steps: string[][] = [
+      ['apply', '--server-side', '--field-manager', 'mlops-actions', '-f', manifestsPath],
+      ['-n', 'recommender', 'rollout', 'status', 'deployment/recommender', '--timeout', '60s'],
+      [
         '-n',
         'recommender',
         'wait',
@@ -109,9 +88,9 @@ async function deploy(manifestsPath: string): Promise<number> {
         'inferenceservice/recommender',
         '--timeout',
         '60s',
-      )) !== 0
-    )
-      return 1;
+      ],
+    ];
+    for (const step of steps) if ((await kubectl(...step)) !== 0) return 1;
     await kubectl('-n', 'recommender', 'get', 'deployments,pods,services,inferenceservices');
     heading('next: rollout-and-verify (fail fast, roll back, smoke test) and pr-deploy-comment');
     console.log(
