@@ -234,7 +234,7 @@ export class Kubelet {
         this.at(sim, 1 * SEC, () => this.probeFail(sim, c));
         break;
       case 'slow':
-        this.at(sim, 19 * SEC, () => this.ready(sim, c));
+        this.at(sim, 20 * SEC, () => this.ready(sim, c));
         break;
       default:
         this.at(sim, 1 * SEC, () => this.ready(sim, c));
