@@ -1,5 +1,13 @@
-import { errorMessage, InputError, LocatedError, LocatedErrors } from './errors.ts';
+/**
+ * The entry points of every action: `runAction` for the main step, `runPost` for the post
+ * step. They own what every action does the same way: one failure line (annotations at file
+ * and line for located errors), a failure summary when the action wrote none, and
+ * cancellation — SIGINT/SIGTERM from the runner abort the signal handed to the action, which
+ * winds down (saving what its post step needs) instead of the process exiting mid-flight.
+ */
+import { CancelledError, errorMessage, InputError, LocatedError, LocatedErrors } from './errors.ts';
 import { issueCommand, setFailed } from './commands.ts';
+import { failureSummary, summaryWritten, writeSummary } from './summary.ts';
 
 function annotate(error: LocatedError): void {
   issueCommand(
@@ -13,7 +21,10 @@ function report(name: string, error: unknown): string {
   if (error instanceof LocatedErrors) error.errors.forEach(annotate);
   else if (error instanceof LocatedError) annotate(error);
   const userMistake =
-    error instanceof InputError || error instanceof LocatedError || error instanceof LocatedErrors;
+    error instanceof InputError ||
+    error instanceof LocatedError ||
+    error instanceof LocatedErrors ||
+    error instanceof CancelledError;
   if (!userMistake && error instanceof Error && error.stack) {
     issueCommand('debug', {}, error.stack);
   }
@@ -21,18 +32,39 @@ function report(name: string, error: unknown): string {
 }
 
 /**
- * The entry point of every action's main step: any thrown value (not only Error)
- * becomes one failure line, so a step can never end green after a failure.
+ * Runs a main step: any thrown value (not only Error) becomes one failure line, so a step can
+ * never end green after a failure. `fn` gets the signal that a cancelled job aborts.
  */
-export async function runAction(name: string, fn: () => Promise<void>): Promise<void> {
+export async function runAction(
+  name: string,
+  fn: (signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    issueCommand('warning', {}, `${name}: received ${signal}; stopping`);
+    controller.abort(signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    await fn();
+    await fn(controller.signal);
+    if (controller.signal.aborted)
+      throw new CancelledError(`cancelled (${String(controller.signal.reason)})`);
   } catch (error) {
-    setFailed(report(name, error));
+    const message = report(name, error);
+    setFailed(message);
+    if (!summaryWritten()) {
+      await writeSummary(
+        failureSummary(name, errorMessage(error), error instanceof CancelledError),
+      ).catch(() => undefined);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
-/** The entry point of a post step: cleanup problems warn, they never fail the job. */
+/** Runs a post step: cleanup problems warn, they never fail the job. */
 export async function runPost(name: string, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();

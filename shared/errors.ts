@@ -27,14 +27,39 @@ export class LocatedErrors extends Error {
   }
 }
 
-/** A non-2xx answer (after retries) from an HTTP API. */
+/** Facts about a failed exchange, for callers that decide what to say or whether to retry. */
+export interface HttpErrorFacts {
+  /** The socket error code (ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED…). */
+  code?: string;
+  /** No answer within the timeout. */
+  timedOut?: boolean;
+  /** The TLS handshake failed (certificate, trust). */
+  tls?: boolean;
+  /** A retryable status that persisted through every attempt. */
+  retriesExhausted?: boolean;
+}
+
+/** A non-2xx answer (after retries) from an HTTP API, or no answer at all (status undefined). */
 export class HttpError extends Error {
   override name = 'HttpError';
   readonly method: string;
   readonly url: string;
   readonly status: number | undefined;
   readonly body: string;
-  constructor(method: string, url: string, status: number | undefined, detail: string, body = '') {
+  /** What went wrong, without the method and URL. */
+  readonly detail: string;
+  readonly code: string | undefined;
+  readonly timedOut: boolean;
+  readonly tls: boolean;
+  readonly retriesExhausted: boolean;
+  constructor(
+    method: string,
+    url: string,
+    status: number | undefined,
+    detail: string,
+    body = '',
+    facts: HttpErrorFacts = {},
+  ) {
     super(
       `${method} ${url} failed${status === undefined ? '' : ` with HTTP ${status}`}: ${detail}`,
     );
@@ -42,7 +67,23 @@ export class HttpError extends Error {
     this.url = url;
     this.status = status;
     this.body = body;
+    this.detail = detail;
+    this.code = facts.code;
+    this.timedOut = facts.timedOut ?? false;
+    this.tls = facts.tls ?? false;
+    this.retriesExhausted = facts.retriesExhausted ?? false;
   }
+}
+
+/** The job was cancelled (SIGINT/SIGTERM from the runner): reported as such, not as a crash. */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+/** The error for an aborted signal: its reason when that is one, else a CancelledError. */
+export function cancellation(signal: AbortSignal, during: string): CancelledError {
+  const why = typeof signal.reason === 'string' ? ` (${signal.reason})` : '';
+  return new CancelledError(`cancelled${why} during ${during}`);
 }
 
 /** The message of any thrown value, without a stack. */

@@ -1,3 +1,12 @@
+/**
+ * The one HTTP stack of every action: node:http(s) (no fetch: its first use loads undici,
+ * and it cannot present a client certificate), a user agent, timeouts for the response
+ * headers and for the whole answer, and retries of connection failures, 408/425/429 and 5xx
+ * with capped backoff + jitter, honouring Retry-After. The Kubernetes client
+ * (shared/kube/client.ts) is this client with an agent for the cluster's TLS and auth headers.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { HttpError } from './errors.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { parseRetryAfter, withRetry } from './retry.ts';
@@ -7,44 +16,61 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
-  /** Per-request override of the client's timeout. */
+  /** Per-request override of the client's total timeout. */
   timeoutMs?: number;
   /** Statuses that are answers, not errors (default: 2xx only). */
   okStatuses?: readonly number[];
+  signal?: AbortSignal;
+  /** What to call this request in retry messages (default: method and redacted URL). */
+  label?: string;
 }
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: http.IncomingHttpHeaders;
+  /** One header's value (the first, when repeated). */
+  header(name: string): string | undefined;
   body: string;
   json<T>(): T;
 }
 
+/** An answer whose body is read by the caller (a watch). */
+export interface HttpStream {
+  status: number;
+  header(name: string): string | undefined;
+  body: http.IncomingMessage;
+}
+
 export interface HttpClientOptions {
   userAgent?: string;
+  /** Time allowed for a whole answer (default 30 s). */
   timeoutMs?: number;
+  /** Time allowed until the response headers arrive (default: `timeoutMs`). */
+  connectTimeoutMs?: number;
+  /** Whether a request that got no answer in time is tried again (default true). */
+  retryTimeouts?: boolean;
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   clock?: Clock;
   random?: () => number;
-  fetch?: typeof fetch;
+  /** The agent for https URLs (TLS trust, client certificate, keep-alive, proxy), asked after `authHeaders`. */
+  agent?: () => http.Agent | undefined;
+  /** Headers for each attempt, e.g. a bearer token that may be refreshed. Never logged. */
+  authHeaders?: () => Promise<Record<string, string>>;
+  /** A delay a retryable answer asks for in its body (Kubernetes: details.retryAfterSeconds). */
+  retryAfterFromBody?: (body: string) => number | undefined;
   onRetry?: (message: string) => void;
 }
 
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
+  /** One attempt, no retries; resolves once the headers arrive. */
+  stream(req: HttpRequest): Promise<HttpStream>;
 }
 
-const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-
-class RetryableStatus extends Error {
-  readonly response: HttpResponse;
-  constructor(response: HttpResponse) {
-    super(`HTTP ${response.status}`);
-    this.response = response;
-  }
-}
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
+const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 /** A URL safe to print: no credentials, no query string (it may hold signatures). */
 export function redactUrl(url: string): string {
@@ -65,69 +91,164 @@ function snippet(body: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
-/**
- * The one HTTP client factory: user agent, per-request timeout, and retries of
- * connection errors, 408/429/5xx with capped backoff + jitter, honouring Retry-After.
- */
+function headerOf(headers: http.IncomingHttpHeaders): (name: string) => string | undefined {
+  return (name) => {
+    const v = headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+  };
+}
+
+/** A retryable answer, carried through withRetry until the attempts run out. */
+class RetryableAnswer extends Error {
+  readonly response: HttpResponse;
+  constructor(response: HttpResponse) {
+    super(`HTTP ${response.status}`);
+    this.response = response;
+  }
+}
+
+function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+    res.on('aborted', () => reject(new Error('connection closed mid-answer')));
+  });
+}
+
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const doFetch = options.fetch ?? fetch;
   const clock = options.clock ?? systemClock;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const totalTimeoutMs = options.timeoutMs ?? 30_000;
+  const retryTimeouts = options.retryTimeouts ?? true;
+
+  /**
+   * One exchange: resolves with the answer stream once headers arrive. `totalMs` bounds the
+   * whole answer (undefined for streams: a watch is bounded by its signal).
+   */
+  async function open(
+    req: HttpRequest,
+    totalMs: number | undefined,
+  ): Promise<http.IncomingMessage> {
+    const method = req.method ?? 'GET';
+    const printable = redactUrl(req.url);
+    const url = new URL(req.url);
+    const auth = options.authHeaders ? await options.authHeaders() : {};
+    const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+    const headersMs = Math.min(options.connectTimeoutMs ?? Infinity, totalMs ?? Infinity);
+    const mod = url.protocol === 'https:' ? https : http;
+    const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
+    return new Promise((resolve, reject) => {
+      const timeoutError = (ms: number, connect: boolean): HttpError =>
+        new HttpError(
+          method,
+          printable,
+          undefined,
+          connect && options.connectTimeoutMs !== undefined && ms === options.connectTimeoutMs
+            ? `no answer within ${ms} ms (connect timeout)`
+            : `no answer within ${ms} ms`,
+          '',
+          { timedOut: true },
+        );
+      const outgoing = mod.request(url, {
+        method,
+        ...(agent ? { agent } : {}),
+        headers: {
+          ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
+          ...auth,
+          ...req.headers,
+          ...(body === undefined ? {} : { 'content-length': body.byteLength }),
+        },
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      const timers: NodeJS.Timeout[] = [];
+      const clear = (): void => timers.forEach(clearTimeout);
+      if (Number.isFinite(headersMs)) {
+        timers.push(setTimeout(() => outgoing.destroy(timeoutError(headersMs, true)), headersMs));
+      }
+      outgoing.on('response', (res) => {
+        clear();
+        if (totalMs !== undefined) {
+          const t = setTimeout(() => res.destroy(timeoutError(totalMs, false)), totalMs);
+          res.on('close', () => clearTimeout(t));
+        }
+        resolve(res);
+      });
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        clear();
+        if (error instanceof HttpError || req.signal?.aborted) {
+          reject(error);
+          return;
+        }
+        const code = error.code;
+        const tls = code !== undefined && TLS_ERROR.test(code);
+        reject(
+          new HttpError(method, printable, undefined, code ?? error.message, '', {
+            ...(code ? { code } : {}),
+            tls,
+          }),
+        );
+      });
+      outgoing.end(body);
+    });
+  }
+
+  async function attempt(req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method ?? 'GET';
+    const totalMs = req.timeoutMs ?? totalTimeoutMs;
+    const res = await open(req, totalMs);
+    let text: string;
+    try {
+      text = await readBody(res);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      const reason = (res.errored as HttpError | null) ?? error;
+      if (reason instanceof HttpError) throw reason;
+      throw new HttpError(method, redactUrl(req.url), undefined, (error as Error).message);
+    }
+    const status = res.statusCode ?? 0;
+    const response: HttpResponse = {
+      status,
+      headers: res.headers,
+      header: headerOf(res.headers),
+      body: text,
+      json<T>() {
+        return JSON.parse(text) as T;
+      },
+    };
+    if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) return response;
+    if (RETRYABLE_STATUSES.has(status)) throw new RetryableAnswer(response);
+    throw new HttpError(
+      method,
+      redactUrl(req.url),
+      status,
+      snippet(text) || `HTTP ${status}`,
+      text,
+    );
+  }
+
   return {
     async request(req) {
       const method = req.method ?? 'GET';
       const printable = redactUrl(req.url);
       try {
-        const response = await withRetry(
-          async () => {
-            let res: Response;
-            try {
-              res = await doFetch(req.url, {
-                method,
-                headers: {
-                  ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
-                  ...req.headers,
-                },
-                ...(req.body === undefined ? {} : { body: req.body }),
-                signal: AbortSignal.timeout(req.timeoutMs ?? timeoutMs),
-              });
-            } catch (error) {
-              const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-              const detail =
-                (error as Error).name === 'TimeoutError'
-                  ? `no answer within ${req.timeoutMs ?? timeoutMs} ms`
-                  : (cause?.code ?? cause?.message ?? (error as Error).message);
-              throw new HttpError(method, printable, undefined, detail);
-            }
-            const body = await res.text();
-            const response: HttpResponse = {
-              status: res.status,
-              headers: res.headers,
-              body,
-              json<T>() {
-                return JSON.parse(body) as T;
-              },
-            };
-            if (res.ok || req.okStatuses?.includes(res.status)) return response;
-            if (RETRYABLE_STATUS.has(res.status)) throw new RetryableStatus(response);
-            throw new HttpError(
-              method,
-              printable,
-              res.status,
-              snippet(body) || res.statusText,
-              body,
-            );
-          },
+        return await withRetry(
+          () => attempt(req),
           (error) => {
-            if (error instanceof RetryableStatus) {
-              const delayMs = parseRetryAfter(
-                error.response.headers.get('retry-after'),
-                clock.now(),
-              );
+            if (req.signal?.aborted) return { retry: false };
+            if (error instanceof RetryableAnswer) {
+              const r = error.response;
+              const delayMs =
+                parseRetryAfter(r.header('retry-after'), clock.now()) ??
+                options.retryAfterFromBody?.(r.body);
               return delayMs === undefined ? { retry: true } : { retry: true, delayMs };
             }
-            // Connection-level failures (reset, refused, timeout) have no status.
-            return { retry: error instanceof HttpError && error.status === undefined };
+            // Connection-level failures (reset, refused) have no status; a certificate
+            // problem or (when asked) a silent server would only multiply the wait.
+            if (!(error instanceof HttpError) || error.status !== undefined)
+              return { retry: false };
+            if (error.tls) return { retry: false };
+            return { retry: retryTimeouts || !error.timedOut };
           },
           {
             clock,
@@ -135,15 +256,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
             ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
             ...(options.random ? { random: options.random } : {}),
-            onRetry: (error, attempt, delayMs) =>
+            onRetry: (error, n, delayMs) =>
               options.onRetry?.(
-                `${method} ${printable}: ${error instanceof Error ? error.message : 'error'}; retry ${attempt} in ${delayMs} ms`,
+                `${req.label ?? `${method} ${printable}`}: ${error instanceof HttpError ? (error.detail ?? error.message) : error instanceof Error ? error.message : 'error'}; retry ${n} in ${delayMs} ms`,
               ),
           },
         );
-        return response;
       } catch (error) {
-        if (error instanceof RetryableStatus) {
+        if (error instanceof RetryableAnswer) {
           const r = error.response;
           throw new HttpError(
             method,
@@ -151,10 +271,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             r.status,
             `${snippet(r.body) || 'no body'} (gave up after retries)`,
             r.body,
+            { retriesExhausted: true },
           );
         }
         throw error;
       }
+    },
+
+    async stream(req) {
+      const res = await open(req, undefined);
+      return { status: res.statusCode ?? 0, header: headerOf(res.headers), body: res };
     },
   };
 }

@@ -12,6 +12,9 @@ export function mapInputs(values: Record<string, string | undefined>): InputSour
   return (name) => (values[name] ?? '').trim();
 }
 
+/** RFC 1123 label: what Kubernetes accepts as a namespace name (and GKE as a cluster name). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Parses `90s`, `10m`, `1h`, `1h30m`, `500ms`, or a bare number of seconds; returns milliseconds. */
@@ -147,6 +150,18 @@ export class Inputs {
       result.set(key, line.slice(eq + 1).trim());
     }
     return result;
+  }
+
+  /** A DNS label (a Kubernetes namespace), at most `max` characters; undefined when unset. */
+  dnsLabel(name: string, { max = 63 }: { max?: number } = {}): string | undefined {
+    const value = this.source(name);
+    if (value === '') return undefined;
+    if (!DNS_LABEL.test(value) || value.length > max) {
+      throw new InputError(
+        `Input '${name}' must be a DNS label (lower-case letters, digits, '-'; at most ${max}), got "${value}".`,
+      );
+    }
+    return value;
   }
 
   /** Exactly one of the named inputs must be set; returns its name. */

@@ -1,4 +1,5 @@
-import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
+import { EOL } from 'node:os';
 
 export type Status = 'success' | 'failure' | 'warning' | 'in-progress' | 'skipped' | 'info';
 
@@ -41,8 +42,27 @@ export function codeBlock(text: string, lang = ''): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-/** Appends Markdown to the job summary; a missing GITHUB_STEP_SUMMARY (local runs) is not an error. */
+let written = false;
+
+/**
+ * Appends Markdown to the job summary (the GITHUB_STEP_SUMMARY file, as core.summary does);
+ * a missing GITHUB_STEP_SUMMARY (local runs) is not an error.
+ */
 export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown, true).write();
+  written = true;
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  await appendFile(file, markdown + EOL, { encoding: 'utf8' });
+}
+
+/** Whether this step wrote a summary: runAction writes a failure summary only when none was. */
+export function summaryWritten(): boolean {
+  return written;
+}
+
+/** The summary of a step that failed before it could say more. */
+export function failureSummary(action: string, message: string, cancelled = false): string {
+  return cancelled
+    ? `## ${statusEmoji('warning')} ${action}: cancelled\n\n${codeBlock(message)}\n`
+    : `## ${statusEmoji('failure')} ${action}: failed\n\n${codeBlock(message)}\n`;
 }

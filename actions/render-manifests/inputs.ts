@@ -24,7 +24,6 @@ export interface RenderInputs {
 
 export const DEFAULT_KUBERNETES_VERSION = '1.33';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -55,12 +54,7 @@ export function getInputs(
     ? inputs.keyValues('vars', /^[A-Za-z_][A-Za-z0-9_]*$/)
     : undefined;
 
-  const namespace = inputs.optional('namespace');
-  if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-    throw new InputError(
-      `Input 'namespace' must be a DNS label (lower-case letters, digits, '-'; at most 63), got "${namespace}".`,
-    );
-  }
+  const namespace = inputs.dnsLabel('namespace');
 
   const labels = inputs.keyValues('labels', LABEL_KEY);
   for (const [key, value] of labels) {

@@ -1,22 +1,16 @@
 import * as core from '@actions/core';
-import { errorMessage } from '../../shared/errors.ts';
 import { processRunner } from '../../shared/exec.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { writeSummary } from '../../shared/summary.ts';
 import type { RenderInputs } from './inputs.ts';
 import { renderManifests } from './run.ts';
-import { failureSummary, renderSummary } from './summary.ts';
+import { renderSummary } from './summary.ts';
 
 /** Runs the logic with the runner's dependencies and maps the result to outputs. */
 export async function main(inputs: RenderInputs): Promise<void> {
-  const result = await core
-    .group('Render manifests', () =>
-      renderManifests(inputs, { runner: processRunner, logger: coreLogger }),
-    )
-    .catch(async (error: unknown) => {
-      await writeSummary(failureSummary(errorMessage(error)));
-      throw error;
-    });
+  const result = await core.group('Render manifests', () =>
+    renderManifests(inputs, { runner: processRunner, logger: coreLogger }),
+  );
   for (const w of result.warnings) coreLogger.warning(w);
   core.setOutput('manifests-path', result.manifestsPath);
   core.setOutput('resources', JSON.stringify(result.resources));

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isMap } from 'yaml';
 import { LocatedError, LocatedErrors } from '../../shared/errors.ts';
+import { resolveManifestSources, type ManifestSource } from '../../shared/files.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { lineOf, originalText, parseYamlFile, type SourceDocument } from '../../shared/yaml.ts';
@@ -10,7 +11,6 @@ import { groupOf, isNamespaced } from '../../shared/kubernetes/kinds.ts';
 import { ManifestValidator } from '../../shared/kubernetes/schema-validator.ts';
 import type { RenderInputs } from './inputs.ts';
 import { kustomizeBuild, locateKubectl } from './kustomize.ts';
-import { readSource, resolveSources, type Source } from './sources.ts';
 import { replaceToken, substituteVars } from './substitute.ts';
 import { applyImageOverrides, applyMetadata, findImages } from './transform.ts';
 import type { ImageOverride } from './images.ts';
@@ -48,7 +48,7 @@ export interface RenderResult {
 }
 
 interface LoadedText {
-  source: Source;
+  source: ManifestSource;
   /** The file annotations point at. */
   file: string;
   text: string;
@@ -56,12 +56,17 @@ interface LoadedText {
   hasLines: boolean;
 }
 
-async function loadTexts(sources: Source[], deps: RenderDeps): Promise<LoadedText[]> {
+async function loadTexts(sources: ManifestSource[], deps: RenderDeps): Promise<LoadedText[]> {
   const texts: LoadedText[] = [];
   let kubectl: string | undefined;
   for (const source of sources) {
     if (source.type === 'file') {
-      texts.push({ source, file: source.file, text: await readSource(source), hasLines: true });
+      texts.push({
+        source,
+        file: source.file,
+        text: await readFile(source.abs, 'utf8'),
+        hasLines: true,
+      });
     } else {
       kubectl ??= await (deps.kubectl ?? (() => locateKubectl({ logger: deps.logger })))();
       deps.logger.info(`kustomize build ${source.dir}`);
@@ -89,7 +94,7 @@ export async function renderManifests(
   inputs: RenderInputs,
   deps: RenderDeps,
 ): Promise<RenderResult> {
-  const sources = await resolveSources(inputs.manifests, inputs.workspace);
+  const sources = await resolveManifestSources(inputs.manifests, inputs.workspace);
   const texts = await loadTexts(sources, deps);
   const errors: LocatedError[] = [];
   const warnings: string[] = [];

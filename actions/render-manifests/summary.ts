@@ -1,4 +1,4 @@
-import { codeBlock, markdownTable, statusEmoji } from '../../shared/summary.ts';
+import { markdownTable, statusEmoji } from '../../shared/summary.ts';
 import type { RenderInputs } from './inputs.ts';
 import type { RenderResult } from './run.ts';
 
@@ -33,8 +33,4 @@ export function renderSummary(result: RenderResult, inputs: RenderInputs): strin
     `Output: \`${result.manifestsPath}\` (sha256 \`${result.checksum.slice(0, 12)}…\`)`,
   );
   return lines.join('\n');
-}
-
-export function failureSummary(message: string): string {
-  return `### ${statusEmoji('failure')} render-manifests failed\n\n${codeBlock(message)}`;
 }

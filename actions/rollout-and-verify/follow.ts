@@ -4,12 +4,19 @@
  * InferenceServices until Ready.
  */
 import type { Clock } from '../../shared/clock.ts';
-import type { KubeClient, KubeList, KubeObject } from '../../shared/kube.ts';
+import {
+  labelSelector,
+  resourcePath,
+  watchLoop,
+  type KubeClient,
+  type KubeList,
+  type KubeObject,
+} from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { resourcePath } from './manifests.ts';
+import { Changes, waitFor } from '../../shared/wait.ts';
 import { podProblem, type PodProblem } from './pods.ts';
+import type { RunRecord, Tracked } from './record.ts';
 import { REVISION_ANNOTATION, rolloutStatus, type WorkloadLike } from './rollout-status.ts';
-import { Notifier, watchLoop } from './watch-loop.ts';
 
 export const FOLLOWED_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'InferenceService'];
 
@@ -43,11 +50,7 @@ export interface FollowOptions {
 
 function selectorOf(obj: KubeObject | undefined): string | undefined {
   const sel = obj?.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
-  const labels = sel?.matchLabels;
-  if (!labels || Object.keys(labels).length === 0) return undefined;
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  return labelSelector(sel?.matchLabels);
 }
 
 interface Condition {
@@ -155,7 +158,7 @@ async function newRevisionLabel(
 
 export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutcome> {
   const controller = new AbortController();
-  const changed = new Notifier();
+  const changed = new Changes();
   const stop = (): void => {
     controller.abort();
     changed.notify();
@@ -165,12 +168,21 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
   let deleted = false;
   let watchError: Error | undefined;
   const pods = new Map<string, KubeObject>();
-  const collection = resourcePath(w.apiVersion, w.plural, w.namespace);
   const loops: Promise<void>[] = [];
+  const common = {
+    client: o.client,
+    signal: controller.signal,
+    logger: o.logger,
+    clock: o.clock,
+    onError: (e: Error) => {
+      watchError = e;
+      changed.notify();
+    },
+  };
   loops.push(
     watchLoop({
-      client: o.client,
-      path: collection,
+      ...common,
+      path: resourcePath(w.apiVersion, w.plural, w.namespace),
       fieldSelector: `metadata.name=${w.name}`,
       ...(w.initial?.metadata.resourceVersion
         ? { resourceVersion: w.initial.metadata.resourceVersion }
@@ -180,37 +192,23 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
         else obj = e.object;
         changed.notify();
       },
-      onError: (e) => {
-        watchError = e;
-        changed.notify();
-      },
-      signal: controller.signal,
-      logger: o.logger,
-      clock: o.clock,
       what: `${w.kind} ${w.namespace}/${w.name}`,
     }),
   );
   let podsWatched = false;
-  const watchPods = (labelSelector: string): void => {
+  const watchPods = (selector: string): void => {
     if (podsWatched || !o.failFast) return;
     podsWatched = true;
     loops.push(
       watchLoop({
-        client: o.client,
-        path: `/api/v1/namespaces/${w.namespace}/pods`,
-        labelSelector,
+        ...common,
+        path: resourcePath('v1', 'pods', w.namespace),
+        labelSelector: selector,
         onEvent: (e) => {
           if (e.type === 'DELETED') pods.delete(e.object.metadata.name);
           else pods.set(e.object.metadata.name, e.object);
           changed.notify();
         },
-        onError: (e) => {
-          watchError = e;
-          changed.notify();
-        },
-        signal: controller.signal,
-        logger: o.logger,
-        clock: o.clock,
         what: `pods of ${w.kind} ${w.namespace}/${w.name}`,
       }),
     );
@@ -220,104 +218,176 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
   let revisionKey: string | undefined;
   let revisionLabel: { key: string; value: string } | undefined | 'unknown' = 'unknown';
   const unschedulableSince = new Map<string, number>();
-  try {
-    for (;;) {
-      if (o.signal.aborted) return { state: 'cancelled', message: lastMessage.trim() };
-      if (watchError) throw watchError;
-      if (deleted) {
-        return {
-          state: 'failed',
-          reason: 'Deleted',
-          message: `${w.kind} "${w.name}" was deleted while waiting for it`,
-        };
-      }
-      if (obj) {
-        const current: KubeObject = obj;
-        const verdict =
-          w.kind === 'InferenceService'
-            ? inferenceServiceStatus(current)
-            : (rolloutStatus(w.kind, current as WorkloadLike) ?? { done: true, message: '' });
-        if (verdict.message && verdict.message !== lastMessage) {
-          lastMessage = verdict.message;
-          if (!verdict.done) o.onProgress(verdict.message.trim());
-        }
-        if (verdict.error) {
-          const deadline = /exceeded its progress deadline/.test(verdict.error);
-          if (verdict.done && w.kind !== 'Deployment') {
-            // kubectl: OnDelete strategies have no rollout status; the apply itself is the result.
-            return {
-              state: 'done',
-              message: `${w.kind} "${w.name}": ${verdict.error}`,
-              object: current,
-            };
-          }
-          return {
-            state: 'failed',
-            reason: deadline
-              ? 'ProgressDeadlineExceeded'
-              : w.kind === 'InferenceService'
-                ? 'InferenceServiceNotReady'
-                : 'RolloutError',
-            message: verdict.error,
-            object: current,
-          };
-        }
-        if (verdict.done)
-          return { state: 'done', message: verdict.message.trim(), object: current };
-        if (o.failFast && w.kind !== 'InferenceService') {
-          const key = `${current.metadata.generation ?? 0}/${current.metadata.annotations?.[REVISION_ANNOTATION] ?? ''}/${(current.status as { updateRevision?: string } | undefined)?.updateRevision ?? ''}`;
-          if (key !== revisionKey || revisionLabel === 'unknown') {
-            revisionLabel = await newRevisionLabel(o.client, w, current);
-            revisionKey = key;
-          }
-          const sel = selectorOf(current);
-          if (sel) watchPods(sel);
-        }
-        if (o.failFast) {
-          const label = revisionLabel;
-          for (const pod of pods.values()) {
-            if (w.kind !== 'InferenceService') {
-              if (label === 'unknown') break;
-              if (label && pod.metadata.labels?.[label.key] !== label.value) continue;
-            }
-            const problem = podProblem(pod);
-            if (!problem) {
-              unschedulableSince.delete(pod.metadata.name);
-              continue;
-            }
-            if (problem.unschedulable) {
-              const since = unschedulableSince.get(pod.metadata.name) ?? o.clock.now();
-              unschedulableSince.set(pod.metadata.name, since);
-              if (o.clock.now() - since < o.unschedulableGraceMs) continue;
-            }
-            return {
-              state: 'failed',
-              reason: problem.reason,
-              message: `pod ${problem.pod}${problem.container ? ` container ${problem.container}` : ''}: ${problem.reason}${problem.message ? ` — ${problem.message}` : ''}`,
-              problem,
-              object: current,
-            };
-          }
-        }
-      }
-      const left = o.deadline - o.clock.now();
-      if (left <= 0) {
-        return {
-          state: 'timeout',
-          message: lastMessage.trim() || `no status for ${w.kind} "${w.name}" yet`,
-          ...(obj ? { object: obj } : {}),
-        };
-      }
-      const graceLeft = [...unschedulableSince.values()].map(
-        (s) => s + o.unschedulableGraceMs - o.clock.now(),
-      );
-      await changed.wait(Math.min(left, ...graceLeft.map((g) => Math.max(g, 10))));
+
+  /** One evaluation of everything known; an outcome ends the wait. */
+  const evaluate = async (): Promise<FollowOutcome | undefined> => {
+    if (watchError) throw watchError;
+    if (deleted) {
+      return {
+        state: 'failed',
+        reason: 'Deleted',
+        message: `${w.kind} "${w.name}" was deleted while waiting for it`,
+      };
     }
+    if (!obj) return undefined;
+    const current: KubeObject = obj;
+    const verdict =
+      w.kind === 'InferenceService'
+        ? inferenceServiceStatus(current)
+        : (rolloutStatus(w.kind, current as WorkloadLike) ?? { done: true, message: '' });
+    if (verdict.message && verdict.message !== lastMessage) {
+      lastMessage = verdict.message;
+      if (!verdict.done) o.onProgress(verdict.message.trim());
+    }
+    if (verdict.error) {
+      const deadline = /exceeded its progress deadline/.test(verdict.error);
+      if (verdict.done && w.kind !== 'Deployment') {
+        // kubectl: OnDelete strategies have no rollout status; the apply itself is the result.
+        return {
+          state: 'done',
+          message: `${w.kind} "${w.name}": ${verdict.error}`,
+          object: current,
+        };
+      }
+      return {
+        state: 'failed',
+        reason: deadline
+          ? 'ProgressDeadlineExceeded'
+          : w.kind === 'InferenceService'
+            ? 'InferenceServiceNotReady'
+            : 'RolloutError',
+        message: verdict.error,
+        object: current,
+      };
+    }
+    if (verdict.done) return { state: 'done', message: verdict.message.trim(), object: current };
+    if (!o.failFast) return undefined;
+    if (w.kind !== 'InferenceService') {
+      const key = `${current.metadata.generation ?? 0}/${current.metadata.annotations?.[REVISION_ANNOTATION] ?? ''}/${(current.status as { updateRevision?: string } | undefined)?.updateRevision ?? ''}`;
+      if (key !== revisionKey || revisionLabel === 'unknown') {
+        revisionLabel = await newRevisionLabel(o.client, w, current);
+        revisionKey = key;
+      }
+      const sel = selectorOf(current);
+      if (sel) watchPods(sel);
+    }
+    const label = revisionLabel;
+    for (const pod of pods.values()) {
+      if (w.kind !== 'InferenceService') {
+        if (label === 'unknown') break;
+        if (label && pod.metadata.labels?.[label.key] !== label.value) continue;
+      }
+      const problem = podProblem(pod);
+      if (!problem) {
+        unschedulableSince.delete(pod.metadata.name);
+        continue;
+      }
+      if (problem.unschedulable) {
+        const since = unschedulableSince.get(pod.metadata.name) ?? o.clock.now();
+        unschedulableSince.set(pod.metadata.name, since);
+        if (o.clock.now() - since < o.unschedulableGraceMs) continue;
+      }
+      return {
+        state: 'failed',
+        reason: problem.reason,
+        message: `pod ${problem.pod}${problem.container ? ` container ${problem.container}` : ''}: ${problem.reason}${problem.message ? ` — ${problem.message}` : ''}`,
+        problem,
+        object: current,
+      };
+    }
+    return undefined;
+  };
+
+  try {
+    const result = await waitFor(evaluate, {
+      clock: o.clock,
+      deadline: o.deadline,
+      signal: o.signal,
+      changes: changed,
+      // An unschedulable pod is judged again when its grace ends, even if nothing changes.
+      recheckAt: () => {
+        const ends = [...unschedulableSince.values()].map((s) => s + o.unschedulableGraceMs);
+        return ends.length > 0 ? Math.min(...ends) : undefined;
+      },
+    });
+    if (result.done) return result.value;
+    if (result.reason === 'aborted') return { state: 'cancelled', message: lastMessage.trim() };
+    return {
+      state: 'timeout',
+      message: lastMessage.trim() || `no status for ${w.kind} "${w.name}" yet`,
+      ...(obj ? { object: obj } : {}),
+    };
   } finally {
     o.signal.removeEventListener('abort', stop);
     // The watches close in the background: the verdict is not held up by socket teardown
     // (watchLoop never rejects, so nothing is left unhandled).
     controller.abort();
     void Promise.allSettled(loops);
+  }
+}
+
+export interface FollowAllOptions {
+  client: KubeClient;
+  logger: Logger;
+  clock: Clock;
+  signal: AbortSignal;
+  record: RunRecord;
+  failFast: boolean;
+  unschedulableGraceMs: number;
+}
+
+/**
+ * Phase 2, follow: every workload at once until done, failed or `deadline`. One failure stops
+ * the others (fail fast); a cancelled job stops everything. Outcomes land on each Tracked.
+ */
+export async function followAll(
+  list: readonly Tracked[],
+  deadline: number,
+  o: FollowAllOptions,
+): Promise<void> {
+  const group = new AbortController();
+  const onOuterAbort = (): void => group.abort();
+  o.signal.addEventListener('abort', onOuterAbort);
+  const { record } = o;
+  try {
+    await Promise.all(
+      list.map(async (t) => {
+        const outcome = await follow(t.workload, {
+          client: o.client,
+          logger: o.logger,
+          clock: o.clock,
+          deadline,
+          failFast: o.failFast,
+          unschedulableGraceMs: o.unschedulableGraceMs,
+          signal: group.signal,
+          onProgress: (message) => {
+            t.progress.message = message;
+            t.row.state = message;
+            record.note(`${t.manifest.kind} ${t.manifest.name}: ${message}`);
+            record.save();
+          },
+        });
+        t.outcome = outcome;
+        // A cancelled follow leaves the workload as it was: still rolling out in the cluster.
+        if (outcome.state !== 'cancelled') {
+          t.progress.state = outcome.state;
+          t.progress.message = outcome.message;
+          t.row.state = outcome.message;
+          t.row.ok = outcome.state === 'done';
+        }
+        record.save();
+        if (outcome.state === 'failed') {
+          record.note(
+            `${t.manifest.kind} ${t.manifest.name} failed: ${outcome.message}`,
+            'failure',
+          );
+          group.abort();
+        } else if (outcome.state === 'done') {
+          record.note(`${t.manifest.kind} ${t.manifest.name}: ${outcome.message}`, 'success');
+        }
+      }),
+    );
+  } finally {
+    o.signal.removeEventListener('abort', onOuterAbort);
   }
 }

@@ -26,7 +26,6 @@ export interface SmokeInputs {
   expectStatus: number[];
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 function statuses(text: string): number[] {
@@ -53,12 +52,7 @@ export function getInputs(
 ): RolloutInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const manifests = splitList(inputs.required('manifests'), { commas: false });
-  const namespace = inputs.optional('namespace');
-  if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-    throw new InputError(
-      `Input 'namespace' must be a DNS label (lower-case letters, digits, '-'; at most 63), got "${namespace}".`,
-    );
-  }
+  const namespace = inputs.dnsLabel('namespace');
   const kubeconfigInput = inputs.optional('kubeconfig');
   const kubeconfigEnv = env.KUBECONFIG?.split(path.delimiter).find((p) => p.trim() !== '');
   const kubeconfig = kubeconfigInput ?? kubeconfigEnv;
@@ -85,6 +79,25 @@ export function getInputs(
   }
   const body = inputs.optional('smoke-body');
   const context = inputs.optional('context');
+  const waitForLoadBalancer = inputs.bool('wait-for-load-balancer', false);
+  if (url === undefined && !waitForLoadBalancer) {
+    // Without a URL to test, these would be silently ignored: the smoke test would never run.
+    // The runner passes action.yml's defaults: only a value other than the default counts.
+    const defaults: Record<string, string> = {
+      'smoke-path': '/',
+      'smoke-method': 'GET',
+      'smoke-body': '',
+      'smoke-expect-status': '200',
+    };
+    const orphan = Object.keys(defaults).find(
+      (n) => inputs.has(n) && inputs.raw(n) !== defaults[n],
+    );
+    if (orphan) {
+      throw new InputError(
+        `Input '${orphan}' is set but there is nothing to smoke-test: set 'smoke-url' to the service's URL, or 'wait-for-load-balancer: true' to test the LoadBalancer Service's address.`,
+      );
+    }
+  }
   return {
     manifests,
     ...(namespace ? { namespace } : {}),
@@ -103,7 +116,7 @@ export function getInputs(
       ...(body ? { body } : {}),
       expectStatus: statuses(inputs.optional('smoke-expect-status', '200')),
     },
-    waitForLoadBalancer: inputs.bool('wait-for-load-balancer', false),
+    waitForLoadBalancer,
     workspace,
   };
 }

@@ -1,11 +1,10 @@
 /** Reads the manifests, checks each document is a Kubernetes object, and orders them for apply. */
-import { readdir, readFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { InputError, LocatedError, LocatedErrors } from '../../shared/errors.ts';
-import { expandPatterns, workspaceRelative } from '../../shared/files.ts';
-import { builtinKind, isNamespaced } from '../../shared/kubernetes/kinds.ts';
+import { resolveManifestSources } from '../../shared/files.ts';
+import { pluralOf, type KubeObject } from '../../shared/kube/index.ts';
+import { isNamespaced } from '../../shared/kubernetes/kinds.ts';
 import { lineOf, parseYamlFile } from '../../shared/yaml.ts';
-import type { KubeObject } from '../../shared/kube.ts';
 
 export interface Manifest {
   object: KubeObject;
@@ -17,24 +16,6 @@ export interface Manifest {
   plural: string;
   file: string;
   line: number | undefined;
-}
-
-const EXTRA_PLURALS: Record<string, string> = {
-  'serving.kserve.io/InferenceService': 'inferenceservices',
-  'serving.kserve.io/ServingRuntime': 'servingruntimes',
-  'serving.kserve.io/ClusterServingRuntime': 'clusterservingruntimes',
-};
-
-function pluralOf(apiVersion: string, kind: string): string {
-  const builtin = builtinKind(apiVersion, kind);
-  if (builtin) return builtin.plural;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const known = EXTRA_PLURALS[`${group}/${kind}`];
-  if (known) return known;
-  const lower = kind.toLowerCase();
-  if (/(s|x|z|ch|sh)$/.test(lower)) return `${lower}es`;
-  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
-  return `${lower}s`;
 }
 
 /** Apply order: namespaces and CRDs, config, workloads, then what points at workloads. */
@@ -75,16 +56,6 @@ export function applyRank(kind: string): number {
   return ORDER[kind] ?? 15;
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name)) {
-      out.push(path.join(entry.parentPath, entry.name));
-    }
-  }
-  return out.sort();
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -99,18 +70,16 @@ export async function loadManifests(
   workspace: string,
   defaultNamespace: string,
 ): Promise<Manifest[]> {
-  const { matches, unmatched } = await expandPatterns(patterns, workspace);
-  if (unmatched.length > 0) {
-    throw new InputError(
-      `Input 'manifests': nothing matched ${unmatched.map((p) => `"${p}"`).join(', ')} (relative to ${workspace}).`,
-    );
-  }
-  const files: string[] = [];
-  for (const m of matches) files.push(...(m.isDirectory ? await filesUnder(m.path) : [m.path]));
+  const sources = await resolveManifestSources(patterns, workspace);
   const result: Manifest[] = [];
   const problems: LocatedError[] = [];
-  for (const abs of files) {
-    const file = workspaceRelative(abs, workspace);
+  for (const source of sources) {
+    if (source.type === 'kustomization') {
+      throw new InputError(
+        `Input 'manifests': ${source.dir} is a kustomization (${source.kustomizationFile}); render it with render-manifests first and pass its manifests-path output.`,
+      );
+    }
+    const { abs, file } = source;
     const docs = parseYamlFile(await readFile(abs, 'utf8'), file);
     for (const doc of docs) {
       const value: unknown = doc.doc.toJS();
@@ -181,22 +150,11 @@ export async function loadManifests(
   }
   if (result.length === 0) {
     throw new InputError(
-      `Input 'manifests' matched ${files.length} file(s) but no Kubernetes objects in them.`,
+      `Input 'manifests' matched ${sources.length} file(s) but no Kubernetes objects in them.`,
     );
   }
   return result
     .map((m, i) => ({ m, i }))
     .sort((a, b) => applyRank(a.m.kind) - applyRank(b.m.kind) || a.i - b.i)
     .map(({ m }) => m);
-}
-
-/** The REST path of an object (or its collection when `name` is omitted). */
-export function resourcePath(
-  apiVersion: string,
-  plural: string,
-  namespace: string | undefined,
-  name?: string,
-): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return `${base}${namespace ? `/namespaces/${namespace}` : ''}/${plural}${name ? `/${name}` : ''}`;
 }

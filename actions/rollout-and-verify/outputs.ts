@@ -1,38 +1,26 @@
 import * as core from '@actions/core';
 import { systemClock } from '../../shared/clock.ts';
-import { errorMessage } from '../../shared/errors.ts';
-import { createKubeClient } from '../../shared/kube.ts';
+import { CancelledError, errorMessage } from '../../shared/errors.ts';
+import { createKubeClient } from '../../shared/kube/index.ts';
 import { coreLogger } from '../../shared/logger.ts';
+import { runnerState } from '../../shared/state.ts';
 import { writeSummary } from '../../shared/summary.ts';
 import type { RolloutInputs } from './inputs.ts';
 import { rolloutAndVerify, type Progress } from './run.ts';
-import { failureSummary, rolloutSummary } from './summary.ts';
-
-export const PROGRESS_STATE = 'progress';
+import { progressState } from './state.ts';
+import { cancelledSummary, rolloutSummary } from './summary.ts';
 
 /** Runs the logic with the runner's dependencies and maps the result to outputs. */
-export async function main(inputs: RolloutInputs): Promise<void> {
-  const controller = new AbortController();
+export async function main(inputs: RolloutInputs, signal: AbortSignal): Promise<void> {
   let last: Progress | undefined;
   const saveProgress = (p: Progress): void => {
     last = p;
-    core.saveState(PROGRESS_STATE, JSON.stringify(p));
+    progressState.save(runnerState, p);
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // The runner cancels with SIGINT then SIGTERM: record where we were for the post step.
-    if (last) saveProgress({ ...last, phase: `${last.phase} (cancelled by ${signal})` });
-    controller.abort();
-    core.error(
-      `rollout-and-verify: cancelled (${signal}) during the rollout; the post step reports what was left`,
-    );
-    process.exit(1);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const result = await rolloutAndVerify(inputs, {
     logger: coreLogger,
     clock: systemClock,
-    signal: controller.signal,
+    signal,
     saveProgress,
     createClient: () =>
       createKubeClient({
@@ -41,11 +29,16 @@ export async function main(inputs: RolloutInputs): Promise<void> {
         logger: coreLogger,
         connectTimeoutMs: Math.min(10_000, inputs.timeoutMs),
         userAgent: 'mlops-actions/rollout-and-verify',
+        signal,
       }),
   }).catch(async (error: unknown) => {
     core.setOutput('status', 'failed');
     core.setOutput('failure-reason', errorMessage(error).split('\n')[0] ?? '');
-    await writeSummary(failureSummary(errorMessage(error)));
+    if (error instanceof CancelledError && last) {
+      // The post step finds this state and warns; the summary says what was left.
+      await writeSummary(cancelledSummary(last));
+      saveProgress({ ...last, summarized: true });
+    }
     throw error;
   });
   core.setOutput('status', result.status);

@@ -1,5 +1,5 @@
 /** Fail-fast detection on pods of the new revision, and the diagnosis of a failed pod. */
-import type { KubeClient, KubeList, KubeObject } from '../../shared/kube.ts';
+import type { KubeClient, KubeList, KubeObject } from '../../shared/kube/index.ts';
 
 /** Container waiting reasons that will not fix themselves: the rollout fails at once. */
 export const FAIL_FAST_REASONS = [

@@ -3,8 +3,16 @@
  * ReplicaSet of the wanted revision among those the Deployment controls, and JSON-patch the
  * Deployment's pod template (minus pod-template-hash) and annotations back to it.
  */
-import type { KubeClient, KubeList, KubeObject } from '../../shared/kube.ts';
-import { resourcePath } from './manifests.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import {
+  labelSelector,
+  resourcePath,
+  type KubeClient,
+  type KubeList,
+  type KubeObject,
+} from '../../shared/kube/index.ts';
+import type { FollowAllOptions } from './follow.ts';
+import type { Tracked } from './record.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 
 const KEPT_ANNOTATIONS = [
@@ -68,11 +76,7 @@ export async function undoDeployment(
   const list = await client.json<KubeList>({
     method: 'GET',
     path: resourcePath('apps/v1', 'replicasets', namespace),
-    query: {
-      labelSelector: Object.entries(labels ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .join(','),
-    },
+    query: { labelSelector: labelSelector(labels) },
   });
   const owned = list.items.filter((rs) =>
     rs.metadata.ownerReferences?.some((o) => o.controller && o.uid === deployment.metadata.uid),
@@ -118,4 +122,85 @@ export async function undoDeployment(
     ],
   });
   return { state: 'rolled-back', toRevision: revision, object: patched };
+}
+
+export interface RollbackOutcome {
+  /** Every rolled-back workload is healthy on its previous revision. */
+  rolledBack: boolean;
+  /** What was (and was not) rolled back, for the error message. */
+  note: string;
+}
+
+/**
+ * Phase 4, roll back: every Deployment that had a previous revision goes back to it (as
+ * `kubectl rollout undo`), then is followed until healthy. Nothing is ever deleted.
+ */
+export async function rollBackWorkloads(
+  tracked: readonly Tracked[],
+  o: { applied: boolean; timeoutMs: number },
+  deps: FollowAllOptions,
+  follow: (list: Tracked[], deadline: number) => Promise<void>,
+): Promise<RollbackOutcome> {
+  const { record } = deps;
+  const notes: string[] = [];
+  const undone: Tracked[] = [];
+  for (const t of tracked) {
+    const { kind, namespace, name } = t.manifest;
+    if (kind !== 'Deployment') {
+      notes.push(
+        `${kind} ${namespace}/${name}: not rolled back (rollback covers Deployments; ${kind} left as applied)`,
+      );
+      continue;
+    }
+    if (o.applied && t.previousRevision === undefined) {
+      notes.push(
+        `Deployment ${namespace}/${name}: no previous revision (created by this run); left in place, not deleted`,
+      );
+      continue;
+    }
+    try {
+      const r = await undoDeployment(
+        deps.client,
+        namespace ?? 'default',
+        name,
+        t.previousRevision ?? 0,
+      );
+      if (r.state === 'skipped') {
+        notes.push(`Deployment ${namespace}/${name}: ${r.message}`);
+        continue;
+      }
+      record.note(`Deployment ${name}: rolled back to revision ${r.toRevision}`, 'warning');
+      t.workload = { ...t.workload, initial: r.object };
+      t.progress.state = 'waiting';
+      t.progress.message = `rolling back to revision ${r.toRevision}`;
+      undone.push(t);
+    } catch (error) {
+      notes.push(`Deployment ${namespace}/${name}: rollback failed: ${errorMessage(error)}`);
+    }
+  }
+  if (undone.length === 0) {
+    for (const n of notes) record.note(n, 'warning');
+    return {
+      rolledBack: false,
+      note: `rollback: nothing rolled back\n${notes.map((n) => `  - ${n}`).join('\n')}`,
+    };
+  }
+  await follow(undone, deps.clock.now() + o.timeoutMs);
+  const healthy = undone.every((t) => t.outcome?.state === 'done');
+  for (const t of undone) {
+    t.row.action = 'rolled back';
+    if (t.outcome?.state === 'done') t.progress.state = 'rolled-back';
+  }
+  const names = undone.map((t) => t.manifest.name).join(', ');
+  if (healthy)
+    record.note(`Rollback complete: ${names} healthy on the previous revision`, 'success');
+  else record.note('Rollback did not become healthy', 'failure');
+  for (const n of notes) record.note(n, 'warning');
+  const lines = [
+    healthy
+      ? `rolled back: ${undone.map((t) => `${t.manifest.kind} ${t.manifest.name}`).join(', ')} healthy on the previous revision`
+      : `rollback did not become healthy: ${undone.map((t) => `${t.manifest.name}: ${t.outcome?.message ?? ''}`).join('; ')}`,
+    ...notes.map((n) => `  - ${n}`),
+  ];
+  return { rolledBack: healthy, note: lines.join('\n') };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { HttpError } from '../../shared/errors.ts';
 import { createHttpClient, redactUrl } from '../../shared/http.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { waitFor } from '../../shared/wait.ts';
 import type { SmokeInputs } from './inputs.ts';
 
 export interface SmokeResult {
@@ -35,8 +36,7 @@ export async function smokeTest(
   let attempts = 0;
   let lastStatus: number | undefined;
   let detail = '';
-  let delay = 500;
-  for (;;) {
+  const attempt = async (): Promise<SmokeResult | undefined> => {
     attempts++;
     const left = o.deadline - o.clock.now();
     try {
@@ -55,6 +55,7 @@ export async function smokeTest(
           : {}),
         timeoutMs: Math.max(1000, Math.min(10_000, left)),
         okStatuses: Array.from({ length: 500 }, (_, i) => i + 100),
+        signal: o.signal,
       });
       lastStatus = res.status;
       if (smoke.expectStatus.includes(res.status)) {
@@ -65,10 +66,18 @@ export async function smokeTest(
       detail = error instanceof HttpError ? error.message : (error as Error).message;
     }
     o.logger.info(`Smoke test ${smoke.method} ${redactUrl(url)}: ${detail}`);
-    if (o.signal.aborted || o.deadline - o.clock.now() <= delay) {
-      return { ok: false, url, attempts, ...(lastStatus ? { lastStatus } : {}), detail };
-    }
-    await o.clock.sleep(delay, o.signal).catch(() => undefined);
-    delay = Math.min(delay * 2, 5000);
-  }
+    return undefined;
+  };
+  // A service that just rolled out may need a moment (endpoints, load balancer): retry,
+  // backing off from 0.5 s to 5 s, until the deadline.
+  const result = await waitFor(attempt, {
+    clock: o.clock,
+    deadline: o.deadline,
+    signal: o.signal,
+    intervalMs: 500,
+    factor: 2,
+    maxIntervalMs: 5000,
+  });
+  if (result.done) return result.value;
+  return { ok: false, url, attempts, ...(lastStatus ? { lastStatus } : {}), detail };
 }

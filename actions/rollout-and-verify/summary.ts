@@ -55,10 +55,6 @@ export function rolloutSummary(r: RolloutResult): string {
   return parts.join('\n');
 }
 
-export function failureSummary(message: string): string {
-  return `## ${statusEmoji('failure')} rollout-and-verify: failed\n\n${codeBlock(message)}\n`;
-}
-
 export function cancelledSummary(p: Progress): string {
   const left = p.workloads.filter((w) => w.state !== 'done');
   return [

@@ -1,7 +1,9 @@
 /** What a provider hands back to run: everything needed to write the kubeconfig. */
 import type { HttpClient } from '../../shared/http.ts';
-import type { ExecConfig, KubeUser } from '../../shared/kubeconfig.ts';
-import { EXEC_API_VERSION } from '../../shared/kubeconfig.ts';
+import * as path from 'node:path';
+import type { ExecConfig, KubeUser } from '../../shared/kube/kubeconfig.ts';
+import type { CredentialConfig } from './credential-config.ts';
+import { EXEC_API_VERSION } from '../../shared/kube/kubeconfig.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 export interface ClusterAccess {
@@ -46,5 +48,21 @@ export function bundledExec(deps: ProviderDeps, configPath: string): ExecConfig 
       'This kubeconfig was written by setup-cluster-auth; its credential command runs with the node of the GitHub runner and is valid for the job only.',
     provideClusterInfo: false,
     interactiveMode: 'Never',
+  };
+}
+
+/**
+ * The kubeconfig user for the bundled credential command: its config file (written 0600
+ * beside the kubeconfig) and the exec entry that runs it.
+ */
+export function bundledCredential(
+  deps: ProviderDeps,
+  config: CredentialConfig,
+): { user: KubeUser; file: ClusterAccess['files'][number]; plugin: string } {
+  const configPath = path.join(deps.dir, CREDENTIAL_CONFIG_FILE);
+  return {
+    user: { exec: bundledExec(deps, configPath) },
+    file: { path: configPath, content: JSON.stringify(config, null, 2) },
+    plugin: 'bundled credential command',
   };
 }

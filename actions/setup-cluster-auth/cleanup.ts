@@ -1,14 +1,15 @@
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../shared/logger.ts';
-import type { StateStore } from '../../shared/state.ts';
+import { textState, type StateStore } from '../../shared/state.ts';
 
-export const STATE_DIR = 'kubeconfig-dir';
+/** The directory main wrote the kubeconfig (and its credential files) to: post removes it. */
+export const kubeconfigDirState = textState('kubeconfig-dir');
 export const DIR_PREFIX = 'setup-cluster-auth-';
 
 /** The post step: removes the kubeconfig directory (and its credential files) recorded in state. */
 export async function cleanupClusterAuth(state: StateStore, logger: Logger): Promise<void> {
-  const dir = state.get(STATE_DIR);
+  const dir = kubeconfigDirState.load(state);
   if (!dir) return;
   if (!path.basename(dir).startsWith(DIR_PREFIX)) {
     throw new Error(`refusing to remove ${dir}: not a setup-cluster-auth directory`);

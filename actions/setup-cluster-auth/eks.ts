@@ -2,18 +2,11 @@
  * EKS: AWS credentials (default chain or keyless role), DescribeCluster for endpoint and CA,
  * then a presigned-STS bearer token or an exec plugin, as `aws eks update-kubeconfig` does.
  */
-import * as path from 'node:path';
 import { DescribeClusterCommand, EKSClient, type Cluster } from '@aws-sdk/client-eks';
-import { EXEC_API_VERSION, type KubeUser } from '../../shared/kubeconfig.ts';
-import {
-  CREDENTIAL_CONFIG_FILE,
-  bundledExec,
-  type ClusterAccess,
-  type ProviderDeps,
-} from './access.ts';
+import { EXEC_API_VERSION, type KubeUser } from '../../shared/kube/kubeconfig.ts';
+import { bundledCredential, type ClusterAccess, type ProviderDeps } from './access.ts';
 import { awsCredentials } from './aws-credentials.ts';
 import { awsErrorMessage, awsStatus } from './aws-errors.ts';
-import type { CredentialConfig } from './credential-config.ts';
 import { eksToken, type AwsCredentials } from './eks-token.ts';
 import type { EksInputs } from './inputs.ts';
 
@@ -127,18 +120,16 @@ export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<
     };
     plugin = `aws eks get-token (${aws})`;
   } else {
-    const configPath = path.join(deps.dir, CREDENTIAL_CONFIG_FILE);
-    const config: CredentialConfig = {
+    const bundled = bundledCredential(deps, {
       provider: 'eks',
       cluster: inputs.cluster,
       region: inputs.region,
       credentials: inputs.credentials,
       ...(stsEndpoint ? { stsEndpoint } : {}),
       userAgent: deps.userAgent,
-    };
-    files.push({ path: configPath, content: JSON.stringify(config, null, 2) });
-    user = { exec: bundledExec(deps, configPath) };
-    plugin = 'bundled credential command';
+    });
+    files.push(bundled.file);
+    ({ user, plugin } = bundled);
   }
   return {
     entryName,

@@ -5,14 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { HttpError, InputError, errorMessage } from '../../shared/errors.ts';
-import { EXEC_API_VERSION, type KubeUser } from '../../shared/kubeconfig.ts';
-import {
-  CREDENTIAL_CONFIG_FILE,
-  bundledExec,
-  type ClusterAccess,
-  type ProviderDeps,
-} from './access.ts';
-import type { CredentialConfig } from './credential-config.ts';
+import { EXEC_API_VERSION, type KubeUser } from '../../shared/kube/kubeconfig.ts';
+import { bundledCredential, type ClusterAccess, type ProviderDeps } from './access.ts';
 import {
   endpointOf,
   externalAccountConfig,
@@ -245,17 +239,15 @@ export async function gkeAccess(inputs: GkeInputs, deps: ProviderDeps): Promise<
     };
     plugin = `${PLUGIN} (${pluginPath})`;
   } else {
-    const configPath = path.join(deps.dir, CREDENTIAL_CONFIG_FILE);
-    const config: CredentialConfig = {
+    const bundled = bundledCredential(deps, {
       provider: 'gke',
       source,
       endpoints: inputs.endpoints,
       project,
       userAgent: deps.userAgent,
-    };
-    files.push({ path: configPath, content: JSON.stringify(config, null, 2) });
-    user = { exec: bundledExec(deps, configPath) };
-    plugin = 'bundled credential command';
+    });
+    files.push(bundled.file);
+    ({ user, plugin } = bundled);
   }
   return {
     entryName,

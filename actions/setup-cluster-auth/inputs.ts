@@ -1,5 +1,5 @@
 import { InputError } from '../../shared/errors.ts';
-import { Inputs } from '../../shared/inputs.ts';
+import { DNS_LABEL, Inputs } from '../../shared/inputs.ts';
 
 export const PROVIDERS = ['gke', 'eks', 'kubeconfig'] as const;
 export const AUTH_MODES = ['token', 'exec'] as const;
@@ -64,7 +64,6 @@ export interface KubeconfigInputs extends Common {
 
 export type SetupInputs = GkeInputs | EksInputs | KubeconfigInputs;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const WIF_PROVIDER =
   /^projects\/\d+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]+\/providers\/[a-z0-9-]+$/;
 const SERVICE_ACCOUNT =
@@ -313,12 +312,7 @@ export function getInputs(
   }
   const provider = inputs.oneOf('provider', PROVIDERS, 'gke');
   rejectForeignInputs(inputs, provider);
-  const namespace = inputs.optional('namespace');
-  if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-    throw new InputError(
-      `Input 'namespace' must be a DNS label (lower-case letters, digits, '-'; at most 63), got "${namespace}".`,
-    );
-  }
+  const namespace = inputs.dnsLabel('namespace');
   const context = inputs.optional('context');
   const common: Common = {
     ...(context ? { context } : {}),

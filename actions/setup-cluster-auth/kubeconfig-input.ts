@@ -5,7 +5,7 @@ import {
   parseKubeconfig,
   selectContext,
   type Kubeconfig,
-} from '../../shared/kubeconfig.ts';
+} from '../../shared/kube/kubeconfig.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { KubeconfigInputs } from './inputs.ts';
 

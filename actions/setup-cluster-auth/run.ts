@@ -10,15 +10,15 @@ import {
   singleClusterKubeconfig,
   writeKubeconfig,
   type Kubeconfig,
-} from '../../shared/kubeconfig.ts';
+} from '../../shared/kube/kubeconfig.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { StateStore } from '../../shared/state.ts';
 import type { ClusterAccess, ProviderDeps } from './access.ts';
 import type { SetupInputs } from './inputs.ts';
 
-import { DIR_PREFIX, STATE_DIR } from './cleanup.ts';
+import { DIR_PREFIX, kubeconfigDirState } from './cleanup.ts';
 
-export { DIR_PREFIX, STATE_DIR };
+export { DIR_PREFIX, kubeconfigDirState };
 
 export interface RunDeps {
   logger: Logger;
@@ -72,7 +72,7 @@ export async function setupClusterAuth(inputs: SetupInputs, deps: RunDeps): Prom
 
   const dir = await mkdtemp(path.join(inputs.tempDir, DIR_PREFIX));
   await chmod(dir, 0o700);
-  deps.state.save(STATE_DIR, dir);
+  kubeconfigDirState.save(deps.state, dir);
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   try {
     if (given) {

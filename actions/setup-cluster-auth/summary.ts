@@ -1,4 +1,4 @@
-import { codeBlock, markdownTable, statusEmoji } from '../../shared/summary.ts';
+import { markdownTable, statusEmoji } from '../../shared/summary.ts';
 import type { SetupResult } from './run.ts';
 
 export function setupSummary(r: SetupResult): string {
@@ -23,8 +23,4 @@ export function setupSummary(r: SetupResult): string {
     '',
     markdownTable(['', ''], rows),
   ].join('\n');
-}
-
-export function failureSummary(message: string): string {
-  return `### ${statusEmoji('failure')} setup-cluster-auth failed\n\n${codeBlock(message)}`;
 }

@@ -261,7 +261,7 @@ describe('render-manifests bundle, run as the runner runs it', () => {
       expect(failureLine(r)).toMatch(
         /^render-manifests: 1 problem in the manifests; nothing was written/,
       );
-      expect(r.summary).toContain('render-manifests failed');
+      expect(r.summary).toContain('render-manifests: failed');
       expect(r.outputs).toEqual({});
     });
   });

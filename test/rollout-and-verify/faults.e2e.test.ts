@@ -185,7 +185,7 @@ describe('rollout-and-verify: API faults', () => {
     assertNoSecret(r, keyData);
   });
 
-  it('authenticates through an exec credential plugin (the @kubernetes/client-node path)', async () => {
+  it('authenticates through an exec credential plugin (client-node ExecAuth, loaded alone)', async () => {
     const plugin = path.join(ws.dir, 'cred.mjs');
     writeFileSync(
       plugin,
@@ -348,6 +348,10 @@ describe('rollout-and-verify: API faults', () => {
     const warning = r.post?.annotations.find((a) => a.level === 'warning')?.message ?? '';
     expect(warning).toContain('rollout-and-verify did not finish');
     expect(warning).toContain('Deployment cancel/c: waiting:');
+    // The main step took the AbortSignal path: it said why it failed and wrote the summary.
+    expect(errorOf(r)).toBe('rollout-and-verify: cancelled (SIGINT) during rollout');
+    expect(r.summary).toContain('rollout-and-verify: cancelled during rollout');
+    expect(r.post?.exitCode).toBe(0);
     assertNoSecret(r, TOKEN);
   });
 });

@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
-import { describeTarget } from '../../shared/kube.ts';
+import { describeTarget, type KubeObject } from '../../shared/kube/index.ts';
 import { getInputs } from '../../actions/rollout-and-verify/inputs.ts';
 import { applyRank } from '../../actions/rollout-and-verify/manifests.ts';
 import { podProblem } from '../../actions/rollout-and-verify/pods.ts';
 import { smokeUrl } from '../../actions/rollout-and-verify/smoke.ts';
-import { Notifier } from '../../actions/rollout-and-verify/watch-loop.ts';
-import type { KubeObject } from '../../shared/kube.ts';
 
 const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config' };
 const parse = (values: Record<string, string>) => getInputs(new Inputs(mapInputs(values)), env);
@@ -36,12 +34,34 @@ describe('inputs', () => {
     ['namespace', 'Bad_NS', "Input 'namespace' must be a DNS label"],
     ['fail-fast', 'yes', "Input 'fail-fast' must be true or false"],
   ])('rejects %s=%s', (name, value, message) => {
-    expect(() => parse({ manifests: 'a.yaml', [name]: value })).toThrow(message);
+    expect(() => parse({ manifests: 'a.yaml', 'smoke-url': 'http://svc', [name]: value })).toThrow(
+      message,
+    );
+  });
+
+  it.each(['smoke-path', 'smoke-method', 'smoke-body', 'smoke-expect-status'])(
+    'rejects %s without smoke-url or wait-for-load-balancer (the test would never run)',
+    (name) => {
+      const value = { 'smoke-path': '/healthz', 'smoke-method': 'POST', 'smoke-body': '{}' }[name];
+      expect(() => parse({ manifests: 'a.yaml', [name]: value ?? '2xx' })).toThrow(
+        `Input '${name}' is set but there is nothing to smoke-test: set 'smoke-url'`,
+      );
+      expect(
+        parse({ manifests: 'a.yaml', 'wait-for-load-balancer': 'true', [name]: value ?? '2xx' })
+          .waitForLoadBalancer,
+      ).toBe(true);
+    },
+  );
+
+  it('accepts the smoke defaults the runner passes when no smoke test is asked for', () => {
+    const defaults = { 'smoke-path': '/', 'smoke-method': 'GET', 'smoke-expect-status': '200' };
+    expect(parse({ manifests: 'a.yaml', ...defaults }).smoke.url).toBeUndefined();
   });
 
   it('expands 2xx', () => {
     expect(
-      parse({ manifests: 'a', 'smoke-expect-status': '2xx, 301' }).smoke.expectStatus,
+      parse({ manifests: 'a', 'smoke-url': 'http://svc', 'smoke-expect-status': '2xx, 301' }).smoke
+        .expectStatus,
     ).toHaveLength(101);
   });
 });
@@ -130,25 +150,5 @@ describe('helpers', () => {
     expect(smokeUrl('http://h:8080', '/v1/models/iris')).toBe('http://h:8080/v1/models/iris');
     expect(smokeUrl('http://h/base/', '/predict')).toBe('http://h/base/predict');
     expect(smokeUrl('http://h/base', '/')).toBe('http://h/base');
-  });
-});
-
-describe('Notifier', () => {
-  it('remembers a change made while nobody waited (no lost wake-up)', async () => {
-    const n = new Notifier();
-    n.notify();
-    const started = Date.now();
-    await n.wait(60_000);
-    expect(Date.now() - started).toBeLessThan(1000);
-  });
-
-  it('wakes a waiter, and times out without a change', async () => {
-    const n = new Notifier();
-    const woken = n.wait(60_000);
-    n.notify();
-    await woken;
-    const started = Date.now();
-    await n.wait(20);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
 });

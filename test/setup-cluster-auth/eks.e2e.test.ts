@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Kubeconfig } from '../../shared/kubeconfig.ts';
+import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   EKS_REGION,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import type { Kubeconfig } from '../../shared/kubeconfig.ts';
+import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   GKE_LOCATION,

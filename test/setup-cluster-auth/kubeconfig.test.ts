@@ -6,7 +6,7 @@ import {
   parseKubeconfig,
   selectContext,
   singleClusterKubeconfig,
-} from '../../shared/kubeconfig.ts';
+} from '../../shared/kube/kubeconfig.ts';
 
 describe('shared/kubeconfig', () => {
   it('builds the one-cluster file get-credentials tools write', () => {

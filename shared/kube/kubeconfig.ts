@@ -7,7 +7,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { InputError } from './errors.ts';
+import { InputError } from '../errors.ts';
 
 export interface ExecEnvVar {
   name: string;

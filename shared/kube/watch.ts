@@ -3,10 +3,11 @@
  * stream ends (server timeout, dropped connection), re-lists when the server answers 410 Gone,
  * and backs off on transient errors. Every event (and every re-listed object) goes to `onEvent`.
  */
-import type { Clock } from '../../shared/clock.ts';
-import { isTransient, type KubeClient, type KubeList, type WatchEvent } from '../../shared/kube.ts';
-import type { Logger } from '../../shared/logger.ts';
-import { backoffDelay } from '../../shared/retry.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../logger.ts';
+import { backoffDelay } from '../retry.ts';
+import { pause } from '../wait.ts';
+import type { KubeClient, KubeList, WatchEvent } from './types.ts';
 
 export interface WatchLoopOptions {
   client: KubeClient;
@@ -22,10 +23,13 @@ export interface WatchLoopOptions {
   signal: AbortSignal;
   logger: Logger;
   clock: Clock;
+  /** What is watched, for messages. */
   what: string;
+  /** Transient failures in a row before giving up (default 8). */
+  maxFailures?: number;
 }
 
-/** Runs until `signal` aborts or a non-transient error happens. */
+/** Runs until `signal` aborts or a non-transient error happens; never rejects. */
 export async function watchLoop(o: WatchLoopOptions): Promise<void> {
   let rv = o.resourceVersion;
   let failures = 0;
@@ -68,53 +72,14 @@ export async function watchLoop(o: WatchLoopOptions): Promise<void> {
       }
       continue;
     }
-    if (!isTransient(end.error)) {
-      o.onError(end.error ?? new Error(`watch of ${o.what} failed`));
-      return;
-    }
+    const error = end.error ?? new Error(`watch of ${o.what} failed`);
     failures++;
-    if (failures > 8) {
-      o.onError(end.error ?? new Error(`watch of ${o.what} failed`));
+    if (!end.transient || failures > (o.maxFailures ?? 8)) {
+      o.onError(error);
       return;
     }
     const delay = backoffDelay(failures, { baseDelayMs: 200, maxDelayMs: 5000 });
-    o.logger.info(`Watch of ${o.what} failed (${end.error?.message}); retrying in ${delay} ms`);
-    try {
-      await o.clock.sleep(delay, o.signal);
-    } catch {
-      return;
-    }
-  }
-}
-
-/**
- * Wakes the waiter whenever something changed. A change that happens while nobody waits
- * (e.g. during an API call between two evaluations) is remembered, so the next wait returns
- * at once: no update is ever lost.
- */
-export class Notifier {
-  private waiters: (() => void)[] = [];
-  private pending = false;
-  notify(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    if (w.length === 0) this.pending = true;
-    for (const f of w) f();
-  }
-  /** Resolves at the next notify (or at once if one came since the last wait), or after `ms`. */
-  wait(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((f) => f !== done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, ms));
-      this.waiters.push(done);
-    });
+    o.logger.info(`Watch of ${o.what} failed (${error.message}); retrying in ${delay} ms`);
+    if (!(await pause(delay, o.clock, o.signal))) return;
   }
 }

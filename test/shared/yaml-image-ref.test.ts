@@ -1,32 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
 import { LocatedError } from '../../shared/errors.ts';
-import { poll, PollTimeoutError } from '../../shared/poll.ts';
 import { lineOf, parseYamlFile } from '../../shared/yaml.ts';
 import { formatImageRef, parseImageRef, repositoryOf } from '../../shared/image-ref.ts';
-
-describe('poll', () => {
-  it('returns the first defined result, growing the interval up to the cap', async () => {
-    const clock = new ManualClock();
-    let calls = 0;
-    const value = await poll(async () => (++calls === 5 ? 'done' : undefined), {
-      timeoutMs: 60_000,
-      intervalMs: 100,
-      maxIntervalMs: 250,
-      factor: 2,
-      clock,
-    });
-    expect(value).toBe('done');
-    expect(clock.sleeps).toEqual([100, 200, 250, 250]);
-  });
-  it('times out naming what it waited for', async () => {
-    const clock = new ManualClock();
-    await expect(
-      poll(async () => undefined, { timeoutMs: 1000, intervalMs: 300, clock, what: 'the run' }),
-    ).rejects.toThrow(new PollTimeoutError('Timed out after 1000 ms waiting for the run'));
-    expect(clock.now()).toBe(1000);
-  });
-});
 
 describe('YAML helpers', () => {
   it('keeps positions of nested nodes across documents', () => {

@@ -1,0 +1,88 @@
+/**
+ * What a run records as it goes: the resource table, the timeline, and the progress the post
+ * step reads when the job was cancelled. Shared by every phase.
+ */
+import type { Clock } from '../../shared/clock.ts';
+import type { Logger } from '../../shared/logger.ts';
+import type { FollowOutcome, Workload } from './follow.ts';
+import type { Manifest } from './manifests.ts';
+
+export interface TimelineEntry {
+  atMs: number;
+  text: string;
+  level: 'info' | 'success' | 'failure' | 'warning';
+}
+
+export interface ResourceRow {
+  kind: string;
+  namespace: string;
+  name: string;
+  action: string;
+  state: string;
+  ok: boolean | undefined;
+}
+
+export interface WorkloadProgress {
+  kind: string;
+  namespace: string;
+  name: string;
+  state: 'waiting' | 'done' | 'failed' | 'timeout' | 'cancelled' | 'rolled-back';
+  message: string;
+}
+
+/** Saved (as state) at every change, so a cancelled job's post step can say what was left. */
+export interface Progress {
+  phase: string;
+  startedAt: number;
+  workloads: WorkloadProgress[];
+  /** The job was cancelled during `phase`. */
+  cancelled?: boolean;
+  /** The main step wrote its own summary (the post step then only warns). */
+  summarized?: boolean;
+}
+
+/** A workload this run follows (and may roll back). */
+export interface Tracked {
+  manifest: Manifest;
+  workload: Workload;
+  row: ResourceRow;
+  progress: WorkloadProgress;
+  /** The Deployment revision before this run's apply (undefined: created by this run). */
+  previousRevision?: number;
+  outcome?: FollowOutcome;
+}
+
+export class RunRecord {
+  readonly timeline: TimelineEntry[] = [];
+  readonly rows: ResourceRow[] = [];
+  readonly progress: Progress;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly onSave: (progress: Progress) => void;
+
+  constructor(clock: Clock, logger: Logger, onSave: (progress: Progress) => void) {
+    this.clock = clock;
+    this.logger = logger;
+    this.onSave = onSave;
+    this.progress = { phase: 'start', startedAt: clock.now(), workloads: [] };
+  }
+
+  get startedAt(): number {
+    return this.progress.startedAt;
+  }
+
+  /** Logs `text` and adds it to the timeline. */
+  note(text: string, level: TimelineEntry['level'] = 'info'): void {
+    this.timeline.push({ atMs: this.clock.now() - this.startedAt, text, level });
+    this.logger.info(text);
+  }
+
+  phase(name: string): void {
+    this.progress.phase = name;
+    this.save();
+  }
+
+  save(): void {
+    this.onSave(this.progress);
+  }
+}

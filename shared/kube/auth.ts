@@ -1,0 +1,315 @@
+/**
+ * From a kubeconfig to what each request needs: the server, an https agent carrying the
+ * cluster's trust and the client certificate, and the auth headers. Static credentials
+ * (token, token file, client certificate, basic auth) are read once; exec credential plugins
+ * (what `gcloud container clusters get-credentials`, `aws eks update-kubeconfig` and
+ * setup-cluster-auth's exec mode write) run through @kubernetes/client-node's own small
+ * ExecAuth module, loaded only then — not the whole library. `proxy-url` (http/https) is a
+ * CONNECT tunnel. Every credential is masked before anything can print it.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { errorMessage, InputError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import {
+  kubeconfigSecrets,
+  parseKubeconfig,
+  selectContext,
+  type ExecConfig,
+  type KubeCluster,
+  type KubeUser,
+} from './kubeconfig.ts';
+
+export interface ClusterConnection {
+  /** The API server URL, without a trailing slash. */
+  server: string;
+  /** The context's namespace, if it sets one. */
+  namespace: string | undefined;
+  /** The kubeconfig user's name (for messages). */
+  user: string;
+  /** For https servers: trust, client certificate, keep-alive, proxy (asked per request). */
+  agent(): https.Agent | undefined;
+  /** Headers for one request (an exec plugin's token is refreshed when it expires). */
+  authHeaders(): Promise<Record<string, string>>;
+  /** Which kind of credential is used, for messages: token, client certificate, exec plugin… */
+  credential: string;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Loads the kubeconfig at `kubeconfigPath`, masks its credentials, and resolves `context`. */
+export async function connectToCluster(
+  kubeconfigPath: string,
+  context: string | undefined,
+  logger: Logger,
+): Promise<ClusterConnection> {
+  let text: string;
+  try {
+    text = await readFile(kubeconfigPath, 'utf8');
+  } catch (error) {
+    throw new InputError(
+      `cannot read the kubeconfig ${kubeconfigPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const parsed = parseKubeconfig(text, `the kubeconfig ${kubeconfigPath}`);
+  for (const secret of kubeconfigSecrets(parsed)) logger.secret(secret);
+  const selected = selectContext(parsed, context);
+  const ctx = selected.config.contexts.find((c) => c.name === selected.context)?.context;
+  const cluster = selected.config.clusters.find((c) => c.name === ctx?.cluster)
+    ?.cluster as KubeCluster;
+  const userName = ctx?.user ?? '';
+  const user: KubeUser = selected.config.users.find((u) => u.name === userName)?.user ?? {};
+  const dir = path.dirname(kubeconfigPath);
+  const server = selected.server.replace(/\/+$/, '');
+
+  const fileOrData = async (
+    from: Record<string, unknown>,
+    key: string,
+  ): Promise<Buffer | undefined> => {
+    const data = str(from[`${key}-data`]);
+    if (data) return Buffer.from(data, 'base64');
+    const file = str(from[key]);
+    if (!file) return undefined;
+    try {
+      return await readFile(path.resolve(dir, file));
+    } catch (error) {
+      throw new InputError(
+        `the kubeconfig's ${key} file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+      );
+    }
+  };
+  const ca = await fileOrData(cluster, 'certificate-authority');
+  const cert = await fileOrData(user, 'client-certificate');
+  const key = await fileOrData(user, 'client-key');
+  const tlsOptions: https.AgentOptions = {
+    keepAlive: true,
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(cluster['insecure-skip-tls-verify'] === true ? { rejectUnauthorized: false } : {}),
+    ...(str(cluster['tls-server-name']) ? { servername: str(cluster['tls-server-name']) } : {}),
+  };
+  const proxy = str(cluster['proxy-url']);
+  const makeAgent = (extra: https.AgentOptions = {}): https.Agent =>
+    proxy
+      ? new TunnelAgent(proxyUrl(proxy), { ...tlsOptions, ...extra })
+      : new https.Agent({ ...tlsOptions, ...extra });
+  if (proxy && !server.startsWith('https:')) {
+    throw new InputError(
+      `the kubeconfig's proxy-url is supported for https API servers only (server ${server})`,
+    );
+  }
+  const staticAgent = server.startsWith('https:') ? makeAgent() : undefined;
+  const base = {
+    server,
+    namespace: str(ctx?.namespace),
+    user: userName,
+    agent: () => staticAgent,
+  };
+
+  if (user.exec) {
+    const exec = await execCredentials(
+      user.exec,
+      userName,
+      server,
+      cluster,
+      dir,
+      logger,
+      makeAgent,
+    );
+    return {
+      ...base,
+      ...exec,
+      agent: () => exec.certificateAgent() ?? staticAgent,
+    };
+  }
+  const provider = user['auth-provider'] as
+    { name?: string; config?: Record<string, unknown> } | undefined;
+  if (provider) {
+    // Only OIDC survives in kubectl (gcp and azure were removed in 1.26): its id-token is a bearer token.
+    const idToken = provider.name === 'oidc' ? str(provider.config?.['id-token']) : undefined;
+    if (!idToken) {
+      throw new InputError(
+        `the kubeconfig's user '${userName}' uses the auth-provider '${provider.name ?? '?'}', which kubectl no longer supports; use an exec credential plugin (setup-cluster-auth writes one, as do 'gcloud container clusters get-credentials' and 'aws eks update-kubeconfig')`,
+      );
+    }
+    logger.secret(idToken);
+    return {
+      ...base,
+      authHeaders: async () => ({ authorization: `Bearer ${idToken}` }),
+      credential: 'OIDC id-token',
+    };
+  }
+  const headers: Record<string, string> = {};
+  let credential = cert ? 'client certificate' : 'none';
+  let token = str(user.token);
+  const tokenFile = str(user.tokenFile);
+  if (!token && tokenFile) {
+    try {
+      token = (await readFile(path.resolve(dir, tokenFile), 'utf8')).trim();
+    } catch (error) {
+      throw new InputError(
+        `the kubeconfig's tokenFile ${tokenFile} cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+      );
+    }
+    logger.secret(token);
+  }
+  if (token) {
+    headers.authorization = `Bearer ${token}`;
+    credential = 'bearer token';
+  } else if (str(user.username) && str(user.password)) {
+    headers.authorization = `Basic ${Buffer.from(`${str(user.username)}:${str(user.password)}`).toString('base64')}`;
+    logger.secret(headers.authorization.slice('Basic '.length));
+    credential = 'basic auth';
+  }
+  return { ...base, authHeaders: async () => headers, credential };
+}
+
+/**
+ * An exec credential plugin through ExecAuth (which caches the credential until it expires).
+ * kubectl's rules that ExecAuth leaves out are applied here: a relative command path is
+ * relative to the kubeconfig, and `provideClusterInfo` passes KUBERNETES_EXEC_INFO.
+ */
+async function execCredentials(
+  exec: ExecConfig,
+  userName: string,
+  server: string,
+  cluster: KubeCluster,
+  dir: string,
+  logger: Logger,
+  makeAgent: (extra: https.AgentOptions) => https.Agent,
+): Promise<
+  Pick<ClusterConnection, 'authHeaders' | 'credential'> & {
+    certificateAgent(): https.Agent | undefined;
+  }
+> {
+  const { ExecAuth } = await import('@kubernetes/client-node/dist/exec_auth.js');
+  const execAuth = new ExecAuth();
+  const command =
+    exec.command.includes('/') && !path.isAbsolute(exec.command)
+      ? path.resolve(dir, exec.command)
+      : exec.command;
+  const env = [...(exec.env ?? [])];
+  if (exec.provideClusterInfo) {
+    env.push({
+      name: 'KUBERNETES_EXEC_INFO',
+      value: JSON.stringify({
+        apiVersion: exec.apiVersion,
+        kind: 'ExecCredential',
+        spec: {
+          interactive: false,
+          cluster: {
+            server,
+            ...(str(cluster['certificate-authority-data'])
+              ? { 'certificate-authority-data': str(cluster['certificate-authority-data']) }
+              : {}),
+            ...(str(cluster['tls-server-name'])
+              ? { 'tls-server-name': str(cluster['tls-server-name']) }
+              : {}),
+          },
+        },
+      }),
+    });
+  }
+  // ExecAuth passes `env` only when present; an empty list would be the same as none.
+  const execUser = {
+    name: userName,
+    exec: { ...exec, command, ...(env.length > 0 ? { env } : {}) },
+  } as unknown as Parameters<typeof execAuth.applyAuthentication>[0];
+  let agent: https.Agent | undefined;
+  let agentCert = '';
+  return {
+    credential: `exec plugin ${path.basename(command)}`,
+    async authHeaders(): Promise<Record<string, string>> {
+      const opts: https.RequestOptions & { headers?: Record<string, string> } = {};
+      try {
+        await execAuth.applyAuthentication(execUser, opts);
+      } catch (error) {
+        const detail = errorMessage(error).trim().split('\n').slice(-5).join(' | ');
+        throw new InputError(
+          `the kubeconfig's exec credential command '${exec.command}' failed: ${detail || 'no output'}${exec.installHint ? ` (${exec.installHint})` : ''}`,
+        );
+      }
+      const header = opts.headers?.Authorization;
+      const auth = typeof header === 'string' ? header : undefined;
+      if (auth) logger.secret(auth.slice('Bearer '.length));
+      if (typeof opts.cert === 'string' && typeof opts.key === 'string') {
+        logger.secret(opts.key);
+        // A plugin that returns a client certificate: the agent must present it.
+        if (opts.cert !== agentCert) {
+          agentCert = opts.cert;
+          agent = makeAgent({ cert: opts.cert, key: opts.key });
+        }
+      }
+      return auth ? { authorization: auth } : {};
+    },
+    certificateAgent: () => agent,
+  };
+}
+
+function proxyUrl(text: string): URL {
+  let u: URL | undefined;
+  try {
+    u = new URL(text);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !/^https?:$/.test(u.protocol)) {
+    throw new InputError(
+      `the kubeconfig's proxy-url must be an http:// or https:// proxy URL (SOCKS proxies are not supported)`,
+    );
+  }
+  return u;
+}
+
+/** An https agent that reaches the server through an HTTP CONNECT tunnel (kubeconfig proxy-url). */
+class TunnelAgent extends https.Agent {
+  private readonly proxy: URL;
+  constructor(proxy: URL, options: https.AgentOptions) {
+    super(options);
+    this.proxy = proxy;
+  }
+
+  override createConnection(
+    options: tls.ConnectionOptions & { host?: string | null; port?: number | null },
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
+    const target = `${options.host ?? 'localhost'}:${options.port ?? 443}`;
+    const proxy = this.proxy;
+    const auth =
+      proxy.username || proxy.password
+        ? {
+            'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
+          }
+        : {};
+    const connect = (proxy.protocol === 'https:' ? https : http).request({
+      host: proxy.hostname,
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      method: 'CONNECT',
+      path: target,
+      headers: { host: target, ...auth },
+      agent: false,
+    });
+    const fail = (error: Error): void => callback?.(error, undefined as unknown as Duplex);
+    connect.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        fail(new Error(`the proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${target}`));
+        return;
+      }
+      const servername = options.servername ?? (options.host ? options.host : undefined);
+      callback?.(null, tls.connect({ ...options, socket, ...(servername ? { servername } : {}) }));
+    });
+    connect.once('error', (error) =>
+      fail(new Error(`cannot reach the proxy ${proxy.host}: ${errorMessage(error)}`)),
+    );
+    connect.end();
+    return undefined;
+  }
+}

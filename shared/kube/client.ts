@@ -1,0 +1,195 @@
+/**
+ * The Kubernetes REST client of every action: shared/http.ts (one retry stack: connection
+ * errors, 429 and 5xx with capped backoff + jitter, Retry-After and the Status body's
+ * retryAfterSeconds) over the connection shared/kube/auth.ts derives from the kubeconfig.
+ * Requests have a connect timeout (a silent API server fails clearly instead of hanging, and
+ * is not retried: that would multiply the wait) and a total timeout; failures are
+ * KubeApiErrors naming the verb, resource and namespace. `watch()` streams events line by line
+ * and reports how the stream ended, so shared/kube/watch.ts can resume.
+ */
+import { createInterface } from 'node:readline';
+import type { Clock } from '../clock.ts';
+import { createHttpClient } from '../http.ts';
+import type { Logger } from '../logger.ts';
+import { connectToCluster } from './auth.ts';
+import { apiError, KubeApiError, kubeError, statusRetryAfterMs } from './errors.ts';
+import { describeTarget, targetText } from './paths.ts';
+import type {
+  KubeClient,
+  KubeRequest,
+  KubeResponse,
+  QueryParams,
+  RequestTarget,
+  WatchEnd,
+  WatchEvent,
+} from './types.ts';
+
+export interface KubeClientOptions {
+  /** Path of the kubeconfig file. */
+  kubeconfigPath: string;
+  context?: string;
+  logger: Logger;
+  /** Time allowed to connect and get response headers (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Total time allowed per request (default 30 s). */
+  requestTimeoutMs?: number;
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  clock?: Clock;
+  userAgent?: string;
+  /** Aborts every request and watch (a cancelled job). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Loads the kubeconfig (validating it and masking every credential before anything can be
+ * logged), then returns a client for its current (or given) context.
+ */
+export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
+  const connection = await connectToCluster(
+    options.kubeconfigPath,
+    options.context,
+    options.logger,
+  );
+  const { server } = connection;
+  const http = createHttpClient({
+    userAgent: options.userAgent ?? 'mlops-actions',
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    timeoutMs: options.requestTimeoutMs ?? 30_000,
+    retryTimeouts: false,
+    attempts: options.attempts ?? 6,
+    baseDelayMs: options.baseDelayMs ?? 250,
+    maxDelayMs: options.maxDelayMs ?? 5_000,
+    ...(options.clock ? { clock: options.clock } : {}),
+    agent: connection.agent,
+    authHeaders: connection.authHeaders,
+    retryAfterFromBody: statusRetryAfterMs,
+    onRetry: (message) => options.logger.info(message),
+  });
+
+  function url(path: string, query: QueryParams = {}): string {
+    const u = new URL(server + path);
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  async function request(req: KubeRequest): Promise<KubeResponse> {
+    const target: RequestTarget = {
+      ...describeTarget(req.method, req.path, req.query),
+      ...req.target,
+    } as RequestTarget;
+    const body =
+      req.body === undefined
+        ? undefined
+        : typeof req.body === 'string'
+          ? req.body
+          : JSON.stringify(req.body);
+    try {
+      return await http.request({
+        label: `Kubernetes API: ${targetText(target)}`,
+        method: req.method,
+        url: url(req.path, req.query),
+        headers: {
+          accept: 'application/json',
+          ...(body ? { 'content-type': req.contentType ?? 'application/json' } : {}),
+        },
+        ...(body === undefined ? {} : { body }),
+        ...(req.okStatuses ? { okStatuses: req.okStatuses } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      throw kubeError(error, server, target);
+    }
+  }
+
+  async function watch(
+    path: string,
+    query: QueryParams,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+  ): Promise<WatchEnd> {
+    const target = describeTarget('GET', path, { watch: true });
+    const combined = options.signal ? AbortSignal.any([signal, options.signal]) : signal;
+    let stream;
+    try {
+      stream = await http.stream({
+        url: url(path, { ...query, watch: true, allowWatchBookmarks: true }),
+        headers: { accept: 'application/json' },
+        signal: combined,
+      });
+    } catch (error) {
+      if (combined.aborted) return { reason: 'aborted' };
+      const mapped = kubeError(error, server, target) as Error;
+      return {
+        reason: 'error',
+        error: mapped,
+        transient: mapped instanceof KubeApiError && mapped.transient,
+      };
+    }
+    const { status, body: res } = stream;
+    if (status === 410) {
+      res.resume();
+      return { reason: 'gone' };
+    }
+    if (status !== 200) {
+      const text = await new Promise<string>((resolve) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', () => resolve(''));
+      });
+      const transient = status === 429 || status >= 500;
+      return {
+        reason: 'error',
+        error: apiError(server, status, text, target, transient),
+        transient,
+      };
+    }
+    return new Promise((resolve) => {
+      let gone = false;
+      const lines = createInterface({ input: res, crlfDelay: Infinity });
+      lines.on('line', (line) => {
+        if (!line.trim()) return;
+        let event: WatchEvent;
+        try {
+          event = JSON.parse(line) as WatchEvent;
+        } catch {
+          return;
+        }
+        if (event.type === 'ERROR') {
+          const code = (event.object as unknown as { code?: number }).code;
+          if (code === 410) gone = true;
+          return;
+        }
+        onEvent(event);
+      });
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        lines.close();
+        if (combined.aborted) resolve({ reason: 'aborted' });
+        else resolve({ reason: gone ? 'gone' : 'closed' });
+      };
+      lines.on('close', finish);
+      // A destroyed stream (abort, reset) emits 'close' but never 'end'.
+      res.on('close', () => setImmediate(finish));
+      // An aborted or reset stream ends the watch like a close: the caller resumes.
+      lines.on('error', () => undefined);
+      res.on('error', () => undefined);
+    });
+  }
+
+  return {
+    server,
+    namespace: connection.namespace,
+    user: connection.user,
+    request,
+    async json<T>(req: KubeRequest): Promise<T> {
+      return (await request(req)).json<T>();
+    },
+    watch,
+  };
+}
