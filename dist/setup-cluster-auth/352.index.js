@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   givenKubeconfig: () => (/* binding */ givenKubeconfig)
 /* harmony export */ });
 /* harmony import */ var _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(479);
-/* harmony import */ var _shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6463);
+/* harmony import */ var _shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2479);
 /** provider `kubeconfig`: a given kubeconfig (raw YAML or base64), validated, context selected. */
 
 
@@ -26,21 +26,21 @@ function decodeKubeconfig(text) {
         if (!decoded.includes(':'))
             throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(NOT_KUBECONFIG);
         return {
-            config: (0,_shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKubeconfig */ .DU)(decoded, `Input 'kubeconfig' (base64-decoded)`),
+            config: (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKubeconfig */ .DU)(decoded, `Input 'kubeconfig' (base64-decoded)`),
             text: decoded,
         };
     }
     if (!trimmed.includes(':'))
         throw new _shared_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(NOT_KUBECONFIG);
-    return { config: (0,_shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKubeconfig */ .DU)(text, `Input 'kubeconfig'`), text };
+    return { config: (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKubeconfig */ .DU)(text, `Input 'kubeconfig'`), text };
 }
 function givenKubeconfig(inputs, logger) {
     logger.secret(inputs.kubeconfig);
     const { config, text } = decodeKubeconfig(inputs.kubeconfig);
     logger.secret(text);
-    for (const s of (0,_shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .kubeconfigSecrets */ .hT)(config))
+    for (const s of (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .kubeconfigSecrets */ .hT)(config))
         logger.secret(s);
-    return (0,_shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .selectContext */ .Ku)(config, inputs.context, inputs.namespace);
+    return (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .selectContext */ .Ku)(config, inputs.context, inputs.namespace);
 }
 
 

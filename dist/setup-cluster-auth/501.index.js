@@ -6,21 +6,35 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ CREDENTIAL_CONFIG_FILE),
-/* harmony export */   w: () => (/* binding */ bundledExec)
+/* harmony export */   o: () => (/* binding */ bundledCredential)
 /* harmony export */ });
-/* harmony import */ var _shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6463);
+/* unused harmony exports CREDENTIAL_CONFIG_FILE, bundledExec */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var _shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2479);
+
 
 const CREDENTIAL_CONFIG_FILE = 'credential.json';
 /** The exec entry that runs our bundled credential command with its config file. */
 function bundledExec(deps, configPath) {
     return {
-        apiVersion: _shared_kubeconfig_js__WEBPACK_IMPORTED_MODULE_0__/* .EXEC_API_VERSION */ .wd,
+        apiVersion: _shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .EXEC_API_VERSION */ .wd,
         command: deps.execCredential.node,
         args: [deps.execCredential.script, configPath],
         installHint: 'This kubeconfig was written by setup-cluster-auth; its credential command runs with the node of the GitHub runner and is valid for the job only.',
         provideClusterInfo: false,
         interactiveMode: 'Never',
+    };
+}
+/**
+ * The kubeconfig user for the bundled credential command: its config file (written 0600
+ * beside the kubeconfig) and the exec entry that runs it.
+ */
+function bundledCredential(deps, config) {
+    const configPath = node_path__WEBPACK_IMPORTED_MODULE_0__.join(deps.dir, CREDENTIAL_CONFIG_FILE);
+    return {
+        user: { exec: bundledExec(deps, configPath) },
+        file: { path: configPath, content: JSON.stringify(config, null, 2) },
+        plugin: 'bundled credential command',
     };
 }
 
@@ -46,8 +60,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./.build/shared/errors.js
 var errors = __webpack_require__(479);
-// EXTERNAL MODULE: ./.build/shared/kubeconfig.js
-var kubeconfig = __webpack_require__(6463);
+// EXTERNAL MODULE: ./.build/shared/kube/kubeconfig.js
+var kubeconfig = __webpack_require__(2479);
 // EXTERNAL MODULE: ./.build/actions/setup-cluster-auth/access.js
 var access = __webpack_require__(1780);
 // EXTERNAL MODULE: ./.build/actions/setup-cluster-auth/oidc-url.js
@@ -345,17 +359,15 @@ async function gkeAccess(inputs, deps) {
         plugin = `${PLUGIN} (${pluginPath})`;
     }
     else {
-        const configPath = external_node_path_.join(deps.dir, access/* CREDENTIAL_CONFIG_FILE */.g);
-        const config = {
+        const bundled = (0,access/* bundledCredential */.o)(deps, {
             provider: 'gke',
             source,
             endpoints: inputs.endpoints,
             project,
             userAgent: deps.userAgent,
-        };
-        files.push({ path: configPath, content: JSON.stringify(config, null, 2) });
-        user = { exec: (0,access/* bundledExec */.w)(deps, configPath) };
-        plugin = 'bundled credential command';
+        });
+        files.push(bundled.file);
+        ({ user, plugin } = bundled);
     }
     return {
         entryName,

@@ -8,10 +8,17 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   MemoryState: () => (/* binding */ MemoryState),
-/* harmony export */   runnerState: () => (/* binding */ runnerState)
+/* harmony export */   jsonState: () => (/* binding */ jsonState),
+/* harmony export */   runnerState: () => (/* binding */ runnerState),
+/* harmony export */   textState: () => (/* binding */ textState)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
+/**
+ * What a main step hands to its post step, as typed entries: one `StateEntry` per value,
+ * defined once and used on both sides, so the name and the shape cannot drift apart.
+ */
 
+/** The runner's store: GITHUB_STATE in the main step, STATE_<name> in the post step. */
 const runnerState = {
     save: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
     get: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
@@ -24,6 +31,33 @@ class MemoryState {
     get(name) {
         return this.values.get(name) ?? '';
     }
+}
+/** A JSON value under `name`, checked by `isValid` when read back. */
+function jsonState(name, isValid) {
+    return {
+        name,
+        save: (store, value) => store.save(name, JSON.stringify(value)),
+        load: (store) => {
+            const text = store.get(name);
+            if (!text)
+                return undefined;
+            try {
+                const value = JSON.parse(text);
+                return isValid(value) ? value : undefined;
+            }
+            catch {
+                return undefined;
+            }
+        },
+    };
+}
+/** A string under `name` ('' is "not saved"). */
+function textState(name) {
+    return {
+        name,
+        save: (store, value) => store.save(name, value),
+        load: (store) => store.get(name) || undefined,
+    };
 }
 
 
