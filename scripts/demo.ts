@@ -1,106 +1,21 @@
 /**
- * `npm run demo`: the example pipeline on local stand-ins. Runs the bundled actions exactly
- * as a GitHub runner does (test/harness/runner.ts) over workflows-examples/manifests.
- * Steps that need actions still to come are announced and skipped.
+ * `npm run demo`: the example model service from git push to a verified deployment, on local
+ * stand-ins — render-manifests → setup-cluster-auth → rollout-and-verify, the real bundles run
+ * as a GitHub runner runs them, against the Kubernetes API simulator; a good release, then a
+ * broken one that fails fast and rolls back (scripts/demo-pipeline.ts). Exits non-zero when
+ * any outcome differs from the expected one.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { startKubeSim } from '../test/harness/kube-sim/index.ts';
-import { repoRoot, runAction } from '../test/harness/runner.ts';
+import { runDemo } from './demo-pipeline.ts';
 
-function heading(text: string): void {
-  console.log(`\n\x1b[1m== ${text}\x1b[0m`);
-}
-
-async function main(): Promise<number> {
-  heading('render-manifests: build the manifests of the example model service');
-  const image = 'ghcr.io/octo-org/recommender@sha256:' + '4f'.repeat(32);
-  const render = await runAction('render-manifests', {
-    workspace: repoRoot,
-    keep: true,
-    inputs: {
-      manifests: 'workflows-examples/manifests/base\nworkflows-examples/manifests/kserve',
-      'image-placeholder': 'MODEL_SERVER_IMAGE',
-      image,
-      vars: 'MODEL_URI=gs://octo-ml-models/recommender/2026-11-23',
-      namespace: 'recommender',
-      labels: 'app.kubernetes.io/part-of=recommender',
-      'kubernetes-version': '1.33',
-    },
+// Ctrl-C cancels like the runner cancels a job: the running step gets SIGINT, the post steps
+// still run, temp dirs and the simulator are removed. A second Ctrl-C exits at once.
+const controller = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cancelling the demo (again to exit at once)`);
+    controller.abort();
   });
-  try {
-    console.log(render.maskedLog.trim());
-    if (render.exitCode !== 0) {
-      console.error(`render-manifests failed (exit ${render.exitCode})`);
-      return 1;
-    }
-    console.log('\noutputs:');
-    for (const [k, v] of Object.entries(render.outputs)) console.log(`  ${k}: ${v}`);
-    console.log('\njob summary:\n');
-    console.log(render.summary.trim());
-    const manifestsPath = render.outputs['manifests-path']!;
-    const manifests = readFileSync(manifestsPath, 'utf8');
-    console.log(`\n${path.basename(manifestsPath)} (first 30 lines):\n`);
-    console.log(manifests.split('\n').slice(0, 30).join('\n'));
-    return await deploy(manifestsPath);
-  } finally {
-    render.cleanup();
-  }
 }
 
-/** Applies the rendered manifests to the Kubernetes API simulator and waits for the rollout. */
-async function deploy(manifestsPath: string): Promise<number> {
-  heading('cluster: the Kubernetes API simulator (TLS + bearer token), 10× simulated time');
-  const sim = await startKubeSim({
-    tls: true,
-    token: 'demo-token',
-    speed: 10,
-    namespaces: ['recommender'],
-  });
-  const cacheDir = mkdtempSync(path.join(tmpdir(), 'demo-kubectl-'));
-  // Asynchronous: the simulator serves from this process's event loop.
-  const kubectl = (...args: string[]): Promise<number> =>
-    new Promise((resolve) => {
-      console.log(`$ kubectl ${args.join(' ')}`);
-      const child = spawn(
-        'kubectl',
-        ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args],
-        {
-          stdio: 'inherit',
-          timeout: 120_000,
-        },
-      );
-      child.on('close', (code) => resolve(code ?? 1));
-    });
-  try {
-    console.log(`API server ${sim.url}`);
-    heading('apply (server-side, strict field validation) and wait for the rollout');
-    const steps: string[][] = [
-      ['apply', '--server-side', '--field-manager', 'mlops-actions', '-f', manifestsPath],
-      ['-n', 'recommender', 'rollout', 'status', 'deployment/recommender', '--timeout', '60s'],
-      [
-        '-n',
-        'recommender',
-        'wait',
-        '--for=condition=Ready',
-        'inferenceservice/recommender',
-        '--timeout',
-        '60s',
-      ],
-    ];
-    for (const step of steps) if ((await kubectl(...step)) !== 0) return 1;
-    await kubectl('-n', 'recommender', 'get', 'deployments,pods,services,inferenceservices');
-    heading('next: rollout-and-verify (fail fast, roll back, smoke test) and pr-deploy-comment');
-    console.log(
-      'These steps replace the kubectl calls above as their actions land (README, "Actions").',
-    );
-    return 0;
-  } finally {
-    await sim.stop();
-    rmSync(cacheDir, { recursive: true, force: true });
-  }
-}
-
-process.exitCode = await main();
+const result = await runDemo({ signal: controller.signal });
+process.exitCode = result.ok ? 0 : 1;

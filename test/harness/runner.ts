@@ -38,6 +38,12 @@ export interface ActionRunResult extends StepResult {
   env: Record<string, string>;
   summary: string;
   post?: StepResult;
+  /**
+   * With `deferPost`: runs the post step now (as the runner does at the end of the job, after
+   * every main step), with `env` added (the job's env by then, e.g. later GITHUB_ENV exports).
+   * Also sets `post`. Undefined when the action has no post step.
+   */
+  runPost?: (env?: Record<string, string>) => Promise<StepResult>;
   /** Temp dirs of this run (RUNNER_TEMP etc.), removed by `cleanup()`. */
   runnerTemp: string;
   workspace: string;
@@ -50,8 +56,18 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   /** GITHUB_WORKSPACE and cwd; default a fresh temp dir. */
   workspace?: string;
+  /**
+   * RUNNER_TEMP; default a fresh temp dir. Pass the same one to the steps of one job; a given
+   * dir is the caller's to remove (cleanup() leaves it).
+   */
+  runnerTemp?: string;
   /** Run the post step (default: when action.yml has one). */
   post?: boolean;
+  /**
+   * Don't run the post step after main: return `runPost()` to call at the end of the job (the
+   * runner runs posts after all main steps, in reverse order). Temp dirs are kept until then.
+   */
+  deferPost?: boolean;
   timeoutMs?: number;
   /** Keep temp dirs after the run (call cleanup() yourself). Default false: removed at once. */
   keep?: boolean;
@@ -168,7 +184,7 @@ export async function runAction(
 ): Promise<ActionRunResult> {
   const meta = loadActionMetadata(action);
   const base = mkdtempSync(path.join(tmpdir(), `run-${action}-`));
-  const runnerTemp = path.join(base, 'runner-temp');
+  const runnerTemp = options.runnerTemp ?? path.join(base, 'runner-temp');
   const workspace = options.workspace ?? path.join(base, 'workspace');
   const commandDir = path.join(base, 'commands');
   for (const d of [runnerTemp, workspace, commandDir]) mkdirSync(d, { recursive: true });
@@ -229,15 +245,17 @@ export async function runAction(
   const exportedEnv = parseFileCommands(files.GITHUB_ENV);
   const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
 
-  let post: StepResult | undefined;
-  const wantPost = options.post ?? meta.runs.post !== undefined;
-  if (wantPost && meta.runs.post) {
-    const postEnv: NodeJS.ProcessEnv = { ...env, ...exportedEnv };
+  const postScript = meta.runs.post;
+  const runPostStep = async (extraEnv: Record<string, string> = {}): Promise<StepResult> => {
+    const postEnv: NodeJS.ProcessEnv = { ...env, ...exportedEnv, ...extraEnv };
     for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
     // Inputs stay set for post, as on the runner.
-    const p = await runNode(path.resolve(actionDir, meta.runs.post), postEnv, workspace, timeoutMs);
-    post = analyse(p.log, p.durationMs, p.exitCode, mainResult.masks);
-  }
+    const p = await runNode(path.resolve(actionDir, postScript!), postEnv, workspace, timeoutMs);
+    return analyse(p.log, p.durationMs, p.exitCode, mainResult.masks);
+  };
+  let post: StepResult | undefined;
+  const wantPost = options.post ?? postScript !== undefined;
+  if (wantPost && postScript && !options.deferPost) post = await runPostStep();
   const cleanup = (): void => rmSync(base, { recursive: true, force: true });
   const result: ActionRunResult = {
     ...mainResult,
@@ -250,6 +268,17 @@ export async function runAction(
     cleanup,
     ...(post ? { post } : {}),
   };
+  if (wantPost && postScript && options.deferPost) {
+    result.runPost = async (extraEnv) => {
+      try {
+        result.post = await runPostStep(extraEnv);
+        return result.post;
+      } finally {
+        if (!options.keep) cleanup();
+      }
+    };
+    return result;
+  }
   if (!options.keep) cleanup();
   return result;
 }
