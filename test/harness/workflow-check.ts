@@ -26,6 +26,10 @@ import type { Node as YamlNode, YAMLMap } from 'yaml';
 /** How users reference this repository in `uses:`. */
 export const REPOSITORY = 'org/mlops-actions';
 
+function words(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
 /**
  * Actions of the product design (DESIGN.md) that have no action.yml yet: their input and
  * output names, copied from the design, which fixes them as the public interface. The design
@@ -34,92 +38,27 @@ export const REPOSITORY = 'org/mlops-actions';
  */
 export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string[] }> = {
   'build-push-image': {
-    inputs: [
-      'image',
-      'builder',
-      'context',
-      'file',
-      'target',
-      'build-args',
-      'platforms',
-      'labels',
-      'tags',
-      'push',
-      'registry-type',
-      'username',
-      'password',
-      'cache',
-      'skip-if-exists',
-      'scan',
-      'scan-severity',
-      'scan-fail-on',
-      'insecure',
-    ],
-    outputs: ['image', 'tags', 'digest', 'image-ref', 'skipped'],
+    inputs: words(`image builder context file target build-args platforms labels tags push
+      registry-type username password cache skip-if-exists scan scan-severity scan-fail-on
+      insecure`),
+    outputs: words('image tags digest image-ref skipped'),
   },
   'kfp-run-and-wait': {
-    inputs: [
-      'host',
-      'pipeline-file',
-      'pipeline-name',
-      'pipeline-id',
-      'pipeline-version-id',
-      'experiment-name',
-      'run-name',
-      'parameters',
-      'namespace',
-      'token',
-      'cookie',
-      'iap-audience',
-      'wait',
-      'timeout',
-      'poll-interval',
-      'cancel-on-timeout',
-    ],
-    outputs: ['run-id', 'state', 'run-url', 'run-details'],
+    inputs: words(`host pipeline-file pipeline-name pipeline-id pipeline-version-id
+      experiment-name run-name parameters namespace token cookie iap-audience wait timeout
+      poll-interval cancel-on-timeout`),
+    outputs: words('run-id state run-url run-details'),
   },
   'argocd-bump-image': {
-    inputs: [
-      'repository',
-      'branch',
-      'token',
-      'files',
-      'image',
-      'image-name',
-      'yaml-path',
-      'commit-message',
-      'author-name',
-      'author-email',
-      'mode',
-      'max-retries',
-      'argocd-server',
-      'argocd-token',
-      'application',
-      'sync',
-      'wait',
-      'timeout',
-    ],
-    outputs: ['changed', 'commit-sha', 'pr-url', 'sync-status', 'health-status'],
+    inputs: words(`repository branch token files image image-name yaml-path commit-message
+      author-name author-email mode max-retries argocd-server argocd-token application sync
+      wait timeout`),
+    outputs: words('changed commit-sha pr-url sync-status health-status'),
   },
   'pr-deploy-comment': {
-    inputs: [
-      'token',
-      'key',
-      'status',
-      'environment',
-      'endpoint',
-      'image',
-      'digest',
-      'run-url',
-      'metrics',
-      'metrics-baseline',
-      'body',
-      'body-file',
-      'mode',
-      'hide-previous',
-      'pr-number',
-    ],
-    outputs: ['comment-id', 'comment-url'],
+    inputs: words(`token key status environment endpoint image digest run-url metrics
+      metrics-baseline body body-file mode hide-previous pr-number`),
+    outputs: words('comment-id comment-url'),
   },
 };
 
