@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { repoRoot } from '../harness/runner.ts';
 import { actionDirs, syncReadmes } from '../../scripts/docs.ts';
@@ -51,48 +50,4 @@ describe('action metadata', () => {
   });
 });
 
-describe('workflows', () => {
-  const files = [
-    ...readdirSync(path.join(repoRoot, '.github', 'workflows')).map((f) =>
-      path.join('.github', 'workflows', f),
-    ),
-    ...readdirSync(path.join(repoRoot, 'workflows-examples'))
-      .filter((f) => f.endsWith('.yml'))
-      .map((f) => path.join('workflows-examples', f)),
-  ];
-
-  // actionlint (WebAssembly) through its CLI in a child process: the package's ESM build
-  // mixes require() and top-level await, which no ESM loader accepts.
-  const lint = (file: string): string => {
-    const cli = path.join(
-      repoRoot,
-      'node_modules',
-      '@tktco',
-      'node-actionlint',
-      'bin',
-      'node-actionlint.js',
-    );
-    const r = spawnSync(process.execPath, [cli, file], { cwd: repoRoot, encoding: 'utf8' });
-    if (!r.stdout.includes('Checking 1 workflow file'))
-      throw new Error(`actionlint did not run: ${r.stdout}${r.stderr}`);
-    return r.status === 0 ? '' : r.stdout;
-  };
-
-  it.each(files)('%s passes actionlint', (file) => {
-    expect(lint(file)).toBe('');
-  });
-
-  it('actionlint really reports problems (so the check above can fail)', () => {
-    const bad = path.join('test', 'fixtures', 'workflows', 'broken.yml');
-    expect(lint(bad)).toContain('property "nope" is not defined');
-  });
-
-  it.each(files.filter((f) => f.startsWith('workflows-examples')))(
-    '%s interpolates no event text into run:',
-    (file) => {
-      const text = readFileSync(path.join(repoRoot, file), 'utf8');
-      const runBlocks = text.split('\n').filter((l) => /^\s*(- )?run: /.test(l));
-      for (const line of runBlocks) expect(line).not.toMatch(/\$\{\{\s*github\.event\./);
-    },
-  );
-});
+// Workflows (actionlint, references to actions and jobs): workflow-references.test.ts.
