@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,11 +20,18 @@ const errorsModule = path.resolve(
   'errors.ts',
 );
 
+const summaryModule = path.resolve(path.dirname(actionModule), 'summary.ts');
+
 /** Runs a snippet in a real Node process, as an action's entry would run. */
-function run(body: string): { status: number | null; stdout: string } {
-  const script = `import { runAction, runPost } from '${actionModule}';\nimport { InputError, LocatedErrors, LocatedError } from '${errorsModule}';\n${body}`;
+function run(
+  body: string,
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string } {
+  const script = `import { runAction, runPost } from '${actionModule}';\nimport { writeSummary } from '${summaryModule}';\nimport { InputError, LocatedErrors, LocatedError } from '${errorsModule}';\n${body}`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
+    env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
+    timeout: 20_000,
   });
   return { status: r.status, stdout: r.stdout };
 }
@@ -64,6 +73,43 @@ describe('runAction / runPost', () => {
 
   it('leaves a successful step at exit code 0', () => {
     expect(run(`await runAction('demo', async () => {});`)).toEqual({ status: 0, stdout: '' });
+  });
+
+  it('writes a failure summary once: only when the action wrote none', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'action-test-'));
+    try {
+      const file = path.join(dir, 'summary.md');
+      run(`await runAction('demo', async () => { throw new Error('boom'); });`, {
+        GITHUB_STEP_SUMMARY: file,
+      });
+      expect(readFileSync(file, 'utf8')).toBe('## ❌ demo: failed\n\n```\nboom\n```\n\n');
+      const own = path.join(dir, 'own.md');
+      run(
+        `await runAction('demo', async () => { await writeSummary('## mine'); throw new Error('boom'); });`,
+        { GITHUB_STEP_SUMMARY: own },
+      );
+      expect(readFileSync(own, 'utf8')).toBe('## mine\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('turns SIGINT into an aborted signal: the action winds down and the step fails as cancelled', () => {
+    const r = run(
+      `await runAction('demo', async (signal) => {
+        const work = setInterval(() => undefined, 1000); // an open watch, say
+        setImmediate(() => process.kill(process.pid, 'SIGINT'));
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        clearInterval(work);
+        console.log('wound down: ' + signal.reason);
+      });`,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      '::warning::demo: received SIGINT; stopping',
+      'wound down: SIGINT',
+      '::error::demo: cancelled (SIGINT)',
+    ]);
   });
 
   it('only warns when a post step fails', () => {
