@@ -6,10 +6,9 @@
  * served group/version/kinds come from the models and API classes; Kubernetes
  * quantities (which accept numbers in YAML) are the one correction made by hand.
  */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { schemasFromCrd } from '../shared/kubernetes/crd-schema.ts';
 
@@ -185,13 +184,26 @@ function generate(): unknown {
   };
 }
 
-/** CRDs whose schemas are bundled (derived from ../shared/specs; descriptions dropped). */
+/**
+ * CRDs whose schemas are bundled into shared/kubernetes/crd-schemas.json, relative to the
+ * contracts directory (test/contracts/, provenance in each folder's README.md). Descriptions,
+ * defaults and formats are dropped by structuralToJsonSchema.
+ */
 const BUNDLED_CRDS = ['kubernetes/serving.kserve.io_inferenceservices.yaml'];
+const CONTRACTS_DIR = path.resolve(import.meta.dirname, '..', 'test', 'contracts');
 
-function generateCrdSchemas(specsDir: string): unknown {
+/** The bundled CRD schemas; throws, naming the file, when a CRD is missing. */
+export function generateCrdSchemas(contractsDir: string = CONTRACTS_DIR): unknown {
   const result: Record<string, unknown> = {};
   for (const file of BUNDLED_CRDS) {
-    const crd = parseYaml(readFileSync(path.join(specsDir, file), 'utf8'), {
+    const crdPath = path.join(contractsDir, file);
+    if (!existsSync(crdPath)) {
+      throw new Error(
+        `gen-k8s-schema: CRD not found: ${crdPath} (a test contract kept in the repository; ` +
+          'shared/kubernetes/crd-schemas.json is generated from it and is not left stale)',
+      );
+    }
+    const crd = parseYaml(readFileSync(crdPath, 'utf8'), {
       maxAliasCount: -1,
     }) as unknown;
     for (const v of schemasFromCrd(crd)) {
@@ -205,17 +217,13 @@ function generateCrdSchemas(specsDir: string): unknown {
   return result;
 }
 
+/** Writes `outFile` (built-in kinds) and crd-schemas.json beside it; writes nothing on error. */
 export function writeSchema(outFile: string): void {
+  const schema = JSON.stringify(generate()) + '\n';
+  const crdSchemas = JSON.stringify(generateCrdSchemas()) + '\n';
   mkdirSync(path.dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify(generate()) + '\n');
-  // The specs live beside the repository (../shared); without them the committed copy stays.
-  const specsDir = path.resolve(import.meta.dirname, '..', '..', 'shared', 'specs');
-  if (existsSync(specsDir)) {
-    writeFileSync(
-      path.join(path.dirname(outFile), 'crd-schemas.json'),
-      JSON.stringify(generateCrdSchemas(specsDir)) + '\n',
-    );
-  }
+  writeFileSync(outFile, schema);
+  writeFileSync(path.join(path.dirname(outFile), 'crd-schemas.json'), crdSchemas);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -16,7 +16,7 @@ import {
 } from './google-auth.ts';
 import type { GkeInputs } from './inputs.ts';
 
-/** The Cluster fields a kubeconfig needs (container/v1, specs/gke). */
+/** The Cluster fields a kubeconfig needs (Kubernetes Engine API container/v1 `Cluster`). */
 export interface GkeCluster {
   name?: string;
   endpoint?: string;

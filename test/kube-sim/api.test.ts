@@ -234,6 +234,33 @@ describe('kube-sim REST API', () => {
     expect(warn.headers.get('warning')).toContain('unknown field \\"spec.replicaz\\"');
   });
 
+  it('validates InferenceServices against the KServe CRD (test/contracts/kubernetes)', async () => {
+    const isvc = (predictor: Record<string, unknown>) => ({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: 'strict-isvc' },
+      spec: { predictor },
+    });
+    const base = '/apis/serving.kserve.io/v1beta1/namespaces/default/inferenceservices';
+    // `containers` is one of the subtrees the in-repo CRD copy writes once and aliases.
+    const bad = await req(
+      'POST',
+      `${base}?fieldValidation=Strict`,
+      isvc({ minReplicas: 1, containers: [{ name: 'kserve-container', imagez: 'x' }] }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toBe(
+      'InferenceService in version "v1beta1" cannot be handled as a InferenceService: ' +
+        'strict decoding error: unknown field "spec.predictor.containers[0].imagez"',
+    );
+    const good = await req(
+      'POST',
+      `${base}?fieldValidation=Strict`,
+      isvc({ model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://m/1' } }),
+    );
+    expect(good.status).toBe(201);
+  });
+
   it('denies configured verbs with the RBAC message shape', async () => {
     await req('POST', '/api/v1/namespaces/default/secrets', {
       apiVersion: 'v1',

@@ -1,12 +1,11 @@
 /**
- * kubectl's rollout-status rules (../shared/specs/kubernetes/rollout-status.*) as an oracle:
- * checked against the upstream cases, then applied to every Deployment state the simulator
- * publishes during a rollout — "done" must never be reported before the rollout really is.
+ * kubectl's rollout-status rules as an oracle: checked against the upstream cases
+ * (test/contracts/kubernetes/rollout-status.cases.json), then applied to every Deployment state
+ * the simulator publishes during a rollout — "done" must never be reported before the rollout
+ * really is.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readContractJson } from '../harness/contracts.ts';
 import { startKubeSim } from '../harness/kube-sim/index.ts';
 import type { KObj, KubeSim } from '../harness/kube-sim/index.ts';
 
@@ -82,9 +81,7 @@ function deploymentStatus(d: DepLike, revision = 0): Verdict {
   };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-const casesPath = resolve(here, '../../../shared/specs/kubernetes/rollout-status.cases.json');
-const cases = JSON.parse(readFileSync(casesPath, 'utf8')) as {
+const cases = readContractJson<{
   deployment: { name: string; input: DepLike; expected: Verdict }[];
   derived_cases_not_in_upstream_tests: {
     name: string;
@@ -92,7 +89,7 @@ const cases = JSON.parse(readFileSync(casesPath, 'utf8')) as {
     revision?: number;
     expected: Verdict;
   }[];
-};
+}>('kubernetes', 'rollout-status.cases.json');
 
 let sim: KubeSim;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import {
   rolloutStatus,
   type WorkloadLike,
 } from '../../actions/rollout-and-verify/rollout-status.ts';
+import { readContractJson } from '../harness/contracts.ts';
 
 interface Case {
   name: string;
@@ -12,11 +12,7 @@ interface Case {
   expected: { message: string; done: boolean; error: string | null };
 }
 
-const specFile = new URL(
-  '../../../shared/specs/kubernetes/rollout-status.cases.json',
-  import.meta.url,
-);
-const spec = JSON.parse(readFileSync(specFile, 'utf8')) as Record<string, Case[]>;
+const spec = readContractJson<Record<string, Case[]>>('kubernetes', 'rollout-status.cases.json');
 
 const kindOf = (c: Case): string => {
   if (c.name.startsWith('deployment')) return 'Deployment';

@@ -1,17 +1,15 @@
 /**
- * The EKS token against the fixed vector in specs/eks/token-test-vector.json (from
+ * The EKS token against the fixed vector in test/contracts/eks/token-test-vector.json (from
  * aws-iam-authenticator's TestGetWithSTS, re-verified with an independent SigV4): fixed
  * credentials, time, region and cluster give exactly the published token.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   eksToken,
   presignedCallerIdentityUrl,
   stsHost,
 } from '../../actions/setup-cluster-auth/eks-token.ts';
+import { readContractJson } from '../harness/contracts.ts';
 import { AwsKeyStore, verifyPresigned } from '../harness/fakes/aws-sigv4.ts';
 import { parseEksToken } from '../harness/fakes/eks-auth-proxy.ts';
 
@@ -26,15 +24,7 @@ interface Vector {
   expected: { presignedUrl: string; token: string; tokenExpiration: string };
 }
 
-const vector = JSON.parse(
-  readFileSync(
-    path.resolve(
-      path.dirname(fileURLToPath(import.meta.url)),
-      '../../../shared/specs/eks/token-test-vector.json',
-    ),
-    'utf8',
-  ),
-) as Vector;
+const vector = readContractJson<Vector>('eks', 'token-test-vector.json');
 const credentials = {
   accessKeyId: Buffer.from(vector.inputs.accessKeyIdBase64, 'base64').toString('utf8'),
   secretAccessKey: Buffer.from(vector.inputs.secretAccessKeyBase64, 'base64').toString('utf8'),

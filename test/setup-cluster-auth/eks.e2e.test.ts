@@ -184,7 +184,7 @@ describe('eks: default credential chain', () => {
     try {
       expect(errorLine(r)).toBe('');
       const config = readKubeconfig(r);
-      // Same shape as specs/eks/update-kubeconfig.expected-output_single.yaml.
+      // Same shape as aws-cli's tests/functional/eks/testdata/output_single (v2 @ 73fb33bb).
       expect(config.users[0]!.user.exec).toMatchObject({
         apiVersion: 'client.authentication.k8s.io/v1beta1',
         command: 'aws',

@@ -4,24 +4,14 @@
  * aws-iam-authenticator's token checks with its error strings.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readContractJson } from '../harness/contracts.ts';
 import { AwsKeyStore, verifyPresigned } from '../harness/fakes/aws-sigv4.ts';
 import { parseEksToken } from '../harness/fakes/eks-auth-proxy.ts';
 
-const vector = JSON.parse(
-  readFileSync(
-    path.resolve(
-      path.dirname(fileURLToPath(import.meta.url)),
-      '../../../shared/specs/eks/token-test-vector.json',
-    ),
-    'utf8',
-  ),
-) as {
+const vector = readContractJson<{
   inputs: { clusterId: string; accessKeyIdBase64: string; secretAccessKeyBase64: string };
   expected: { presignedUrl: string; token: string };
-};
+}>('eks', 'token-test-vector.json');
 
 function storeWithVectorKey(): AwsKeyStore {
   const keys = new AwsKeyStore();

@@ -1,5 +1,6 @@
 /**
- * Fake Amazon EKS API (rest-json, specs/eks/eks-2017-11-01.service-2.json): DescribeCluster
+ * Fake Amazon EKS API (rest-json; model: boto/botocore botocore/data/eks/2017-11-01/service-2.json
+ * @ 0e6e2404b85dc336dd2889814e089bde7d1a4c55): DescribeCluster
  * `GET /clusters/{name}` signed with SigV4 (checked independently) → `{cluster}`; errors as
  * the service sends them (`x-amzn-errortype` + `{"message"}`): 404 ResourceNotFoundException,
  * 403 AccessDeniedException, 403 for bad signatures.

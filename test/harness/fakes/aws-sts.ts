@@ -1,5 +1,6 @@
 /**
- * Fake AWS STS (query protocol, specs/eks/sts-2011-06-15.service-2.json):
+ * Fake AWS STS (query protocol; model: boto/botocore botocore/data/sts/2011-06-15/service-2.json
+ * @ 0e6e2404b85dc336dd2889814e089bde7d1a4c55):
  * - `POST /` `Action=AssumeRoleWithWebIdentity` (unsigned) with a GitHub OIDC token issued by
  *   the fake GitHub endpoint for audience `sts.amazonaws.com` → XML credentials;
  * - `GET /?Action=GetCallerIdentity&…` presigned (what an EKS token wraps), verified with the

@@ -1,7 +1,8 @@
 /**
  * Fake Kubernetes Engine API: `GET /v1/projects/{p}/locations/{l}/clusters/{c}` with a bearer
- * token → the Cluster (container/v1 fields in specs/gke); Google's error bodies for 401, 403
- * and 404.
+ * token → the Cluster (container/v1 fields as in the discovery document,
+ * googleapis/google-api-go-client container/v1/container-api.json); Google's error bodies for
+ * 401, 403 and 404.
  */
 import type { GkeCluster } from '../../../actions/setup-cluster-auth/gke.ts';
 import { bearer, json, startFake, type FakeServer } from './http-fake.ts';

@@ -2,7 +2,8 @@
  * Fake IAM Service Account Credentials API:
  * `POST /v1/projects/-/serviceAccounts/<email>:generateAccessToken` with a federated bearer
  * token, body `{scope, lifetime, delegates}` → `{accessToken, expireTime}`; 403
- * PERMISSION_DENIED when the caller may not impersonate the account (specs/gke/README.md).
+ * PERMISSION_DENIED when the caller may not impersonate the account (as called by
+ * google-github-actions/auth @ fc2174804b84f912b1f6d334e9463f484f1c552d).
  */
 import { bearer, json, startFake, type FakeServer } from './http-fake.ts';
 

@@ -1,8 +1,8 @@
 /**
- * Fake Google Security Token Service (`POST /v1/token`, RFC 8693 token exchange) following
- * specs/gke/README.md: accepts the JSON body google-github-actions/auth sends and the form
- * body google-auth-library sends; the subject token must be a GitHub OIDC token issued by the
- * fake GitHub endpoint for the audience `https://iam.googleapis.com/<provider>`.
+ * Fake Google Security Token Service (`POST /v1/token`, RFC 8693 token exchange): accepts the
+ * JSON body google-github-actions/auth (@ fc2174804b84f912b1f6d334e9463f484f1c552d) sends
+ * and the form body google-auth-library sends; the subject token must be a GitHub OIDC token
+ * issued by the fake GitHub endpoint for the audience `https://iam.googleapis.com/<provider>`.
  */
 import { randomBytes } from 'node:crypto';
 import type { GitHubOidcFake } from './github-oidc.ts';

@@ -19,6 +19,7 @@ import { ReplicaSetController } from './controllers/replicaset.ts';
 import { DaemonSetController, StatefulSetController } from './controllers/workloads.ts';
 import { Faults } from './faults.ts';
 import { Kubelet } from './kubelet.ts';
+import { checkSchemaFiles } from './schema.ts';
 import { SimServer } from './server.ts';
 import { Store } from './store.ts';
 import type { KObj } from './types.ts';
@@ -89,6 +90,7 @@ export interface KubeSim {
 }
 
 export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  checkSchemaFiles();
   const dir = await mkdtemp(join(tmpdir(), 'kube-sim-'));
   const tls = options.tls ? await generateTls(dir) : undefined;
   const store = new Store(options.historySize ?? 10000);

@@ -7,9 +7,11 @@ import { statSync } from 'node:fs';
 import {
   builtinSchemas,
   CRD_PATH,
+  CRD_WHAT,
   crdComponentName,
   inferenceServiceSchema,
   modelName,
+  requireSchemaFile,
 } from './schema.ts';
 import { isObj } from './types.ts';
 
@@ -45,8 +47,7 @@ function collectRefs(name: string, defs: Record<string, Schema>, seen: Set<strin
 }
 
 function schemasFor(rs: ResourceDef[], prefix: string): Record<string, unknown> {
-  const file = builtinSchemas();
-  const defs = file?.definitions ?? {};
+  const defs = builtinSchemas().definitions;
   const seen = new Set<string>();
   for (const r of rs) {
     const m = modelName(r);
@@ -62,14 +63,12 @@ function schemasFor(rs: ResourceDef[], prefix: string): Record<string, unknown> 
       out[m] = { ...(out[m] as Schema), 'x-kubernetes-group-version-kind': gvk };
     if (r.group === 'serving.kserve.io') {
       const s = inferenceServiceSchema();
-      if (s) {
-        const props = isObj(s.properties) ? s.properties : {};
-        out[crdComponentName(r)] = {
-          ...s,
-          properties: { ...props, metadata: { $ref: `${prefix}V1ObjectMeta` } },
-          'x-kubernetes-group-version-kind': gvk,
-        };
-      }
+      const props = isObj(s.properties) ? s.properties : {};
+      out[crdComponentName(r)] = {
+        ...s,
+        properties: { ...props, metadata: { $ref: `${prefix}V1ObjectMeta` } },
+        'x-kubernetes-group-version-kind': gvk,
+      };
     }
   }
   return out;
@@ -152,13 +151,8 @@ export function openapiV3Doc(path: string): { body: string; hash: string } | und
 /** Hash of a group document without building it (the KServe schema is large to parse). */
 function cheapHash(path: string): string {
   if (!path.includes('serving.kserve.io')) return openapiV3Doc(path)!.hash;
-  let seed = path;
-  try {
-    const st = statSync(CRD_PATH);
-    seed += `:${st.size}:${st.mtimeMs}`;
-  } catch {
-    seed += ':none';
-  }
+  const st = statSync(requireSchemaFile(CRD_PATH, CRD_WHAT));
+  const seed = `${path}:${st.size}:${st.mtimeMs}`;
   return createHash('sha512').update(seed).digest('hex').slice(0, 128).toUpperCase();
 }
 

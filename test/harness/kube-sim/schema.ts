@@ -1,7 +1,9 @@
 /**
  * Schemas for validation and the OpenAPI documents: built-in kinds come from
  * shared/kubernetes/schema.json (generated from @kubernetes/client-node's models), the
- * InferenceService from the KServe CRD in ../shared/specs/kubernetes/.
+ * InferenceService from the KServe CRD in test/contracts/kubernetes/ (provenance in the README
+ * there). Both files are required: a missing one is an error naming it, never a quiet
+ * "no validation" (that would let tests pass without checking what they claim to check).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,43 +21,58 @@ const repoRoot = resolve(here, '../../..');
 export const SCHEMA_PATH = resolve(repoRoot, 'shared/kubernetes/schema.json');
 export const CRD_PATH = resolve(
   repoRoot,
-  '../shared/specs/kubernetes/serving.kserve.io_inferenceservices.yaml',
+  'test/contracts/kubernetes/serving.kserve.io_inferenceservices.yaml',
 );
+export const SCHEMA_WHAT = 'the built-in Kubernetes schemas (written by scripts/gen-k8s-schema.ts)';
+export const CRD_WHAT = 'the KServe InferenceService CRD (see test/contracts/kubernetes/README.md)';
 
 interface SchemaFile {
   definitions: Record<string, Schema>;
   kinds: Record<string, string | { model: string }>;
 }
 
-let builtins: SchemaFile | null | undefined;
-let crd: Schema | null | undefined;
+let builtins: SchemaFile | undefined;
+let crd: Schema | undefined;
 
-export function builtinSchemas(): SchemaFile | null {
-  if (builtins === undefined) {
-    builtins = existsSync(SCHEMA_PATH)
-      ? (JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as SchemaFile)
-      : null;
+/** Returns `file`; throws an error naming it when it does not exist. */
+export function requireSchemaFile(file: string, what: string): string {
+  if (!existsSync(file)) {
+    throw new Error(`kube-sim: ${what} not found: ${file}`);
   }
+  return file;
+}
+
+/** Fails fast (at simulator start) when a schema source is missing. */
+export function checkSchemaFiles(): void {
+  requireSchemaFile(SCHEMA_PATH, SCHEMA_WHAT);
+  requireSchemaFile(CRD_PATH, CRD_WHAT);
+}
+
+export function builtinSchemas(): SchemaFile {
+  builtins ??= JSON.parse(
+    readFileSync(requireSchemaFile(SCHEMA_PATH, SCHEMA_WHAT), 'utf8'),
+  ) as SchemaFile;
   return builtins;
 }
 
+/** The v1beta1 openAPIV3Schema of an InferenceService CRD file; throws when absent. */
+export function readInferenceServiceSchema(file: string): Schema {
+  const doc = parse(readFileSync(requireSchemaFile(file, CRD_WHAT), 'utf8')) as {
+    spec?: { versions?: { name: string; schema?: { openAPIV3Schema?: Schema } }[] };
+  };
+  const schema = doc.spec?.versions?.find((x) => x.name === 'v1beta1')?.schema?.openAPIV3Schema;
+  if (!schema) throw new Error(`kube-sim: no v1beta1 openAPIV3Schema in ${file}`);
+  return schema;
+}
+
 /** The InferenceService openAPIV3Schema (parsed once per process). */
-export function inferenceServiceSchema(): Schema | null {
-  if (crd === undefined) {
-    crd = null;
-    if (existsSync(CRD_PATH)) {
-      const doc = parse(readFileSync(CRD_PATH, 'utf8')) as {
-        spec: { versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
-      };
-      const v = doc.spec.versions.find((x) => x.name === 'v1beta1');
-      crd = v ? v.schema.openAPIV3Schema : null;
-    }
-  }
+export function inferenceServiceSchema(): Schema {
+  crd ??= readInferenceServiceSchema(CRD_PATH);
   return crd;
 }
 
 export function modelName(r: ResourceDef): string | undefined {
-  const k = builtinSchemas()?.kinds[`${gv(r)}/${r.kind}`];
+  const k = builtinSchemas().kinds[`${gv(r)}/${r.kind}`];
   if (!k) return undefined;
   return typeof k === 'string' ? k : k.model;
 }
@@ -68,12 +85,11 @@ export function crdComponentName(r: ResourceDef): string {
 export function rootSchema(r: ResourceDef): Schema | undefined {
   if (r.group === 'serving.kserve.io') {
     const s = inferenceServiceSchema();
-    if (!s) return undefined;
     const props = isObj(s.properties) ? s.properties : {};
     return { ...s, properties: { ...props, metadata: { $ref: '#/definitions/V1ObjectMeta' } } };
   }
   const m = modelName(r);
-  return m ? builtinSchemas()?.definitions[m] : undefined;
+  return m ? builtinSchemas().definitions[m] : undefined;
 }
 
 function deref(s: unknown): Schema | undefined {
@@ -81,7 +97,7 @@ function deref(s: unknown): Schema | undefined {
   const ref = s.$ref;
   if (typeof ref === 'string') {
     const name = ref.replace(/^#\/(definitions|components\/schemas)\//, '');
-    return builtinSchemas()?.definitions[name];
+    return builtinSchemas().definitions[name];
   }
   return s;
 }
