@@ -1411,7 +1411,7 @@ function formatDiagnosis(d) {
  * kubectl's rollout-status rules (kubernetes/kubectl pkg/polymorphichelpers/rollout_status.go
  * @ dee3483a), as pure functions: (object, revision) → { message, done, error }.
  * Messages are kubectl's, newline included. Tested against every upstream case in
- * ../shared/specs/kubernetes/rollout-status.cases.json.
+ * test/contracts/kubernetes/rollout-status.cases.json.
  */
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';

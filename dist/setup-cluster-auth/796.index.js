@@ -172,7 +172,8 @@ var signature_v4_dist_cjs = __webpack_require__(5118);
  * The EKS bearer token: `k8s-aws-v1.` + base64url (no padding) of an STS GetCallerIdentity
  * URL presigned with SigV4 (query string), signing the `x-k8s-aws-id: <cluster>` header.
  * The signing itself is the AWS SDK's SignatureV4 presigner; this module only arranges the
- * request as aws-iam-authenticator does (specs/eks/README.md).
+ * request as aws-iam-authenticator does (pkg/token/token.go GetWithSTS; test vector in
+ * test/contracts/eks/).
  */
 
 

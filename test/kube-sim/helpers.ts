@@ -1,13 +1,22 @@
 /** Shared helpers for the kube-sim conformance suite: run the real kubectl, temp files. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeSim } from '../harness/kube-sim/index.ts';
 
-/** kubectl 1.32 from the Cloud SDK; /usr/bin/kubectl is gcloud's version dispatcher. */
-export const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
-export const DISPATCHER = '/usr/bin/kubectl';
+const CLOUD_SDK_KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+
+/**
+ * kubectl 1.32 from the Cloud SDK where it is installed (this project's machines: /usr/bin/kubectl
+ * there is gcloud's version dispatcher); elsewhere (e.g. GitHub's runners) the kubectl on PATH,
+ * or $KUBECTL.
+ */
+export const KUBECTL =
+  process.env.KUBECTL ?? (existsSync(CLOUD_SDK_KUBECTL) ? CLOUD_SDK_KUBECTL : 'kubectl');
+/** Whether `kubectl` is gcloud's dispatcher, which picks kubectl.1.NN by the server's /version. */
+export const GCLOUD_DISPATCHER = existsSync(CLOUD_SDK_KUBECTL);
+export const DISPATCHER = existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 
 export interface RunResult {
   code: number;
