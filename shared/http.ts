@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { HttpError } from './errors.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { parseRetryAfter, withRetry } from './retry.ts';
+import { parseRetryAfter, RetryDeadlineError, withRetry } from './retry.ts';
 
 export interface HttpRequest {
   method?: string;
@@ -47,6 +47,11 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Time allowed until the response headers arrive (default: `timeoutMs`). */
   connectTimeoutMs?: number;
+  /**
+   * When the caller must have given up (on `clock`): request timeouts shrink to the time
+   * left, and no retry (nor a server's Retry-After) is waited for past it.
+   */
+  deadline?: () => number | undefined;
   /** Whether a request that got no answer in time is tried again (default true). */
   retryTimeouts?: boolean;
   attempts?: number;
@@ -135,7 +140,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const url = new URL(req.url);
     const auth = options.authHeaders ? await options.authHeaders() : {};
     const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
-    const headersMs = Math.min(options.connectTimeoutMs ?? Infinity, totalMs ?? Infinity);
+    const headersMs = Math.min(
+      options.connectTimeoutMs ?? Infinity,
+      totalMs ?? Infinity,
+      timeLeft() ?? Infinity,
+    );
     const mod = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
     return new Promise((resolve, reject) => {
@@ -193,9 +202,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     });
   }
 
+  /** Milliseconds until the caller's deadline, if it has one. */
+  function timeLeft(): number | undefined {
+    const deadline = options.deadline?.();
+    return deadline === undefined ? undefined : Math.max(1, deadline - clock.now());
+  }
+
   async function attempt(req: HttpRequest): Promise<HttpResponse> {
     const method = req.method ?? 'GET';
-    const totalMs = req.timeoutMs ?? totalTimeoutMs;
+    const totalMs = Math.min(req.timeoutMs ?? totalTimeoutMs, timeLeft() ?? Infinity);
     const res = await open(req, totalMs);
     let text: string;
     try {
@@ -256,22 +271,38 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
             ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
             ...(options.random ? { random: options.random } : {}),
+            ...(options.deadline?.() !== undefined ? { deadline: options.deadline() } : {}),
             onRetry: (error, n, delayMs) =>
               options.onRetry?.(
                 `${req.label ?? `${method} ${printable}`}: ${error instanceof HttpError ? (error.detail ?? error.message) : error instanceof Error ? error.message : 'error'}; retry ${n} in ${delayMs} ms`,
               ),
           },
         );
-      } catch (error) {
+      } catch (caught) {
+        let error = caught;
+        let why = 'gave up after retries';
+        if (caught instanceof RetryDeadlineError) {
+          error = caught.last;
+          why = caught.message;
+          if (error instanceof HttpError) {
+            throw new HttpError(method, printable, error.status, `${error.detail}; ${why}`, error.body, {
+              ...(error.code ? { code: error.code } : {}),
+              timedOut: error.timedOut,
+              tls: error.tls,
+              retriesExhausted: true,
+              gaveUp: why,
+            });
+          }
+        }
         if (error instanceof RetryableAnswer) {
           const r = error.response;
           throw new HttpError(
             method,
             printable,
             r.status,
-            `${snippet(r.body) || 'no body'} (gave up after retries)`,
+            `${snippet(r.body) || 'no body'} (${why})`,
             r.body,
-            { retriesExhausted: true },
+            { retriesExhausted: true, gaveUp: why },
           );
         }
         throw error;
