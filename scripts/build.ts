@@ -7,7 +7,7 @@
  *
  * Every emitted script (index.js and the NNN.index.js chunks of dynamic imports, which ncc
  * would leave unminified) is minified with terser and gets a .map beside it whose sources are
- * the TypeScript files, relative to the map (../../actions/…, ../../node_modules/…). The maps
+ * the TypeScript files, relative to the map (up two levels from dist/<action>/ to actions/… and node_modules/…). The maps
  * are line-level and carry no sourcesContent and no names (sources alone would triple the
  * size of dist/): they resolve against a checkout of this repository. index.js turns Node's
  * source map support on, so stack traces through the chunks show .ts lines.
