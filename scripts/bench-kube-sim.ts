@@ -269,7 +269,7 @@ async function main(): Promise<void> {
       };
       // A warm-up round of each, then rounds alternating between them: load from other
       // processes and the client's own JIT warm-up fall on both alike.
-      const rounds = 4;
+      const rounds = 8;
       const chunk = Math.ceil(requests / rounds);
       await pool(chunk, get(bare.base));
       await pool(chunk, get(simBase));
@@ -286,7 +286,7 @@ async function main(): Promise<void> {
         `kube-sim: ${what} ${rate(ours)} req/s = ${times(ours / base)} bare node:http (${rate(base)} req/s, same bytes)`,
       );
     };
-    await throughput('get one Deployment', FULL ? 20000 : 5000, (i) => {
+    await throughput('get one Deployment', FULL ? 40000 : 16000, (i) => {
       return `${deployPath}/bench-${i % DEPLOYMENTS}`;
     });
     await throughput(
