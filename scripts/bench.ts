@@ -226,7 +226,7 @@ async function section(name: string, fn: () => unknown): Promise<void> {
 console.log(
   `# mlops-actions benchmarks (node ${process.version}, ${FULL ? '--full' : 'default run; --full for the long comparisons'})`,
 );
-await section('render-manifests ×1000', () => renderBench(250, runs(5, 11)));
+await section('render-manifests ×1000', () => renderBench(250, runs(3, 11)));
 // kubectl kustomize grows faster than linearly (~15 s for 4,000 manifests): 3 runs are plenty.
 if (FULL) await section('render-manifests ×4000', () => renderBench(1000, runs(3, 3)));
 await section('cold start', coldStartBench);
