@@ -28,7 +28,7 @@ import {
   type ExecConfig,
   singleClusterKubeconfig,
   type KubeUser,
-} from '../shared/kubeconfig.ts';
+} from '../shared/kube/kubeconfig.ts';
 import { startKubeSim, type KObj, type KubeSim } from '../test/harness/kube-sim/index.ts';
 import { runAction } from '../test/harness/runner.ts';
 import { alternate, median, ms, run, runs, times } from './bench-lib.ts';

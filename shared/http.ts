@@ -140,11 +140,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const url = new URL(req.url);
     const auth = options.authHeaders ? await options.authHeaders() : {};
     const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
-    const headersMs = Math.min(
-      options.connectTimeoutMs ?? Infinity,
-      totalMs ?? Infinity,
-      timeLeft() ?? Infinity,
-    );
+    const left = timeLeft() ?? Infinity;
+    const headersMs = Math.min(options.connectTimeoutMs ?? Infinity, totalMs ?? Infinity, left);
+    // Which limit ended the wait, for the message.
+    const headersLimit =
+      headersMs === options.connectTimeoutMs
+        ? ' (connect timeout)'
+        : headersMs === left
+          ? ' (the time left before the deadline)'
+          : '';
     const mod = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
     return new Promise((resolve, reject) => {
@@ -153,9 +157,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           method,
           printable,
           undefined,
-          connect && options.connectTimeoutMs !== undefined && ms === options.connectTimeoutMs
-            ? `no answer within ${ms} ms (connect timeout)`
-            : `no answer within ${ms} ms`,
+          `no answer within ${ms} ms${connect ? headersLimit : ''}`,
           '',
           { timedOut: true },
         );
@@ -285,13 +287,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           error = caught.last;
           why = caught.message;
           if (error instanceof HttpError) {
-            throw new HttpError(method, printable, error.status, `${error.detail}; ${why}`, error.body, {
-              ...(error.code ? { code: error.code } : {}),
-              timedOut: error.timedOut,
-              tls: error.tls,
-              retriesExhausted: true,
-              gaveUp: why,
-            });
+            throw new HttpError(
+              method,
+              printable,
+              error.status,
+              `${error.detail}; ${why}`,
+              error.body,
+              {
+                ...(error.code ? { code: error.code } : {}),
+                timedOut: error.timedOut,
+                tls: error.tls,
+                retriesExhausted: true,
+                gaveUp: why,
+              },
+            );
           }
         }
         if (error instanceof RetryableAnswer) {

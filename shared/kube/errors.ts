@@ -100,7 +100,7 @@ export function kubeError(error: unknown, server: string, target: RequestTarget)
   }
   if (error.timedOut) {
     const timeout = error.detail.replace(/^no answer /, '');
-    const hint = /connect timeout/.test(error.detail)
+    const hint = /connect timeout|before the deadline/.test(error.detail)
       ? ': is the API server reachable from this runner?'
       : '';
     return new KubeApiError(
