@@ -145,10 +145,13 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
         res.on('error', () => resolve(''));
       });
       const transient = status === 429 || status >= 500;
+      const retryAfterMs =
+        parseRetryAfter(stream.header('retry-after'), Date.now()) ?? statusRetryAfterMs(text);
       return {
         reason: 'error',
         error: apiError(server, status, text, target, transient),
         transient,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       };
     }
     return new Promise((resolve) => {
