@@ -5,7 +5,7 @@
  * so are the phases, so the orchestration is tested with fakes.
  */
 import type { Clock } from '../../shared/clock.ts';
-import { cancellation } from '../../shared/errors.ts';
+import { cancellation, CancelledError } from '../../shared/errors.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { KubeClient } from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -97,8 +97,25 @@ export async function rolloutAndVerify(
   deps: RunDeps,
   phases: Phases = rolloutPhases,
 ): Promise<RolloutResult> {
+  const record = new RunRecord(deps.clock, deps.logger, deps.saveProgress);
+  try {
+    return await runPhases(inputs, deps, phases, record);
+  } catch (error) {
+    // A request the cancellation aborted fails with an AbortError: the cause is the cancellation.
+    if (!deps.signal.aborted || error instanceof CancelledError) throw error;
+    record.progress.cancelled = true;
+    record.save();
+    throw cancellation(deps.signal, record.progress.phase);
+  }
+}
+
+async function runPhases(
+  inputs: RolloutInputs,
+  deps: RunDeps,
+  phases: Phases,
+  record: RunRecord,
+): Promise<RolloutResult> {
   const { logger, clock, signal } = deps;
-  const record = new RunRecord(clock, logger, deps.saveProgress);
   const deadline = record.startedAt + inputs.timeoutMs;
   const checkCancelled = (): void => {
     if (!signal.aborted) return;

@@ -302,6 +302,17 @@ describe('rollout-and-verify orchestration', () => {
     expect(clientDeadline?.()).toBe(91_000);
   });
 
+  it('a request aborted by the cancellation is reported as the cancellation', async () => {
+    const controller = new AbortController();
+    const { phases } = fakePhases(() => {
+      controller.abort('SIGTERM');
+      throw new DOMException('The operation was aborted', 'AbortError');
+    });
+    const error = await run(phases, inputs(), controller.signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).message).toBe('cancelled (SIGTERM) during rollout');
+  });
+
   it('the default phases are the real ones', () => {
     expect(Object.keys(rolloutPhases).sort()).toEqual(
       ['apply', 'diagnose', 'follow', 'load', 'rollBack', 'verify'].sort(),
