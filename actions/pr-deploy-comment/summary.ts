@@ -1,0 +1,30 @@
+import { statusEmoji } from '../../shared/summary.ts';
+import type { Changes, PublishResult } from './run.ts';
+
+function changeList(changes: Changes): string[] {
+  const out: string[] = [];
+  if (changes.created !== undefined) out.push(`created comment ${changes.created}`);
+  if (changes.updated !== undefined) out.push(`updated comment ${changes.updated}`);
+  if (changes.deleted.length) out.push(`deleted ${changes.deleted.join(', ')}`);
+  if (changes.minimized.length) out.push(`minimized ${changes.minimized.join(', ')} as outdated`);
+  return out;
+}
+
+/** The job summary: the same report as the comment, then one line saying what changed on the PR. */
+export function commentSummary(result: PublishResult): string {
+  const o = result.outcome;
+  let footer: string;
+  if (o.kind === 'posted') {
+    const changed = changeList(o.changes);
+    footer = `${statusEmoji('info')} pr-deploy-comment: [comment ${o.comment.id}](${o.comment.htmlUrl}) on PR #${o.pr} ${o.action}${changed.length ? ` (${changed.join('; ')})` : ''}.`;
+  } else if (o.kind === 'no-pull-request') {
+    footer = `${statusEmoji('skipped')} pr-deploy-comment: no comment posted: ${o.reason}.`;
+  } else {
+    const changed = changeList(o.changes);
+    footer = `${statusEmoji('warning')} pr-deploy-comment: no comment posted${o.pr ? ` on PR #${o.pr}` : ''}: ${o.message}${changed.length ? ` (before that: ${changed.join('; ')})` : ''}`;
+  }
+  const truncated = result.truncated.length
+    ? `\n\n(The comment's ${result.truncated.join(' and ')} were cut to fit GitHub's limit; shown in full here.)`
+    : '';
+  return `${result.section}\n\n${footer}${truncated}\n`;
+}
