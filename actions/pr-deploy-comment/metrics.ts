@@ -69,7 +69,7 @@ export function formatDelta(current: number, baseline: number): string {
   const arrow = diff > 0 ? '↑' : '↓';
   const sign = diff > 0 ? '+' : '−';
   const pct =
-    baseline === 0 ? '' : ` (${sign}${formatNumber(Math.abs((diff / baseline) * 100))}%)`;
+    baseline === 0 ? '' : ` (${sign}${Number(Math.abs((diff / baseline) * 100).toFixed(1))}%)`;
   return `${arrow} ${sign}${formatNumber(Math.abs(diff))}${pct}`;
 }
 

@@ -45,10 +45,15 @@ export type Outcome =
 
 export interface PublishResult {
   outcome: Outcome;
-  /** The report as rendered (the comment without its marker): the job summary shows it. */
+  /** The report as posted (the comment without its marker). */
   section: string;
   truncated: string[];
+  /** The report uncut (up to what a job summary holds): the job summary shows it. */
+  fullSection: string;
 }
+
+/** The runner rejects a step summary over 1024 KiB: leave room for the footer. */
+const SUMMARY_BUDGET = 900_000;
 
 /** Why a 403 happened and what to do: the fork PR case is the common one. */
 export const READ_ONLY_ADVICE =
@@ -89,8 +94,12 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
     },
   );
   const headSha = choice.found ? choice.headSha : undefined;
-  const rendered = renderSection(inputs, renderContext(inputs, env, deps.now(), headSha));
-  const result = (outcome: Outcome): PublishResult => ({ outcome, ...rendered });
+  const context = renderContext(inputs, env, deps.now(), headSha);
+  const rendered = renderSection(inputs, context);
+  const fullSection = rendered.truncated.length
+    ? renderSection(inputs, context, SUMMARY_BUDGET).section
+    : rendered.section;
+  const result = (outcome: Outcome): PublishResult => ({ outcome, ...rendered, fullSection });
   if (!choice.found) return result({ kind: 'no-pull-request', reason: choice.reason });
 
   const pr = choice.number;

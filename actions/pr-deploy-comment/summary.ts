@@ -24,7 +24,7 @@ export function commentSummary(result: PublishResult): string {
     footer = `${statusEmoji('warning')} pr-deploy-comment: no comment posted${o.pr ? ` on PR #${o.pr}` : ''}: ${o.message}${changed.length ? ` (before that: ${changed.join('; ')})` : ''}`;
   }
   const truncated = result.truncated.length
-    ? `\n\n(The comment's ${result.truncated.join(' and ')} were cut to fit GitHub's limit; shown in full here.)`
+    ? `\n\n(Cut in the comment to fit GitHub's limit: ${result.truncated.join(' and ')}; shown in full here.)`
     : '';
-  return `${result.section}\n\n${footer}${truncated}\n`;
+  return `${result.fullSection}\n\n${footer}${truncated}\n`;
 }

@@ -722,6 +722,8 @@ function appendSection(existing, key, section) {
 
 
 
+/** The runner rejects a step summary over 1024 KiB: leave room for the footer. */
+const SUMMARY_BUDGET = 900_000;
 /** Why a 403 happened and what to do: the fork PR case is the common one. */
 const READ_ONLY_ADVICE = "the token may not write pull-request comments. On a pull request from a fork, GITHUB_TOKEN is read-only: post the comment from a workflow_run workflow (or pull_request_target, without checking out the PR's code). Otherwise grant `permissions: pull-requests: write` to the job.";
 function renderContext(inputs, env, now, headSha) {
@@ -751,8 +753,12 @@ async function publishComment(inputs, deps) {
         throw error;
     });
     const headSha = choice.found ? choice.headSha : undefined;
-    const rendered = renderSection(inputs, renderContext(inputs, env, deps.now(), headSha));
-    const result = (outcome) => ({ outcome, ...rendered });
+    const context = renderContext(inputs, env, deps.now(), headSha);
+    const rendered = renderSection(inputs, context);
+    const fullSection = rendered.truncated.length
+        ? renderSection(inputs, context, SUMMARY_BUDGET).section
+        : rendered.section;
+    const result = (outcome) => ({ outcome, ...rendered, fullSection });
     if (!choice.found)
         return result({ kind: 'no-pull-request', reason: choice.reason });
     const pr = choice.number;
@@ -881,9 +887,9 @@ function commentSummary(result) {
         footer = `${(0,summary/* statusEmoji */.H0)('warning')} pr-deploy-comment: no comment posted${o.pr ? ` on PR #${o.pr}` : ''}: ${o.message}${changed.length ? ` (before that: ${changed.join('; ')})` : ''}`;
     }
     const truncated = result.truncated.length
-        ? `\n\n(The comment's ${result.truncated.join(' and ')} were cut to fit GitHub's limit; shown in full here.)`
+        ? `\n\n(Cut in the comment to fit GitHub's limit: ${result.truncated.join(' and ')}; shown in full here.)`
         : '';
-    return `${result.section}\n\n${footer}${truncated}\n`;
+    return `${result.fullSection}\n\n${footer}${truncated}\n`;
 }
 
 ;// CONCATENATED MODULE: ./.build/actions/pr-deploy-comment/outputs.js

@@ -3,6 +3,9 @@
  * marker lookup across pages, and what the summary and outputs say.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { startGitHubApi, type GitHubFake } from '../harness/fakes/github-api.ts';
 import { expectNoToken, HEAD_SHA, runComment, sticky } from './helpers.ts';
 
@@ -137,6 +140,49 @@ describe('pr-deploy-comment modes', () => {
       expect(ghes.apiCalls().every((r) => r.path.startsWith('/api/'))).toBe(true);
     } finally {
       await ghes.stop();
+    }
+  });
+
+  it('metrics from a YAML file, a JSON baseline as text: a table with a delta column', async () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'pr-comment-ws-'));
+    try {
+      writeFileSync(path.join(workspace, 'metrics.yaml'), 'accuracy: 0.95\neval:\n  loss: 0.2\n');
+      const withBaseline = await runComment(fake, {
+        workspace,
+        inputs: { metrics: 'metrics.yaml', 'metrics-baseline': '{"accuracy": 0.9, "eval": {"loss": 0.25}}' },
+      });
+      expect(withBaseline.exitCode).toBe(0);
+      const body = sticky(fake, 7)[0]!.body;
+      expect(body).toContain('| Metric | Value | Baseline | Δ |');
+      expect(body).toContain('| `accuracy` | 0.95 | 0.9 | ↑ +0.05 (+5.6%) |');
+      expect(body).toContain('| `eval.loss` | 0.2 | 0.25 | ↓ −0.05 (−20%) |');
+      expect(withBaseline.summary).toContain('| `accuracy` | 0.95 | 0.9 | ↑ +0.05 (+5.6%) |');
+
+      await runComment(fake, { workspace, inputs: { metrics: 'metrics.yaml' } });
+      const plain = sticky(fake, 7)[0]!.body;
+      expect(plain).toContain('| Metric | Value |\n| --- | --- |\n| `accuracy` | 0.95 |');
+      expect(plain).not.toContain('Baseline');
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('a body past 65,536 characters is cut with a note; the summary keeps it whole', async () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'pr-comment-ws-'));
+    try {
+      const huge = Array.from({ length: 2000 }, (_, i) => `line ${i} ${'z'.repeat(60)}`).join('\n');
+      writeFileSync(path.join(workspace, 'report.md'), `${huge}\nTHE END`);
+      const result = await runComment(fake, { workspace, inputs: { 'body-file': 'report.md' } });
+      expect(result.exitCode).toBe(0);
+      expect(fake.errors).toEqual([]);
+      const body = sticky(fake, 7)[0]!.body;
+      expect(body.length).toBeLessThanOrEqual(65_536);
+      expect(body).toContain("Body truncated: the comment would exceed GitHub's 65,536-character limit");
+      expect(body).not.toContain('THE END');
+      expect(result.summary).toContain('THE END');
+      expect(result.summary).toContain("Cut in the comment to fit GitHub's limit: body");
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
     }
   });
 });

@@ -68,7 +68,7 @@ export interface GitHubFake extends FakeServer {
 }
 
 const LIMIT = 65_536;
-const CLASSIFIERS = ['SPAM', 'ABUSE', 'OFF_TOPIC', 'OUTDATED', 'DUPLICATE', 'RESOLVED'];
+export const CLASSIFIERS = ['SPAM', 'ABUSE', 'OFF_TOPIC', 'OUTDATED', 'DUPLICATE', 'RESOLVED'];
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -101,7 +101,13 @@ function user(login: string, id: number): Record<string, unknown> {
 function error(status: number, message: string, extra: object = {}, headers: Record<string, string> = {}): FakeResponse {
   return json(
     status,
-    { message, documentation_url: 'https://docs.github.com/rest', status: String(status), ...extra },
+    // validation-error (422) has no `status` field; basic-error has.
+    {
+      message,
+      documentation_url: 'https://docs.github.com/rest',
+      ...(status === 422 ? {} : { status: String(status) }),
+      ...extra,
+    },
     headers,
   );
 }
