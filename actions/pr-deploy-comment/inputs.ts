@@ -91,7 +91,9 @@ function bodyFile(inputs: Inputs, workspace: string): string | undefined {
   if (value === undefined) return undefined;
   const file = path.resolve(workspace, value);
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new InputError(`Input 'body-file': file "${value}" not found (relative to ${workspace}).`);
+    throw new InputError(
+      `Input 'body-file': file "${value}" not found (relative to ${workspace}).`,
+    );
   }
   if (statSync(file).size > MAX_BODY_FILE) {
     throw new InputError(`Input 'body-file': file "${value}" is larger than 1 MiB.`);

@@ -8,7 +8,9 @@
 import { defaults as actionsDefaults, GitHub, getOctokitOptions } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { cancellation } from '../../shared/errors.ts';
 import { redactUrl } from '../../shared/http.ts';
+import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { GitHubApiError, type CommentsApi, type IssueComment, type PullRequestRef } from './api.ts';
 
@@ -22,6 +24,8 @@ export interface OctokitApiOptions {
   signal: AbortSignal;
   /** Epoch ms after which no retry is started. */
   deadline: number;
+  /** The step's whole budget, for messages. */
+  timeoutMs: number;
   now?: () => number;
 }
 
@@ -69,7 +73,20 @@ export function wrapError(error: unknown, fallback: { method: string; url: strin
   const rateLimited =
     headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message) || status === 429;
   const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError';
-  return new GitHubApiError(method, url, status, message, rateLimited, timedOut ? { timedOut } : {});
+  return new GitHubApiError(
+    method,
+    url,
+    status,
+    message,
+    rateLimited,
+    timedOut ? { timedOut } : {},
+  );
+}
+
+function abortError(signal: AbortSignal): Error {
+  const error = new Error(`aborted (${String(signal.reason)})`);
+  error.name = 'AbortError';
+  return error;
 }
 
 export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
@@ -79,7 +96,12 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
     now() + retryAfterSeconds * 1000 < o.deadline && !o.signal.aborted;
   const onLimit =
     (kind: string) =>
-    (retryAfter: number, options: { method?: string; url?: string }, _: unknown, retryCount: number): boolean => {
+    (
+      retryAfter: number,
+      options: { method?: string; url?: string },
+      _: unknown,
+      retryCount: number,
+    ): boolean => {
       const what = `${options.method ?? 'GET'} ${options.url ?? ''}`;
       if (retryCount < MAX_RATE_LIMIT_RETRIES && fitsDeadline(retryAfter)) {
         o.logger.warning(`GitHub ${kind} on ${what}: retrying in ${retryAfter}s.`);
@@ -90,12 +112,25 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
       );
       return false;
     };
+  // Octokit retries a failed fetch as if it were a 500 unless it is an AbortError: once the
+  // step's signal has fired (deadline or cancellation), say AbortError so nothing retries.
+  const baseFetch = actionsDefaults.request?.fetch ?? fetch;
+  const abortableFetch: typeof fetch = async (input, init) => {
+    try {
+      return await baseFetch(input, init);
+    } catch (error) {
+      if (!o.signal.aborted) throw error;
+      const aborted = new Error('aborted');
+      aborted.name = 'AbortError';
+      throw aborted;
+    }
+  };
   const octokit = new Client(
     getOctokitOptions(o.token, {
       baseUrl: o.baseUrl.replace(/\/+$/, ''),
       userAgent: USER_AGENT,
       // Keep @actions/github's proxy-aware fetch: options replace the defaults' request object.
-      request: { ...actionsDefaults.request, signal: o.signal },
+      request: { ...actionsDefaults.request, fetch: abortableFetch, signal: o.signal },
       retry: { retries: 3 },
       throttle: {
         onRateLimit: onLimit('rate limit'),
@@ -109,12 +144,40 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
       },
     }),
   );
+  // Outermost: a retry's back-off (the plugins sleep between attempts) ends at the signal too,
+  // so no wait outlives the step's timeout.
+  octokit.hook.wrap('request', (request, options) => {
+    if (o.signal.aborted) return Promise.reject(abortError(o.signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(o.signal));
+      o.signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(request(options))
+        .then(resolve, reject)
+        .finally(() => o.signal.removeEventListener('abort', onAbort));
+    });
+  });
   const repo = { owner: o.owner, repo: o.repo };
   const call = async <T>(method: string, route: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (error) {
-      throw wrapError(error, { method, url: `${o.baseUrl}${route}` });
+      const url = redactUrl(`${o.baseUrl}${route}`);
+      if (o.signal.aborted) {
+        // Octokit reports an aborted fetch as HTTP 500: say what really happened.
+        const reason: unknown = o.signal.reason;
+        if (reason instanceof Error && reason.name === 'TimeoutError') {
+          throw new GitHubApiError(
+            method,
+            url,
+            undefined,
+            `no answer within the step's timeout (${formatDuration(o.timeoutMs)}); raise 'timeout' if GitHub is slow`,
+            false,
+            { timedOut: true },
+          );
+        }
+        throw cancellation(o.signal, `${method} ${url}`);
+      }
+      throw wrapError(error, { method, url });
     }
   };
 
@@ -167,7 +230,13 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
         ),
       );
       if (!result.minimizeComment.minimizedComment?.isMinimized) {
-        throw new GitHubApiError('POST', '/graphql', 200, `comment ${nodeId} was not minimized`, false);
+        throw new GitHubApiError(
+          'POST',
+          '/graphql',
+          200,
+          `comment ${nodeId} was not minimized`,
+          false,
+        );
       }
     },
     async pullRequestsOfCommit(sha) {
@@ -175,14 +244,12 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
       const { data } = await call('GET', route, () =>
         octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha }),
       );
-      return data.map(
-        (pr): PullRequestRef => ({
-          number: pr.number,
-          state: pr.state,
-          headRef: pr.head.ref,
-          headSha: pr.head.sha,
-        }),
-      );
+      return data.map((pr): PullRequestRef => ({
+        number: pr.number,
+        state: pr.state,
+        headRef: pr.head.ref,
+        headSha: pr.head.sha,
+      }));
     },
   };
 }

@@ -9,13 +9,14 @@ import { renderSection } from './render.ts';
 import { commentSummary } from './summary.ts';
 
 function repository(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
-  const match = /^([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
-  if (!match) {
+  const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const part = /^[A-Za-z0-9-_.]+$/;
+  if (!owner || !repo || rest.length > 0 || !part.test(owner) || !part.test(repo)) {
     throw new InputError(
       `GITHUB_REPOSITORY must be owner/repo (got "${env.GITHUB_REPOSITORY ?? ''}"): run this action in a GitHub Actions job.`,
     );
   }
-  return { owner: match[1]!, repo: match[2]! };
+  return { owner, repo };
 }
 
 /** Runs the logic with the runner's dependencies and maps the result to outputs and the summary. */
@@ -33,6 +34,7 @@ export async function main(inputs: CommentInputs, signal: AbortSignal): Promise<
     logger: coreLogger,
     signal: requestSignal,
     deadline,
+    timeoutMs: inputs.timeoutMs,
   });
   const result = await core
     .group(`Publish the ${inputs.mode} comment "${inputs.key}"`, () =>
@@ -54,7 +56,8 @@ export async function main(inputs: CommentInputs, signal: AbortSignal): Promise<
   } else {
     core.setOutput('comment-id', '');
     core.setOutput('comment-url', '');
-    if (o.kind === 'no-pull-request') core.notice(`pr-deploy-comment: no comment posted: ${o.reason}.`);
+    if (o.kind === 'no-pull-request')
+      core.notice(`pr-deploy-comment: no comment posted: ${o.reason}.`);
     else core.warning(`pr-deploy-comment: no comment posted: ${o.message}`);
   }
   await writeSummary(commentSummary(result));

@@ -45,7 +45,11 @@ export function readEvent(env: NodeJS.ProcessEnv): EventFacts {
     };
   }
   if (name === 'issue_comment' && payload.issue?.number) {
-    return { name, number: payload.issue.number, isPullRequest: payload.issue.pull_request != null };
+    return {
+      name,
+      number: payload.issue.number,
+      isPullRequest: payload.issue.pull_request != null,
+    };
   }
   return { name, isPullRequest: false };
 }
@@ -71,9 +75,16 @@ export async function resolvePullRequest(
     };
   }
   if (event.name === 'issue_comment') {
-    return { found: false, reason: `the comment that triggered this run is on issue #${event.number ?? '?'}, not a pull request` };
+    return {
+      found: false,
+      reason: `the comment that triggered this run is on issue #${event.number ?? '?'}, not a pull request`,
+    };
   }
-  if (!sha) return { found: false, reason: `the ${event.name || 'unknown'} event names no pull request and GITHUB_SHA is not set` };
+  if (!sha)
+    return {
+      found: false,
+      reason: `the ${event.name || 'unknown'} event names no pull request and GITHUB_SHA is not set`,
+    };
   const open = (await api.pullRequestsOfCommit(sha)).filter((pr) => pr.state === 'open');
   const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
   // Several open PRs can contain a commit: prefer the one whose head is this branch and commit.
@@ -83,7 +94,15 @@ export async function resolvePullRequest(
     open.find((pr) => pr.headSha === sha) ??
     open[0];
   if (!best) {
-    return { found: false, reason: `no open pull request is associated with commit ${sha.slice(0, 7)}` };
+    return {
+      found: false,
+      reason: `no open pull request is associated with commit ${sha.slice(0, 7)}`,
+    };
   }
-  return { found: true, number: best.number, source: `the open pull request of commit ${sha.slice(0, 7)}`, headSha: sha };
+  return {
+    found: true,
+    number: best.number,
+    source: `the open pull request of commit ${sha.slice(0, 7)}`,
+    headSha: sha,
+  };
 }

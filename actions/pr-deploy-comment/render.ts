@@ -114,11 +114,19 @@ export function renderSection(
     `> ✂️ ${what} truncated: the comment would exceed GitHub's 65,536-character limit. The job summary${ctx.runUrl ? ` of [the run](${ctx.runUrl})` : ''} has it in full.`;
   const size = (): number => fixed.length + metrics.length + body.length + 8;
   if (size() > budget) {
-    body = truncateMarkdown(body, Math.max(0, budget - fixed.length - metrics.length - 8), note('Body'));
+    body = truncateMarkdown(
+      body,
+      Math.max(0, budget - fixed.length - metrics.length - 8),
+      note('Body'),
+    );
     truncated.push('body');
   }
   if (size() > budget) {
-    metrics = truncateMarkdown(metrics, Math.max(0, budget - fixed.length - body.length - 8), note('Metrics'));
+    metrics = truncateMarkdown(
+      metrics,
+      Math.max(0, budget - fixed.length - body.length - 8),
+      note('Metrics'),
+    );
     truncated.push('metrics');
   }
   const section = [fixed, metrics, body].filter(Boolean).join('\n\n');
@@ -144,7 +152,9 @@ export function appendSection(existing: string | undefined, key: string, section
   const sections = [...previous, section.trim()];
   let dropped = 0;
   const build = (): string => {
-    const note = dropped ? `\n> 🗑️ ${dropped} older update(s) removed to stay under GitHub's comment limit.\n` : '';
+    const note = dropped
+      ? `\n> 🗑️ ${dropped} older update(s) removed to stay under GitHub's comment limit.\n`
+      : '';
     return `${marker}${note}\n${sections.map((s) => `${SECTION_MARK}\n${s}`).join('\n\n---\n\n')}\n`;
   };
   while (build().length > GITHUB_COMMENT_LIMIT && sections.length > 1) {

@@ -14,7 +14,13 @@ import type { Logger } from '../../shared/logger.ts';
 import { isReadOnlyToken, type CommentsApi, type IssueComment } from './api.ts';
 import type { CommentInputs } from './inputs.ts';
 import { readEvent, resolvePullRequest } from './pull-request.ts';
-import { appendSection, commentBody, markerOf, renderSection, type RenderContext } from './render.ts';
+import {
+  appendSection,
+  commentBody,
+  markerOf,
+  renderSection,
+  type RenderContext,
+} from './render.ts';
 
 export interface RunDeps {
   api: CommentsApi;
@@ -68,7 +74,9 @@ function renderContext(
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   const repository = env.GITHUB_REPOSITORY;
   const derivedRunUrl =
-    repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    repository && env.GITHUB_RUN_ID
+      ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined;
   const runUrl = inputs.runUrl ?? derivedRunUrl;
   const commitSha = headSha ?? env.GITHUB_SHA;
   const label = [env.GITHUB_WORKFLOW, env.GITHUB_RUN_NUMBER ? `#${env.GITHUB_RUN_NUMBER}` : '']
@@ -87,12 +95,20 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
   const { api, logger, env } = deps;
   const event = readEvent(env);
   const changes: Changes = { deleted: [], minimized: [] };
-  const choice = await resolvePullRequest(inputs.prNumber, event, env.GITHUB_SHA, env.GITHUB_REF, api).catch(
-    (error: unknown) => {
-      if (isReadOnlyToken(error)) return { found: false as const, reason: `cannot look up the commit's pull requests: ${error.detail}` };
-      throw error;
-    },
-  );
+  const choice = await resolvePullRequest(
+    inputs.prNumber,
+    event,
+    env.GITHUB_SHA,
+    env.GITHUB_REF,
+    api,
+  ).catch((error: unknown) => {
+    if (isReadOnlyToken(error))
+      return {
+        found: false as const,
+        reason: `cannot look up the commit's pull requests: ${error.detail}`,
+      };
+    throw error;
+  });
   const headSha = choice.found ? choice.headSha : undefined;
   const context = renderContext(inputs, env, deps.now(), headSha);
   const rendered = renderSection(inputs, context);
@@ -105,9 +121,11 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
   const pr = choice.number;
   const marker = markerOf(inputs.key);
   const isOurs = (c: IssueComment): boolean => !c.minimized && c.body.startsWith(marker);
-  const listedAt = Date.now();
+  const listedAt = deps.now().getTime();
   const existing = (await api.listComments(pr)).filter(isOurs);
-  logger.info(`PR #${pr} (from ${choice.source}): ${existing.length} comment(s) with key "${inputs.key}".`);
+  logger.info(
+    `PR #${pr} (from ${choice.source}): ${existing.length} comment(s) with key "${inputs.key}".`,
+  );
 
   const remove = async (comments: readonly IssueComment[]): Promise<void> => {
     for (const c of comments) if (await api.deleteComment(c.id)) changes.deleted.push(c.id);
@@ -124,9 +142,11 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
   ): Promise<IssueComment> => {
     const created = Date.parse(mine.createdAt);
     const since = Number.isFinite(created)
-      ? new Date(created - (Date.now() - listedAt) - 60_000).toISOString()
+      ? new Date(created - (deps.now().getTime() - listedAt) - 60_000).toISOString()
       : undefined;
-    const fresh = (await api.listComments(pr, since)).filter((c) => isOurs(c) && !superseded.has(c.id));
+    const fresh = (await api.listComments(pr, since)).filter(
+      (c) => isOurs(c) && !superseded.has(c.id),
+    );
     if (!fresh.some((c) => c.id === mine.id)) fresh.push(mine);
     fresh.sort((a, b) => a.id - b.id);
     const winner = fresh[0] ?? mine;
@@ -153,7 +173,9 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
     if (inputs.mode === 'upsert' || inputs.mode === 'append') {
       const [current, ...duplicates] = existing;
       const desired =
-        inputs.mode === 'append' ? appendSection(current?.body, inputs.key, rendered.section) : body;
+        inputs.mode === 'append'
+          ? appendSection(current?.body, inputs.key, rendered.section)
+          : body;
       if (current) {
         let comment = current;
         if (current.body !== desired) {
@@ -161,7 +183,8 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
           changes.updated = comment.id;
         }
         await remove(duplicates);
-        const action = comment === current ? 'unchanged' : inputs.mode === 'append' ? 'appended' : 'updated';
+        const action =
+          comment === current ? 'unchanged' : inputs.mode === 'append' ? 'appended' : 'updated';
         return result({ kind: 'posted', pr, prSource: choice.source, comment, action, changes });
       }
       const mine = await api.createComment(pr, desired);
@@ -171,7 +194,14 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
           ? (winnerBody: string) => appendSection(winnerBody, inputs.key, rendered.section)
           : () => body;
       const comment = await settle(mine, merge, new Set());
-      return result({ kind: 'posted', pr, prSource: choice.source, comment, action: 'created', changes });
+      return result({
+        kind: 'posted',
+        pr,
+        prSource: choice.source,
+        comment,
+        action: 'created',
+        changes,
+      });
     }
 
     // recreate: the new comment first, so the PR never shows none; then the old ones go.
@@ -195,7 +225,12 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
     return result({ kind: 'posted', pr, prSource: choice.source, comment, action, changes });
   } catch (error) {
     if (isReadOnlyToken(error)) {
-      return result({ kind: 'read-only', pr, message: `${error.message}: ${READ_ONLY_ADVICE}`, changes });
+      return result({
+        kind: 'read-only',
+        pr,
+        message: `${error.message}: ${READ_ONLY_ADVICE}`,
+        changes,
+      });
     }
     throw error;
   }

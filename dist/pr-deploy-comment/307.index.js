@@ -364,6 +364,8 @@ function createHttpClient(options = {}) {
     };
 }
 
+// EXTERNAL MODULE: ./.build/shared/inputs.js
+var inputs = __webpack_require__(7393);
 ;// CONCATENATED MODULE: ./.build/actions/pr-deploy-comment/api.js
 /**
  * What the action needs from GitHub, as an interface: run.ts is plain logic over it, and the
@@ -402,6 +404,8 @@ function isReadOnlyToken(error) {
 
 
 
+
+
 const USER_AGENT = 'mlops-actions/pr-deploy-comment';
 const MAX_RATE_LIMIT_RETRIES = 3;
 function toComment(c) {
@@ -430,6 +434,11 @@ function wrapError(error, fallback) {
     const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError';
     return new GitHubApiError(method, url, status, message, rateLimited, timedOut ? { timedOut } : {});
 }
+function abortError(signal) {
+    const error = new Error(`aborted (${String(signal.reason)})`);
+    error.name = 'AbortError';
+    return error;
+}
 function createOctokitApi(o) {
     const now = o.now ?? Date.now;
     const Client = utils/* GitHub */.gq.plugin(dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
@@ -443,11 +452,26 @@ function createOctokitApi(o) {
         o.logger.warning(`GitHub ${kind} on ${what}: not retrying (${retryCount} retries so far; waiting ${retryAfter}s would pass the timeout).`);
         return false;
     };
+    // Octokit retries a failed fetch as if it were a 500 unless it is an AbortError: once the
+    // step's signal has fired (deadline or cancellation), say AbortError so nothing retries.
+    const baseFetch = utils/* defaults */.NT.request?.fetch ?? fetch;
+    const abortableFetch = async (input, init) => {
+        try {
+            return await baseFetch(input, init);
+        }
+        catch (error) {
+            if (!o.signal.aborted)
+                throw error;
+            const aborted = new Error('aborted');
+            aborted.name = 'AbortError';
+            throw aborted;
+        }
+    };
     const octokit = new Client((0,utils/* getOctokitOptions */.EG)(o.token, {
         baseUrl: o.baseUrl.replace(/\/+$/, ''),
         userAgent: USER_AGENT,
         // Keep @actions/github's proxy-aware fetch: options replace the defaults' request object.
-        request: { ...utils/* defaults */.NT.request, signal: o.signal },
+        request: { ...utils/* defaults */.NT.request, fetch: abortableFetch, signal: o.signal },
         retry: { retries: 3 },
         throttle: {
             onRateLimit: onLimit('rate limit'),
@@ -460,13 +484,35 @@ function createOctokitApi(o) {
             error: (m) => o.logger.debug(m),
         },
     }));
+    // Outermost: a retry's back-off (the plugins sleep between attempts) ends at the signal too,
+    // so no wait outlives the step's timeout.
+    octokit.hook.wrap('request', (request, options) => {
+        if (o.signal.aborted)
+            return Promise.reject(abortError(o.signal));
+        return new Promise((resolve, reject) => {
+            const onAbort = () => reject(abortError(o.signal));
+            o.signal.addEventListener('abort', onAbort, { once: true });
+            Promise.resolve(request(options))
+                .then(resolve, reject)
+                .finally(() => o.signal.removeEventListener('abort', onAbort));
+        });
+    });
     const repo = { owner: o.owner, repo: o.repo };
     const call = async (method, route, fn) => {
         try {
             return await fn();
         }
         catch (error) {
-            throw wrapError(error, { method, url: `${o.baseUrl}${route}` });
+            const url = redactUrl(`${o.baseUrl}${route}`);
+            if (o.signal.aborted) {
+                // Octokit reports an aborted fetch as HTTP 500: say what really happened.
+                const reason = o.signal.reason;
+                if (reason instanceof Error && reason.name === 'TimeoutError') {
+                    throw new GitHubApiError(method, url, undefined, `no answer within the step's timeout (${(0,inputs/* formatDuration */.a3)(o.timeoutMs)}); raise 'timeout' if GitHub is slow`, false, { timedOut: true });
+                }
+                throw (0,errors/* cancellation */.WN)(o.signal, `${method} ${url}`);
+            }
+            throw wrapError(error, { method, url });
         }
     };
     return {
@@ -556,7 +602,11 @@ function readEvent(env) {
         };
     }
     if (name === 'issue_comment' && payload.issue?.number) {
-        return { name, number: payload.issue.number, isPullRequest: payload.issue.pull_request != null };
+        return {
+            name,
+            number: payload.issue.number,
+            isPullRequest: payload.issue.pull_request != null,
+        };
     }
     return { name, isPullRequest: false };
 }
@@ -572,10 +622,16 @@ async function resolvePullRequest(prNumber, event, sha, ref, api) {
         };
     }
     if (event.name === 'issue_comment') {
-        return { found: false, reason: `the comment that triggered this run is on issue #${event.number ?? '?'}, not a pull request` };
+        return {
+            found: false,
+            reason: `the comment that triggered this run is on issue #${event.number ?? '?'}, not a pull request`,
+        };
     }
     if (!sha)
-        return { found: false, reason: `the ${event.name || 'unknown'} event names no pull request and GITHUB_SHA is not set` };
+        return {
+            found: false,
+            reason: `the ${event.name || 'unknown'} event names no pull request and GITHUB_SHA is not set`,
+        };
     const open = (await api.pullRequestsOfCommit(sha)).filter((pr) => pr.state === 'open');
     const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
     // Several open PRs can contain a commit: prefer the one whose head is this branch and commit.
@@ -584,9 +640,17 @@ async function resolvePullRequest(prNumber, event, sha, ref, api) {
         open.find((pr) => pr.headSha === sha) ??
         open[0];
     if (!best) {
-        return { found: false, reason: `no open pull request is associated with commit ${sha.slice(0, 7)}` };
+        return {
+            found: false,
+            reason: `no open pull request is associated with commit ${sha.slice(0, 7)}`,
+        };
     }
-    return { found: true, number: best.number, source: `the open pull request of commit ${sha.slice(0, 7)}`, headSha: sha };
+    return {
+        found: true,
+        number: best.number,
+        source: `the open pull request of commit ${sha.slice(0, 7)}`,
+        headSha: sha,
+    };
 }
 
 // EXTERNAL MODULE: ./.build/actions/pr-deploy-comment/metrics.js
@@ -708,7 +772,9 @@ function appendSection(existing, key, section) {
     const sections = [...previous, section.trim()];
     let dropped = 0;
     const build = () => {
-        const note = dropped ? `\n> 🗑️ ${dropped} older update(s) removed to stay under GitHub's comment limit.\n` : '';
+        const note = dropped
+            ? `\n> 🗑️ ${dropped} older update(s) removed to stay under GitHub's comment limit.\n`
+            : '';
         return `${marker}${note}\n${sections.map((s) => `${SECTION_MARK}\n${s}`).join('\n\n---\n\n')}\n`;
     };
     while (build().length > GITHUB_COMMENT_LIMIT && sections.length > 1) {
@@ -729,7 +795,9 @@ const READ_ONLY_ADVICE = "the token may not write pull-request comments. On a pu
 function renderContext(inputs, env, now, headSha) {
     const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
     const repository = env.GITHUB_REPOSITORY;
-    const derivedRunUrl = repository && env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const derivedRunUrl = repository && env.GITHUB_RUN_ID
+        ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
     const runUrl = inputs.runUrl ?? derivedRunUrl;
     const commitSha = headSha ?? env.GITHUB_SHA;
     const label = [env.GITHUB_WORKFLOW, env.GITHUB_RUN_NUMBER ? `#${env.GITHUB_RUN_NUMBER}` : '']
@@ -749,7 +817,10 @@ async function publishComment(inputs, deps) {
     const changes = { deleted: [], minimized: [] };
     const choice = await resolvePullRequest(inputs.prNumber, event, env.GITHUB_SHA, env.GITHUB_REF, api).catch((error) => {
         if (isReadOnlyToken(error))
-            return { found: false, reason: `cannot look up the commit's pull requests: ${error.detail}` };
+            return {
+                found: false,
+                reason: `cannot look up the commit's pull requests: ${error.detail}`,
+            };
         throw error;
     });
     const headSha = choice.found ? choice.headSha : undefined;
@@ -764,7 +835,7 @@ async function publishComment(inputs, deps) {
     const pr = choice.number;
     const marker = markerOf(inputs.key);
     const isOurs = (c) => !c.minimized && c.body.startsWith(marker);
-    const listedAt = Date.now();
+    const listedAt = deps.now().getTime();
     const existing = (await api.listComments(pr)).filter(isOurs);
     logger.info(`PR #${pr} (from ${choice.source}): ${existing.length} comment(s) with key "${inputs.key}".`);
     const remove = async (comments) => {
@@ -779,7 +850,7 @@ async function publishComment(inputs, deps) {
     const settle = async (mine, merge, superseded) => {
         const created = Date.parse(mine.createdAt);
         const since = Number.isFinite(created)
-            ? new Date(created - (Date.now() - listedAt) - 60_000).toISOString()
+            ? new Date(created - (deps.now().getTime() - listedAt) - 60_000).toISOString()
             : undefined;
         const fresh = (await api.listComments(pr, since)).filter((c) => isOurs(c) && !superseded.has(c.id));
         if (!fresh.some((c) => c.id === mine.id))
@@ -807,7 +878,9 @@ async function publishComment(inputs, deps) {
     try {
         if (inputs.mode === 'upsert' || inputs.mode === 'append') {
             const [current, ...duplicates] = existing;
-            const desired = inputs.mode === 'append' ? appendSection(current?.body, inputs.key, rendered.section) : body;
+            const desired = inputs.mode === 'append'
+                ? appendSection(current?.body, inputs.key, rendered.section)
+                : body;
             if (current) {
                 let comment = current;
                 if (current.body !== desired) {
@@ -824,7 +897,14 @@ async function publishComment(inputs, deps) {
                 ? (winnerBody) => appendSection(winnerBody, inputs.key, rendered.section)
                 : () => body;
             const comment = await settle(mine, merge, new Set());
-            return result({ kind: 'posted', pr, prSource: choice.source, comment, action: 'created', changes });
+            return result({
+                kind: 'posted',
+                pr,
+                prSource: choice.source,
+                comment,
+                action: 'created',
+                changes,
+            });
         }
         // recreate: the new comment first, so the PR never shows none; then the old ones go.
         const mine = await api.createComment(pr, body);
@@ -851,7 +931,12 @@ async function publishComment(inputs, deps) {
     }
     catch (error) {
         if (isReadOnlyToken(error)) {
-            return result({ kind: 'read-only', pr, message: `${error.message}: ${READ_ONLY_ADVICE}`, changes });
+            return result({
+                kind: 'read-only',
+                pr,
+                message: `${error.message}: ${READ_ONLY_ADVICE}`,
+                changes,
+            });
         }
         throw error;
     }
@@ -902,11 +987,12 @@ function commentSummary(result) {
 
 
 function repository(env) {
-    const match = /^([A-Za-z0-9-_.]+)\/([A-Za-z0-9-_.]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
-    if (!match) {
+    const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const part = /^[A-Za-z0-9-_.]+$/;
+    if (!owner || !repo || rest.length > 0 || !part.test(owner) || !part.test(repo)) {
         throw new errors/* InputError */.dz(`GITHUB_REPOSITORY must be owner/repo (got "${env.GITHUB_REPOSITORY ?? ''}"): run this action in a GitHub Actions job.`);
     }
-    return { owner: match[1], repo: match[2] };
+    return { owner, repo };
 }
 /** Runs the logic with the runner's dependencies and maps the result to outputs and the summary. */
 async function main(inputs, signal) {
@@ -923,6 +1009,7 @@ async function main(inputs, signal) {
         logger: coreLogger,
         signal: requestSignal,
         deadline,
+        timeoutMs: inputs.timeoutMs,
     });
     const result = await core/* group */.Os(`Publish the ${inputs.mode} comment "${inputs.key}"`, () => publishComment(inputs, { api, logger: coreLogger, env, now: () => new Date() }))
         .catch(async (error) => {

@@ -3,8 +3,20 @@
  * read-only token of a fork PR, and rate limits — against the fake GitHub API.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { primaryRateLimit, secondaryRateLimit, startGitHubApi, type GitHubFake } from '../harness/fakes/github-api.ts';
-import { expectNoToken, HEAD_SHA, MERGE_SHA, pullRequestEvent, runComment, sticky } from './helpers.ts';
+import {
+  primaryRateLimit,
+  secondaryRateLimit,
+  startGitHubApi,
+  type GitHubFake,
+} from '../harness/fakes/github-api.ts';
+import {
+  expectNoToken,
+  HEAD_SHA,
+  MERGE_SHA,
+  pullRequestEvent,
+  runComment,
+  sticky,
+} from './helpers.ts';
 
 let fake: GitHubFake;
 beforeEach(async () => {
@@ -20,7 +32,14 @@ describe('pr-deploy-comment: which pull request', () => {
     ['pull_request_target', pullRequestEvent(11, 'pull_request_target')],
     [
       'issue_comment on a PR',
-      { name: 'issue_comment', payload: { action: 'created', issue: { number: 11, pull_request: { url: 'x' } }, comment: { id: 1 } } },
+      {
+        name: 'issue_comment',
+        payload: {
+          action: 'created',
+          issue: { number: 11, pull_request: { url: 'x' } },
+          comment: { id: 1 },
+        },
+      },
     ],
   ])('%s: the event names the PR', async (_, event) => {
     const result = await runComment(fake, { event });
@@ -55,14 +74,22 @@ describe('pr-deploy-comment: which pull request', () => {
   it.each([
     ['push with no open PR', { name: 'push', payload: {} }],
     ['workflow_dispatch', { name: 'workflow_dispatch', payload: {} }],
-    ['issue_comment on a plain issue', { name: 'issue_comment', payload: { issue: { number: 9 } } }],
+    [
+      'issue_comment on a plain issue',
+      { name: 'issue_comment', payload: { issue: { number: 9 } } },
+    ],
   ])('%s: a notice, no comment, no failure; the summary still has the report', async (_, event) => {
-    fake.pulls.set(MERGE_SHA, [{ number: 3, state: 'closed', headRef: 'main', headSha: MERGE_SHA }]);
+    fake.pulls.set(MERGE_SHA, [
+      { number: 3, state: 'closed', headRef: 'main', headSha: MERGE_SHA },
+    ]);
     const result = await runComment(fake, { event });
     expect(result.exitCode).toBe(0);
-    expect(result.annotations.filter((a) => a.level === 'notice').map((a) => a.message).join()).toMatch(
-      /no comment posted/,
-    );
+    expect(
+      result.annotations
+        .filter((a) => a.level === 'notice')
+        .map((a) => a.message)
+        .join(),
+    ).toMatch(/no comment posted/);
     expect(result.outputs['comment-id']).toBe('');
     expect([...fake.comments.values()].flat()).toHaveLength(0);
     expect(result.summary).toContain('✅ Deployed to `staging`');
@@ -122,22 +149,46 @@ describe('pr-deploy-comment: concurrency and permissions', () => {
     const result = await runComment(fake);
     expect(result.exitCode).toBe(0);
     expect(sticky(fake, 7)).toHaveLength(1);
-    expect(result.annotations.some((a) => a.level === 'warning' && /rate limit/.test(a.message))).toBe(true);
+    expect(
+      result.annotations.some((a) => a.level === 'warning' && /rate limit/.test(a.message)),
+    ).toBe(true);
   });
 
   it('a rate limit that outlasts `timeout` fails at once instead of waiting', async () => {
-    fake.faults.push({ times: 5, match: (r) => r.method === 'POST', response: () => secondaryRateLimit(600) });
+    fake.faults.push({
+      times: 5,
+      match: (r) => r.method === 'POST',
+      response: () => secondaryRateLimit(600),
+    });
     const result = await runComment(fake, { inputs: { timeout: '5s' } });
     expect(result.exitCode).toBe(1);
     expect(result.durationMs).toBeLessThan(15_000);
-    expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(/secondary rate limit/);
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /secondary rate limit/,
+    );
     expect([...fake.comments.values()].flat()).toHaveLength(0);
   });
 
   it('a 502 is retried', async () => {
-    fake.faults.push({ times: 1, match: (r) => r.method === 'GET', response: () => ({ status: 502, body: 'bad gateway' }) });
+    fake.faults.push({
+      times: 1,
+      match: (r) => r.method === 'GET',
+      response: () => ({ status: 502, body: 'bad gateway' }),
+    });
     const result = await runComment(fake);
     expect(result.exitCode).toBe(0);
     expect(sticky(fake, 7)).toHaveLength(1);
+  });
+
+  it('a GitHub that does not answer: the step fails at `timeout`, naming it', async () => {
+    // An answer that never comes; stop() closes the connection at the end of the test.
+    fake.faults.push({ times: 10, response: () => new Promise<never>(() => undefined) });
+    const result = await runComment(fake, { inputs: { timeout: '2s' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /GET .*issues\/7\/comments failed: no answer within the step's timeout \(2s\)/,
+    );
+    expect(result.summary).toContain('not published');
   });
 });

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readContractJson } from '../harness/contracts.ts';
-import { CLASSIFIERS, OWNER, REPO, startGitHubApi, type GitHubFake } from '../harness/fakes/github-api.ts';
+import {
+  CLASSIFIERS,
+  OWNER,
+  REPO,
+  startGitHubApi,
+  type GitHubFake,
+} from '../harness/fakes/github-api.ts';
 
 interface Schema {
   required?: string[];
@@ -19,7 +25,14 @@ interface OpenApi {
   };
 }
 interface GraphqlSubset {
-  types: Record<string, { inputFields?: { name: string }[]; enumValues?: { name: string }[]; fields?: { name: string }[] }>;
+  types: Record<
+    string,
+    {
+      inputFields?: { name: string }[];
+      enumValues?: { name: string }[];
+      fields?: { name: string }[];
+    }
+  >;
 }
 
 const rest = readContractJson<OpenApi>('github', 'rest-comments.openapi.json');
@@ -49,9 +62,11 @@ describe('fake GitHub API follows the contract', () => {
     expect(res.headers.get('location')).toBe(comment.url);
     const schema = rest.components.schemas['issue-comment']!;
     for (const field of schema.required!) expect(comment).toHaveProperty(field);
-    for (const field of Object.keys(comment)) expect(Object.keys(schema.properties!)).toContain(field);
+    for (const field of Object.keys(comment))
+      expect(Object.keys(schema.properties!)).toContain(field);
     const user = comment.user as Record<string, unknown>;
-    for (const field of rest.components.schemas['simple-user']!.required!) expect(user).toHaveProperty(field);
+    for (const field of rest.components.schemas['simple-user']!.required!)
+      expect(user).toHaveProperty(field);
   });
 
   it('lists at most 100 per page (default 30), ascending by id, with Link rel="next"/"last" as documented', async () => {
@@ -65,7 +80,8 @@ describe('fake GitHub API follows the contract', () => {
     expect(items.map((c) => c.id)).toEqual([...items.map((c) => c.id)].sort((a, b) => a - b));
     // The documented example: `<https://api.github.com/resource?page=2>; rel="next", <…?page=5>; rel="last"`.
     const example = rest.components.headers.link!.example!;
-    const shape = /^<[^>]+[?&]page=\d+[^>]*>; rel="(next|last|prev|first)"(, <[^>]+>; rel="(next|last|prev|first)")*$/;
+    const shape =
+      /^<[^>]+[?&]page=\d+[^>]*>; rel="(next|last|prev|first)"(, <[^>]+>; rel="(next|last|prev|first)")*$/;
     expect(example).toMatch(shape);
     const link = big.headers.get('link')!;
     expect(link).toMatch(shape);
@@ -78,11 +94,17 @@ describe('fake GitHub API follows the contract', () => {
     const res = await call('PATCH', `/repos/${OWNER}/${REPO}/issues/comments/1`, { body: 'x' });
     expect(res.status).toBe(404);
     const body = (await res.json()) as Record<string, unknown>;
-    for (const field of Object.keys(body)) expect(Object.keys(rest.components.schemas['basic-error']!.properties!)).toContain(field);
-    const tooLong = await call('POST', `/repos/${OWNER}/${REPO}/issues/1/comments`, { body: 'x'.repeat(65_537) });
+    for (const field of Object.keys(body))
+      expect(Object.keys(rest.components.schemas['basic-error']!.properties!)).toContain(field);
+    const tooLong = await call('POST', `/repos/${OWNER}/${REPO}/issues/1/comments`, {
+      body: 'x'.repeat(65_537),
+    });
     expect(tooLong.status).toBe(422);
     const validation = (await tooLong.json()) as Record<string, unknown>;
-    for (const field of Object.keys(validation)) expect(Object.keys(rest.components.schemas['validation-error']!.properties!)).toContain(field);
+    for (const field of Object.keys(validation))
+      expect(Object.keys(rest.components.schemas['validation-error']!.properties!)).toContain(
+        field,
+      );
   });
 
   it('pull requests of a commit carry the pull-request-simple fields the action reads', async () => {
@@ -95,10 +117,14 @@ describe('fake GitHub API follows the contract', () => {
   });
 
   it('minimizeComment takes the schema input fields and classifiers', async () => {
-    expect(graphql.types.MinimizeCommentInput!.inputFields!.map((f) => f.name).sort()).toEqual(
-      ['classifier', 'clientMutationId', 'subjectId'],
+    expect(graphql.types.MinimizeCommentInput!.inputFields!.map((f) => f.name).sort()).toEqual([
+      'classifier',
+      'clientMutationId',
+      'subjectId',
+    ]);
+    expect(graphql.types.ReportedContentClassifiers!.enumValues!.map((e) => e.name)).toEqual(
+      CLASSIFIERS,
     );
-    expect(graphql.types.ReportedContentClassifiers!.enumValues!.map((e) => e.name)).toEqual(CLASSIFIERS);
     expect(graphql.types.Minimizable!.fields!.map((f) => f.name)).toEqual(
       expect.arrayContaining(['isMinimized', 'minimizedReason']),
     );
@@ -107,12 +133,27 @@ describe('fake GitHub API follows the contract', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${fake.token}` },
       body: JSON.stringify({
-        query: 'mutation($input: MinimizeCommentInput!) { minimizeComment(input: $input) { minimizedComment { isMinimized } } }',
+        query:
+          'mutation($input: MinimizeCommentInput!) { minimizeComment(input: $input) { minimizedComment { isMinimized } } }',
         variables: { input: { subjectId: comment.node_id, classifier: 'NOT_A_CLASSIFIER' } },
       }),
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { errors?: unknown[] }).errors).toHaveLength(1);
     expect(comment.minimized).toBeNull();
+  });
+});
+
+describe('pr-deploy-comment/action.yml', () => {
+  it('declares every input and output name of the product design (DESIGN.md)', async () => {
+    const { loadActionMetadata } = await import('../harness/runner.ts');
+    const meta = loadActionMetadata('pr-deploy-comment') as {
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    };
+    const designed = `token key status environment endpoint image digest run-url metrics
+      metrics-baseline body body-file mode hide-previous pr-number`.split(/\s+/);
+    expect(Object.keys(meta.inputs ?? {})).toEqual(expect.arrayContaining(designed));
+    expect(Object.keys(meta.outputs ?? {}).sort()).toEqual(['comment-id', 'comment-url']);
   });
 });

@@ -16,10 +16,17 @@ export interface CommentRun {
   onStart?: RunActionOptions['onStart'];
 }
 
-export function pullRequestEvent(number: number, name = 'pull_request'): CommentRun['event'] {
+export function pullRequestEvent(
+  number: number,
+  name = 'pull_request',
+): NonNullable<CommentRun['event']> {
   return {
     name,
-    payload: { action: 'synchronize', number, pull_request: { number, head: { sha: HEAD_SHA, ref: 'feature' } } },
+    payload: {
+      action: 'synchronize',
+      number,
+      pull_request: { number, head: { sha: HEAD_SHA, ref: 'feature' } },
+    },
   };
 }
 

@@ -18,12 +18,19 @@ afterEach(async () => {
 });
 
 const writes = (f: GitHubFake): string[] =>
-  f.apiCalls().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+  f
+    .apiCalls()
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path}`);
 
 describe('pr-deploy-comment modes', () => {
   it('upsert creates the comment, then edits the same one in place', async () => {
     const first = await runComment(fake, {
-      inputs: { endpoint: 'https://model.example.com', image: 'ghcr.io/octo-org/model:v1', digest: `sha256:${'a'.repeat(64)}` },
+      inputs: {
+        endpoint: 'https://model.example.com',
+        image: 'ghcr.io/octo-org/model:v1',
+        digest: `sha256:${'a'.repeat(64)}`,
+      },
     });
     expect(first.exitCode).toBe(0);
     expectNoToken(first, fake);
@@ -36,8 +43,12 @@ describe('pr-deploy-comment modes', () => {
     expect(created!.body).toContain(`\`sha256:${'a'.repeat(12)}…\``);
     expect(created!.body).toContain(`ghcr.io/octo-org/model:v1@sha256:${'a'.repeat(64)}`);
     // The PR head, not the merge commit GITHUB_SHA.
-    expect(created!.body).toContain(`[\`${HEAD_SHA.slice(0, 7)}\`](https://github.com/octo-org/model-service/commit/${HEAD_SHA})`);
-    expect(created!.body).toContain('[deploy #42](https://github.com/octo-org/model-service/actions/runs/1001)');
+    expect(created!.body).toContain(
+      `[\`${HEAD_SHA.slice(0, 7)}\`](https://github.com/octo-org/model-service/commit/${HEAD_SHA})`,
+    );
+    expect(created!.body).toContain(
+      '[deploy #42](https://github.com/octo-org/model-service/actions/runs/1001)',
+    );
     // The same report goes to the job summary, with what changed.
     expect(first.summary).toContain('### ✅ Deployed to `staging`');
     expect(first.summary).toContain(`created comment ${created!.id}`);
@@ -69,7 +80,9 @@ describe('pr-deploy-comment modes', () => {
   it('recreate with hide-previous minimizes the old comment (GraphQL minimizeComment, OUTDATED)', async () => {
     await runComment(fake);
     const [old] = sticky(fake, 7);
-    const result = await runComment(fake, { inputs: { mode: 'recreate', 'hide-previous': 'true' } });
+    const result = await runComment(fake, {
+      inputs: { mode: 'recreate', 'hide-previous': 'true' },
+    });
     expect(result.exitCode).toBe(0);
     expect(old!.minimized).toEqual({ reason: 'outdated' });
     const graphql = fake.apiCalls().filter((r) => r.path === '/graphql');
@@ -133,7 +146,9 @@ describe('pr-deploy-comment modes', () => {
     const ghes = await startGitHubApi({ prefix: '/api/v3' });
     try {
       await runComment(ghes);
-      const result = await runComment(ghes, { inputs: { mode: 'recreate', 'hide-previous': 'true' } });
+      const result = await runComment(ghes, {
+        inputs: { mode: 'recreate', 'hide-previous': 'true' },
+      });
       expect(result.exitCode).toBe(0);
       expect(ghes.errors).toEqual([]);
       expect(ghes.apiCalls().some((r) => r.path === '/api/graphql')).toBe(true);
@@ -149,7 +164,10 @@ describe('pr-deploy-comment modes', () => {
       writeFileSync(path.join(workspace, 'metrics.yaml'), 'accuracy: 0.95\neval:\n  loss: 0.2\n');
       const withBaseline = await runComment(fake, {
         workspace,
-        inputs: { metrics: 'metrics.yaml', 'metrics-baseline': '{"accuracy": 0.9, "eval": {"loss": 0.25}}' },
+        inputs: {
+          metrics: 'metrics.yaml',
+          'metrics-baseline': '{"accuracy": 0.9, "eval": {"loss": 0.25}}',
+        },
       });
       expect(withBaseline.exitCode).toBe(0);
       const body = sticky(fake, 7)[0]!.body;
@@ -177,7 +195,9 @@ describe('pr-deploy-comment modes', () => {
       expect(fake.errors).toEqual([]);
       const body = sticky(fake, 7)[0]!.body;
       expect(body.length).toBeLessThanOrEqual(65_536);
-      expect(body).toContain("Body truncated: the comment would exceed GitHub's 65,536-character limit");
+      expect(body).toContain(
+        "Body truncated: the comment would exceed GitHub's 65,536-character limit",
+      );
       expect(body).not.toContain('THE END');
       expect(result.summary).toContain('THE END');
       expect(result.summary).toContain("Cut in the comment to fit GitHub's limit: body");

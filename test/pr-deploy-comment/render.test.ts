@@ -1,8 +1,16 @@
 /** The comment's content: metrics tables and deltas, truncation, append sections, inputs. */
 import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
-import { defaultKey, getInputs, type CommentInputs } from '../../actions/pr-deploy-comment/inputs.ts';
-import { formatDelta, metricsTable, parseMetrics } from '../../actions/pr-deploy-comment/metrics.ts';
+import {
+  defaultKey,
+  getInputs,
+  type CommentInputs,
+} from '../../actions/pr-deploy-comment/inputs.ts';
+import {
+  formatDelta,
+  metricsTable,
+  parseMetrics,
+} from '../../actions/pr-deploy-comment/metrics.ts';
 import {
   appendSection,
   commentBody,
@@ -23,7 +31,10 @@ function inputs(values: Record<string, string>): CommentInputs {
 
 describe('metrics', () => {
   it('renders JSON and YAML, nested names dotted, without a baseline', () => {
-    const json = parseMetrics('{"accuracy": 0.9412345, "eval": {"f1": 0.88, "loss": 0.1}, "samples": 1200}', 'm');
+    const json = parseMetrics(
+      '{"accuracy": 0.9412345, "eval": {"f1": 0.88, "loss": 0.1}, "samples": 1200}',
+      'm',
+    );
     expect(metricsTable(json)).toBe(
       [
         '| Metric | Value |',
@@ -41,8 +52,14 @@ describe('metrics', () => {
   });
 
   it('adds Baseline and Δ columns: arrows for direction, new and removed metrics', () => {
-    const current = parseMetrics('{"accuracy": 0.95, "loss": 0.2, "latency_ms": 40, "new_metric": 1, "model": "b"}', 'm');
-    const baseline = parseMetrics('{"accuracy": 0.9, "loss": 0.25, "latency_ms": 40, "old_metric": 3, "model": "a"}', 'b');
+    const current = parseMetrics(
+      '{"accuracy": 0.95, "loss": 0.2, "latency_ms": 40, "new_metric": 1, "model": "b"}',
+      'm',
+    );
+    const baseline = parseMetrics(
+      '{"accuracy": 0.9, "loss": 0.25, "latency_ms": 40, "old_metric": 3, "model": "a"}',
+      'b',
+    );
     expect(metricsTable(current, baseline).split('\n')).toEqual([
       '| Metric | Value | Baseline | Δ |',
       '| --- | --- | --- | --- |',
@@ -59,7 +76,9 @@ describe('metrics', () => {
   });
 
   it('rejects what is not a mapping', () => {
-    expect(() => parseMetrics('[1, 2]', "Input 'metrics'")).toThrow(/must be a JSON or YAML mapping.*a list/);
+    expect(() => parseMetrics('[1, 2]', "Input 'metrics'")).toThrow(
+      /must be a JSON or YAML mapping.*a list/,
+    );
     expect(() => parseMetrics('0.9', "Input 'metrics'")).toThrow(/must be a JSON or YAML mapping/);
     expect(() => parseMetrics('{}', "Input 'metrics'")).toThrow(/holds no metrics/);
   });
@@ -77,12 +96,20 @@ describe('rendering', () => {
         'metrics-baseline': '{"accuracy": 0.9}',
         body: 'Deployed by the pipeline.',
       }),
-      { now: NOW, commitSha: 'abcdef1234567890', repositoryUrl: 'https://github.com/o/r', runUrl: 'https://github.com/o/r/actions/runs/5', runLabel: 'deploy #3' },
+      {
+        now: NOW,
+        commitSha: 'abcdef1234567890',
+        repositoryUrl: 'https://github.com/o/r',
+        runUrl: 'https://github.com/o/r/actions/runs/5',
+        runLabel: 'deploy #3',
+      },
     ).section;
     expect(section).toContain('### ✅ Deployed to `production`');
     expect(section).toContain('| Endpoint | <https://m.example.com/v1> |');
     expect(section).toContain(`| Image | \`ghcr.io/o/model:v2\` @ \`sha256:${'b'.repeat(12)}…\` |`);
-    expect(section).toContain('| Commit | [`abcdef1`](https://github.com/o/r/commit/abcdef1234567890) |');
+    expect(section).toContain(
+      '| Commit | [`abcdef1`](https://github.com/o/r/commit/abcdef1234567890) |',
+    );
     expect(section).toContain('| Run | [deploy #3](https://github.com/o/r/actions/runs/5) |');
     expect(section).toContain('| Updated | 2026-11-28 12:34 UTC |');
     expect(section).toContain(`<details><summary>Full image reference</summary>`);
@@ -93,11 +120,16 @@ describe('rendering', () => {
 
   it('stays under 65,536 characters: the body is cut with a note, the fence closed', () => {
     const body = '```\n' + 'x'.repeat(100).concat('\n').repeat(1000) + '```';
-    const rendered = renderSection(inputs({ body }), { now: NOW, runUrl: 'https://github.com/o/r/actions/runs/5' });
+    const rendered = renderSection(inputs({ body }), {
+      now: NOW,
+      runUrl: 'https://github.com/o/r/actions/runs/5',
+    });
     const comment = commentBody('deploy/staging', rendered.section);
     expect(comment.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(rendered.truncated).toEqual(['body']);
-    expect(rendered.section).toContain("Body truncated: the comment would exceed GitHub's 65,536-character limit");
+    expect(rendered.section).toContain(
+      "Body truncated: the comment would exceed GitHub's 65,536-character limit",
+    );
     expect(rendered.section).toContain('[the run](https://github.com/o/r/actions/runs/5)');
     const fences = rendered.section.match(/^```/gm) ?? [];
     expect(fences.length % 2).toBe(0);
@@ -133,7 +165,13 @@ describe('inputs and pull-request choice', () => {
         { number: 3, state: 'open', headRef: 'feature', headSha: 'def5678' },
       ],
     };
-    const choice = await resolvePullRequest(undefined, { name: 'push', isPullRequest: false }, 'abc1234', 'refs/heads/feature', api);
+    const choice = await resolvePullRequest(
+      undefined,
+      { name: 'push', isPullRequest: false },
+      'abc1234',
+      'refs/heads/feature',
+      api,
+    );
     expect(choice).toMatchObject({ found: true, number: 3 });
   });
 });

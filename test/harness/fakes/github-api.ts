@@ -15,7 +15,13 @@
  * - a barrier that holds the first listings until N runs are listing (to force a race);
  * - `prefix: '/api/v3'` serves REST as GitHub Enterprise Server does (GraphQL at /api/graphql).
  */
-import { json, startFake, type FakeRequest, type FakeResponse, type FakeServer } from './http-fake.ts';
+import {
+  json,
+  startFake,
+  type FakeRequest,
+  type FakeResponse,
+  type FakeServer,
+} from './http-fake.ts';
 
 export const OWNER = 'octo-org';
 export const REPO = 'model-service';
@@ -47,7 +53,7 @@ export interface Fault {
   match?: (req: FakeRequest) => boolean;
   /** How many times it answers before the real handler takes over again. */
   times: number;
-  response: (fake: GitHubFake) => FakeResponse;
+  response: (fake: GitHubFake) => FakeResponse | Promise<FakeResponse>;
 }
 
 export interface GitHubFake extends FakeServer {
@@ -98,7 +104,12 @@ function user(login: string, id: number): Record<string, unknown> {
   };
 }
 
-function error(status: number, message: string, extra: object = {}, headers: Record<string, string> = {}): FakeResponse {
+function error(
+  status: number,
+  message: string,
+  extra: object = {},
+  headers: Record<string, string> = {},
+): FakeResponse {
   return json(
     status,
     // validation-error (422) has no `status` field; basic-error has.
@@ -113,13 +124,18 @@ function error(status: number, message: string, extra: object = {}, headers: Rec
 }
 
 export function primaryRateLimit(resetInSeconds = 1): FakeResponse {
-  return error(403, 'API rate limit exceeded for installation ID 1.', {}, {
-    'x-ratelimit-limit': '5000',
-    'x-ratelimit-remaining': '0',
-    'x-ratelimit-used': '5000',
-    'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds),
-    'x-ratelimit-resource': 'core',
-  });
+  return error(
+    403,
+    'API rate limit exceeded for installation ID 1.',
+    {},
+    {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds),
+      'x-ratelimit-resource': 'core',
+    },
+  );
 }
 
 export function secondaryRateLimit(retryAfterSeconds = 1): FakeResponse {
@@ -131,7 +147,9 @@ export function secondaryRateLimit(retryAfterSeconds = 1): FakeResponse {
   );
 }
 
-export async function startGitHubApi(options: { prefix?: string; token?: string } = {}): Promise<GitHubFake> {
+export async function startGitHubApi(
+  options: { prefix?: string; token?: string } = {},
+): Promise<GitHubFake> {
   const prefix = options.prefix ?? '';
   const graphqlPath = prefix === '/api/v3' ? '/api/graphql' : `${prefix}/graphql`;
   const token = options.token ?? `ghs_fake${Math.random().toString(36).slice(2, 14)}`;
@@ -218,10 +236,18 @@ export async function startGitHubApi(options: { prefix?: string; token?: string 
       }
       if (req.method === 'POST') {
         const body = (JSON.parse(req.body || '{}') as { body?: unknown }).body;
-        if (typeof body !== 'string') return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+        if (typeof body !== 'string')
+          return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
         if (body.length > LIMIT) {
           return error(422, 'Validation Failed', {
-            errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+            errors: [
+              {
+                resource: 'IssueComment',
+                code: 'custom',
+                field: 'body',
+                message: 'body is too long (maximum is 65536 characters)',
+              },
+            ],
           });
         }
         const c = make(issue, body);
@@ -265,8 +291,20 @@ export async function startGitHubApi(options: { prefix?: string; token?: string 
           user: user('octocat', 1),
           body: null,
           html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`,
-          head: { label: `${OWNER}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: user('octocat', 1), repo: null },
-          base: { label: `${OWNER}:main`, ref: 'main', sha: '0'.repeat(40), user: user('octocat', 1), repo: null },
+          head: {
+            label: `${OWNER}:${p.headRef}`,
+            ref: p.headRef,
+            sha: p.headSha,
+            user: user('octocat', 1),
+            repo: null,
+          },
+          base: {
+            label: `${OWNER}:main`,
+            ref: 'main',
+            sha: '0'.repeat(40),
+            user: user('octocat', 1),
+            repo: null,
+          },
         })),
       );
     }
@@ -284,25 +322,45 @@ export async function startGitHubApi(options: { prefix?: string; token?: string 
     if (fake.readOnly) {
       return json(200, {
         data: { minimizeComment: null },
-        errors: [{ type: 'FORBIDDEN', path: ['minimizeComment'], message: 'Resource not accessible by integration' }],
+        errors: [
+          {
+            type: 'FORBIDDEN',
+            path: ['minimizeComment'],
+            message: 'Resource not accessible by integration',
+          },
+        ],
       });
     }
     const input = payload.variables?.input ?? {};
     if (!CLASSIFIERS.includes(input.classifier ?? '')) {
       return json(200, {
-        errors: [{ message: `Variable $input of type MinimizeCommentInput! was provided invalid value for classifier (Expected "${input.classifier}" to be one of: ${CLASSIFIERS.join(', ')})` }],
+        errors: [
+          {
+            message: `Variable $input of type MinimizeCommentInput! was provided invalid value for classifier (Expected "${input.classifier}" to be one of: ${CLASSIFIERS.join(', ')})`,
+          },
+        ],
       });
     }
     const target = [...comments.values()].flat().find((c) => c.node_id === input.subjectId);
     if (!target) {
       return json(200, {
         data: { minimizeComment: null },
-        errors: [{ type: 'NOT_FOUND', path: ['minimizeComment'], message: `Could not resolve to a node with the global id of '${input.subjectId}'` }],
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['minimizeComment'],
+            message: `Could not resolve to a node with the global id of '${input.subjectId}'`,
+          },
+        ],
       });
     }
     const reason = input.classifier!.toLowerCase().replace('_', '-');
     target.minimized = { reason };
-    return json(200, { data: { minimizeComment: { minimizedComment: { isMinimized: true, minimizedReason: reason } } } });
+    return json(200, {
+      data: {
+        minimizeComment: { minimizedComment: { isMinimized: true, minimizedReason: reason } },
+      },
+    });
   };
 
   const server = await startFake('github-api', async (req) => {
