@@ -11,7 +11,7 @@
  * same key at once end with exactly one comment.
  */
 import type { Logger } from '../../shared/logger.ts';
-import { isReadOnlyToken, type CommentsApi, type IssueComment } from './api.ts';
+import { GitHubApiError, isReadOnlyToken, type CommentsApi, type IssueComment } from './api.ts';
 import type { CommentInputs } from './inputs.ts';
 import { readEvent, resolvePullRequest } from './pull-request.ts';
 import {
@@ -69,7 +69,7 @@ function renderContext(
   inputs: CommentInputs,
   env: NodeJS.ProcessEnv,
   now: Date,
-  headSha: string | undefined,
+  commitSha: string | undefined,
 ): RenderContext {
   const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
   const repository = env.GITHUB_REPOSITORY;
@@ -78,7 +78,6 @@ function renderContext(
       ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
   const runUrl = inputs.runUrl ?? derivedRunUrl;
-  const commitSha = headSha ?? env.GITHUB_SHA;
   const label = [env.GITHUB_WORKFLOW, env.GITHUB_RUN_NUMBER ? `#${env.GITHUB_RUN_NUMBER}` : '']
     .filter(Boolean)
     .join(' ');
@@ -110,7 +109,10 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
     throw error;
   });
   const headSha = choice.found ? choice.headSha : undefined;
-  const context = renderContext(inputs, env, deps.now(), headSha);
+  // On issue_comment, GITHUB_SHA is the default branch's head, not the PR's: show no commit
+  // rather than a wrong one.
+  const commit = headSha ?? (event.name === 'issue_comment' ? undefined : env.GITHUB_SHA);
+  const context = renderContext(inputs, env, deps.now(), commit);
   const rendered = renderSection(inputs, context);
   const fullSection = rendered.truncated.length
     ? renderSection(inputs, context, SUMMARY_BUDGET).section
@@ -151,7 +153,8 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
     fresh.sort((a, b) => a.id - b.id);
     const winner = fresh[0] ?? mine;
     if (fresh.length > 1) {
-      logger.warning(
+      // A normal outcome of parallel jobs (a matrix), not a problem: info, not a warning.
+      logger.info(
         `Another job posted key "${inputs.key}" at the same time: keeping comment ${winner.id} (the oldest), removing ${fresh
           .slice(1)
           .map((c) => c.id)
@@ -176,18 +179,26 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
         inputs.mode === 'append'
           ? appendSection(current?.body, inputs.key, rendered.section)
           : body;
-      if (current) {
-        let comment = current;
-        if (current.body !== desired) {
-          comment = await api.updateComment(current.id, desired);
-          changes.updated = comment.id;
-        }
+      // Deleted by someone between our listing and our edit: post it afresh instead.
+      const updated =
+        current && current.body !== desired
+          ? await api.updateComment(current.id, desired).catch((error: unknown) => {
+              if (error instanceof GitHubApiError && error.status === 404) return undefined;
+              throw error;
+            })
+          : current;
+      if (current && updated) {
+        const comment = updated;
+        if (comment !== current) changes.updated = comment.id;
         await remove(duplicates);
         const action =
           comment === current ? 'unchanged' : inputs.mode === 'append' ? 'appended' : 'updated';
         return result({ kind: 'posted', pr, prSource: choice.source, comment, action, changes });
       }
-      const mine = await api.createComment(pr, desired);
+      const mine = await api.createComment(
+        pr,
+        inputs.mode === 'append' ? appendSection(undefined, inputs.key, rendered.section) : body,
+      );
       changes.created = mine.id;
       const merge =
         inputs.mode === 'append'

@@ -792,14 +792,13 @@ function appendSection(existing, key, section) {
 const SUMMARY_BUDGET = 900_000;
 /** Why a 403 happened and what to do: the fork PR case is the common one. */
 const READ_ONLY_ADVICE = "the token may not write pull-request comments. On a pull request from a fork, GITHUB_TOKEN is read-only: post the comment from a workflow_run workflow (or pull_request_target, without checking out the PR's code). Otherwise grant `permissions: pull-requests: write` to the job.";
-function renderContext(inputs, env, now, headSha) {
+function renderContext(inputs, env, now, commitSha) {
     const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
     const repository = env.GITHUB_REPOSITORY;
     const derivedRunUrl = repository && env.GITHUB_RUN_ID
         ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
         : undefined;
     const runUrl = inputs.runUrl ?? derivedRunUrl;
-    const commitSha = headSha ?? env.GITHUB_SHA;
     const label = [env.GITHUB_WORKFLOW, env.GITHUB_RUN_NUMBER ? `#${env.GITHUB_RUN_NUMBER}` : '']
         .filter(Boolean)
         .join(' ');
@@ -824,7 +823,10 @@ async function publishComment(inputs, deps) {
         throw error;
     });
     const headSha = choice.found ? choice.headSha : undefined;
-    const context = renderContext(inputs, env, deps.now(), headSha);
+    // On issue_comment, GITHUB_SHA is the default branch's head, not the PR's: show no commit
+    // rather than a wrong one.
+    const commit = headSha ?? (event.name === 'issue_comment' ? undefined : env.GITHUB_SHA);
+    const context = renderContext(inputs, env, deps.now(), commit);
     const rendered = renderSection(inputs, context);
     const fullSection = rendered.truncated.length
         ? renderSection(inputs, context, SUMMARY_BUDGET).section
@@ -858,7 +860,8 @@ async function publishComment(inputs, deps) {
         fresh.sort((a, b) => a.id - b.id);
         const winner = fresh[0] ?? mine;
         if (fresh.length > 1) {
-            logger.warning(`Another job posted key "${inputs.key}" at the same time: keeping comment ${winner.id} (the oldest), removing ${fresh
+            // A normal outcome of parallel jobs (a matrix), not a problem: info, not a warning.
+            logger.info(`Another job posted key "${inputs.key}" at the same time: keeping comment ${winner.id} (the oldest), removing ${fresh
                 .slice(1)
                 .map((c) => c.id)
                 .join(', ')}.`);
@@ -881,17 +884,23 @@ async function publishComment(inputs, deps) {
             const desired = inputs.mode === 'append'
                 ? appendSection(current?.body, inputs.key, rendered.section)
                 : body;
-            if (current) {
-                let comment = current;
-                if (current.body !== desired) {
-                    comment = await api.updateComment(current.id, desired);
+            // Deleted by someone between our listing and our edit: post it afresh instead.
+            const updated = current && current.body !== desired
+                ? await api.updateComment(current.id, desired).catch((error) => {
+                    if (error instanceof GitHubApiError && error.status === 404)
+                        return undefined;
+                    throw error;
+                })
+                : current;
+            if (current && updated) {
+                const comment = updated;
+                if (comment !== current)
                     changes.updated = comment.id;
-                }
                 await remove(duplicates);
                 const action = comment === current ? 'unchanged' : inputs.mode === 'append' ? 'appended' : 'updated';
                 return result({ kind: 'posted', pr, prSource: choice.source, comment, action, changes });
             }
-            const mine = await api.createComment(pr, desired);
+            const mine = await api.createComment(pr, inputs.mode === 'append' ? appendSection(undefined, inputs.key, rendered.section) : body);
             changes.created = mine.id;
             const merge = inputs.mode === 'append'
                 ? (winnerBody) => appendSection(winnerBody, inputs.key, rendered.section)

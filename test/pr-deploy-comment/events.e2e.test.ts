@@ -46,6 +46,12 @@ describe('pr-deploy-comment: which pull request', () => {
     expect(result.exitCode).toBe(0);
     expect(sticky(fake, 11)).toHaveLength(1);
     expect(fake.apiCalls().some((r) => r.path.includes('/commits/'))).toBe(false);
+    // The PR head when the payload has it; on issue_comment GITHUB_SHA is the default
+    // branch's head, so no commit is shown rather than a wrong one.
+    const body = sticky(fake, 11)[0]!.body;
+    if (event.name === 'issue_comment') expect(body).not.toContain('| Commit |');
+    else expect(body).toContain(`| Commit | [\`${HEAD_SHA.slice(0, 7)}\`]`);
+    expect(body).not.toContain(MERGE_SHA.slice(0, 7));
   });
 
   it('pr-number wins over the event', async () => {

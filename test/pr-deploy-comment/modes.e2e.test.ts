@@ -205,4 +205,29 @@ describe('pr-deploy-comment modes', () => {
       rmSync(workspace, { recursive: true, force: true });
     }
   });
+
+  it('a comment deleted between listing and editing is posted afresh', async () => {
+    await runComment(fake);
+    const [old] = sticky(fake, 7);
+    // The PATCH finds it gone (someone deleted it meanwhile): GitHub answers 404.
+    fake.faults.push({
+      times: 1,
+      match: (r) => r.method === 'PATCH',
+      response: (f) => {
+        f.comments.set(7, []);
+        return {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+          body: { message: 'Not Found' },
+        };
+      },
+    });
+    const result = await runComment(fake, { inputs: { status: 'failure' } });
+    expect(result.exitCode).toBe(0);
+    const [fresh, ...rest] = sticky(fake, 7);
+    expect(rest).toHaveLength(0);
+    expect(fresh!.id).not.toBe(old!.id);
+    expect(fresh!.body).toContain('failed');
+    expect(result.outputs['comment-id']).toBe(String(fresh!.id));
+  });
 });
