@@ -197,4 +197,75 @@ describe('pr-deploy-comment: concurrency and permissions', () => {
     );
     expect(result.summary).toContain('not published');
   });
+
+  it.each(['recreate', 'append'])(
+    '%s: two jobs at once also end with exactly one comment',
+    async (mode) => {
+      await runComment(fake, { inputs: { mode } });
+      fake.holdListings(2);
+      const [a, b] = await Promise.all([
+        runComment(fake, { inputs: { mode, status: 'in-progress' } }),
+        runComment(fake, { inputs: { mode, status: 'success' } }),
+      ]);
+      expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+      const left = sticky(fake, 7).filter((c) => c.minimized === null);
+      expect(left).toHaveLength(1);
+      expect(a.outputs['comment-id']).toBe(String(left[0]!.id));
+      expect(b.outputs['comment-id']).toBe(String(left[0]!.id));
+    },
+  );
+
+  it('recreate that cannot remove the old comment takes its new one back: nothing half-done', async () => {
+    await runComment(fake);
+    const [old] = sticky(fake, 7);
+    fake.faults.push({
+      times: 1,
+      match: (r) => r.method === 'DELETE' && r.path.endsWith(`/${old!.id}`),
+      response: () => ({
+        status: 410,
+        headers: { 'content-type': 'application/json' },
+        body: { message: 'Gone', documentation_url: 'https://docs.github.com/rest', status: '410' },
+      }),
+    });
+    const result = await runComment(fake, { inputs: { mode: 'recreate', status: 'failure' } });
+    expect(result.exitCode).toBe(1);
+    expect(result.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /DELETE .*issues\/comments\/\d+ failed with HTTP 410: Gone/,
+    );
+    // Only the old comment is left, unchanged; the report still reached the summary.
+    expect(sticky(fake, 7).map((c) => c.id)).toEqual([old!.id]);
+    expect(old!.body).toContain('✅ Deployed');
+    expect(result.summary).toContain('❌ Deployment to `staging` failed');
+    expect(result.summary).toContain('not published');
+  });
+
+  it('a cancelled job (SIGTERM) stops waiting for GitHub and says so', async () => {
+    // The first request hangs; the test cancels once it has arrived (an event, not a sleep).
+    let arrived: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    fake.faults.push({
+      times: 10,
+      response: () => {
+        arrived();
+        return new Promise<never>(() => undefined);
+      },
+    });
+    let child: import('node:child_process').ChildProcess | undefined;
+    const running = runComment(fake, {
+      inputs: { timeout: '1m' },
+      onStart: (c) => {
+        child = c;
+      },
+    });
+    await waiting;
+    child!.kill('SIGTERM');
+    const result = await running;
+    expect(result.exitCode).toBe(1);
+    expect(result.durationMs).toBeLessThan(20_000);
+    const error = result.annotations.find((a) => a.level === 'error')?.message ?? '';
+    expect(error).toMatch(/cancelled/);
+    expect(error).not.toMatch(/HTTP 500/);
+  });
 });
