@@ -120,9 +120,7 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
       return await baseFetch(input, init);
     } catch (error) {
       if (!o.signal.aborted) throw error;
-      const aborted = new Error('aborted');
-      aborted.name = 'AbortError';
-      throw aborted;
+      throw abortError(o.signal);
     }
   };
   const octokit = new Client(

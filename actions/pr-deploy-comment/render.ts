@@ -46,6 +46,11 @@ function shortDigest(digest: string): string {
   return digest.slice(0, 'sha256:'.length + 12);
 }
 
+/** A URL as a Markdown link target: a parenthesis would end `](…)` early. */
+function linkTarget(url: string): string {
+  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
 function timestamp(now: Date): string {
   return `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -87,10 +92,13 @@ export function renderSection(
     const short = `\`${ctx.commitSha.slice(0, 7)}\``;
     rows.push([
       'Commit',
-      ctx.repositoryUrl ? `[${short}](${ctx.repositoryUrl}/commit/${ctx.commitSha})` : short,
+      ctx.repositoryUrl
+        ? `[${short}](${linkTarget(`${ctx.repositoryUrl}/commit/${ctx.commitSha}`)})`
+        : short,
     ]);
   }
-  if (ctx.runUrl) rows.push(['Run', `[${ctx.runLabel ?? 'workflow run'}](${ctx.runUrl})`]);
+  if (ctx.runUrl)
+    rows.push(['Run', `[${ctx.runLabel ?? 'workflow run'}](${linkTarget(ctx.runUrl)})`]);
   rows.push(['Updated', timestamp(ctx.now)]);
 
   const head = [
@@ -111,7 +119,7 @@ export function renderSection(
     : '';
   let body = inputs.body ?? '';
   const note = (what: string): string =>
-    `> ✂️ ${what} truncated: the comment would exceed GitHub's 65,536-character limit. The job summary${ctx.runUrl ? ` of [the run](${ctx.runUrl})` : ''} has it in full.`;
+    `> ✂️ ${what} truncated: the comment would exceed GitHub's 65,536-character limit. The job summary${ctx.runUrl ? ` of [the run](${linkTarget(ctx.runUrl)})` : ''} has it in full.`;
   const size = (): number => fixed.length + metrics.length + body.length + 8;
   if (size() > budget) {
     body = truncateMarkdown(

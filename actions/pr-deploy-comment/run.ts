@@ -80,7 +80,9 @@ function renderContext(
   const runUrl = inputs.runUrl ?? derivedRunUrl;
   const label = [env.GITHUB_WORKFLOW, env.GITHUB_RUN_NUMBER ? `#${env.GITHUB_RUN_NUMBER}` : '']
     .filter(Boolean)
-    .join(' ');
+    .join(' ')
+    // The label is a link's text: brackets would end it, backslashes escape.
+    .replace(/[[\]\\]/g, '');
   return {
     now,
     ...(commitSha && /^[0-9a-f]{7,64}$/.test(commitSha) ? { commitSha } : {}),

@@ -462,9 +462,7 @@ function createOctokitApi(o) {
         catch (error) {
             if (!o.signal.aborted)
                 throw error;
-            const aborted = new Error('aborted');
-            aborted.name = 'AbortError';
-            throw aborted;
+            throw abortError(o.signal);
         }
     };
     const octokit = new Client((0,utils/* getOctokitOptions */.EG)(o.token, {
@@ -686,6 +684,10 @@ function headline(status, environment) {
 function shortDigest(digest) {
     return digest.slice(0, 'sha256:'.length + 12);
 }
+/** A URL as a Markdown link target: a parenthesis would end `](…)` early. */
+function linkTarget(url) {
+    return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
 function timestamp(now) {
     return `${now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -718,11 +720,13 @@ function renderSection(inputs, ctx, budget = BUDGET) {
         const short = `\`${ctx.commitSha.slice(0, 7)}\``;
         rows.push([
             'Commit',
-            ctx.repositoryUrl ? `[${short}](${ctx.repositoryUrl}/commit/${ctx.commitSha})` : short,
+            ctx.repositoryUrl
+                ? `[${short}](${linkTarget(`${ctx.repositoryUrl}/commit/${ctx.commitSha}`)})`
+                : short,
         ]);
     }
     if (ctx.runUrl)
-        rows.push(['Run', `[${ctx.runLabel ?? 'workflow run'}](${ctx.runUrl})`]);
+        rows.push(['Run', `[${ctx.runLabel ?? 'workflow run'}](${linkTarget(ctx.runUrl)})`]);
     rows.push(['Updated', timestamp(ctx.now)]);
     const head = [
         `### ${headline(inputs.status, inputs.environment)}`,
@@ -741,7 +745,7 @@ function renderSection(inputs, ctx, budget = BUDGET) {
         ? `#### Metrics${inputs.baseline ? ' (Δ against baseline)' : ''}\n\n${(0,pr_deploy_comment_metrics/* metricsTable */.sQ)(inputs.metrics, inputs.baseline)}`
         : '';
     let body = inputs.body ?? '';
-    const note = (what) => `> ✂️ ${what} truncated: the comment would exceed GitHub's 65,536-character limit. The job summary${ctx.runUrl ? ` of [the run](${ctx.runUrl})` : ''} has it in full.`;
+    const note = (what) => `> ✂️ ${what} truncated: the comment would exceed GitHub's 65,536-character limit. The job summary${ctx.runUrl ? ` of [the run](${linkTarget(ctx.runUrl)})` : ''} has it in full.`;
     const size = () => fixed.length + metrics.length + body.length + 8;
     if (size() > budget) {
         body = truncateMarkdown(body, Math.max(0, budget - fixed.length - metrics.length - 8), note('Body'));
@@ -801,7 +805,9 @@ function renderContext(inputs, env, now, commitSha) {
     const runUrl = inputs.runUrl ?? derivedRunUrl;
     const label = [env.GITHUB_WORKFLOW, env.GITHUB_RUN_NUMBER ? `#${env.GITHUB_RUN_NUMBER}` : '']
         .filter(Boolean)
-        .join(' ');
+        .join(' ')
+        // The label is a link's text: brackets would end it, backslashes escape.
+        .replace(/[[\]\\]/g, '');
     return {
         now,
         ...(commitSha && /^[0-9a-f]{7,64}$/.test(commitSha) ? { commitSha } : {}),

@@ -134,6 +134,9 @@ describe('rendering', () => {
     const fences = rendered.section.match(/^```/gm) ?? [];
     expect(fences.length % 2).toBe(0);
     expect(truncateMarkdown('short', 100, 'n')).toBe('short');
+    // A parenthesis in a link target would end the Markdown link early.
+    const odd = renderSection(inputs({}), { now: NOW, runUrl: 'https://ci.example.com/run(5)' });
+    expect(odd.section).toContain('(https://ci.example.com/run%285%29)');
   });
 
   it('append keeps sections in order and drops the oldest past the limit', () => {
