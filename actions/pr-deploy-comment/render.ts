@@ -16,6 +16,14 @@ export function markerOf(key: string): string {
   return `<!-- mlops-actions/pr-deploy-comment key="${key}" -->`;
 }
 
+/**
+ * What a hidden comment's marker becomes: it is no longer found as the sticky comment, also
+ * on servers whose REST API does not report `minimized` (GitHub Enterprise Server before it).
+ */
+export function supersededMarkerOf(key: string): string {
+  return `<!-- mlops-actions/pr-deploy-comment superseded key="${key}" -->`;
+}
+
 /** Starts each update in an `append` comment: the oldest are dropped first when it grows too long. */
 export const SECTION_MARK = '<!-- mlops-actions/pr-deploy-comment section -->';
 

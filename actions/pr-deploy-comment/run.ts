@@ -19,6 +19,7 @@ import {
   commentBody,
   markerOf,
   renderSection,
+  supersededMarkerOf,
   type RenderContext,
 } from './render.ts';
 
@@ -225,6 +226,10 @@ export async function publishComment(inputs: CommentInputs, deps: RunDeps): Prom
         if (inputs.hidePrevious) {
           await api.minimizeComment(old.nodeId);
           changes.minimized.push(old.id);
+          await api.updateComment(
+            old.id,
+            supersededMarkerOf(inputs.key) + old.body.slice(marker.length),
+          );
         } else if (await api.deleteComment(old.id)) changes.deleted.push(old.id);
       }
     } catch (error) {

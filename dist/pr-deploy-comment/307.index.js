@@ -668,6 +668,13 @@ const BUDGET = GITHUB_COMMENT_LIMIT - 1_536;
 function markerOf(key) {
     return `<!-- mlops-actions/pr-deploy-comment key="${key}" -->`;
 }
+/**
+ * What a hidden comment's marker becomes: it is no longer found as the sticky comment, also
+ * on servers whose REST API does not report `minimized` (GitHub Enterprise Server before it).
+ */
+function supersededMarkerOf(key) {
+    return `<!-- mlops-actions/pr-deploy-comment superseded key="${key}" -->`;
+}
 /** Starts each update in an `append` comment: the oldest are dropped first when it grows too long. */
 const SECTION_MARK = '<!-- mlops-actions/pr-deploy-comment section -->';
 const HEADLINE = {
@@ -929,6 +936,7 @@ async function publishComment(inputs, deps) {
                 if (inputs.hidePrevious) {
                     await api.minimizeComment(old.nodeId);
                     changes.minimized.push(old.id);
+                    await api.updateComment(old.id, supersededMarkerOf(inputs.key) + old.body.slice(marker.length));
                 }
                 else if (await api.deleteComment(old.id))
                     changes.deleted.push(old.id);

@@ -93,10 +93,32 @@ describe('pr-deploy-comment modes', () => {
     const live = sticky(fake, 7).filter((c) => c.minimized === null);
     expect(live).toHaveLength(1);
     expect(result.outputs['comment-id']).toBe(String(live[0]!.id));
-    // A later upsert edits the live one, not the hidden one.
+    // The hidden one's marker says it is superseded; a later upsert edits the live one.
+    expect(
+      old!.body.startsWith(
+        '<!-- mlops-actions/pr-deploy-comment superseded key="deploy/staging" -->',
+      ),
+    ).toBe(true);
     await runComment(fake, { inputs: { status: 'rolled-back' } });
     expect(live[0]!.body).toContain('↩️ Deployment to `staging` rolled back');
     expect(old!.body).not.toContain('rolled back');
+  });
+
+  it('hide-previous also works where REST comments carry no `minimized` field (older servers)', async () => {
+    const older = await startGitHubApi({ restMinimized: false });
+    try {
+      await runComment(older);
+      await runComment(older, { inputs: { mode: 'recreate', 'hide-previous': 'true' } });
+      await runComment(older, { inputs: { status: 'failure' } });
+      const [hidden, live, ...rest] = older.comments.get(7)!;
+      expect(rest).toHaveLength(0);
+      expect(hidden!.minimized).toEqual({ reason: 'outdated' });
+      expect(hidden!.body).not.toContain('failed');
+      expect(live!.body).toContain('❌ Deployment to `staging` failed');
+      expect(older.errors).toEqual([]);
+    } finally {
+      await older.stop();
+    }
   });
 
   it('append adds a section to the one comment', async () => {

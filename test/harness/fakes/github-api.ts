@@ -147,9 +147,15 @@ export function secondaryRateLimit(retryAfterSeconds = 1): FakeResponse {
   );
 }
 
-export async function startGitHubApi(
-  options: { prefix?: string; token?: string } = {},
-): Promise<GitHubFake> {
+export interface GitHubApiOptions {
+  /** '/api/v3' serves REST as GitHub Enterprise Server does (GraphQL at /api/graphql). */
+  prefix?: string;
+  token?: string;
+  /** false: REST comments have no `minimized` field, as on servers older than that field. */
+  restMinimized?: boolean;
+}
+
+export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubFake> {
   const prefix = options.prefix ?? '';
   const graphqlPath = prefix === '/api/v3' ? '/api/graphql' : `${prefix}/graphql`;
   const token = options.token ?? `ghs_fake${Math.random().toString(36).slice(2, 14)}`;
@@ -195,6 +201,10 @@ export async function startGitHubApi(
     return undefined;
   };
 
+  const shown = (c: FakeComment): object => {
+    if (options.restMinimized !== false) return c;
+    return Object.fromEntries(Object.entries(c).filter(([field]) => field !== 'minimized'));
+  };
   const rest = async (req: FakeRequest, path: string): Promise<FakeResponse> => {
     const repoPath = `/repos/${OWNER}/${REPO}`;
     if (!path.startsWith(repoPath)) return error(404, 'Not Found');
@@ -232,7 +242,7 @@ export async function startGitHubApi(
         const links: string[] = [];
         if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
         if (page < lastPage) links.push(link(page + 1, 'next'), link(lastPage, 'last'));
-        return json(200, items, links.length ? { link: links.join(', ') } : {});
+        return json(200, items.map(shown), links.length ? { link: links.join(', ') } : {});
       }
       if (req.method === 'POST') {
         const body = (JSON.parse(req.body || '{}') as { body?: unknown }).body;
@@ -252,7 +262,7 @@ export async function startGitHubApi(
         }
         const c = make(issue, body);
         comments.set(issue, [...list, c]);
-        return json(201, c, { location: c.url });
+        return json(201, shown(c), { location: c.url });
       }
       return error(404, 'Not Found');
     }
@@ -261,14 +271,14 @@ export async function startGitHubApi(
       const hit = find(Number(m[1]));
       if (!hit) return error(404, 'Not Found');
       const c = hit.list[hit.index]!;
-      if (req.method === 'GET') return json(200, c);
+      if (req.method === 'GET') return json(200, shown(c));
       if (req.method === 'PATCH') {
         const body = (JSON.parse(req.body || '{}') as { body?: unknown }).body;
         if (typeof body !== 'string') return error(422, 'Invalid request.');
         if (body.length > LIMIT) return error(422, 'Validation Failed');
         c.body = body;
         c.updated_at = iso(tick());
-        return json(200, c);
+        return json(200, shown(c));
       }
       if (req.method === 'DELETE') {
         hit.list.splice(hit.index, 1);
