@@ -4,9 +4,9 @@ import { coreLogger } from '../../shared/logger.ts';
 import { writeSummary } from '../../shared/summary.ts';
 import type { CommentInputs } from './inputs.ts';
 import { createOctokitApi } from './octokit.ts';
-import { publishComment } from './run.ts';
+import { publishComment, type Changes } from './run.ts';
 import { renderSection } from './render.ts';
-import { commentSummary } from './summary.ts';
+import { changeList, commentSummary } from './summary.ts';
 
 function repository(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -36,15 +36,18 @@ export async function main(inputs: CommentInputs, signal: AbortSignal): Promise<
     deadline,
     timeoutMs: inputs.timeoutMs,
   });
+  const changes: Changes = { deleted: [], minimized: [] };
   const result = await core
     .group(`Publish the ${inputs.mode} comment "${inputs.key}"`, () =>
-      publishComment(inputs, { api, logger: coreLogger, env, now: () => new Date() }),
+      publishComment(inputs, { api, logger: coreLogger, env, now: () => new Date() }, changes),
     )
     .catch(async (error: unknown) => {
-      // The report still reaches the job summary: the deployment facts are not lost.
+      // The report still reaches the job summary: the deployment facts are not lost, and
+      // whatever was changed on the PR before the failure is said.
       const { section } = renderSection(inputs, { now: new Date() });
+      const changed = changeList(changes);
       await writeSummary(
-        `${section}\n\n❌ pr-deploy-comment: the comment was not published: ${errorMessage(error)}\n`,
+        `${section}\n\n❌ pr-deploy-comment: the comment was not published: ${errorMessage(error)}\n\n${changed.length ? `Changed before the failure: ${changed.join('; ')}.` : 'Nothing was changed on the pull request.'}\n`,
       );
       throw error;
     });

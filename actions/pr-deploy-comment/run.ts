@@ -93,10 +93,17 @@ function renderContext(
   };
 }
 
-export async function publishComment(inputs: CommentInputs, deps: RunDeps): Promise<PublishResult> {
+/**
+ * `changes` is filled in as GitHub is changed, so a caller can report what happened also when
+ * a later call fails.
+ */
+export async function publishComment(
+  inputs: CommentInputs,
+  deps: RunDeps,
+  changes: Changes = { deleted: [], minimized: [] },
+): Promise<PublishResult> {
   const { api, logger, env } = deps;
   const event = readEvent(env);
-  const changes: Changes = { deleted: [], minimized: [] };
   const choice = await resolvePullRequest(
     inputs.prNumber,
     event,

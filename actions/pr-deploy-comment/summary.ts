@@ -1,7 +1,7 @@
 import { statusEmoji } from '../../shared/summary.ts';
 import type { Changes, PublishResult } from './run.ts';
 
-function changeList(changes: Changes): string[] {
+export function changeList(changes: Changes): string[] {
   const out: string[] = [];
   if (changes.created !== undefined) out.push(`created comment ${changes.created}`);
   if (changes.updated !== undefined) out.push(`updated comment ${changes.updated}`);

@@ -823,10 +823,13 @@ function renderContext(inputs, env, now, commitSha) {
         ...(label ? { runLabel: label } : {}),
     };
 }
-async function publishComment(inputs, deps) {
+/**
+ * `changes` is filled in as GitHub is changed, so a caller can report what happened also when
+ * a later call fails.
+ */
+async function publishComment(inputs, deps, changes = { deleted: [], minimized: [] }) {
     const { api, logger, env } = deps;
     const event = readEvent(env);
-    const changes = { deleted: [], minimized: [] };
     const choice = await resolvePullRequest(inputs.prNumber, event, env.GITHUB_SHA, env.GITHUB_REF, api).catch((error) => {
         if (isReadOnlyToken(error))
             return {
@@ -1034,11 +1037,14 @@ async function main(inputs, signal) {
         deadline,
         timeoutMs: inputs.timeoutMs,
     });
-    const result = await core/* group */.Os(`Publish the ${inputs.mode} comment "${inputs.key}"`, () => publishComment(inputs, { api, logger: coreLogger, env, now: () => new Date() }))
+    const changes = { deleted: [], minimized: [] };
+    const result = await core/* group */.Os(`Publish the ${inputs.mode} comment "${inputs.key}"`, () => publishComment(inputs, { api, logger: coreLogger, env, now: () => new Date() }, changes))
         .catch(async (error) => {
-        // The report still reaches the job summary: the deployment facts are not lost.
+        // The report still reaches the job summary: the deployment facts are not lost, and
+        // whatever was changed on the PR before the failure is said.
         const { section } = renderSection(inputs, { now: new Date() });
-        await (0,summary/* writeSummary */.Sy)(`${section}\n\n❌ pr-deploy-comment: the comment was not published: ${(0,errors/* errorMessage */.gJ)(error)}\n`);
+        const changed = changeList(changes);
+        await (0,summary/* writeSummary */.Sy)(`${section}\n\n❌ pr-deploy-comment: the comment was not published: ${(0,errors/* errorMessage */.gJ)(error)}\n\n${changed.length ? `Changed before the failure: ${changed.join('; ')}.` : 'Nothing was changed on the pull request.'}\n`);
         throw error;
     });
     const o = result.outcome;

@@ -145,6 +145,7 @@ describe('pr-deploy-comment: concurrency and permissions', () => {
       /GET .*\/repos\/octo-org\/model-service\/issues\/7\/comments.* failed with HTTP 401: Bad credentials/,
     );
     expect(result.summary).toContain('not published');
+    expect(result.summary).toContain('Nothing was changed on the pull request.');
   });
 
   it.each([
@@ -196,6 +197,7 @@ describe('pr-deploy-comment: concurrency and permissions', () => {
       /GET .*issues\/7\/comments failed: no answer within the step's timeout \(2s\)/,
     );
     expect(result.summary).toContain('not published');
+    expect(result.summary).toContain('Nothing was changed on the pull request.');
   });
 
   it.each(['recreate', 'append'])(
@@ -237,6 +239,8 @@ describe('pr-deploy-comment: concurrency and permissions', () => {
     expect(old!.body).toContain('✅ Deployed');
     expect(result.summary).toContain('❌ Deployment to `staging` failed');
     expect(result.summary).toContain('not published');
+    // Its own comment was taken back: net, the PR is unchanged.
+    expect(result.summary).toContain('Nothing was changed on the pull request.');
   });
 
   it('a cancelled job (SIGTERM) stops waiting for GitHub and says so', async () => {

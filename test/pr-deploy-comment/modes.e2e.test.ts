@@ -252,4 +252,26 @@ describe('pr-deploy-comment modes', () => {
     expect(fresh!.body).toContain('failed');
     expect(result.outputs['comment-id']).toBe(String(fresh!.id));
   });
+
+  it('upsert keeps the oldest and removes newer duplicates; a failure after the edit says what it changed', async () => {
+    const marker = '<!-- mlops-actions/pr-deploy-comment key="deploy/staging" -->';
+    const first = fake.seed(7, `${marker}\nfirst`, 'github-actions[bot]');
+    const duplicate = fake.seed(7, `${marker}\nduplicate`, 'github-actions[bot]');
+    fake.faults.push({
+      times: 1,
+      match: (r) => r.method === 'DELETE',
+      response: () => ({
+        status: 410,
+        headers: { 'content-type': 'application/json' },
+        body: { message: 'Gone', documentation_url: 'https://docs.github.com/rest', status: '410' },
+      }),
+    });
+    const failed = await runComment(fake);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.summary).toContain(`Changed before the failure: updated comment ${first.id}.`);
+    const again = await runComment(fake);
+    expect(again.exitCode).toBe(0);
+    expect(sticky(fake, 7).map((c) => c.id)).toEqual([first.id]);
+    expect(again.summary).toContain(`deleted ${duplicate.id}`);
+  });
 });
