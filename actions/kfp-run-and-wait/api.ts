@@ -1,0 +1,331 @@
+/**
+ * The KFP v2beta1 REST API, as much as kfp-run-and-wait uses (swagger: run, pipeline,
+ * pipeline.upload, experiment, healthz). Field names are the wire's snake_case; errors are
+ * wrapped with the method, URL, status and KFP's own message, and say what to do about
+ * authentication and wrong hosts.
+ */
+import { randomBytes } from 'node:crypto';
+import { HttpError } from '../../shared/errors.ts';
+import type { HttpClient, HttpRequest } from '../../shared/http.ts';
+
+/** `v2beta1RuntimeState`. */
+export type RuntimeState =
+  | 'RUNTIME_STATE_UNSPECIFIED'
+  | 'PENDING'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'SKIPPED'
+  | 'FAILED'
+  | 'CANCELING'
+  | 'CANCELED'
+  | 'PAUSED';
+
+export const TERMINAL_STATES: ReadonlySet<string> = new Set([
+  'SUCCEEDED',
+  'SKIPPED',
+  'FAILED',
+  'CANCELED',
+]);
+
+export interface RpcStatus {
+  code?: number;
+  message?: string;
+}
+
+export interface TaskDetail {
+  task_id?: string;
+  display_name?: string;
+  create_time?: string;
+  start_time?: string;
+  end_time?: string;
+  state?: RuntimeState;
+  error?: RpcStatus;
+  pod_name?: string;
+  parent_task_id?: string;
+}
+
+export interface Run {
+  run_id: string;
+  display_name?: string;
+  experiment_id?: string;
+  state?: RuntimeState;
+  created_at?: string;
+  scheduled_at?: string;
+  finished_at?: string;
+  error?: RpcStatus;
+  run_details?: { task_details?: TaskDetail[] };
+  pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
+  state_history?: { update_time?: string; state?: RuntimeState; error?: RpcStatus }[];
+}
+
+export interface CreateRunBody {
+  display_name: string;
+  description?: string;
+  experiment_id?: string;
+  pipeline_spec?: Record<string, unknown>;
+  pipeline_version_reference?: { pipeline_id: string; pipeline_version_id: string };
+  runtime_config: { parameters: Record<string, unknown> };
+}
+
+export interface Experiment {
+  experiment_id: string;
+  display_name?: string;
+  namespace?: string;
+}
+
+export interface Pipeline {
+  pipeline_id: string;
+  display_name?: string;
+  name?: string;
+}
+
+export interface PipelineVersion {
+  pipeline_id?: string;
+  pipeline_version_id: string;
+  display_name?: string;
+  name?: string;
+  pipeline_spec?: Record<string, unknown>;
+}
+
+export interface Healthz {
+  multi_user?: boolean;
+  tag_name?: string;
+  commit_sha?: string;
+}
+
+function eqFilter(key: string, value: string): string {
+  return JSON.stringify({ predicates: [{ operation: 'EQUALS', key, string_value: value }] });
+}
+
+/** KFP's message from an error body: google.rpc.Status, or the upload endpoints' error_message. */
+export function kfpMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as {
+      message?: unknown;
+      error_message?: unknown;
+      error?: unknown;
+    };
+    for (const m of [parsed.message, parsed.error_message, parsed.error]) {
+      if (typeof m === 'string' && m.trim()) return m.trim().split('\n')[0];
+    }
+  } catch {
+    // not JSON: an ingress or proxy page
+  }
+  return undefined;
+}
+
+/** An HttpError from KFP, rephrased so the user knows what to fix. */
+export class KfpError extends Error {
+  override name = 'KfpError';
+  readonly status: number | undefined;
+  readonly transient: boolean;
+  constructor(message: string, status: number | undefined, transient: boolean) {
+    super(message);
+    this.status = status;
+    this.transient = transient;
+  }
+}
+
+export function explain(error: HttpError, host: string, authKind: string): KfpError {
+  const what = `${error.method} ${error.url}`;
+  const said = kfpMessage(error.body);
+  const detail = said ?? error.detail;
+  const transient = error.status === undefined || error.retriesExhausted;
+  if (error.status === 401) {
+    return new KfpError(
+      `KFP refused the credentials (HTTP 401) for ${what}: ${detail}. ${authKind === 'none' ? "No credentials were sent: set 'token' (a bearer token KFP accepts, e.g. a Kubernetes service-account token with audience pipelines.kubeflow.org), 'cookie' or 'iap-audience'." : `Check the '${authKind}' input: it may be expired or meant for another host.`}`,
+      401,
+      false,
+    );
+  }
+  if (error.status === 403) {
+    return new KfpError(
+      `KFP denied ${what} (HTTP 403): ${detail}. The identity is authenticated but not allowed: in multi-user Kubeflow it needs access to the profile namespace ('namespace' input).`,
+      403,
+      false,
+    );
+  }
+  if (error.status === undefined) {
+    return new KfpError(
+      `cannot reach KFP at ${host}: ${what} failed: ${error.detail}. Check 'host' and that the runner can reach it.`,
+      undefined,
+      true,
+    );
+  }
+  return new KfpError(
+    `${what} failed with HTTP ${error.status}: ${detail}`,
+    error.status,
+    transient,
+  );
+}
+
+export interface KfpClientOptions {
+  host: string;
+  http: HttpClient;
+  signal?: AbortSignal;
+  authKind: string;
+}
+
+export class KfpClient {
+  readonly host: string;
+  private readonly http: HttpClient;
+  private readonly signal: AbortSignal | undefined;
+  private readonly authKind: string;
+  /** Requests made, by kind: for the summary and the benchmark. */
+  readonly counts = new Map<string, number>();
+
+  constructor(o: KfpClientOptions) {
+    this.host = o.host;
+    this.http = o.http;
+    this.signal = o.signal;
+    this.authKind = o.authKind;
+  }
+
+  private url(path: string, query: Record<string, string | undefined> = {}): string {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
+    const qs = q.toString();
+    return `${this.host}/apis/v2beta1${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  private async call<T>(kind: string, req: HttpRequest, signal = this.signal): Promise<T> {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    try {
+      const res = await this.http.request({
+        ...req,
+        headers: { accept: 'application/json', ...req.headers },
+        ...(signal ? { signal } : {}),
+      });
+      return (res.body.trim() === '' ? {} : res.json<T>()) as T;
+    } catch (error) {
+      if (error instanceof HttpError) throw explain(error, this.host, this.authKind);
+      throw error;
+    }
+  }
+
+  private json<T>(kind: string, method: string, url: string, body: unknown): Promise<T> {
+    return this.call<T>(kind, {
+      method,
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  healthz(): Promise<Healthz> {
+    return this.call('healthz', { url: this.url('/healthz') });
+  }
+
+  async findExperiment(name: string, namespace?: string): Promise<Experiment | undefined> {
+    const list = await this.call<{ experiments?: Experiment[] }>('experiment', {
+      url: this.url('/experiments', {
+        namespace,
+        filter: eqFilter('display_name', name),
+        page_size: '10',
+      }),
+    });
+    return list.experiments?.find((e) => e.display_name === name);
+  }
+
+  createExperiment(name: string, namespace?: string): Promise<Experiment> {
+    return this.json('experiment', 'POST', this.url('/experiments'), {
+      display_name: name,
+      ...(namespace ? { namespace } : {}),
+      description: 'Created by mlops-actions/kfp-run-and-wait',
+    });
+  }
+
+  async findPipeline(name: string, namespace?: string): Promise<Pipeline | undefined> {
+    const list = await this.call<{ pipelines?: Pipeline[] }>('pipeline', {
+      url: this.url('/pipelines', {
+        namespace,
+        filter: eqFilter('display_name', name),
+        page_size: '10',
+      }),
+    });
+    return list.pipelines?.find((p) => p.display_name === name);
+  }
+
+  getPipelineVersion(pipelineId: string, versionId: string): Promise<PipelineVersion> {
+    return this.call('pipeline', {
+      url: this.url(
+        `/pipelines/${encodeURIComponent(pipelineId)}/versions/${encodeURIComponent(versionId)}`,
+      ),
+    });
+  }
+
+  async latestVersion(pipelineId: string): Promise<PipelineVersion | undefined> {
+    const list = await this.call<{ pipeline_versions?: PipelineVersion[] }>('pipeline', {
+      url: this.url(`/pipelines/${encodeURIComponent(pipelineId)}/versions`, {
+        sort_by: 'created_at desc',
+        page_size: '1',
+      }),
+    });
+    return list.pipeline_versions?.[0];
+  }
+
+  /** Uploads a new pipeline (its first version is the file). */
+  uploadPipeline(name: string, file: Upload, namespace?: string): Promise<Pipeline> {
+    return this.upload<Pipeline>(
+      this.url('/pipelines/upload', { name, display_name: name, namespace }),
+      file,
+    );
+  }
+
+  uploadVersion(pipelineId: string, versionName: string, file: Upload): Promise<PipelineVersion> {
+    return this.upload<PipelineVersion>(
+      this.url('/pipelines/upload_version', {
+        pipelineid: pipelineId,
+        name: versionName,
+        display_name: versionName,
+      }),
+      file,
+    );
+  }
+
+  private upload<T>(url: string, file: Upload): Promise<T> {
+    const { body, contentType } = multipart('uploadfile', file);
+    return this.call<T>('upload', {
+      method: 'POST',
+      url,
+      headers: { 'content-type': contentType },
+      body,
+    });
+  }
+
+  createRun(body: CreateRunBody): Promise<Run> {
+    return this.json('create-run', 'POST', this.url('/runs'), body);
+  }
+
+  getRun(runId: string, signal?: AbortSignal): Promise<Run> {
+    return this.call('get-run', { url: this.url(`/runs/${encodeURIComponent(runId)}`) }, signal);
+  }
+
+  /** Cancels a run (`:terminate`): the store moves it to CANCELING, then CANCELED. */
+  async terminateRun(runId: string, signal?: AbortSignal): Promise<void> {
+    await this.call(
+      'terminate',
+      { method: 'POST', url: this.url(`/runs/${encodeURIComponent(runId)}:terminate`) },
+      signal,
+    );
+  }
+}
+
+export interface Upload {
+  filename: string;
+  bytes: Uint8Array;
+}
+
+/** A multipart/form-data body with one file field. */
+export function multipart(field: string, file: Upload): { body: Uint8Array; contentType: string } {
+  const boundary = `mlops-actions-${randomBytes(12).toString('hex')}`;
+  const safeName = file.filename.replace(/["\r\n\\]/g, '_');
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return {
+    body: Buffer.concat([head, file.bytes, tail]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
+}
