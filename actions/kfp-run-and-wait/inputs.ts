@@ -3,7 +3,6 @@
  * request is made. Every error names the input and what is allowed.
  */
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../shared/errors.ts';
 import { Inputs } from '../../shared/inputs.ts';
 
@@ -35,8 +34,11 @@ export interface KfpInputs extends ConnectionInputs {
   source: PipelineSource;
   experimentName?: string;
   runName: string;
-  /** The `parameters` map (name → JSON value); checked against the spec later. */
-  parameters: Record<string, unknown>;
+  /**
+   * The `parameters` text (a JSON or YAML map), parsed by parameters.ts in the first phase:
+   * the YAML parser stays out of the entry bundle, so a bad input fails in milliseconds.
+   */
+  parameters: string;
   wait: boolean;
   timeoutMs: number;
   /** The cap of the adaptive polling interval. */
@@ -161,25 +163,6 @@ function parseSource(inputs: Inputs, workspace: string): PipelineSource {
   return { kind: 'version', pipelineId, pipelineVersionId };
 }
 
-/** `parameters`: a JSON or YAML map of parameter name → value. */
-export function parseParameters(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    const first = ((error as Error).message.split('\n')[0] ?? '').trim();
-    throw new InputError(`Input 'parameters' is not valid JSON or YAML: ${first}`);
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError(
-      'Input \'parameters\' must be a map of parameter name to value, e.g. {"lr": 0.01} or lines of `lr: 0.01`.',
-    );
-  }
-  return value as Record<string, unknown>;
-}
-
 /** Parses and validates every input before any side effect. */
 export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): KfpInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -211,7 +194,7 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
     source,
     ...(experimentName ? { experimentName } : {}),
     runName,
-    parameters: parseParameters(inputs.raw('parameters')),
+    parameters: inputs.raw('parameters'),
     wait: inputs.bool('wait', true),
     timeoutMs,
     pollIntervalMs,

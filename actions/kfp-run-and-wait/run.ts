@@ -25,6 +25,7 @@ import {
   rootParameters,
   type LoadedPipeline,
 } from './pipeline-spec.ts';
+import { parseParameters } from './parameters.ts';
 import type { SavedRun } from './state.ts';
 
 /** The first poll comes this soon after creation; each next one 1.5× later, up to the cap. */
@@ -90,28 +91,35 @@ interface Resolved {
   source: string;
 }
 
-/** Phase 1, no call: read and check the pipeline file and the parameters. */
-export async function preparePipeline(inputs: KfpInputs): Promise<LoadedPipeline | undefined> {
+export interface Prepared {
+  parameters: Record<string, unknown>;
+  pipeline: LoadedPipeline | undefined;
+}
+
+/** Phase 1, no call: parse the parameters, read and check the pipeline file against them. */
+export async function preparePipeline(inputs: KfpInputs): Promise<Prepared> {
+  const parameters = parseParameters(inputs.parameters);
   const s = inputs.source;
-  if (s.kind === 'version') return undefined;
+  if (s.kind === 'version') return { parameters, pipeline: undefined };
   const loaded = await loadPipelineFile(s.file, workspaceRelative(s.file, inputs.workspace));
-  checkParameters(inputs.parameters, loaded.parameters, `pipeline '${loaded.name}'`);
-  return loaded;
+  checkParameters(parameters, loaded.parameters, `pipeline '${loaded.name}'`);
+  return { parameters, pipeline: loaded };
 }
 
 /** Phase 3: the pipeline the run uses (inline, a new uploaded version, or the given one). */
 async function resolvePipeline(
   inputs: KfpInputs,
-  loaded: LoadedPipeline | undefined,
+  prepared: Prepared,
   deps: RunDeps,
   changes: string[],
 ): Promise<Resolved> {
   const { client, logger } = deps;
+  const loaded = prepared.pipeline;
   const s = inputs.source;
   if (s.kind === 'version') {
     const version = await client.getPipelineVersion(s.pipelineId, s.pipelineVersionId);
     checkParameters(
-      inputs.parameters,
+      prepared.parameters,
       rootParameters(version.pipeline_spec),
       `pipeline version ${s.pipelineVersionId}`,
     );
@@ -182,7 +190,7 @@ async function resolveExperiment(
 /** Everything up to the created run; a failure says what was changed on the way. */
 async function submit(
   inputs: KfpInputs,
-  loaded: LoadedPipeline | undefined,
+  prepared: Prepared,
   deps: RunDeps,
   changes: string[],
 ): Promise<{ run: Run; source: string }> {
@@ -196,14 +204,14 @@ async function submit(
   logger.info(
     `KFP ${health.tag_name ?? '(version unknown)'} at ${inputs.host}${health.multi_user ? ' (multi-user)' : ''}`,
   );
-  const resolved = await resolvePipeline(inputs, loaded, deps, changes);
+  const resolved = await resolvePipeline(inputs, prepared, deps, changes);
   const experimentId = await resolveExperiment(inputs, deps, changes);
   const run = await client.createRun({
     display_name: inputs.runName,
     description: `Started by ${inputs.context.repository || 'GitHub Actions'} run ${inputs.context.runId} (attempt ${inputs.context.runAttempt}) at ${inputs.context.sha}`,
     ...(experimentId ? { experiment_id: experimentId } : {}),
     ...resolved.body,
-    runtime_config: { parameters: inputs.parameters },
+    runtime_config: { parameters: prepared.parameters },
   });
   if (!run.run_id) throw new KfpError('KFP created a run but returned no run_id', undefined, false);
   return { run, source: resolved.source };
@@ -248,10 +256,10 @@ export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<K
   const deadline = startedAt + inputs.timeoutMs;
   const changes: string[] = [];
 
-  const loaded = await preparePipeline(inputs);
+  const prepared = await preparePipeline(inputs);
   let submitted: { run: Run; source: string };
   try {
-    submitted = await submit(inputs, loaded, deps, changes);
+    submitted = await submit(inputs, prepared, deps, changes);
   } catch (error) {
     throw changes.length > 0 ? new PreRunError(error, changes) : error;
   }
@@ -354,8 +362,12 @@ export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<K
       ? `the run was cancelled in KFP`
       : `${cancel.message}; the post step tries again`
     : 'the run was left running in KFP (cancel-on-timeout is false)';
+  const what =
+    waited.reason === 'timeout'
+      ? `run ${runId} ${why} in state ${stateOf(last)}`
+      : `${why} while run ${runId} was ${stateOf(last)}`;
   return result(waited.reason === 'timeout' ? 'timeout' : 'cancelled', last, {
     ...(cancel ? { cancel } : {}),
-    error: `run ${runId} ${why} in state ${stateOf(last)}; ${tail}\n${url}`,
+    error: `${what}; ${tail}\n${url}`,
   });
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
+import { parseParameters } from '../../actions/kfp-run-and-wait/parameters.ts';
 import { FIXTURES, inputsOf } from './helpers.ts';
 
 const host = 'https://kubeflow.example.com/pipeline/';
@@ -77,20 +78,23 @@ describe('connection and the rest', () => {
       timeoutMs: 3_600_000,
       pollIntervalMs: 20_000,
       cancelOnTimeout: true,
-      parameters: {},
+      parameters: '',
       runName: 'pipeline abcdef0 #4242.1',
     });
   });
 
   it('parameters as JSON or YAML', () => {
-    expect(inputsOf({ ...ok, parameters: '{"lr": 0.1, "tags": ["a"]}' }).parameters).toEqual({
-      lr: 0.1,
-      tags: ['a'],
-    });
-    expect(inputsOf({ ...ok, parameters: 'lr: 0.1\nuse_gpu: true' }).parameters).toEqual({
-      lr: 0.1,
-      use_gpu: true,
-    });
+    expect(parseParameters('{"lr": 0.1, "tags": ["a"]}')).toEqual({ lr: 0.1, tags: ['a'] });
+    expect(parseParameters('lr: 0.1\nuse_gpu: true')).toEqual({ lr: 0.1, use_gpu: true });
+    expect(parseParameters('')).toEqual({});
+  });
+
+  it.each([
+    ['[1, 2]', "Input 'parameters' must be a map"],
+    ['{"lr": ', "Input 'parameters' is not valid JSON or YAML"],
+  ])('parameters %j: an input error', (text, message) => {
+    expect(() => parseParameters(text)).toThrow(InputError);
+    expect(() => parseParameters(text)).toThrow(message);
   });
 
   it('a token is taken with or without its Bearer prefix', () => {
@@ -118,12 +122,6 @@ describe('connection and the rest', () => {
       'a cookie that is not NAME=VALUE',
       { cookie: 'just-a-value' },
       "Input 'cookie' must be NAME=VALUE pairs",
-    ],
-    ['parameters that are not a map', { parameters: '[1, 2]' }, "Input 'parameters' must be a map"],
-    [
-      'parameters that do not parse',
-      { parameters: '{"lr": ' },
-      "Input 'parameters' is not valid JSON or YAML",
     ],
     ['a bad namespace', { namespace: 'Team_A' }, "Input 'namespace' must be a DNS label"],
     ['a bad timeout', { timeout: 'soon' }, "Input 'timeout' must be a duration"],

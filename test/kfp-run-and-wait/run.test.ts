@@ -122,7 +122,6 @@ describe('pipeline sources', () => {
     });
 
     const bad = inputsOf({
-      ...inputs.parameters,
       host: kfp.url,
       token: TOKEN,
       'pipeline-id': pipelineId,
@@ -437,6 +436,43 @@ describe('bad pipeline or parameters: no call is made', () => {
     const inputs = inputsOf(base({ 'pipeline-file': 'nope.yaml' }));
     await expect(kfpRunAndWait(inputs, depsFor(inputs))).rejects.toThrow(
       "Input 'pipeline-file': cannot read nope.yaml: ENOENT",
+    );
+    expect(kfp.requests).toEqual([]);
+  });
+});
+
+describe('IAP', () => {
+  it('mints a Google ID token for the audience, sends it as bearer, masks it', async () => {
+    const idToken = 'eyJhbGciOiJSUzI1NiJ9.iap-id-token.sig';
+    await kfp.stop();
+    kfp = await startKfpFake({ token: idToken });
+    const audiences: string[] = [];
+    const inputs = inputsOf(
+      base({ token: '', 'iap-audience': '123-abc.apps.googleusercontent.com' }),
+    );
+    const deps = depsFor(inputs, {
+      idToken: async (audience) => {
+        audiences.push(audience);
+        return idToken;
+      },
+    });
+    const r = await kfpRunAndWait(inputs, deps);
+    expect(r.outcome).toBe('succeeded');
+    // Minted once and reused for every request of the step.
+    expect(audiences).toEqual(['123-abc.apps.googleusercontent.com']);
+    expect(deps.logger.secrets.has(idToken)).toBe(true);
+    expect(deps.logger.text()).not.toContain(idToken);
+  });
+
+  it('a token that cannot be minted: says what credentials are needed, no request', async () => {
+    const inputs = inputsOf(
+      base({ token: '', 'iap-audience': '123-abc.apps.googleusercontent.com' }),
+    );
+    const deps = depsFor(inputs, {
+      idToken: () => Promise.reject(new Error('Could not load the default credentials')),
+    });
+    await expect(kfpRunAndWait(inputs, deps)).rejects.toThrow(
+      'cannot mint a Google ID token for IAP audience 123-abc.apps.googleusercontent.com: Could not load the default credentials. It needs Application Default Credentials',
     );
     expect(kfp.requests).toEqual([]);
   });

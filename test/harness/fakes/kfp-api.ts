@@ -136,6 +136,8 @@ export interface KfpFake extends FakeServer {
   ): { pipelineId: string; versionId: string };
   /** GETs of one run. */
   polls(runId?: string): number;
+  /** Resolves when the next request matching arrives (before it is answered). */
+  next(method: string, path: RegExp): Promise<FakeRequest>;
 }
 
 function rpcError(
@@ -275,7 +277,12 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
     };
   }
 
+  const waiters: { method: string; path: RegExp; resolve: (r: FakeRequest) => void }[] = [];
   const handler = async (req: FakeRequest): Promise<FakeResponse> => {
+    for (const w of waiters.filter((x) => x.method === req.method && x.path.test(req.path))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(req);
+    }
     const fault = faults.find(
       (f) => f.left > 0 && f.path.test(req.path) && (!f.method || f.method === req.method),
     );
@@ -564,6 +571,9 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
       };
       versions.push(v);
       return { pipelineId: pipeline.pipeline_id, versionId: v.pipeline_version_id };
+    },
+    next(method, path) {
+      return new Promise((resolve) => waiters.push({ method, path, resolve }));
     },
     polls(runId) {
       const run = runId ? runs.get(runId) : [...runs.values()].at(-1);
