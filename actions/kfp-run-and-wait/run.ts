@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
-import { errorMessage, InputError } from '../../shared/errors.ts';
+import { cancellation, errorMessage, InputError } from '../../shared/errors.ts';
 import { workspaceRelative } from '../../shared/files.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -261,7 +261,15 @@ export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<K
   try {
     submitted = await submit(inputs, prepared, deps, changes);
   } catch (error) {
-    throw changes.length > 0 ? new PreRunError(error, changes) : error;
+    // A request cut short by the step's deadline or the job's cancellation says which.
+    const cause = deps.deadlineSignal?.aborted
+      ? new Error(
+          `timed out after ${formatDuration(inputs.timeoutMs)} before the run was created (${errorMessage(error)})`,
+        )
+      : signal.aborted
+        ? cancellation(signal, 'the submission of the run')
+        : error;
+    throw changes.length > 0 ? new PreRunError(cause, changes) : cause;
   }
   const created = submitted.run;
   const runId = created.run_id;

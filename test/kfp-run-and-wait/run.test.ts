@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ManualClock } from '../../shared/clock.ts';
 import { InputError, LocatedError } from '../../shared/errors.ts';
+import { createKfpClient } from '../../actions/kfp-run-and-wait/client.ts';
 import { kfpRunAndWait, PreRunError } from '../../actions/kfp-run-and-wait/run.ts';
 import { runSummary } from '../../actions/kfp-run-and-wait/summary.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
@@ -377,6 +378,21 @@ describe('transient and fatal API errors', () => {
     await expect(kfpRunAndWait(inputs, depsFor(inputs))).rejects.toThrow(
       `cannot reach KFP at ${url}: GET ${url}/apis/v2beta1/healthz failed: ECONNREFUSED`,
     );
+  });
+
+  it('a server that hangs before the run exists: the step timeout ends it, saying so', async () => {
+    kfp.fault({ path: /\/healthz$/, status: 'hang' });
+    const inputs = inputsOf(base({ timeout: '1s' }));
+    const deps = { ...depsFor(inputs), deadlineSignal: AbortSignal.timeout(200) };
+    deps.client = createKfpClient(inputs, {
+      logger: deps.logger,
+      clock: deps.clock,
+      signal: deps.deadlineSignal,
+    });
+    await expect(kfpRunAndWait(inputs, deps)).rejects.toThrow(
+      /^timed out after 1s before the run was created/,
+    );
+    expect(kfp.runs.size).toBe(0);
   });
 
   it('a failure after something was created reports what was changed', async () => {

@@ -1492,7 +1492,13 @@ async function kfpRunAndWait(inputs, deps) {
         submitted = await run_submit(inputs, prepared, deps, changes);
     }
     catch (error) {
-        throw changes.length > 0 ? new PreRunError(error, changes) : error;
+        // A request cut short by the step's deadline or the job's cancellation says which.
+        const cause = deps.deadlineSignal?.aborted
+            ? new Error(`timed out after ${formatDuration(inputs.timeoutMs)} before the run was created (${errorMessage(error)})`)
+            : signal.aborted
+                ? cancellation(signal, 'the submission of the run')
+                : error;
+        throw changes.length > 0 ? new PreRunError(cause, changes) : cause;
     }
     const created = submitted.run;
     const runId = created.run_id;
