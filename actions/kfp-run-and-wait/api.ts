@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HttpError } from '../../shared/errors.ts';
-import type { HttpClient, HttpRequest } from '../../shared/http.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { RETRYABLE_STATUSES, type HttpClient, type HttpRequest } from '../../shared/http.ts';
+import { backoffDelay, parseRetryAfter } from '../../shared/retry.ts';
 
 /** `v2beta1RuntimeState`. */
 export type RuntimeState =
@@ -119,18 +121,33 @@ export class KfpError extends Error {
   override name = 'KfpError';
   readonly status: number | undefined;
   readonly transient: boolean;
-  constructor(message: string, status: number | undefined, transient: boolean) {
+  /** The server may have acted on the request although the answer was an error or lost. */
+  readonly maybeProcessed: boolean;
+  constructor(
+    message: string,
+    status: number | undefined,
+    transient: boolean,
+    o: { maybeProcessed?: boolean } = {},
+  ) {
     super(message);
     this.status = status;
     this.transient = transient;
+    this.maybeProcessed = o.maybeProcessed ?? false;
   }
 }
+
+/** How far the runner's and the server's clocks may disagree when matching created_at. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 export function explain(error: HttpError, host: string, authKind: string): KfpError {
   const what = `${error.method} ${error.url}`;
   const said = kfpMessage(error.body);
   const detail = said ?? error.detail;
-  const transient = error.status === undefined || error.retriesExhausted;
+  const transient = error.status === undefined ? !error.tls : RETRYABLE_STATUSES.has(error.status);
+  // Not processed: the server said so (429, 503) or no connection was made.
+  const notProcessed =
+    error.status === 429 || error.status === 503 || error.code === 'ECONNREFUSED';
+  const facts = { maybeProcessed: transient && !notProcessed };
   if (error.status === 401) {
     return new KfpError(
       `KFP refused the credentials (HTTP 401) for ${what}: ${detail}. ${authKind === 'none' ? "No credentials were sent: set 'token' (a bearer token KFP accepts, e.g. a Kubernetes service-account token with audience pipelines.kubeflow.org), 'cookie' or 'iap-audience'." : `Check the '${authKind}' input: it may be expired or meant for another host.`}`,
@@ -149,19 +166,24 @@ export function explain(error: HttpError, host: string, authKind: string): KfpEr
     return new KfpError(
       `cannot reach KFP at ${host}: ${what} failed: ${error.detail}. Check 'host' and that the runner can reach it.`,
       undefined,
-      true,
+      transient,
+      facts,
     );
   }
   return new KfpError(
     `${what} failed with HTTP ${error.status}: ${detail}`,
     error.status,
     transient,
+    facts,
   );
 }
 
 export interface KfpClientOptions {
   host: string;
   http: HttpClient;
+  /** The same stack without retries: for creating a run, which must not happen twice. */
+  once: HttpClient;
+  clock: Clock;
   signal?: AbortSignal;
   authKind: string;
 }
@@ -169,6 +191,8 @@ export interface KfpClientOptions {
 export class KfpClient {
   readonly host: string;
   private readonly http: HttpClient;
+  private readonly once: HttpClient;
+  private readonly clock: Clock;
   private readonly signal: AbortSignal | undefined;
   private readonly authKind: string;
   /** Requests made, by kind: for the summary and the benchmark. */
@@ -177,6 +201,8 @@ export class KfpClient {
   constructor(o: KfpClientOptions) {
     this.host = o.host;
     this.http = o.http;
+    this.once = o.once;
+    this.clock = o.clock;
     this.signal = o.signal;
     this.authKind = o.authKind;
   }
@@ -188,10 +214,15 @@ export class KfpClient {
     return `${this.host}/apis/v2beta1${path}${qs ? `?${qs}` : ''}`;
   }
 
-  private async call<T>(kind: string, req: HttpRequest, signal = this.signal): Promise<T> {
+  private async call<T>(
+    kind: string,
+    req: HttpRequest,
+    signal = this.signal,
+    http = this.http,
+  ): Promise<T> {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
     try {
-      const res = await this.http.request({
+      const res = await http.request({
         ...req,
         headers: { accept: 'application/json', ...req.headers },
         ...(signal ? { signal } : {}),
@@ -293,8 +324,78 @@ export class KfpClient {
     });
   }
 
-  createRun(body: CreateRunBody): Promise<Run> {
-    return this.json('create-run', 'POST', this.url('/runs'), body);
+  /**
+   * Creates a run, never two. KFP has no idempotency key, so a create whose answer was lost
+   * (a 500/502/504, a reset, a timeout) may have created the run: before trying again, the
+   * runs of that name created since the first attempt are listed, and one found is the run.
+   * Answers that mean "not processed" (429, 503, connection refused) are simply retried.
+   */
+  async createRun(
+    body: CreateRunBody,
+    o: { attempts?: number; onRetry?: (message: string) => void } = {},
+  ): Promise<Run> {
+    const attempts = o.attempts ?? 5;
+    const since = this.clock.now() - CLOCK_SKEW_MS;
+    const url = this.url('/runs');
+    for (let attempt = 1; ; attempt++) {
+      this.counts.set('create-run', (this.counts.get('create-run') ?? 0) + 1);
+      let problem: { message: string; maybeProcessed: boolean; retryAfterMs?: number };
+      try {
+        const res = await this.once.request({
+          method: 'POST',
+          url,
+          headers: { accept: 'application/json', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          okStatuses: [...RETRYABLE_STATUSES],
+          ...(this.signal ? { signal: this.signal } : {}),
+        });
+        if (res.status >= 200 && res.status < 300) return res.json<Run>();
+        const retryAfterMs = parseRetryAfter(res.header('retry-after'), this.clock.now());
+        problem = {
+          message: `POST ${url} failed with HTTP ${res.status}: ${kfpMessage(res.body) ?? (res.body.trim().slice(0, 200) || 'no body')}`,
+          // 429 and 503 say the request was not processed; the others may hide a created run.
+          maybeProcessed: res.status !== 429 && res.status !== 503,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        };
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        const explained = explain(error, this.host, this.authKind);
+        if (!explained.transient || this.signal?.aborted) throw explained;
+        problem = { message: explained.message, maybeProcessed: explained.maybeProcessed };
+      }
+      if (problem.maybeProcessed) {
+        const found = await this.findRunCreatedSince(body, since);
+        if (found) {
+          o.onRetry?.(`${problem.message}; the run was created all the same: ${found.run_id}`);
+          return found;
+        }
+      }
+      if (attempt >= attempts) {
+        throw new KfpError(
+          `${problem.message} (gave up after ${attempt} attempts)`,
+          undefined,
+          true,
+        );
+      }
+      const wait = Math.min(60_000, Math.max(problem.retryAfterMs ?? 0, backoffDelay(attempt)));
+      o.onRetry?.(`${problem.message}; retry ${attempt} in ${wait} ms`);
+      await this.clock.sleep(wait, this.signal);
+    }
+  }
+
+  /** The newest run named like `body` (in its experiment) created at or after `since`. */
+  private async findRunCreatedSince(body: CreateRunBody, since: number): Promise<Run | undefined> {
+    const list = await this.call<{ runs?: Run[] }>('list-runs', {
+      url: this.url('/runs', {
+        experiment_id: body.experiment_id,
+        filter: eqFilter('display_name', body.display_name),
+        sort_by: 'created_at desc',
+        page_size: '5',
+      }),
+    });
+    return list.runs?.find(
+      (r) => r.display_name === body.display_name && Date.parse(r.created_at ?? '') >= since,
+    );
   }
 
   getRun(runId: string, signal?: AbortSignal): Promise<Run> {

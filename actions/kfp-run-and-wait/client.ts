@@ -12,17 +12,19 @@ export function createKfpClient(
   conn: ConnectionInputs,
   o: { logger: Logger; clock: Clock; signal?: AbortSignal; idToken?: IdTokenSource },
 ): KfpClient {
-  const http = createHttpClient({
+  const options = {
     userAgent: USER_AGENT,
     timeoutMs: 30_000,
     connectTimeoutMs: 15_000,
     clock: o.clock,
     authHeaders: authHeaders(conn.auth, o.logger, o.clock, o.idToken),
-    onRetry: (message) => o.logger.info(message),
-  });
+    onRetry: (message: string) => o.logger.info(message),
+  };
   return new KfpClient({
     host: conn.host,
-    http,
+    http: createHttpClient(options),
+    once: createHttpClient({ ...options, attempts: 1 }),
+    clock: o.clock,
     ...(o.signal ? { signal: o.signal } : {}),
     authKind: conn.auth.kind === 'iap' ? 'iap-audience' : conn.auth.kind,
   });

@@ -206,13 +206,16 @@ async function submit(
   );
   const resolved = await resolvePipeline(inputs, prepared, deps, changes);
   const experimentId = await resolveExperiment(inputs, deps, changes);
-  const run = await client.createRun({
-    display_name: inputs.runName,
-    description: `Started by ${inputs.context.repository || 'GitHub Actions'} run ${inputs.context.runId} (attempt ${inputs.context.runAttempt}) at ${inputs.context.sha}`,
-    ...(experimentId ? { experiment_id: experimentId } : {}),
-    ...resolved.body,
-    runtime_config: { parameters: prepared.parameters },
-  });
+  const run = await client.createRun(
+    {
+      display_name: inputs.runName,
+      description: `Started by ${inputs.context.repository || 'GitHub Actions'} run ${inputs.context.runId} (attempt ${inputs.context.runAttempt}) at ${inputs.context.sha}`,
+      ...(experimentId ? { experiment_id: experimentId } : {}),
+      ...resolved.body,
+      runtime_config: { parameters: prepared.parameters },
+    },
+    { onRetry: (message) => logger.warning(message) },
+  );
   if (!run.run_id) throw new KfpError('KFP created a run but returned no run_id', undefined, false);
   return { run, source: resolved.source };
 }

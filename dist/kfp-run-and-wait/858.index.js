@@ -423,6 +423,8 @@ var external_node_crypto_ = __webpack_require__(7598);
  */
 
 
+
+
 const TERMINAL_STATES = new Set([
     'SUCCEEDED',
     'SKIPPED',
@@ -451,17 +453,25 @@ class KfpError extends Error {
     name = 'KfpError';
     status;
     transient;
-    constructor(message, status, transient) {
+    /** The server may have acted on the request although the answer was an error or lost. */
+    maybeProcessed;
+    constructor(message, status, transient, o = {}) {
         super(message);
         this.status = status;
         this.transient = transient;
+        this.maybeProcessed = o.maybeProcessed ?? false;
     }
 }
+/** How far the runner's and the server's clocks may disagree when matching created_at. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 function explain(error, host, authKind) {
     const what = `${error.method} ${error.url}`;
     const said = kfpMessage(error.body);
     const detail = said ?? error.detail;
-    const transient = error.status === undefined || error.retriesExhausted;
+    const transient = error.status === undefined ? !error.tls : RETRYABLE_STATUSES.has(error.status);
+    // Not processed: the server said so (429, 503) or no connection was made.
+    const notProcessed = error.status === 429 || error.status === 503 || error.code === 'ECONNREFUSED';
+    const facts = { maybeProcessed: transient && !notProcessed };
     if (error.status === 401) {
         return new KfpError(`KFP refused the credentials (HTTP 401) for ${what}: ${detail}. ${authKind === 'none' ? "No credentials were sent: set 'token' (a bearer token KFP accepts, e.g. a Kubernetes service-account token with audience pipelines.kubeflow.org), 'cookie' or 'iap-audience'." : `Check the '${authKind}' input: it may be expired or meant for another host.`}`, 401, false);
     }
@@ -469,13 +479,15 @@ function explain(error, host, authKind) {
         return new KfpError(`KFP denied ${what} (HTTP 403): ${detail}. The identity is authenticated but not allowed: in multi-user Kubeflow it needs access to the profile namespace ('namespace' input).`, 403, false);
     }
     if (error.status === undefined) {
-        return new KfpError(`cannot reach KFP at ${host}: ${what} failed: ${error.detail}. Check 'host' and that the runner can reach it.`, undefined, true);
+        return new KfpError(`cannot reach KFP at ${host}: ${what} failed: ${error.detail}. Check 'host' and that the runner can reach it.`, undefined, transient, facts);
     }
-    return new KfpError(`${what} failed with HTTP ${error.status}: ${detail}`, error.status, transient);
+    return new KfpError(`${what} failed with HTTP ${error.status}: ${detail}`, error.status, transient, facts);
 }
 class KfpClient {
     host;
     http;
+    once;
+    clock;
     signal;
     authKind;
     /** Requests made, by kind: for the summary and the benchmark. */
@@ -483,6 +495,8 @@ class KfpClient {
     constructor(o) {
         this.host = o.host;
         this.http = o.http;
+        this.once = o.once;
+        this.clock = o.clock;
         this.signal = o.signal;
         this.authKind = o.authKind;
     }
@@ -494,10 +508,10 @@ class KfpClient {
         const qs = q.toString();
         return `${this.host}/apis/v2beta1${path}${qs ? `?${qs}` : ''}`;
     }
-    async call(kind, req, signal = this.signal) {
+    async call(kind, req, signal = this.signal, http = this.http) {
         this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
         try {
-            const res = await this.http.request({
+            const res = await http.request({
                 ...req,
                 headers: { accept: 'application/json', ...req.headers },
                 ...(signal ? { signal } : {}),
@@ -582,8 +596,72 @@ class KfpClient {
             body,
         });
     }
-    createRun(body) {
-        return this.json('create-run', 'POST', this.url('/runs'), body);
+    /**
+     * Creates a run, never two. KFP has no idempotency key, so a create whose answer was lost
+     * (a 500/502/504, a reset, a timeout) may have created the run: before trying again, the
+     * runs of that name created since the first attempt are listed, and one found is the run.
+     * Answers that mean "not processed" (429, 503, connection refused) are simply retried.
+     */
+    async createRun(body, o = {}) {
+        const attempts = o.attempts ?? 5;
+        const since = this.clock.now() - CLOCK_SKEW_MS;
+        const url = this.url('/runs');
+        for (let attempt = 1;; attempt++) {
+            this.counts.set('create-run', (this.counts.get('create-run') ?? 0) + 1);
+            let problem;
+            try {
+                const res = await this.once.request({
+                    method: 'POST',
+                    url,
+                    headers: { accept: 'application/json', 'content-type': 'application/json' },
+                    body: JSON.stringify(body),
+                    okStatuses: [...RETRYABLE_STATUSES],
+                    ...(this.signal ? { signal: this.signal } : {}),
+                });
+                if (res.status >= 200 && res.status < 300)
+                    return res.json();
+                const retryAfterMs = parseRetryAfter(res.header('retry-after'), this.clock.now());
+                problem = {
+                    message: `POST ${url} failed with HTTP ${res.status}: ${kfpMessage(res.body) ?? (res.body.trim().slice(0, 200) || 'no body')}`,
+                    // 429 and 503 say the request was not processed; the others may hide a created run.
+                    maybeProcessed: res.status !== 429 && res.status !== 503,
+                    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+                };
+            }
+            catch (error) {
+                if (!(error instanceof errors/* HttpError */.j$))
+                    throw error;
+                const explained = explain(error, this.host, this.authKind);
+                if (!explained.transient || this.signal?.aborted)
+                    throw explained;
+                problem = { message: explained.message, maybeProcessed: explained.maybeProcessed };
+            }
+            if (problem.maybeProcessed) {
+                const found = await this.findRunCreatedSince(body, since);
+                if (found) {
+                    o.onRetry?.(`${problem.message}; the run was created all the same: ${found.run_id}`);
+                    return found;
+                }
+            }
+            if (attempt >= attempts) {
+                throw new KfpError(`${problem.message} (gave up after ${attempt} attempts)`, undefined, true);
+            }
+            const wait = Math.min(60_000, Math.max(problem.retryAfterMs ?? 0, backoffDelay(attempt)));
+            o.onRetry?.(`${problem.message}; retry ${attempt} in ${wait} ms`);
+            await this.clock.sleep(wait, this.signal);
+        }
+    }
+    /** The newest run named like `body` (in its experiment) created at or after `since`. */
+    async findRunCreatedSince(body, since) {
+        const list = await this.call('list-runs', {
+            url: this.url('/runs', {
+                experiment_id: body.experiment_id,
+                filter: eqFilter('display_name', body.display_name),
+                sort_by: 'created_at desc',
+                page_size: '5',
+            }),
+        });
+        return list.runs?.find((r) => r.display_name === body.display_name && Date.parse(r.created_at ?? '') >= since);
     }
     getRun(runId, signal) {
         return this.call('get-run', { url: this.url(`/runs/${encodeURIComponent(runId)}`) }, signal);
@@ -657,17 +735,19 @@ function authHeaders(auth, logger, clock, idToken = googleIdToken) {
 
 const USER_AGENT = 'mlops-actions/kfp-run-and-wait';
 function createKfpClient(conn, o) {
-    const http = createHttpClient({
+    const options = {
         userAgent: USER_AGENT,
         timeoutMs: 30_000,
         connectTimeoutMs: 15_000,
         clock: o.clock,
         authHeaders: authHeaders(conn.auth, o.logger, o.clock, o.idToken),
         onRetry: (message) => o.logger.info(message),
-    });
+    };
     return new KfpClient({
         host: conn.host,
-        http,
+        http: createHttpClient(options),
+        once: createHttpClient({ ...options, attempts: 1 }),
+        clock: o.clock,
         ...(o.signal ? { signal: o.signal } : {}),
         authKind: conn.auth.kind === 'iap' ? 'iap-audience' : conn.auth.kind,
     });
@@ -1204,7 +1284,7 @@ async function run_submit(inputs, prepared, deps, changes) {
         ...(experimentId ? { experiment_id: experimentId } : {}),
         ...resolved.body,
         runtime_config: { parameters: prepared.parameters },
-    });
+    }, { onRetry: (message) => logger.warning(message) });
     if (!run.run_id)
         throw new KfpError('KFP created a run but returned no run_id', undefined, false);
     return { run, source: resolved.source };

@@ -301,6 +301,42 @@ describe('transient and fatal API errors', () => {
     expect(kfp.runs.size).toBe(1);
   });
 
+  it('a create whose answer was lost (502 after the run was made) adopts that run: never two', async () => {
+    kfp.fault({ method: 'POST', path: /\/runs$/, status: 502, processed: true });
+    const inputs = inputsOf(base());
+    const deps = depsFor(inputs);
+    const r = await kfpRunAndWait(inputs, deps);
+    expect(r.outcome).toBe('succeeded');
+    expect(kfp.runs.size).toBe(1);
+    expect(runBodies()).toHaveLength(1);
+    expect([...kfp.runs.keys()]).toEqual([r.run.run_id]);
+    expect(calls()).toContain('GET /apis/v2beta1/runs');
+    expect(deps.logger.messages('warning').join('\n')).toMatch(
+      /HTTP 502: injected HTTP 502; the run was created all the same: run-/,
+    );
+  });
+
+  it('a 500 where no run was made: looked up, not found, created once on retry', async () => {
+    kfp.fault({ method: 'POST', path: /\/runs$/, status: 500, times: 2 });
+    const inputs = inputsOf(base());
+    const r = await kfpRunAndWait(inputs, depsFor(inputs));
+    expect(r.outcome).toBe('succeeded');
+    expect(runBodies()).toHaveLength(3);
+    expect(calls().filter((c) => c === 'GET /apis/v2beta1/runs')).toHaveLength(2);
+    expect(kfp.runs.size).toBe(1);
+  });
+
+  it('a create that keeps failing gives up with the last answer', async () => {
+    kfp.fault({ method: 'POST', path: /\/runs$/, status: 503, times: 10, message: 'unavailable' });
+    const inputs = inputsOf(base());
+    await expect(kfpRunAndWait(inputs, depsFor(inputs))).rejects.toThrow(
+      /POST .*\/runs failed with HTTP 503: unavailable \(gave up after 5 attempts\)/,
+    );
+    // 503 says "not processed": no lookup needed.
+    expect(calls()).not.toContain('GET /apis/v2beta1/runs');
+    expect(kfp.runs.size).toBe(0);
+  });
+
   it('an outage longer than the retries is waited out while polling', async () => {
     kfp.script([{ state: 'RUNNING' }, { state: 'SUCCEEDED' }]);
     kfp.fault({ method: 'GET', path: /\/runs\/[^/]+$/, status: 503, times: 6 });

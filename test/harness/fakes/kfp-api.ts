@@ -90,6 +90,8 @@ export interface Fault {
   times?: number;
   retryAfter?: string;
   message?: string;
+  /** Act on the request, then answer with the fault (an answer lost after the fact). */
+  processed?: boolean;
 }
 
 export interface StoredRun {
@@ -289,6 +291,7 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
     if (fault) {
       fault.left--;
       if (fault.status === 'hang') return new Promise<FakeResponse>(() => undefined);
+      if (fault.processed) await serve(req);
       return rpcError(
         fault.status,
         GRPC_CODE[fault.status] ?? 2,
@@ -296,6 +299,10 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
         fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
       );
     }
+    return serve(req);
+  };
+
+  const serve = async (req: FakeRequest): Promise<FakeResponse> => {
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
       return rpcError(
         401,
@@ -508,6 +515,22 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
       };
       runs.set(run.run_id, run);
       return json(200, view(run));
+    }
+    if (p === '/runs' && req.method === 'GET') {
+      const filter = JSON.parse(req.query.get('filter') ?? '{"predicates":[]}') as {
+        predicates: { key: string; string_value: string }[];
+      };
+      const experimentId = req.query.get('experiment_id');
+      const found = [...runs.values()]
+        .filter((r) => !experimentId || r.body.experiment_id === experimentId)
+        .filter((r) =>
+          filter.predicates.every(
+            (pr) => pr.key === 'display_name' && r.body.display_name === pr.string_value,
+          ),
+        )
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, Number(req.query.get('page_size') ?? '20'));
+      return json(200, found.length ? { runs: found.map(view), total_size: found.length } : {});
     }
     m = /^\/runs\/([^/:]+)$/.exec(p);
     if (m && req.method === 'GET') {
