@@ -285,6 +285,16 @@ export class KfpClient {
     });
   }
 
+  async findVersion(pipelineId: string, name: string): Promise<PipelineVersion | undefined> {
+    const list = await this.call<{ pipeline_versions?: PipelineVersion[] }>('pipeline', {
+      url: this.url(`/pipelines/${encodeURIComponent(pipelineId)}/versions`, {
+        filter: eqFilter('display_name', name),
+        page_size: '10',
+      }),
+    });
+    return list.pipeline_versions?.find((v) => v.display_name === name);
+  }
+
   async latestVersion(pipelineId: string): Promise<PipelineVersion | undefined> {
     const list = await this.call<{ pipeline_versions?: PipelineVersion[] }>('pipeline', {
       url: this.url(`/pipelines/${encodeURIComponent(pipelineId)}/versions`, {

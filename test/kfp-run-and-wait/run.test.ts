@@ -106,6 +106,63 @@ describe('pipeline sources', () => {
     expect(r.changes[0]).toMatch(/^Uploaded version `train-model-abcdef0-4242-1`/);
   });
 
+  it('an upload whose answer was lost (the retry gets 409): the version is found by name', async () => {
+    const { pipelineId } = kfp.addPipeline('train-model', SPEC_DOCS[0]);
+    kfp.fault({ path: /\/upload_version$/, status: 502, processed: true });
+    const inputs = inputsOf(base({ 'pipeline-name': 'train-model' }));
+    const r = await kfpRunAndWait(inputs, depsFor(inputs));
+    expect(r.outcome).toBe('succeeded');
+    const ours = kfp.versions.filter((v) => v.display_name === 'train-model-abcdef0-4242-1');
+    expect(ours).toHaveLength(1);
+    expect(runBodies()[0]?.pipeline_version_reference).toEqual({
+      pipeline_id: pipelineId,
+      pipeline_version_id: ours[0]?.pipeline_version_id,
+    });
+    expect(r.changes[0]).toContain('(its answer was lost; found by name)');
+  });
+
+  it('a pipeline created meanwhile by another job (409): a version is added to it', async () => {
+    // Created between this step's lookup and its upload.
+    kfp.fault({
+      method: 'POST',
+      path: /\/pipelines\/upload$/,
+      status: 409,
+      message: 'already exist',
+    });
+    let other: { pipelineId: string } | undefined;
+    void kfp.next('POST', /\/pipelines\/upload$/).then(() => {
+      other = kfp.addPipeline('train-model', SPEC_DOCS[0]);
+    });
+    const inputs = inputsOf(base({ 'pipeline-name': 'train-model' }));
+    const r = await kfpRunAndWait(inputs, depsFor(inputs));
+    expect(r.outcome).toBe('succeeded');
+    expect(kfp.pipelines.size).toBe(1);
+    expect(runBodies()[0]?.pipeline_version_reference).toMatchObject({
+      pipeline_id: other?.pipelineId,
+    });
+    expect(r.changes[0]).toMatch(/^Uploaded version `train-model-abcdef0-4242-1`/);
+  });
+
+  it('an experiment created meanwhile by another job (409) is used', async () => {
+    kfp.fault({ method: 'POST', path: /\/experiments$/, status: 409, message: 'AlreadyExists' });
+    kfp.experiments.set('exp-other', { experiment_id: 'exp-other', display_name: 'nightly' });
+    const inputs = inputsOf(base({ 'experiment-name': 'nightly' }));
+    // The first lookup misses it: it is created between the lookup and the create.
+    const lookups = kfp.requests;
+    kfp.experiments.delete('exp-other');
+    void kfp
+      .next('POST', /\/experiments$/)
+      .then(() =>
+        kfp.experiments.set('exp-other', { experiment_id: 'exp-other', display_name: 'nightly' }),
+      );
+    const r = await kfpRunAndWait(inputs, depsFor(inputs));
+    expect(r.outcome).toBe('succeeded');
+    expect(runBodies()[0]?.experiment_id).toBe('exp-other');
+    expect(
+      lookups.filter((q) => q.path === '/apis/v2beta1/experiments' && q.method === 'GET'),
+    ).toHaveLength(2);
+  });
+
   it('pipeline-id + pipeline-version-id: parameters checked against that version’s spec', async () => {
     const { pipelineId, versionId } = kfp.addPipeline('train-model', SPEC_DOCS[0]);
     const inputs = inputsOf({

@@ -729,6 +729,15 @@ class KfpClient {
             url: this.url(`/pipelines/${encodeURIComponent(pipelineId)}/versions/${encodeURIComponent(versionId)}`),
         });
     }
+    async findVersion(pipelineId, name) {
+        const list = await this.call('pipeline', {
+            url: this.url(`/pipelines/${encodeURIComponent(pipelineId)}/versions`, {
+                filter: eqFilter('display_name', name),
+                page_size: '10',
+            }),
+        });
+        return list.pipeline_versions?.find((v) => v.display_name === name);
+    }
     async latestVersion(pipelineId) {
         const list = await this.call('pipeline', {
             url: this.url(`/pipelines/${encodeURIComponent(pipelineId)}/versions`, {
@@ -1474,31 +1483,52 @@ async function resolvePipeline(inputs, prepared, deps, changes) {
     const filename = /\.(ya?ml|json)$/i.test(s.file) ? path.basename(s.file) : 'pipeline.yaml';
     const upload = { filename, bytes: loaded.bytes };
     const versionName = `${s.pipelineName}-${inputs.context.sha}-${inputs.context.runId}-${inputs.context.runAttempt}`;
-    const existing = await client.findPipeline(s.pipelineName, inputs.namespace);
-    let pipelineId;
+    let existing = await client.findPipeline(s.pipelineName, inputs.namespace);
+    if (!existing) {
+        try {
+            const created = await client.uploadPipeline(s.pipelineName, upload, inputs.namespace);
+            changes.push(`Created pipeline \`${s.pipelineName}\` (${created.pipeline_id})`);
+            const version = await client.latestVersion(created.pipeline_id);
+            if (!version) {
+                throw new KfpError(`KFP created pipeline ${created.pipeline_id} but lists no version of it`, undefined, false);
+            }
+            return uploaded(s.pipelineName, created.pipeline_id, version.pipeline_version_id, logger);
+        }
+        catch (error) {
+            // Created meanwhile (another job, or a retried request): add a version to it instead.
+            if (!alreadyExists(error))
+                throw error;
+            existing = await client.findPipeline(s.pipelineName, inputs.namespace);
+            if (!existing)
+                throw error;
+        }
+    }
+    const pipelineId = existing.pipeline_id;
     let versionId;
-    if (existing) {
-        const version = await client.uploadVersion(existing.pipeline_id, versionName, upload);
-        pipelineId = existing.pipeline_id;
-        versionId = version.pipeline_version_id;
+    try {
+        versionId = (await client.uploadVersion(pipelineId, versionName, upload)).pipeline_version_id;
         changes.push(`Uploaded version \`${versionName}\` (${versionId}) of pipeline \`${s.pipelineName}\``);
     }
-    else {
-        const created = await client.uploadPipeline(s.pipelineName, upload, inputs.namespace);
-        pipelineId = created.pipeline_id;
-        changes.push(`Created pipeline \`${s.pipelineName}\` (${pipelineId})`);
-        const version = await client.latestVersion(pipelineId);
-        if (!version) {
-            throw new KfpError(`KFP created pipeline ${pipelineId} but lists no version of it`, undefined, false);
-        }
-        versionId = version.pipeline_version_id;
+    catch (error) {
+        // The name is this job's own: an earlier attempt of this request uploaded it.
+        if (!alreadyExists(error))
+            throw error;
+        const found = await client.findVersion(pipelineId, versionName);
+        if (!found)
+            throw error;
+        versionId = found.pipeline_version_id;
+        changes.push(`Uploaded version \`${versionName}\` (${versionId}) of pipeline \`${s.pipelineName}\` (its answer was lost; found by name)`);
     }
-    logger.info(`Pipeline ${s.pipelineName}: ${pipelineId}, version ${versionId}`);
+    return uploaded(s.pipelineName, pipelineId, versionId, logger);
+}
+const alreadyExists = (error) => error instanceof KfpError && error.status === 409;
+function uploaded(name, pipelineId, versionId, logger) {
+    logger.info(`Pipeline ${name}: ${pipelineId}, version ${versionId}`);
     return {
         body: {
             pipeline_version_reference: { pipeline_id: pipelineId, pipeline_version_id: versionId },
         },
-        source: `pipeline \`${s.pipelineName}\` (${pipelineId}), version ${versionId}`,
+        source: `pipeline \`${name}\` (${pipelineId}), version ${versionId}`,
     };
 }
 /** Phase 4: the experiment, found by name or created. */
@@ -1508,9 +1538,20 @@ async function resolveExperiment(inputs, deps, changes) {
     const found = await deps.client.findExperiment(inputs.experimentName, inputs.namespace);
     if (found)
         return found.experiment_id;
-    const created = await deps.client.createExperiment(inputs.experimentName, inputs.namespace);
-    changes.push(`Created experiment \`${inputs.experimentName}\` (${created.experiment_id})`);
-    return created.experiment_id;
+    try {
+        const created = await deps.client.createExperiment(inputs.experimentName, inputs.namespace);
+        changes.push(`Created experiment \`${inputs.experimentName}\` (${created.experiment_id})`);
+        return created.experiment_id;
+    }
+    catch (error) {
+        // Created meanwhile by another job: use it.
+        if (!alreadyExists(error))
+            throw error;
+        const again = await deps.client.findExperiment(inputs.experimentName, inputs.namespace);
+        if (!again)
+            throw error;
+        return again.experiment_id;
+    }
 }
 /** Everything up to the created run; a failure says what was changed on the way. */
 async function run_submit(inputs, prepared, deps, changes) {

@@ -444,7 +444,17 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
     }
     let m = /^\/pipelines\/([^/]+)\/versions$/.exec(p);
     if (m && req.method === 'GET') {
-      const list = versions.filter((v) => v.pipeline_id === m![1]).reverse();
+      const filter = JSON.parse(req.query.get('filter') ?? '{"predicates":[]}') as {
+        predicates: { key: string; string_value: string }[];
+      };
+      const list = versions
+        .filter((v) => v.pipeline_id === m![1])
+        .filter((v) =>
+          filter.predicates.every(
+            (pr) => pr.key === 'display_name' && v.display_name === pr.string_value,
+          ),
+        )
+        .reverse();
       const size = Number(req.query.get('page_size') ?? '20');
       return json(200, {
         pipeline_versions: list.slice(0, size).map((v) => pick(v, VERSION_FIELDS)),
