@@ -406,6 +406,24 @@ describe('transient and fatal API errors', () => {
     );
   });
 
+  it('polling fails for good (404: the run was deleted): the step fails and says what became of the run', async () => {
+    kfp.script([{ state: 'RUNNING' }]);
+    kfp.fault({
+      method: 'GET',
+      path: /\/runs\/[^/]+$/,
+      status: 404,
+      message: 'NotFound: run gone',
+    });
+    const inputs = inputsOf(base());
+    const deps = depsFor(inputs);
+    const r = await kfpRunAndWait(inputs, deps);
+    expect(r.outcome).toBe('failed');
+    expect(r.error).toMatch(
+      /^GET .*\/runs\/run-\S+ failed with HTTP 404: NotFound: run gone\nCancelled run run-\S+ in KFP \(the step could not follow it\)/,
+    );
+    expect(deps.saved.at(-1)?.settled).toBe(true);
+  });
+
   it('401: a clear message naming the token input, no retry', async () => {
     const inputs = inputsOf(base({ token: 'wrong-token-1234' }));
     const deps = depsFor(inputs);
