@@ -6,177 +6,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HttpError } from '../../shared/errors.ts';
+import { explain, KfpError, kfpMessage } from './api-errors.ts';
+import type {
+  CreateRunBody,
+  Experiment,
+  Healthz,
+  Pipeline,
+  PipelineVersion,
+  Run,
+} from './api-types.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { RETRYABLE_STATUSES, type HttpClient, type HttpRequest } from '../../shared/http.ts';
 import { backoffDelay, parseRetryAfter } from '../../shared/retry.ts';
 
-/** `v2beta1RuntimeState`. */
-export type RuntimeState =
-  | 'RUNTIME_STATE_UNSPECIFIED'
-  | 'PENDING'
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'SKIPPED'
-  | 'FAILED'
-  | 'CANCELING'
-  | 'CANCELED'
-  | 'PAUSED';
-
-export const TERMINAL_STATES: ReadonlySet<string> = new Set([
-  'SUCCEEDED',
-  'SKIPPED',
-  'FAILED',
-  'CANCELED',
-]);
-
-export interface RpcStatus {
-  code?: number;
-  message?: string;
-}
-
-export interface TaskDetail {
-  task_id?: string;
-  display_name?: string;
-  create_time?: string;
-  start_time?: string;
-  end_time?: string;
-  state?: RuntimeState;
-  error?: RpcStatus;
-  pod_name?: string;
-  parent_task_id?: string;
-}
-
-export interface Run {
-  run_id: string;
-  display_name?: string;
-  experiment_id?: string;
-  state?: RuntimeState;
-  created_at?: string;
-  scheduled_at?: string;
-  finished_at?: string;
-  error?: RpcStatus;
-  run_details?: { task_details?: TaskDetail[] };
-  pipeline_version_reference?: { pipeline_id?: string; pipeline_version_id?: string };
-  state_history?: { update_time?: string; state?: RuntimeState; error?: RpcStatus }[];
-}
-
-export interface CreateRunBody {
-  display_name: string;
-  description?: string;
-  experiment_id?: string;
-  pipeline_spec?: Record<string, unknown>;
-  pipeline_version_reference?: { pipeline_id: string; pipeline_version_id: string };
-  runtime_config: { parameters: Record<string, unknown> };
-}
-
-export interface Experiment {
-  experiment_id: string;
-  display_name?: string;
-  namespace?: string;
-}
-
-export interface Pipeline {
-  pipeline_id: string;
-  display_name?: string;
-  name?: string;
-}
-
-export interface PipelineVersion {
-  pipeline_id?: string;
-  pipeline_version_id: string;
-  display_name?: string;
-  name?: string;
-  pipeline_spec?: Record<string, unknown>;
-}
-
-export interface Healthz {
-  multi_user?: boolean;
-  tag_name?: string;
-  commit_sha?: string;
-}
+export * from './api-types.ts';
+export { explain, KfpError, kfpMessage } from './api-errors.ts';
 
 function eqFilter(key: string, value: string): string {
   return JSON.stringify({ predicates: [{ operation: 'EQUALS', key, string_value: value }] });
 }
 
-/** KFP's message from an error body: google.rpc.Status, or the upload endpoints' error_message. */
-export function kfpMessage(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as {
-      message?: unknown;
-      error_message?: unknown;
-      error?: unknown;
-    };
-    for (const m of [parsed.message, parsed.error_message, parsed.error]) {
-      if (typeof m === 'string' && m.trim()) return m.trim().split('\n')[0];
-    }
-  } catch {
-    // not JSON: an ingress or proxy page
-  }
-  return undefined;
-}
-
-/** An HttpError from KFP, rephrased so the user knows what to fix. */
-export class KfpError extends Error {
-  override name = 'KfpError';
-  readonly status: number | undefined;
-  readonly transient: boolean;
-  /** The server may have acted on the request although the answer was an error or lost. */
-  readonly maybeProcessed: boolean;
-  constructor(
-    message: string,
-    status: number | undefined,
-    transient: boolean,
-    o: { maybeProcessed?: boolean } = {},
-  ) {
-    super(message);
-    this.status = status;
-    this.transient = transient;
-    this.maybeProcessed = o.maybeProcessed ?? false;
-  }
-}
-
 /** How far the runner's and the server's clocks may disagree when matching created_at. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-
-export function explain(error: HttpError, host: string, authKind: string): KfpError {
-  const what = `${error.method} ${error.url}`;
-  const said = kfpMessage(error.body);
-  const detail = said ?? error.detail;
-  const transient = error.status === undefined ? !error.tls : RETRYABLE_STATUSES.has(error.status);
-  // Not processed: the server said so (429, 503) or no connection was made.
-  const notProcessed =
-    error.status === 429 || error.status === 503 || error.code === 'ECONNREFUSED';
-  const facts = { maybeProcessed: transient && !notProcessed };
-  if (error.status === 401) {
-    return new KfpError(
-      `KFP refused the credentials (HTTP 401) for ${what}: ${detail}. ${authKind === 'none' ? "No credentials were sent: set 'token' (a bearer token KFP accepts, e.g. a Kubernetes service-account token with audience pipelines.kubeflow.org), 'cookie' or 'iap-audience'." : `Check the '${authKind}' input: it may be expired or meant for another host.`}`,
-      401,
-      false,
-    );
-  }
-  if (error.status === 403) {
-    return new KfpError(
-      `KFP denied ${what} (HTTP 403): ${detail}. The identity is authenticated but not allowed: in multi-user Kubeflow it needs access to the profile namespace ('namespace' input).`,
-      403,
-      false,
-    );
-  }
-  if (error.status === undefined) {
-    return new KfpError(
-      `cannot reach KFP at ${host}: ${what} failed: ${error.detail}. Check 'host' and that the runner can reach it.`,
-      undefined,
-      transient,
-      facts,
-    );
-  }
-  return new KfpError(
-    `${what} failed with HTTP ${error.status}: ${detail}`,
-    error.status,
-    transient,
-    facts,
-  );
-}
 
 export interface KfpClientOptions {
   host: string;
