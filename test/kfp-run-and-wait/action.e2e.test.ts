@@ -4,7 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { json, startFake, type FakeResponse } from '../harness/fakes/http-fake.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
 import { FIXTURES } from './helpers.ts';
@@ -180,6 +183,128 @@ describe('kfp-run-and-wait (bundle)', () => {
     expect(errorOf(r)).toBe('');
     expect(kfp.requests.every((q) => q.headers.cookie === cookie)).toBe(true);
     expect(r.maskedLog).not.toContain('c2Vzc2lvbi1zZWNyZXQtdmFsdWU');
+  });
+
+  it('iap-audience: a Google ID token from ADC (GCE metadata here) is sent as bearer, masked', async () => {
+    const idToken = 'eyJhbGciOiJSUzI1NiJ9.gce-identity-for-iap.c2ln';
+    const audience = '123-abc.apps.googleusercontent.com';
+    const metadata = await startFake('gce-metadata', (req): FakeResponse => {
+      if (req.headers['metadata-flavor'] !== 'Google') return { status: 403, body: 'no flavor' };
+      if (req.path === '/computeMetadata/v1/instance/service-accounts/default/identity') {
+        expect(req.query.get('audience')).toBe(audience);
+        return {
+          status: 200,
+          headers: { 'metadata-flavor': 'Google', 'content-type': 'application/text' },
+          body: idToken,
+        };
+      }
+      return { status: 404, headers: { 'metadata-flavor': 'Google' }, body: 'not here' };
+    });
+    const home = mkdtempSync(path.join(tmpdir(), 'kfp-iap-home-'));
+    await kfp.stop();
+    kfp = await startKfpFake({ token: idToken });
+    try {
+      const r = await runAction('kfp-run-and-wait', {
+        workspace: FIXTURES,
+        inputs: {
+          host: kfp.url,
+          'iap-audience': audience,
+          'pipeline-file': 'pipeline.yaml',
+          parameters: 'lr: 0.2',
+          wait: 'false',
+        },
+        env: {
+          HOME: home,
+          GCE_METADATA_HOST: new URL(metadata.url).host,
+          METADATA_SERVER_DETECTION: 'assume-present',
+        },
+      });
+      expect(errorOf(r)).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(kfp.runs.size).toBe(1);
+      expect(kfp.requests.every((q) => q.headers.authorization === `Bearer ${idToken}`)).toBe(true);
+      expect(r.log).toContain(`::add-mask::${idToken}`);
+      expect(r.maskedLog).not.toContain(idToken);
+      expect(metadata.errors).toEqual([]);
+    } finally {
+      await metadata.stop();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('iap-audience with Workload Identity Federation: the federated token mints the ID token', async () => {
+    const idToken = 'eyJhbGciOiJSUzI1NiJ9.wif-identity-for-iap.c2ln';
+    const audience = '123-abc.apps.googleusercontent.com';
+    const sa = 'kfp-runner@my-project.iam.gserviceaccount.com';
+    const google = await startFake('google-sts-iam', (req): FakeResponse => {
+      if (req.method === 'POST' && req.path === '/v1/token') {
+        const form = new URLSearchParams(req.body);
+        if (form.get('subject_token') !== 'github-oidc-jwt')
+          return json(400, { error: 'invalid_grant' });
+        return json(200, {
+          access_token: 'federated-access-token',
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      }
+      if (
+        req.method === 'POST' &&
+        req.path === `/v1/projects/-/serviceAccounts/${sa}:generateIdToken`
+      ) {
+        if (req.headers.authorization !== 'Bearer federated-access-token')
+          return json(403, { error: { code: 403, message: 'PERMISSION_DENIED' } });
+        expect(JSON.parse(req.body)).toMatchObject({ audience, includeEmail: true });
+        return json(200, { token: idToken });
+      }
+      return json(404, { error: { code: 404, message: `unexpected ${req.method} ${req.path}` } });
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'kfp-wif-'));
+    writeFileSync(path.join(dir, 'oidc-token'), 'github-oidc-jwt');
+    writeFileSync(
+      path.join(dir, 'adc.json'),
+      JSON.stringify({
+        type: 'external_account',
+        audience:
+          '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/github/providers/github',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${google.url}/v1/token`,
+        credential_source: { file: path.join(dir, 'oidc-token'), format: { type: 'text' } },
+        service_account_impersonation_url: `${google.url}/v1/projects/-/serviceAccounts/${sa}:generateAccessToken`,
+      }),
+    );
+    await kfp.stop();
+    kfp = await startKfpFake({ token: idToken });
+    try {
+      const r = await runAction('kfp-run-and-wait', {
+        workspace: FIXTURES,
+        inputs: {
+          host: kfp.url,
+          'iap-audience': audience,
+          'pipeline-file': 'pipeline.yaml',
+          parameters: 'lr: 0.2',
+          wait: 'false',
+        },
+        env: {
+          HOME: dir,
+          GOOGLE_APPLICATION_CREDENTIALS: path.join(dir, 'adc.json'),
+          METADATA_SERVER_DETECTION: 'none',
+        },
+      });
+      expect(errorOf(r)).toBe('');
+      expect(kfp.runs.size).toBe(1);
+      expect(kfp.requests.every((q) => q.headers.authorization === `Bearer ${idToken}`)).toBe(true);
+      expect(r.maskedLog).not.toContain(idToken);
+      expect(google.errors).toEqual([]);
+      // generateAccessToken (the service account's own token) was never needed.
+      expect(google.requests.map((q) => q.path)).toEqual([
+        '/v1/token',
+        `/v1/projects/-/serviceAccounts/${sa}:generateIdToken`,
+      ]);
+    } finally {
+      await google.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a 401 says which input to check, and the token stays masked', async () => {

@@ -868,11 +868,43 @@ function multipart(field, file) {
 ;// CONCATENATED MODULE: ./.build/actions/kfp-run-and-wait/auth.js
 /** ID tokens live an hour: mint a new one well before that. */
 const ID_TOKEN_REUSE_MS = 45 * 60_000;
-/** Application Default Credentials (a service-account key, GCE metadata, impersonation). */
+const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
+/**
+ * From Application Default Credentials: a service-account key, GCE metadata, or an
+ * impersonated service account sign ID tokens themselves; Workload Identity Federation (what
+ * google-github-actions/auth leaves, an `external_account` with a service account) cannot, so
+ * its service account mints the token through IAM Credentials generateIdToken.
+ */
 const googleIdToken = async (audience) => {
-    const { GoogleAuth } = await __webpack_require__.e(/* import() */ 492).then(__webpack_require__.t.bind(__webpack_require__, 492, 19));
-    const client = await new GoogleAuth().getIdTokenClient(audience);
-    return client.idTokenProvider.fetchIdToken(audience);
+    const { GoogleAuth, IdentityPoolClient } = await __webpack_require__.e(/* import() */ 492).then(__webpack_require__.t.bind(__webpack_require__, 492, 19));
+    // An ID token needs no project; naming one spares getClient() a Resource Manager lookup
+    // that federated credentials would make (with a token the step does not need).
+    const projectId = process.env.GOOGLE_CLOUD_PROJECT || process.env.GCLOUD_PROJECT || 'not-used-for-id-tokens';
+    const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM], projectId });
+    const client = await auth.getClient();
+    if ('fetchIdToken' in client && typeof client.fetchIdToken === 'function') {
+        return client.fetchIdToken(audience);
+    }
+    const config = (auth.jsonContent ?? {});
+    const impersonationUrl = config.service_account_impersonation_url;
+    const email = /serviceAccounts\/([^/:]+):generateAccessToken/.exec(impersonationUrl ?? '')?.[1];
+    if (!impersonationUrl || !email) {
+        throw new Error('these credentials cannot mint ID tokens: federated credentials need a service account to impersonate (google-github-actions/auth with `service_account`)');
+    }
+    // As google-github-actions/auth does for `token_format: id_token`: the federated token (not
+    // the service account's own) calls generateIdToken, at the endpoint the configuration names.
+    const federated = { ...auth.jsonContent };
+    delete federated.service_account_impersonation_url;
+    delete federated.service_account_impersonation;
+    const source = new IdentityPoolClient(federated);
+    const res = await source.request({
+        url: `${new URL(impersonationUrl).origin}/v1/projects/-/serviceAccounts/${email}:generateIdToken`,
+        method: 'POST',
+        data: { audience, includeEmail: true, delegates: [] },
+    });
+    if (!res.data.token)
+        throw new Error('IAM Credentials generateIdToken returned no token');
+    return res.data.token;
 };
 function authHeaders(auth, logger, clock, idToken = googleIdToken) {
     switch (auth.kind) {
