@@ -43,12 +43,6 @@ export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string
       insecure`),
     outputs: words('image tags digest image-ref skipped'),
   },
-  'kfp-run-and-wait': {
-    inputs: words(`host pipeline-file pipeline-name pipeline-id pipeline-version-id
-      experiment-name run-name parameters namespace token cookie iap-audience wait timeout
-      poll-interval cancel-on-timeout`),
-    outputs: words('run-id state run-url run-details'),
-  },
   'argocd-bump-image': {
     inputs: words(`repository branch token files image image-name yaml-path commit-message
       author-name author-email mode max-retries argocd-server argocd-token application sync
