@@ -49,12 +49,6 @@ export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string
       poll-interval cancel-on-timeout`),
     outputs: words('run-id state run-url run-details'),
   },
-  'argocd-bump-image': {
-    inputs: words(`repository branch token files image image-name yaml-path commit-message
-      author-name author-email mode max-retries argocd-server argocd-token application sync
-      wait timeout`),
-    outputs: words('changed commit-sha pr-url sync-status health-status'),
-  },
   'pr-deploy-comment': {
     inputs: words(`token key status environment endpoint image digest run-url metrics
       metrics-baseline body body-file mode hide-previous pr-number`),
