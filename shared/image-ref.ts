@@ -58,3 +58,39 @@ export function repositoryOf(name: string): string {
   const first = name.slice(0, slash);
   return /[.:]/.test(first) || first === 'localhost' ? name.slice(slash + 1) : name;
 }
+
+/**
+ * Why `ref` is not a valid image reference (`name[:tag][@sha256:<64 hex>]`, the distribution
+ * grammar: lower-case path components, a tag of at most 128 characters, a name of at most 255),
+ * or undefined when it is one. With `requireVersion`, a bare name (which means `:latest`) is
+ * refused: a deployment must say which image it deploys.
+ */
+export function imageRefProblem(
+  ref: string,
+  { requireVersion = false }: { requireVersion?: boolean } = {},
+): string | undefined {
+  if (ref === '') return 'it is empty';
+  if (/\s/.test(ref)) return 'it contains white space';
+  if ((ref.match(/@/g) ?? []).length > 1) return "it has more than one '@'";
+  const parsed = parseImageRef(ref);
+  if (!isValidImageName(parsed.name)) {
+    return `"${parsed.name}" is not a valid image name (lower-case letters, digits and . _ - separators, path components joined by /, an optional registry host[:port] first)`;
+  }
+  if (parsed.name.length > 255) return 'the image name is longer than 255 characters';
+  if (parsed.tag !== undefined && !isValidTag(parsed.tag)) {
+    return `"${parsed.tag}" is not a valid tag (letters, digits, _ . -; at most 128; not starting with . or -)`;
+  }
+  if (parsed.digest !== undefined && !isDigest(parsed.digest)) {
+    return `"${parsed.digest}" is not a valid digest (sha256: and 64 lower-case hex digits)`;
+  }
+  if (requireVersion && parsed.tag === undefined && parsed.digest === undefined) {
+    return 'it has neither a tag nor a digest (name:tag or name@sha256:…)';
+  }
+  return undefined;
+}
+
+/** Docker Hub names in their short form (`docker.io/library/nginx` → `nginx`), for comparing. */
+export function normalizeImageName(name: string): string {
+  const short = name.replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
+  return short.replace(/^library\/(?=[^/]+$)/, '');
+}

@@ -3,9 +3,11 @@ import {
   isSeq,
   isScalar,
   LineCounter,
+  parse,
   parseAllDocuments,
   type Document,
   type Node,
+  type Scalar,
 } from 'yaml';
 import { LocatedError } from './errors.ts';
 
@@ -90,4 +92,69 @@ function rangeLine(source: SourceDocument, node: unknown): number | undefined {
 export function originalText(source: SourceDocument): string | undefined {
   const text = source.source.replace(/^---[ \t]*\r?\n/, '');
   return text.startsWith('---') || text.startsWith('%') ? undefined : text;
+}
+
+/** Replace `text.slice(start, end)` with `text`: a byte-exact edit of a source file. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Applies non-overlapping edits to the original text; everything outside them (comments,
+ * quoting, key order, indentation, line endings) stays byte for byte. Identical edits of
+ * one range (a scalar reached twice through an alias) count once.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const unique = new Map<string, TextEdit>();
+  for (const e of edits) unique.set(`${e.start}:${e.end}:${e.text}`, e);
+  const sorted = [...unique.values()].sort((a, b) => a.start - b.start);
+  sorted.forEach((e, i) => {
+    const previous = sorted[i - 1];
+    if (previous && e.start < previous.end) {
+      throw new Error(`overlapping YAML edits at offset ${e.start}`);
+    }
+  });
+  let out = text;
+  for (const e of sorted.reverse()) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** Whether `value` written as a plain scalar reads back as exactly this string. */
+export function isPlainSafe(value: string): boolean {
+  if (value === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) || /\s$/.test(value)) return false;
+  if (/: |\s#|[\r\n\t]/.test(value) || value.endsWith(':')) return false;
+  try {
+    return parse(value) === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The source text for `value` in the style of the scalar it replaces: plain stays plain
+ * (quoted only when the value would otherwise read as another type, e.g. `1.10`), single and
+ * double quotes are kept. Block scalars are refused: their text is not an image reference.
+ */
+export function scalarText(node: Scalar, value: string): string {
+  switch (node.type) {
+    case 'QUOTE_SINGLE':
+      return `'${value.replace(/'/g, "''")}'`;
+    case 'QUOTE_DOUBLE':
+      return JSON.stringify(value);
+    case 'BLOCK_FOLDED':
+    case 'BLOCK_LITERAL':
+      throw new Error('a block scalar (| or >) cannot be rewritten in place');
+    default:
+      return isPlainSafe(value) || typeof node.value !== 'string' ? value : JSON.stringify(value);
+  }
+}
+
+/** The edit that sets a scalar node to `value`, keeping its quoting; undefined when it already has it. */
+export function scalarEdit(node: Scalar, value: string): TextEdit | undefined {
+  if (String(node.value) === value) return undefined;
+  const range = node.range;
+  if (!range) throw new Error('the YAML node has no source position');
+  return { start: range[0], end: range[1], text: scalarText(node, value) };
 }

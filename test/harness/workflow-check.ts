@@ -31,10 +31,11 @@ function words(text: string): string[] {
 }
 
 /**
- * Actions of the product design (DESIGN.md) that have no action.yml yet: their input and
- * output names, copied from the design, which fixes them as the public interface. The design
- * does not say which inputs are required, so none is. When an action.yml lands, it is used
- * instead (and must declare every name listed here: see designGaps()).
+ * The actions of the product design (DESIGN.md) still to build or recently built: their input
+ * and output names, copied from the design, which fixes them as the public interface. An
+ * action with no action.yml yet is checked against these (the design does not say which
+ * inputs are required, so none is); once its action.yml lands, that is used instead, and it
+ * must declare every name listed here (designGaps()).
  */
 export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string[] }> = {
   'build-push-image': {
@@ -48,6 +49,17 @@ export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string
       author-name author-email mode max-retries argocd-server argocd-token application sync
       wait timeout`),
     outputs: words('changed commit-sha pr-url sync-status health-status'),
+  },
+  'kfp-run-and-wait': {
+    inputs: words(`host pipeline-file pipeline-name pipeline-id pipeline-version-id
+      experiment-name run-name parameters namespace token cookie iap-audience wait timeout
+      poll-interval cancel-on-timeout`),
+    outputs: words('run-id state run-url run-details'),
+  },
+  'pr-deploy-comment': {
+    inputs: words(`token key status environment endpoint image digest run-url metrics
+      metrics-baseline body body-file mode hide-previous pr-number`),
+    outputs: words('comment-id comment-url'),
   },
 };
 

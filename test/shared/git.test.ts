@@ -1,0 +1,111 @@
+import { describe, expect, it } from '@jest/globals';
+import type { CommandResult, CommandRunner, RunOptions } from '../../shared/exec.ts';
+import { basicAuthHeader, classifyPushFailure, Git } from '../../shared/git.ts';
+
+class RecordingRunner implements CommandRunner {
+  readonly calls: { command: string; args: readonly string[]; options: RunOptions }[] = [];
+  private readonly answer: CommandResult;
+  constructor(answer: CommandResult = { exitCode: 0, stdout: '', stderr: '' }) {
+    this.answer = answer;
+  }
+  async run(
+    command: string,
+    args: readonly string[],
+    options: RunOptions = {},
+  ): Promise<CommandResult> {
+    this.calls.push({ command, args, options });
+    return this.answer;
+  }
+}
+
+const TOKEN = 'ghs_secret0123456789';
+
+describe('Git', () => {
+  it('sends the token as an extraheader in GIT_CONFIG_* env, never on the command line', async () => {
+    const runner = new RecordingRunner();
+    const git = new Git(runner, {
+      cwd: '/tmp/clone',
+      auth: { origin: 'https://github.com', token: TOKEN },
+      env: {
+        PATH: '/bin',
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'core.sshCommand',
+        GIT_CONFIG_VALUE_0: 'evil',
+      },
+    });
+    await git.cloneShallow('https://github.com/o/r.git', 'main');
+    const call = runner.calls[0];
+    expect(call?.args).toEqual([
+      'clone',
+      '--quiet',
+      '--no-tags',
+      '--single-branch',
+      '--depth=1',
+      '--branch',
+      'main',
+      '--',
+      'https://github.com/o/r.git',
+      '/tmp/clone',
+    ]);
+    expect(JSON.stringify(call?.args)).not.toContain(TOKEN);
+    const env = call?.options.env ?? {};
+    const config = Object.fromEntries(
+      Array.from({ length: Number(env.GIT_CONFIG_COUNT) }, (_, i) => [
+        env[`GIT_CONFIG_KEY_${i}`],
+        env[`GIT_CONFIG_VALUE_${i}`],
+      ]),
+    );
+    expect(config['http.https://github.com/.extraheader']).toBe(basicAuthHeader(TOKEN));
+    expect(basicAuthHeader(TOKEN)).toBe(
+      `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
+    );
+    expect(config['credential.helper']).toBe('');
+    expect(config['core.sshCommand']).toBeUndefined();
+    expect(env.GIT_TERMINAL_PROMPT).toBe('0');
+  });
+
+  it('never force-pushes; a rejected push is classified', async () => {
+    const rejected = new RecordingRunner({
+      exitCode: 1,
+      stdout: 'To http://h/r.git\n!\tHEAD:refs/heads/main\t[rejected] (fetch first)\nDone\n',
+      stderr: 'error: failed to push some refs',
+    });
+    const outcome = await new Git(rejected, { cwd: '/c' }).push('main');
+    expect(outcome).toMatchObject({ ok: false, race: true });
+    expect(rejected.calls[0]?.args).toEqual([
+      'push',
+      '--porcelain',
+      '--no-verify',
+      'origin',
+      'HEAD:refs/heads/main',
+    ]);
+    expect(rejected.calls.flatMap((c) => c.args).some((a) => /force|^\+/.test(a))).toBe(false);
+  });
+
+  it.each([
+    ['remote moved', '!\tHEAD:refs/heads/main\t[rejected] (fetch first)', true],
+    ['non-fast-forward', '!\tHEAD:refs/heads/main\t[rejected] (non-fast-forward)', true],
+    [
+      'a concurrent push held the lock',
+      '!\tHEAD:refs/heads/main\t[remote rejected] (failed to update ref)',
+      true,
+    ],
+    [
+      'lock file',
+      "error: cannot lock ref 'refs/heads/main': is at 1234abcd but expected 5678ef00",
+      true,
+    ],
+    [
+      '403',
+      "fatal: unable to access 'http://h/r.git/': The requested URL returned error: 403",
+      false,
+    ],
+    [
+      'protected branch',
+      '!\tHEAD:refs/heads/main\t[remote rejected] (protected branch hook declined)',
+      false,
+    ],
+  ])('%s', (_name, output, race) => {
+    expect(classifyPushFailure(output).race).toBe(race);
+  });
+});
