@@ -607,7 +607,19 @@ const SECRET_USER_FIELDS = [
     'client-certificate-data',
     'password',
 ];
-/** Every credential-like value of a kubeconfig, to be masked before anything is logged. */
+/** auth-provider (oidc, gcp, azure) config keys that hold credentials. */
+const SECRET_AUTH_PROVIDER_KEYS = [
+    'id-token',
+    'refresh-token',
+    'client-secret',
+    'access-token',
+    'idp-certificate-authority-data',
+];
+/**
+ * Every credential value of a kubeconfig, to be masked before anything is logged: tokens,
+ * client key and certificate data, passwords, exec env values and auth-provider tokens. Only
+ * values: never the document, whose lines (`kind: Config`, `user:`) must stay readable.
+ */
 function kubeconfigSecrets(config) {
     const values = [];
     for (const { user } of config.users) {
@@ -619,11 +631,17 @@ function kubeconfigSecrets(config) {
         for (const e of user.exec?.env ?? [])
             if (e.value)
                 values.push(e.value);
-    }
-    for (const { cluster } of config.clusters) {
-        const ca = cluster['certificate-authority-data'];
-        if (typeof ca === 'string' && ca)
-            values.push(ca);
+        const provider = user['auth-provider'];
+        const providerConfig = typeof provider === 'object' && provider !== null
+            ? provider.config
+            : undefined;
+        if (typeof providerConfig === 'object' && providerConfig !== null) {
+            for (const key of SECRET_AUTH_PROVIDER_KEYS) {
+                const v = providerConfig[key];
+                if (typeof v === 'string' && v)
+                    values.push(v);
+            }
+        }
     }
     return values;
 }
@@ -1201,6 +1219,23 @@ function toProperties(position) {
         props.title = position.title;
     return props;
 }
+/**
+ * What to register for one secret value. A single-line value is masked whole. A multi-line
+ * value (a PEM block) is masked line by line — the runner masks line by line, so it would
+ * otherwise leak piecewise — except its `-----BEGIN/END …-----` armour and lines under 4
+ * characters, which reveal nothing and would garble the log. Pass secret values only, never a
+ * whole document (a kubeconfig, a JSON config): mask the credentials inside it instead.
+ */
+function masksOf(value) {
+    if (!value)
+        return [];
+    const lines = value.split(/\r?\n/);
+    if (lines.filter((l) => l.trim() !== '').length <= 1)
+        return [value.trim() || value];
+    return lines
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 4 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(l));
+}
 /** The logger used in a real runner: workflow commands through @actions/core. */
 const coreLogger = {
     debug: (m) => core/* debug */.Yz(m),
@@ -1208,14 +1243,8 @@ const coreLogger = {
     warning: (m, p) => core/* warning */.$e(m, toProperties(p)),
     error: (m, p) => core/* error */.z3(m, toProperties(p)),
     secret: (v) => {
-        // Mask each line too: the runner masks line by line, so a multi-line secret
-        // (a PEM, a kubeconfig) would otherwise leak piecewise.
-        if (!v)
-            return;
-        core/* setSecret */.Pq(v);
-        for (const line of v.split(/\r?\n/))
-            if (line.trim().length >= 4)
-                core/* setSecret */.Pq(line.trim());
+        for (const mask of masksOf(v))
+            core/* setSecret */.Pq(mask);
     },
     group: (name, fn) => core/* group */.Os(name, fn),
 };
@@ -1992,23 +2021,72 @@ const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 async function listManifestFiles(dir) {
     const entries = await (0,external_node_fs_promises_.readdir)(dir, { withFileTypes: true, recursive: true });
+    // Symlinks are listed too: the confinement check then decides whether they may be read.
     return entries
-        .filter((e) => e.isFile() && MANIFEST_EXT.test(e.name))
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && MANIFEST_EXT.test(e.name))
         .map((e) => external_node_path_.join(e.parentPath, e.name))
         .sort();
 }
 function kustomizationIn(names) {
     return KUSTOMIZATION_FILES.find((f) => names.has(f));
 }
+/** The default: the workspace and RUNNER_TEMP (where render-manifests writes its output). */
+function defaultConfinement(env = process.env) {
+    return { roots: env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [] };
+}
+function isInside(child, parent) {
+    const rel = external_node_path_.relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_.isAbsolute(rel));
+}
+/** Checks paths against the allowed roots after resolving every symlink (realpath). */
+class Confiner {
+    roots;
+    workspace;
+    confinement;
+    input;
+    constructor(workspace, confinement, input) {
+        this.workspace = workspace;
+        this.confinement = confinement;
+        this.input = input;
+        this.roots = Promise.all([workspace, ...confinement.roots].map((r) => (0,external_node_fs_promises_.realpath)(r).catch(() => external_node_path_.resolve(r))));
+    }
+    describeRoots() {
+        const extra = this.confinement.roots.length
+            ? ` or ${this.confinement.roots.map((r) => r).join(', ')}`
+            : '';
+        return `the workspace (${this.workspace})${extra}`;
+    }
+    /** The real path of `abs`, or an InputError naming `shown` when it leaves the allowed roots. */
+    async check(abs, shown) {
+        let real;
+        try {
+            real = await (0,external_node_fs_promises_.realpath)(abs);
+        }
+        catch (error) {
+            throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" cannot be resolved (${error.code ?? 'error'}: a dangling symlink?).`);
+        }
+        if (this.confinement.allowOutside)
+            return real;
+        const roots = await this.roots;
+        if (roots.some((root) => isInside(real, root)))
+            return real;
+        const lexicallyInside = [this.workspace, ...this.confinement.roots].some((r) => isInside(external_node_path_.resolve(abs), external_node_path_.resolve(r)));
+        const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
+        throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there (set 'allow-outside-workspace: true' to lift this).`);
+    }
+}
 /**
  * Resolves a manifests input (files, directories, globs) into sources: plain files, or directories that hold a
  * kustomization (built as one). A directory without one contributes its YAML/JSON files.
+ * Every path, after resolving symlinks, must lie in the workspace or one of
+ * `confinement.roots` (unless `confinement.allowOutside`); `abs` is the resolved real path.
  */
-async function resolveManifestSources(patterns, workspace, input = 'manifests') {
+async function resolveManifestSources(patterns, workspace, input = 'manifests', confinement = defaultConfinement()) {
     const { matches, unmatched } = await expandPatterns(patterns, workspace);
     if (unmatched.length > 0) {
         throw new errors/* InputError */.dz(`Input '${input}': nothing matched ${unmatched.map((p) => `"${p}"`).join(', ')} (relative to ${workspace}).`);
     }
+    const confiner = new Confiner(workspace, confinement, input);
     const sources = [];
     const seen = new Set();
     const add = (source) => {
@@ -2018,27 +2096,31 @@ async function resolveManifestSources(patterns, workspace, input = 'manifests') 
         sources.push(source);
     };
     for (const match of matches) {
+        const shown = workspaceRelative(match.path, workspace);
+        const real = await confiner.check(match.path, shown);
         if (!match.isDirectory) {
-            add({ type: 'file', abs: match.path, file: workspaceRelative(match.path, workspace) });
+            add({ type: 'file', abs: real, file: shown });
             continue;
         }
-        const names = new Set(await (0,external_node_fs_promises_.readdir)(match.path));
+        const names = new Set(await (0,external_node_fs_promises_.readdir)(real));
         const kustomization = kustomizationIn(names);
         if (kustomization) {
             add({
                 type: 'kustomization',
-                abs: match.path,
-                dir: workspaceRelative(match.path, workspace),
+                abs: real,
+                dir: shown,
                 kustomizationFile: workspaceRelative(external_node_path_.join(match.path, kustomization), workspace),
             });
             continue;
         }
-        const files = await listManifestFiles(match.path);
+        const files = await listManifestFiles(real);
         if (files.length === 0) {
             throw new errors/* InputError */.dz(`Input '${input}': directory "${match.pattern}" holds no .yaml, .yml or .json files.`);
         }
-        for (const abs of files)
-            add({ type: 'file', abs, file: workspaceRelative(abs, workspace) });
+        for (const abs of files) {
+            const file = workspaceRelative(external_node_path_.join(match.path, external_node_path_.relative(real, abs)), workspace);
+            add({ type: 'file', abs: await confiner.check(abs, file), file });
+        }
     }
     return sources;
 }

@@ -2,6 +2,35 @@ export const id = 314;
 export const ids = [314];
 export const modules = {
 
+/***/ 3314:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ serviceAccountKeySecrets)
+/* harmony export */ });
+/** The credential values of a Google credentials JSON (service-account key or authorized user). */
+function serviceAccountKeySecrets(json) {
+    let doc;
+    try {
+        doc = JSON.parse(json);
+    }
+    catch {
+        return [json];
+    }
+    if (typeof doc !== 'object' || doc === null)
+        return [json];
+    const values = [];
+    for (const key of ['private_key', 'private_key_id', 'client_secret', 'refresh_token']) {
+        const v = doc[key];
+        if (typeof v === 'string' && v)
+            values.push(v);
+    }
+    return values;
+}
+
+
+/***/ }),
+
 /***/ 8314:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -304,6 +333,23 @@ function toProperties(position) {
         props.title = position.title;
     return props;
 }
+/**
+ * What to register for one secret value. A single-line value is masked whole. A multi-line
+ * value (a PEM block) is masked line by line — the runner masks line by line, so it would
+ * otherwise leak piecewise — except its `-----BEGIN/END …-----` armour and lines under 4
+ * characters, which reveal nothing and would garble the log. Pass secret values only, never a
+ * whole document (a kubeconfig, a JSON config): mask the credentials inside it instead.
+ */
+function masksOf(value) {
+    if (!value)
+        return [];
+    const lines = value.split(/\r?\n/);
+    if (lines.filter((l) => l.trim() !== '').length <= 1)
+        return [value.trim() || value];
+    return lines
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 4 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(l));
+}
 /** The logger used in a real runner: workflow commands through @actions/core. */
 const coreLogger = {
     debug: (m) => core/* debug */.Yz(m),
@@ -311,14 +357,8 @@ const coreLogger = {
     warning: (m, p) => core/* warning */.$e(m, toProperties(p)),
     error: (m, p) => core/* error */.z3(m, toProperties(p)),
     secret: (v) => {
-        // Mask each line too: the runner masks line by line, so a multi-line secret
-        // (a PEM, a kubeconfig) would otherwise leak piecewise.
-        if (!v)
-            return;
-        core/* setSecret */.Pq(v);
-        for (const line of v.split(/\r?\n/))
-            if (line.trim().length >= 4)
-                core/* setSecret */.Pq(line.trim());
+        for (const mask of masksOf(v))
+            core/* setSecret */.Pq(mask);
     },
     group: (name, fn) => core/* group */.Os(name, fn),
 };
@@ -433,6 +473,8 @@ async function cleanupClusterAuth(state, logger) {
     logger.info(`Removed ${path.join(dir, 'kubeconfig')}`);
 }
 
+// EXTERNAL MODULE: ./.build/actions/setup-cluster-auth/credential-config.js
+var credential_config = __webpack_require__(3314);
 ;// CONCATENATED MODULE: ./.build/actions/setup-cluster-auth/run.js
 /**
  * setup-cluster-auth's logic: credentials for the chosen provider, then a kubeconfig (0600)
@@ -444,15 +486,16 @@ async function cleanupClusterAuth(state, logger) {
 
 
 
+
 function maskInputs(inputs, logger) {
     if (inputs.provider === 'gke' && inputs.credentials.kind === 'wif')
         logger.secret(inputs.credentials.oidc.token);
     if (inputs.provider === 'gke' && inputs.credentials.kind === 'key')
-        logger.secret(inputs.credentials.json);
+        for (const s of (0,credential_config/* serviceAccountKeySecrets */.H)(inputs.credentials.json))
+            logger.secret(s);
     if (inputs.provider === 'eks' && inputs.credentials.kind === 'role')
         logger.secret(inputs.credentials.oidc.token);
-    if (inputs.provider === 'kubeconfig')
-        logger.secret(inputs.kubeconfig);
+    // provider kubeconfig: givenKubeconfig masks its credentials (values, not the document).
 }
 async function providerAccess(inputs, deps) {
     if (inputs.provider === 'gke')
@@ -508,8 +551,9 @@ async function setupClusterAuth(inputs, deps) {
                 ...(access.expiresAt ? { expiresAt: access.expiresAt } : {}),
             };
         }
+        // The files hold credentials already masked above (the key's secrets, the OIDC request
+        // token): masking the documents themselves would mask every line of JSON.
         for (const f of files) {
-            logger.secret(f.content);
             await (0,external_node_fs_promises_.writeFile)(f.path, f.content, { mode: 0o600 });
         }
         await (0,kubeconfig/* writeKubeconfig */.fQ)(kubeconfigPath, config);
@@ -753,7 +797,19 @@ const SECRET_USER_FIELDS = [
     'client-certificate-data',
     'password',
 ];
-/** Every credential-like value of a kubeconfig, to be masked before anything is logged. */
+/** auth-provider (oidc, gcp, azure) config keys that hold credentials. */
+const SECRET_AUTH_PROVIDER_KEYS = [
+    'id-token',
+    'refresh-token',
+    'client-secret',
+    'access-token',
+    'idp-certificate-authority-data',
+];
+/**
+ * Every credential value of a kubeconfig, to be masked before anything is logged: tokens,
+ * client key and certificate data, passwords, exec env values and auth-provider tokens. Only
+ * values: never the document, whose lines (`kind: Config`, `user:`) must stay readable.
+ */
 function kubeconfigSecrets(config) {
     const values = [];
     for (const { user } of config.users) {
@@ -765,11 +821,17 @@ function kubeconfigSecrets(config) {
         for (const e of user.exec?.env ?? [])
             if (e.value)
                 values.push(e.value);
-    }
-    for (const { cluster } of config.clusters) {
-        const ca = cluster['certificate-authority-data'];
-        if (typeof ca === 'string' && ca)
-            values.push(ca);
+        const provider = user['auth-provider'];
+        const providerConfig = typeof provider === 'object' && provider !== null
+            ? provider.config
+            : undefined;
+        if (typeof providerConfig === 'object' && providerConfig !== null) {
+            for (const key of SECRET_AUTH_PROVIDER_KEYS) {
+                const v = providerConfig[key];
+                if (typeof v === 'string' && v)
+                    values.push(v);
+            }
+        }
     }
     return values;
 }

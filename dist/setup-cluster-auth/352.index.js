@@ -35,9 +35,13 @@ function decodeKubeconfig(text) {
     return { config: (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .parseKubeconfig */ .DU)(text, `Input 'kubeconfig'`), text };
 }
 function givenKubeconfig(inputs, logger) {
-    logger.secret(inputs.kubeconfig);
     const { config, text } = decodeKubeconfig(inputs.kubeconfig);
-    logger.secret(text);
+    // base64 carries every credential at once: mask it (line by line when wrapped). The YAML
+    // itself is not masked — only the credential values in it — so the log stays readable.
+    if (text !== inputs.kubeconfig)
+        for (const line of inputs.kubeconfig.split(/\s+/))
+            if (line.length >= 4)
+                logger.secret(line);
     for (const s of (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .kubeconfigSecrets */ .hT)(config))
         logger.secret(s);
     return (0,_shared_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_1__/* .selectContext */ .Ku)(config, inputs.context, inputs.namespace);

@@ -109,10 +109,27 @@ function rewrite(url, endpoints) {
     }
     return url;
 }
+/**
+ * Hooks an external-account client (IdentityPoolClient, also what ADC returns for an
+ * `external_account` file) so the subject token it fetches is reported before it is exchanged.
+ */
+function reportSubjectToken(client, report) {
+    const external = client;
+    const original = external.retrieveSubjectToken;
+    if (typeof original !== 'function')
+        return;
+    external.retrieveSubjectToken = async () => {
+        const token = await original.call(client);
+        report(token);
+        return token;
+    };
+}
 /** Mints a Google access token with the chosen credentials. */
 async function googleAccessToken(source, endpoints, userAgent, 
 /** Known project: spares ADC a Resource Manager lookup it would make for external accounts. */
-projectId) {
+projectId, 
+/** Called with the external subject token (the GitHub OIDC JWT) as soon as it is fetched. */
+onSubjectToken) {
     const { GoogleAuth, IdentityPoolClient, JWT, gaxios } = await __webpack_require__.e(/* import() */ 492).then(__webpack_require__.t.bind(__webpack_require__, 492, 19));
     const transporter = new gaxios.Gaxios({ headers: { 'User-Agent': userAgent } });
     transporter.interceptors.request.add({
@@ -154,6 +171,8 @@ projectId) {
             clientOptions: { transporter },
         }).getClient();
     }
+    if (onSubjectToken)
+        reportSubjectToken(client, onSubjectToken);
     const { token } = await client.getAccessToken();
     if (!token)
         throw new Error('Google credentials returned no access token');
@@ -172,11 +191,14 @@ function projectOfCredentials(source) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./.build/actions/setup-cluster-auth/credential-config.js
+var credential_config = __webpack_require__(3314);
 ;// CONCATENATED MODULE: ./.build/actions/setup-cluster-auth/gke.js
 /**
  * GKE: a Google access token (ADC, key, or keyless WIF), the Container API cluster GET,
  * then the server/CA/user for the kubeconfig, as get-gke-credentials and gcloud do.
  */
+
 
 
 
@@ -298,12 +320,9 @@ function serverOf(cluster, inputs) {
 async function gkeAccess(inputs, deps) {
     const { logger } = deps;
     const source = credentialSource(inputs, deps.env);
-    if (source.kind === 'key') {
-        logger.secret(source.json);
-        const key = JSON.parse(source.json);
-        if (typeof key.private_key === 'string')
-            logger.secret(key.private_key);
-    }
+    if (source.kind === 'key')
+        for (const s of (0,credential_config/* serviceAccountKeySecrets */.H)(source.json))
+            logger.secret(s);
     const project = inputs.projectId ??
         projectOfCredentials(source) ??
         projectOfAdcFile(source.kind === 'adc' ? source.file : undefined);
@@ -314,7 +333,9 @@ async function gkeAccess(inputs, deps) {
     let token;
     let expiresAt;
     try {
-        ({ token, expiresAt } = await googleAccessToken(source, inputs.endpoints, deps.userAgent, project));
+        ({ token, expiresAt } = await googleAccessToken(source, inputs.endpoints, deps.userAgent, project, 
+        // The GitHub OIDC JWT the library fetches for federation is a credential too.
+        (jwt) => logger.secret(jwt)));
     }
     catch (error) {
         throw new Error(`Google authentication (${describe(source)}) failed: ${(0,errors/* errorMessage */.gJ)(error)}`, {

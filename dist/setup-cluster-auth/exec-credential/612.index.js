@@ -52,10 +52,27 @@ function rewrite(url, endpoints) {
     }
     return url;
 }
+/**
+ * Hooks an external-account client (IdentityPoolClient, also what ADC returns for an
+ * `external_account` file) so the subject token it fetches is reported before it is exchanged.
+ */
+function reportSubjectToken(client, report) {
+    const external = client;
+    const original = external.retrieveSubjectToken;
+    if (typeof original !== 'function')
+        return;
+    external.retrieveSubjectToken = async () => {
+        const token = await original.call(client);
+        report(token);
+        return token;
+    };
+}
 /** Mints a Google access token with the chosen credentials. */
 async function googleAccessToken(source, endpoints, userAgent, 
 /** Known project: spares ADC a Resource Manager lookup it would make for external accounts. */
-projectId) {
+projectId, 
+/** Called with the external subject token (the GitHub OIDC JWT) as soon as it is fetched. */
+onSubjectToken) {
     const { GoogleAuth, IdentityPoolClient, JWT, gaxios } = await __webpack_require__.e(/* import() */ 492).then(__webpack_require__.t.bind(__webpack_require__, 492, 19));
     const transporter = new gaxios.Gaxios({ headers: { 'User-Agent': userAgent } });
     transporter.interceptors.request.add({
@@ -97,6 +114,8 @@ projectId) {
             clientOptions: { transporter },
         }).getClient();
     }
+    if (onSubjectToken)
+        reportSubjectToken(client, onSubjectToken);
     const { token } = await client.getAccessToken();
     if (!token)
         throw new Error('Google credentials returned no access token');

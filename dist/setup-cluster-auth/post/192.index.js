@@ -8,7 +8,8 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   RecordingLogger: () => (/* binding */ RecordingLogger),
-/* harmony export */   coreLogger: () => (/* binding */ coreLogger)
+/* harmony export */   coreLogger: () => (/* binding */ coreLogger),
+/* harmony export */   masksOf: () => (/* binding */ masksOf)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6421);
 
@@ -26,6 +27,23 @@ function toProperties(position) {
         props.title = position.title;
     return props;
 }
+/**
+ * What to register for one secret value. A single-line value is masked whole. A multi-line
+ * value (a PEM block) is masked line by line — the runner masks line by line, so it would
+ * otherwise leak piecewise — except its `-----BEGIN/END …-----` armour and lines under 4
+ * characters, which reveal nothing and would garble the log. Pass secret values only, never a
+ * whole document (a kubeconfig, a JSON config): mask the credentials inside it instead.
+ */
+function masksOf(value) {
+    if (!value)
+        return [];
+    const lines = value.split(/\r?\n/);
+    if (lines.filter((l) => l.trim() !== '').length <= 1)
+        return [value.trim() || value];
+    return lines
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 4 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(l));
+}
 /** The logger used in a real runner: workflow commands through @actions/core. */
 const coreLogger = {
     debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
@@ -33,14 +51,8 @@ const coreLogger = {
     warning: (m, p) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m, toProperties(p)),
     error: (m, p) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m, toProperties(p)),
     secret: (v) => {
-        // Mask each line too: the runner masks line by line, so a multi-line secret
-        // (a PEM, a kubeconfig) would otherwise leak piecewise.
-        if (!v)
-            return;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(v);
-        for (const line of v.split(/\r?\n/))
-            if (line.trim().length >= 4)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(line.trim());
+        for (const mask of masksOf(v))
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(mask);
     },
     group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn),
 };
