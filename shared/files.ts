@@ -81,6 +81,8 @@ export interface Confinement {
   roots: readonly string[];
   /** Lift the confinement (an explicit input: `allow-outside-workspace`). */
   allowOutside?: boolean;
+  /** The input that lifts it, named in the error (when the action has one). */
+  liftWith?: string;
 }
 
 /** The default: the workspace and RUNNER_TEMP (where render-manifests writes its output). */
@@ -133,7 +135,7 @@ class Confiner {
     );
     const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
     throw new InputError(
-      `Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there (set 'allow-outside-workspace: true' to lift this).`,
+      `Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`,
     );
   }
 }

@@ -90,6 +90,8 @@ async function loadTexts(sources: ManifestSource[], deps: RenderDeps): Promise<L
 
 /** Problems listed in the failure message (every one is still annotated). */
 const MAX_LISTED_PROBLEMS = 20;
+/** Unresolved `${NAME}` references annotated one by one; the rest are counted. */
+const MAX_UNRESOLVED_WARNINGS = 50;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function idKey(id: ResourceId): string {
@@ -112,6 +114,7 @@ export async function renderManifests(
   const sources = await resolveManifestSources(inputs.manifests, inputs.workspace, 'manifests', {
     roots: inputs.allowedRoots,
     allowOutside: inputs.allowOutsideWorkspace,
+    liftWith: 'allow-outside-workspace',
   });
   const texts = await loadTexts(sources, deps);
   const errors: LocatedError[] = [];
@@ -287,12 +290,17 @@ export async function renderManifests(
     );
   }
   if (inputs.failOnUnresolvedVars) errors.push(...unresolved);
-  else
-    for (const u of unresolved)
+  else {
+    for (const u of unresolved.slice(0, MAX_UNRESOLVED_WARNINGS))
       deps.logger.warning(u.message, {
         file: u.file,
         ...(u.line !== undefined ? { line: u.line } : {}),
       });
+    if (unresolved.length > MAX_UNRESOLVED_WARNINGS)
+      deps.logger.warning(
+        `… and ${unresolved.length - MAX_UNRESOLVED_WARNINGS} more \${…} references not substituted ('vars' is empty); not annotated one by one.`,
+      );
+  }
 
   if (inputs.validate && toValidate.length > 0) {
     // Validators load per bucket of kinds: only those this render needs.

@@ -278,7 +278,7 @@ class Confiner {
             return real;
         const lexicallyInside = [this.workspace, ...this.confinement.roots].some((r) => isInside(external_node_path_.resolve(abs), external_node_path_.resolve(r)));
         const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
-        throw new shared_errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there (set 'allow-outside-workspace: true' to lift this).`);
+        throw new shared_errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`);
     }
 }
 /**
@@ -1011,6 +1011,8 @@ async function loadTexts(sources, deps) {
 }
 /** Problems listed in the failure message (every one is still annotated). */
 const MAX_LISTED_PROBLEMS = 20;
+/** Unresolved `${NAME}` references annotated one by one; the rest are counted. */
+const MAX_UNRESOLVED_WARNINGS = 50;
 const run_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function idKey(id) {
     return `${groupOf(id.apiVersion)}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
@@ -1027,6 +1029,7 @@ async function renderManifests(inputs, deps) {
     const sources = await resolveManifestSources(inputs.manifests, inputs.workspace, 'manifests', {
         roots: inputs.allowedRoots,
         allowOutside: inputs.allowOutsideWorkspace,
+        liftWith: 'allow-outside-workspace',
     });
     const texts = await loadTexts(sources, deps);
     const errors = [];
@@ -1174,12 +1177,15 @@ async function renderManifests(inputs, deps) {
     }
     if (inputs.failOnUnresolvedVars)
         errors.push(...unresolved);
-    else
-        for (const u of unresolved)
+    else {
+        for (const u of unresolved.slice(0, MAX_UNRESOLVED_WARNINGS))
             deps.logger.warning(u.message, {
                 file: u.file,
                 ...(u.line !== undefined ? { line: u.line } : {}),
             });
+        if (unresolved.length > MAX_UNRESOLVED_WARNINGS)
+            deps.logger.warning(`… and ${unresolved.length - MAX_UNRESOLVED_WARNINGS} more \${…} references not substituted ('vars' is empty); not annotated one by one.`);
+    }
     if (inputs.validate && toValidate.length > 0) {
         // Validators load per bucket of kinds: only those this render needs.
         const kinds = new Set(toValidate.map(({ object }) => `${String(object.apiVersion)}/${String(object.kind)}`));

@@ -2072,7 +2072,7 @@ class Confiner {
             return real;
         const lexicallyInside = [this.workspace, ...this.confinement.roots].some((r) => isInside(external_node_path_.resolve(abs), external_node_path_.resolve(r)));
         const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
-        throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there (set 'allow-outside-workspace: true' to lift this).`);
+        throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`);
     }
 }
 /**
