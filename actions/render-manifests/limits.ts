@@ -5,16 +5,20 @@
 import { groupOf } from '../../shared/kubernetes/kinds.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Kinds whose name must be a DNS-1123 label (it becomes a DNS name or a namespace). */
-const LABEL_KINDS = new Set(['/Service', '/Namespace']);
+/** Kinds whose name must be a DNS-1123 label (it becomes a namespace). */
+const LABEL_KINDS = new Set(['/Namespace']);
+/** Kinds whose name must be a DNS-1035 label (a Service name becomes a DNS name and env vars). */
+const DNS1035_KINDS = new Set(['/Service']);
 /** Kinds whose name is only a path segment (RBAC allows `system:controller:x`). */
 const PATH_SEGMENT_KINDS = new Set([
   'rbac.authorization.k8s.io/Role',
   'rbac.authorization.k8s.io/ClusterRole',
   'rbac.authorization.k8s.io/RoleBinding',
   'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'certificates.k8s.io/CertificateSigningRequest',
 ]);
 
 /** Why `name` is not a valid name for `kind`, or undefined when it is. */
@@ -23,6 +27,11 @@ export function nameProblem(apiVersion: string, kind: string, name: string): str
   if (PATH_SEGMENT_KINDS.has(key)) {
     if (name === '.' || name === '..' || /[/%]/.test(name))
       return `metadata.name ${JSON.stringify(name)} is not a valid path segment name (no '/' or '%', not '.' or '..')`;
+    return undefined;
+  }
+  if (DNS1035_KINDS.has(key)) {
+    if (name.length > 63 || !DNS1035_LABEL.test(name))
+      return `metadata.name ${JSON.stringify(name.slice(0, 80))} is not a valid DNS-1035 label (a ${kind} name is at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit)`;
     return undefined;
   }
   if (LABEL_KINDS.has(key)) {

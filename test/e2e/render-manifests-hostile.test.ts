@@ -409,7 +409,9 @@ describe('metadata.name', () => {
     ['ConfigMap', 'v1', 'bad:name!', 'DNS-1123 subdomain'],
     ['ConfigMap', 'v1', 'UPPER', 'DNS-1123 subdomain'],
     ['ConfigMap', 'v1', `${'a'.repeat(254)}`, 'DNS-1123 subdomain'],
-    ['Service', 'v1', 'has.dot', 'DNS-1123 label'],
+    ['Service', 'v1', 'has.dot', 'DNS-1035 label'],
+    ['Service', 'v1', '1starts-with-digit', 'DNS-1035 label'],
+    ['Namespace', 'v1', 'has.dot', 'DNS-1123 label'],
     ['Namespace', 'v1', `${'a'.repeat(64)}`, 'DNS-1123 label'],
   ])('a %s (%s) named %s is an error at its line', async (kind, apiVersion, name, rule) => {
     const r = await render(
@@ -426,6 +428,8 @@ describe('metadata.name', () => {
     ['ConfigMap', 'v1', 'my.config-1'],
     ['ClusterRole', 'rbac.authorization.k8s.io/v1', 'system:controller:thing'],
     ['Service', 'v1', 'model-server'],
+    ['Namespace', 'v1', '1ml'],
+    ['Widget', 'example.com/v1', 'a.b-c'],
   ])('accepts a %s (%s) named %s', async (kind, apiVersion, name) => {
     const r = await render(
       { 'app/x.yaml': `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: "${name}"\n` },
