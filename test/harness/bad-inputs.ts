@@ -122,7 +122,11 @@ const render: BadInput[] = (
       inputs: { manifests: '/etc/hostname' },
       names: '/etc/hostname',
     },
-    { name: '../ outside', inputs: { manifests: '../../../etc/hostname' }, names: 'etc/hostname' },
+    {
+      name: '../ outside',
+      inputs: { manifests: `${'../'.repeat(3)}etc/hostname` },
+      names: 'etc/hostname',
+    },
     {
       name: 'symlink to /proc/self/environ',
       inputs: { manifests: 'app' },
