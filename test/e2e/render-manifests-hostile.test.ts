@@ -384,6 +384,18 @@ describe('size', () => {
     ).toBe(true);
   });
 
+  it('the failure message lists 20 problems and counts the rest; each is annotated', async () => {
+    const docs = Array.from(
+      { length: 30 },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_${i}\n`,
+    ).join('---\n');
+    const r = await render({ 'app/bad.yaml': docs }, { manifests: 'app', validate: 'false' });
+    expectCleanFailure(r, /^render-manifests: 30 problems in the manifests/);
+    expect(failureLine(r)).toContain('… and 10 more (each annotated)');
+    expect(failureLine(r).split('\n')).toHaveLength(1 + 20 + 1);
+    expect(errors(r).filter((e) => e.properties.file === 'app/bad.yaml')).toHaveLength(30);
+  });
+
   it('an alias bomb fails naming its file', async () => {
     const bomb = [
       'apiVersion: v1',

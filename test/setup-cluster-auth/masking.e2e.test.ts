@@ -100,6 +100,8 @@ describe('masking: secret values only', () => {
         expect(r.maskedLog).not.toContain(s);
       }
       expectReadableMasks(r);
+      // Each value once (the whole kubeconfig used to be registered three times).
+      expect(new Set(r.masks).size).toBe(r.masks.length);
       // The log stays readable: something the action printed survives masking.
       expect(r.maskedLog).toContain('Wrote kubeconfig');
       expect(r.maskedLog).toContain('context a');
