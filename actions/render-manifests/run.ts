@@ -208,7 +208,7 @@ export async function renderManifests(
         for (const r of findReferences(scalars)) {
           unresolved.push(
             new LocatedError(
-              `${referenceAt(r)}: \${${r.name}} is not substituted ('vars' is empty) and would be applied literally (set ${VAR_NAME.test(r.name) ? `${r.name}=… in ` : ''}'vars', or write $\${${r.name}} for a literal)`,
+              `${referenceAt(r)}: \${${r.name}} is not substituted ('vars' is empty) and would be applied literally (${VAR_NAME.test(r.name) ? `set ${r.name}=… in 'vars'; ` : ''}to keep it on purpose, write $\${${r.name}} and set 'vars', where $\${…} means a literal \${…})`,
               t.file,
               referenceLine(r),
             ),

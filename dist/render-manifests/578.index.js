@@ -1109,7 +1109,7 @@ async function renderManifests(inputs, deps) {
             }
             else {
                 for (const r of findReferences(scalars)) {
-                    unresolved.push(new shared_errors/* LocatedError */.BU(`${referenceAt(r)}: \${${r.name}} is not substituted ('vars' is empty) and would be applied literally (set ${run_VAR_NAME.test(r.name) ? `${r.name}=… in ` : ''}'vars', or write $\${${r.name}} for a literal)`, t.file, referenceLine(r)));
+                    unresolved.push(new shared_errors/* LocatedError */.BU(`${referenceAt(r)}: \${${r.name}} is not substituted ('vars' is empty) and would be applied literally (${run_VAR_NAME.test(r.name) ? `set ${r.name}=… in 'vars'; ` : ''}to keep it on purpose, write $\${${r.name}} and set 'vars', where $\${…} means a literal \${…})`, t.file, referenceLine(r)));
                 }
             }
             const kindValue = sd.doc.get('kind');
