@@ -101,7 +101,15 @@ class Confiner {
   private readonly workspace: string;
   private readonly confinement: Confinement;
   private readonly input: string;
-  constructor(workspace: string, confinement: Confinement, input: string) {
+  /** What is done at the allowed place, for the error: `manifests are read`. */
+  private readonly verb: string;
+  constructor(
+    workspace: string,
+    confinement: Confinement,
+    input: string,
+    verb = 'manifests are read',
+  ) {
+    this.verb = verb;
     this.workspace = workspace;
     this.confinement = confinement;
     this.input = input;
@@ -127,6 +135,28 @@ class Confiner {
         `Input '${this.input}': "${shown}" cannot be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'}: a dangling symlink?).`,
       );
     }
+    return this.confine(abs, real, shown);
+  }
+
+  /** As `check`, for a path that may not exist yet: its nearest existing ancestor is resolved. */
+  async checkNew(abs: string, shown: string): Promise<string> {
+    let existing = path.resolve(abs);
+    const rest: string[] = [];
+    for (;;) {
+      try {
+        const real = await realpath(existing);
+        return await this.confine(abs, path.join(real, ...rest), shown);
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        const parent = path.dirname(existing);
+        if (parent === existing) throw error;
+        rest.unshift(path.basename(existing));
+        existing = parent;
+      }
+    }
+  }
+
+  private async confine(abs: string, real: string, shown: string): Promise<string> {
     if (this.confinement.allowOutside) return real;
     const roots = await this.roots;
     if (roots.some((root) => isInside(real, root))) return real;
@@ -135,9 +165,25 @@ class Confiner {
     );
     const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
     throw new InputError(
-      `Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`,
+      `Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; ${this.verb} only there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`,
     );
   }
+}
+
+/**
+ * The real path of an output directory (which may not exist yet), confined like the manifests:
+ * an error naming `input` when it leads out of the workspace and `confinement.roots`.
+ */
+export async function confineOutputDir(
+  dir: string,
+  workspace: string,
+  input: string,
+  confinement: Confinement,
+): Promise<string> {
+  return new Confiner(workspace, confinement, input, 'output is written').checkNew(
+    path.resolve(workspace, dir),
+    workspaceRelative(path.resolve(workspace, dir), workspace),
+  );
 }
 
 /**

@@ -3,7 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isMap } from 'yaml';
 import { errorMessage, LocatedError, LocatedErrors } from '../../shared/errors.ts';
-import { resolveManifestSources, type ManifestSource } from '../../shared/files.ts';
+import {
+  confineOutputDir,
+  resolveManifestSources,
+  type ManifestSource,
+} from '../../shared/files.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { lineOf, originalText, parseYamlFile, type SourceDocument } from '../../shared/yaml.ts';
@@ -111,11 +115,19 @@ export async function renderManifests(
   inputs: RenderInputs,
   deps: RenderDeps,
 ): Promise<RenderResult> {
-  const sources = await resolveManifestSources(inputs.manifests, inputs.workspace, 'manifests', {
+  const confinement = {
     roots: inputs.allowedRoots,
     allowOutside: inputs.allowOutsideWorkspace,
     liftWith: 'allow-outside-workspace',
-  });
+  };
+  // The output goes where the manifests may come from: checked before anything is read.
+  await confineOutputDir(inputs.outputDir, inputs.workspace, 'output-dir', confinement);
+  const sources = await resolveManifestSources(
+    inputs.manifests,
+    inputs.workspace,
+    'manifests',
+    confinement,
+  );
   const texts = await loadTexts(sources, deps);
   const errors: LocatedError[] = [];
   const warnings: string[] = [];

@@ -250,7 +250,10 @@ class Confiner {
     workspace;
     confinement;
     input;
-    constructor(workspace, confinement, input) {
+    /** What is done at the allowed place, for the error: `manifests are read`. */
+    verb;
+    constructor(workspace, confinement, input, verb = 'manifests are read') {
+        this.verb = verb;
         this.workspace = workspace;
         this.confinement = confinement;
         this.input = input;
@@ -271,6 +274,29 @@ class Confiner {
         catch (error) {
             throw new shared_errors/* InputError */.dz(`Input '${this.input}': "${shown}" cannot be resolved (${error.code ?? 'error'}: a dangling symlink?).`);
         }
+        return this.confine(abs, real, shown);
+    }
+    /** As `check`, for a path that may not exist yet: its nearest existing ancestor is resolved. */
+    async checkNew(abs, shown) {
+        let existing = external_node_path_.resolve(abs);
+        const rest = [];
+        for (;;) {
+            try {
+                const real = await (0,promises_.realpath)(existing);
+                return await this.confine(abs, external_node_path_.join(real, ...rest), shown);
+            }
+            catch (error) {
+                if (error instanceof shared_errors/* InputError */.dz)
+                    throw error;
+                const parent = external_node_path_.dirname(existing);
+                if (parent === existing)
+                    throw error;
+                rest.unshift(external_node_path_.basename(existing));
+                existing = parent;
+            }
+        }
+    }
+    async confine(abs, real, shown) {
         if (this.confinement.allowOutside)
             return real;
         const roots = await this.roots;
@@ -278,8 +304,15 @@ class Confiner {
             return real;
         const lexicallyInside = [this.workspace, ...this.confinement.roots].some((r) => isInside(external_node_path_.resolve(abs), external_node_path_.resolve(r)));
         const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
-        throw new shared_errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`);
+        throw new shared_errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; ${this.verb} only there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`);
     }
+}
+/**
+ * The real path of an output directory (which may not exist yet), confined like the manifests:
+ * an error naming `input` when it leads out of the workspace and `confinement.roots`.
+ */
+async function confineOutputDir(dir, workspace, input, confinement) {
+    return new Confiner(workspace, confinement, input, 'output is written').checkNew(external_node_path_.resolve(workspace, dir), workspaceRelative(external_node_path_.resolve(workspace, dir), workspace));
 }
 /**
  * Resolves a manifests input (files, directories, globs) into sources: plain files, or directories that hold a
@@ -1035,11 +1068,14 @@ function describeId(id) {
  * (LocatedErrors for manifest problems) and nothing is written.
  */
 async function renderManifests(inputs, deps) {
-    const sources = await resolveManifestSources(inputs.manifests, inputs.workspace, 'manifests', {
+    const confinement = {
         roots: inputs.allowedRoots,
         allowOutside: inputs.allowOutsideWorkspace,
         liftWith: 'allow-outside-workspace',
-    });
+    };
+    // The output goes where the manifests may come from: checked before anything is read.
+    await confineOutputDir(inputs.outputDir, inputs.workspace, 'output-dir', confinement);
+    const sources = await resolveManifestSources(inputs.manifests, inputs.workspace, 'manifests', confinement);
     const texts = await loadTexts(sources, deps);
     const errors = [];
     const warnings = [];

@@ -2044,7 +2044,10 @@ class Confiner {
     workspace;
     confinement;
     input;
-    constructor(workspace, confinement, input) {
+    /** What is done at the allowed place, for the error: `manifests are read`. */
+    verb;
+    constructor(workspace, confinement, input, verb = 'manifests are read') {
+        this.verb = verb;
         this.workspace = workspace;
         this.confinement = confinement;
         this.input = input;
@@ -2065,6 +2068,29 @@ class Confiner {
         catch (error) {
             throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" cannot be resolved (${error.code ?? 'error'}: a dangling symlink?).`);
         }
+        return this.confine(abs, real, shown);
+    }
+    /** As `check`, for a path that may not exist yet: its nearest existing ancestor is resolved. */
+    async checkNew(abs, shown) {
+        let existing = external_node_path_.resolve(abs);
+        const rest = [];
+        for (;;) {
+            try {
+                const real = await (0,external_node_fs_promises_.realpath)(existing);
+                return await this.confine(abs, external_node_path_.join(real, ...rest), shown);
+            }
+            catch (error) {
+                if (error instanceof errors/* InputError */.dz)
+                    throw error;
+                const parent = external_node_path_.dirname(existing);
+                if (parent === existing)
+                    throw error;
+                rest.unshift(external_node_path_.basename(existing));
+                existing = parent;
+            }
+        }
+    }
+    async confine(abs, real, shown) {
         if (this.confinement.allowOutside)
             return real;
         const roots = await this.roots;
@@ -2072,8 +2098,15 @@ class Confiner {
             return real;
         const lexicallyInside = [this.workspace, ...this.confinement.roots].some((r) => isInside(external_node_path_.resolve(abs), external_node_path_.resolve(r)));
         const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
-        throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; manifests are read only from there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`);
+        throw new errors/* InputError */.dz(`Input '${this.input}': "${shown}" ${where} ${this.describeRoots()}; ${this.verb} only there${this.confinement.liftWith ? ` (set '${this.confinement.liftWith}: true' to lift this)` : ''}.`);
     }
+}
+/**
+ * The real path of an output directory (which may not exist yet), confined like the manifests:
+ * an error naming `input` when it leads out of the workspace and `confinement.roots`.
+ */
+async function confineOutputDir(dir, workspace, input, confinement) {
+    return new Confiner(workspace, confinement, input, 'output is written').checkNew(path.resolve(workspace, dir), workspaceRelative(path.resolve(workspace, dir), workspace));
 }
 /**
  * Resolves a manifests input (files, directories, globs) into sources: plain files, or directories that hold a

@@ -247,6 +247,25 @@ describe('files outside the workspace', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it.each([
+    ['an absolute output-dir elsewhere', () => '/etc/render-out', 'is outside'],
+    ['an output-dir through a symlink that leads out', () => 'link/out', 'resolves to'],
+  ])('rejects %s before reading anything', async (_name, dir, why) => {
+    const outside = tempDir('outside-');
+    const r = await render(
+      { 'app/deployment.yaml': DEPLOYMENT },
+      { manifests: 'app', 'output-dir': dir() },
+      (ws) => symlinkSync(outside, path.join(ws, 'link')),
+    );
+    expectCleanFailure(
+      r,
+      new RegExp(
+        `^render-manifests: Input 'output-dir': ".*" ${why} .*output is written only there`,
+      ),
+    );
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
   it('allow-outside-workspace: true lifts the restriction', async () => {
     const outside = tempDir('outside-');
     writeFileSync(

@@ -3,7 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
-import { defaultConfinement, resolveManifestSources } from '../../shared/files.ts';
+import {
+  confineOutputDir,
+  defaultConfinement,
+  resolveManifestSources,
+} from '../../shared/files.ts';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -74,5 +78,30 @@ describe('resolveManifestSources confinement (shared by render-manifests and rol
       roots: ['/runner/temp'],
     });
     expect(defaultConfinement({})).toEqual({ roots: [] });
+  });
+});
+
+describe('confineOutputDir', () => {
+  it('allows a new directory under the workspace or a root, and resolves it', async () => {
+    const ws = dir('ws-');
+    const temp = dir('rt-');
+    await expect(confineOutputDir('out/deep', ws, 'output-dir', { roots: [] })).resolves.toBe(
+      path.join(ws, 'out', 'deep'),
+    );
+    await expect(
+      confineOutputDir(path.join(temp, 'x'), ws, 'output-dir', { roots: [temp] }),
+    ).resolves.toBe(path.join(temp, 'x'));
+  });
+
+  it('rejects ../ and a symlinked parent that leads out', async () => {
+    const ws = dir('ws-');
+    const outside = dir('outside-');
+    symlinkSync(outside, path.join(ws, 'link'));
+    await expect(confineOutputDir('../x', ws, 'output-dir', { roots: [] })).rejects.toThrow(
+      /^Input 'output-dir': ".*" is outside the workspace/,
+    );
+    await expect(confineOutputDir('link/new', ws, 'output-dir', { roots: [] })).rejects.toThrow(
+      `Input 'output-dir': "link/new" resolves to ${path.join(outside, 'new')}, outside`,
+    );
   });
 });
