@@ -128,6 +128,12 @@ const render: BadInput[] = (
       names: 'etc/hostname',
     },
     {
+      name: 'output-dir outside',
+      inputs: { manifests: 'app', 'output-dir': '/proc/render-out' },
+      names: "'output-dir'",
+      files: APP,
+    },
+    {
       name: 'symlink to /proc/self/environ',
       inputs: { manifests: 'app' },
       names: 'app/env.yaml',
