@@ -50,7 +50,12 @@ export async function runAction(
     await fn(controller.signal);
     if (controller.signal.aborted)
       throw new CancelledError(`cancelled (${String(controller.signal.reason)})`);
-  } catch (error) {
+  } catch (caught) {
+    // Whatever failed after the job was cancelled (an aborted request, say) failed because of it.
+    const error =
+      controller.signal.aborted && !(caught instanceof CancelledError)
+        ? new CancelledError(`cancelled (${String(controller.signal.reason)})`)
+        : caught;
     const message = report(name, error);
     setFailed(message);
     if (!summaryWritten()) {

@@ -35,8 +35,10 @@ export interface HttpErrorFacts {
   timedOut?: boolean;
   /** The TLS handshake failed (certificate, trust). */
   tls?: boolean;
-  /** A retryable status that persisted through every attempt. */
+  /** A retryable failure that persisted through every attempt (or past the deadline). */
   retriesExhausted?: boolean;
+  /** Why retrying stopped: 'gave up after retries', or the deadline it would have passed. */
+  gaveUp?: string;
 }
 
 /** A non-2xx answer (after retries) from an HTTP API, or no answer at all (status undefined). */
@@ -52,6 +54,7 @@ export class HttpError extends Error {
   readonly timedOut: boolean;
   readonly tls: boolean;
   readonly retriesExhausted: boolean;
+  readonly gaveUp: string | undefined;
   constructor(
     method: string,
     url: string,
@@ -72,6 +75,7 @@ export class HttpError extends Error {
     this.timedOut = facts.timedOut ?? false;
     this.tls = facts.tls ?? false;
     this.retriesExhausted = facts.retriesExhausted ?? false;
+    this.gaveUp = facts.gaveUp;
   }
 }
 

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { HttpError } from './errors.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { parseRetryAfter, withRetry } from './retry.ts';
+import { parseRetryAfter, RetryDeadlineError, withRetry } from './retry.ts';
 
 export interface HttpRequest {
   method?: string;
@@ -47,6 +47,11 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Time allowed until the response headers arrive (default: `timeoutMs`). */
   connectTimeoutMs?: number;
+  /**
+   * When the caller must have given up (on `clock`): request timeouts shrink to the time
+   * left, and no retry (nor a server's Retry-After) is waited for past it.
+   */
+  deadline?: () => number | undefined;
   /** Whether a request that got no answer in time is tried again (default true). */
   retryTimeouts?: boolean;
   attempts?: number;
@@ -135,7 +140,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const url = new URL(req.url);
     const auth = options.authHeaders ? await options.authHeaders() : {};
     const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
-    const headersMs = Math.min(options.connectTimeoutMs ?? Infinity, totalMs ?? Infinity);
+    const left = timeLeft() ?? Infinity;
+    const headersMs = Math.min(options.connectTimeoutMs ?? Infinity, totalMs ?? Infinity, left);
+    // Which limit ended the wait, for the message.
+    const headersLimit =
+      headersMs === options.connectTimeoutMs
+        ? ' (connect timeout)'
+        : headersMs === left
+          ? ' (the time left before the deadline)'
+          : '';
     const mod = url.protocol === 'https:' ? https : http;
     const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
     return new Promise((resolve, reject) => {
@@ -144,9 +157,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           method,
           printable,
           undefined,
-          connect && options.connectTimeoutMs !== undefined && ms === options.connectTimeoutMs
-            ? `no answer within ${ms} ms (connect timeout)`
-            : `no answer within ${ms} ms`,
+          `no answer within ${ms} ms${connect ? headersLimit : ''}`,
           '',
           { timedOut: true },
         );
@@ -193,9 +204,15 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     });
   }
 
+  /** Milliseconds until the caller's deadline, if it has one. */
+  function timeLeft(): number | undefined {
+    const deadline = options.deadline?.();
+    return deadline === undefined ? undefined : Math.max(1, deadline - clock.now());
+  }
+
   async function attempt(req: HttpRequest): Promise<HttpResponse> {
     const method = req.method ?? 'GET';
-    const totalMs = req.timeoutMs ?? totalTimeoutMs;
+    const totalMs = Math.min(req.timeoutMs ?? totalTimeoutMs, timeLeft() ?? Infinity);
     const res = await open(req, totalMs);
     let text: string;
     try {
@@ -256,22 +273,45 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
             ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
             ...(options.random ? { random: options.random } : {}),
+            ...(options.deadline?.() !== undefined ? { deadline: options.deadline() } : {}),
             onRetry: (error, n, delayMs) =>
               options.onRetry?.(
                 `${req.label ?? `${method} ${printable}`}: ${error instanceof HttpError ? (error.detail ?? error.message) : error instanceof Error ? error.message : 'error'}; retry ${n} in ${delayMs} ms`,
               ),
           },
         );
-      } catch (error) {
+      } catch (caught) {
+        let error = caught;
+        let why = 'gave up after retries';
+        if (caught instanceof RetryDeadlineError) {
+          error = caught.last;
+          why = caught.message;
+          if (error instanceof HttpError) {
+            throw new HttpError(
+              method,
+              printable,
+              error.status,
+              `${error.detail}; ${why}`,
+              error.body,
+              {
+                ...(error.code ? { code: error.code } : {}),
+                timedOut: error.timedOut,
+                tls: error.tls,
+                retriesExhausted: true,
+                gaveUp: why,
+              },
+            );
+          }
+        }
         if (error instanceof RetryableAnswer) {
           const r = error.response;
           throw new HttpError(
             method,
             printable,
             r.status,
-            `${snippet(r.body) || 'no body'} (gave up after retries)`,
+            `${snippet(r.body) || 'no body'} (${why})`,
             r.body,
-            { retriesExhausted: true },
+            { retriesExhausted: true, gaveUp: why },
           );
         }
         throw error;

@@ -37,15 +37,30 @@ export interface RetryDecision {
   delayMs?: number;
 }
 
+/** A retry that would end past the caller's deadline: given up at once, saying why. */
+export class RetryDeadlineError extends Error {
+  override name = 'RetryDeadlineError';
+  /** The failure that would have been retried. */
+  readonly last: unknown;
+  constructor(message: string, last: unknown) {
+    super(message);
+    this.last = last;
+  }
+}
+
 /**
  * Calls `fn` until it succeeds, `classify` says not to retry, or attempts run out.
- * The last error is thrown as it is.
+ * The last error is thrown as it is — or, when the next wait would end past `deadline`
+ * (on `clock`), a RetryDeadlineError saying so (a server's Retry-After is never waited for
+ * beyond the caller's time).
  */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   classify: (error: unknown) => RetryDecision,
   opts: BackoffOptions & {
     onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+    /** No retry starts after this time (on `clock`). */
+    deadline?: number;
   } = {},
 ): Promise<T> {
   const attempts = opts.attempts ?? 5;
@@ -61,6 +76,19 @@ export async function withRetry<T>(
         // A server asking for longer than a minute is not waited for blindly.
         Math.max(opts.maxDelayMs ?? 10_000, 60_000),
       );
+      if (opts.deadline !== undefined) {
+        const left = opts.deadline - clock.now();
+        if (wait >= left) {
+          const asked =
+            decision.delayMs !== undefined && decision.delayMs >= left
+              ? `the server asked to retry after ${Math.ceil(decision.delayMs / 1000)} s`
+              : `the next retry would start in ${wait} ms`;
+          throw new RetryDeadlineError(
+            `${asked}, past the time left (${Math.max(0, Math.round(left / 1000))} s of the timeout)`,
+            error,
+          );
+        }
+      }
       opts.onRetry?.(error, attempt, wait);
       await clock.sleep(wait);
     }

@@ -1,17 +1,42 @@
-/** Phase 1, apply: server-side apply of every object in dependency order (or, with apply: false, nothing). */
-import { resourcePath, type KubeClient, type KubeObject } from '../../shared/kube/index.ts';
+/**
+ * Phase 1, apply: a server-side dry run of every object (so a missing namespace, an admission
+ * denial or an invalid object fails before the cluster changes), then server-side apply in
+ * dependency order. Followed workloads carry this run's id (RUN_ANNOTATION). With
+ * apply: false, nothing is applied and the workloads are only followed.
+ */
+import { errorMessage, LocatedError, LocatedErrors } from '../../shared/errors.ts';
+import {
+  KubeApiError,
+  resourcePath,
+  type KubeClient,
+  type KubeObject,
+} from '../../shared/kube/index.ts';
+import { builtinKind } from '../../shared/kubernetes/kinds.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { FOLLOWED_KINDS, type Workload } from './follow.ts';
 import type { Manifest } from './manifests.ts';
+import { FIELD_MANAGER, ownershipOf, RUN_ANNOTATION } from './ownership.ts';
 import type { ResourceRow, RunRecord, Tracked } from './record.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
-
-export const FIELD_MANAGER = 'mlops-actions';
 
 export interface ApplyOptions {
   /** false: only verify what is in the cluster. */
   apply: boolean;
   forceConflicts: boolean;
+  /** This run's id, written to RUN_ANNOTATION of every followed workload. */
+  runId: string;
+}
+
+/** An apply that failed after earlier objects were applied: those are in `tracked`/`applied`. */
+export class PartialApplyError extends Error {
+  override name = 'PartialApplyError';
+  readonly tracked: Tracked[];
+  readonly applied: string[];
+  constructor(message: string, tracked: Tracked[], applied: string[]) {
+    super(message);
+    this.tracked = tracked;
+    this.applied = applied;
+  }
 }
 
 export function toWorkload(m: Manifest): Workload {
@@ -39,6 +64,86 @@ function track(m: Manifest, row: ResourceRow, message: string): Tracked {
   };
 }
 
+function label(m: Manifest): string {
+  return `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+}
+
+/** The object to apply: followed workloads get this run's id. */
+function withRunId(m: Manifest, runId: string): KubeObject {
+  if (!FOLLOWED_KINDS.includes(m.kind)) return m.object;
+  return {
+    ...m.object,
+    metadata: {
+      ...m.object.metadata,
+      annotations: { ...(m.object.metadata.annotations ?? {}), [RUN_ANNOTATION]: runId },
+    },
+  };
+}
+
+/**
+ * Objects whose dry run cannot succeed before the batch itself is applied: those in a
+ * Namespace the batch creates, and custom resources when the batch brings CRDs.
+ */
+function needsEarlierObjects(m: Manifest, batch: readonly Manifest[]): boolean {
+  const namespaces = new Set(batch.filter((b) => b.kind === 'Namespace').map((b) => b.name));
+  const bringsCrds = batch.some((b) => b.kind === 'CustomResourceDefinition');
+  return (
+    (m.namespace !== undefined && namespaces.has(m.namespace)) ||
+    (bringsCrds && !builtinKind(m.apiVersion, m.kind))
+  );
+}
+
+async function dryRun(
+  manifests: readonly Manifest[],
+  o: ApplyOptions,
+  deps: { client: KubeClient; logger: Logger },
+): Promise<void> {
+  const problems: LocatedError[] = [];
+  for (const m of manifests) {
+    if (needsEarlierObjects(m, manifests)) {
+      deps.logger.info(`${label(m)}: no dry run (its namespace or CRD is created by this apply)`);
+      continue;
+    }
+    try {
+      await deps.client.request({
+        method: 'PATCH',
+        path: resourcePath(m.apiVersion, m.plural, m.namespace, m.name),
+        query: { fieldManager: FIELD_MANAGER, force: o.forceConflicts, dryRun: 'All' },
+        contentType: 'application/apply-patch+yaml',
+        body: withRunId(m, o.runId),
+      });
+    } catch (error) {
+      // The API server, not this object: no point trying the others.
+      if (!isObjectProblem(error)) throw error;
+      problems.push(
+        new LocatedError(
+          `${m.file}:${m.line ?? 1}: ${label(m)}: ${errorMessage(error)}`,
+          m.file,
+          m.line,
+        ),
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new LocatedErrors(
+      `${problems.length} object(s) failed the server-side dry run; nothing was applied:\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
+      problems,
+    );
+  }
+}
+
+/** A rejection of this object (invalid, forbidden, conflicting, missing namespace), not of the request. */
+function isObjectProblem(error: unknown): boolean {
+  return (
+    error instanceof KubeApiError &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 401 &&
+    error.status !== 429
+  );
+}
+
 /** Applies `manifests` (in the given order) and returns the workloads to follow. */
 export async function applyManifests(
   manifests: readonly Manifest[],
@@ -63,26 +168,45 @@ export async function applyManifests(
     }
     return tracked;
   }
+  await deps.logger.group(`Dry run ${manifests.length} object(s) (server-side)`, () =>
+    dryRun(manifests, o, deps),
+  );
   await deps.logger.group(
     `Apply ${manifests.length} object(s) (server-side, field manager ${FIELD_MANAGER})`,
     async () => {
+      const applied: string[] = [];
       for (const [i, m] of manifests.entries()) {
         const row = rows[i] as ResourceRow;
-        const res = await client.request({
-          method: 'PATCH',
-          path: resourcePath(m.apiVersion, m.plural, m.namespace, m.name),
-          query: { fieldManager: FIELD_MANAGER, force: o.forceConflicts },
-          contentType: 'application/apply-patch+yaml',
-          body: m.object,
-        });
-        const applied = res.json<KubeObject>();
+        let res;
+        try {
+          res = await client.request({
+            method: 'PATCH',
+            path: resourcePath(m.apiVersion, m.plural, m.namespace, m.name),
+            query: { fieldManager: FIELD_MANAGER, force: o.forceConflicts },
+            contentType: 'application/apply-patch+yaml',
+            body: withRunId(m, o.runId),
+          });
+        } catch (error) {
+          row.action = 'failed';
+          row.ok = false;
+          row.state = errorMessage(error).split('\n')[0] ?? '';
+          if (applied.length === 0) throw error;
+          throw new PartialApplyError(
+            `${label(m)} could not be applied after ${applied.length} object(s) were: ${errorMessage(error)}`,
+            tracked,
+            applied,
+          );
+        }
+        const object = res.json<KubeObject>();
         row.action = res.status === 201 ? 'created' : 'applied';
         row.ok = true;
-        record.note(`${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name} ${row.action}`);
+        applied.push(label(m));
+        record.note(`${label(m)} ${row.action}`);
         if (!FOLLOWED_KINDS.includes(m.kind)) continue;
         const t = track(m, row, 'applied');
-        t.workload.initial = applied;
-        const rev = applied.metadata.annotations?.[REVISION_ANNOTATION];
+        t.workload.initial = object;
+        t.workload.owner = ownershipOf(object, o.runId);
+        const rev = object.metadata.annotations?.[REVISION_ANNOTATION];
         if (res.status !== 201 && rev !== undefined) t.previousRevision = Number(rev);
         tracked.push(t);
       }

@@ -14,9 +14,13 @@ import {
 } from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { Changes, waitFor } from '../../shared/wait.ts';
-import { podProblem, type PodProblem } from './pods.ts';
+import { podProblem, unreadyProblem, type PodProblem } from './pods.ts';
+import { FIELD_MANAGER, supersededBy, type Ownership } from './ownership.ts';
 import type { RunRecord, Tracked } from './record.ts';
 import { REVISION_ANNOTATION, rolloutStatus, type WorkloadLike } from './rollout-status.ts';
+
+/** The label of the new revision's pods; undefined: any pod counts; 'unknown': not known yet. */
+type RevisionLabel = { key: string; value: string } | undefined | 'unknown';
 
 export const FOLLOWED_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'InferenceService'];
 
@@ -28,12 +32,15 @@ export interface Workload {
   namespace: string;
   /** The object as the apply (or a GET) returned it. */
   initial?: KubeObject;
+  /** What this run applied (undefined with apply: false: nothing is this run's). */
+  owner?: Ownership;
 }
 
 export type FollowOutcome =
   | { state: 'done'; message: string; object: KubeObject }
   | { state: 'failed'; reason: string; message: string; problem?: PodProblem; object?: KubeObject }
-  | { state: 'timeout'; message: string; object?: KubeObject }
+  | { state: 'timeout'; message: string; object?: KubeObject; problem?: PodProblem }
+  | { state: 'superseded'; message: string; by: string; object: KubeObject }
   | { state: 'cancelled'; message: string };
 
 export interface FollowOptions {
@@ -216,7 +223,7 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
   if (w.kind === 'InferenceService') watchPods(`serving.kserve.io/inferenceservice=${w.name}`);
   let lastMessage = '';
   let revisionKey: string | undefined;
-  let revisionLabel: { key: string; value: string } | undefined | 'unknown' = 'unknown';
+  let revisionLabel: RevisionLabel = 'unknown';
   const unschedulableSince = new Map<string, number>();
 
   /** One evaluation of everything known; an outcome ends the wait. */
@@ -231,6 +238,16 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
     }
     if (!obj) return undefined;
     const current: KubeObject = obj;
+    // Another release moved the workload past this run's: its verdict is not this run's.
+    const by = w.owner ? supersededBy(current, w.owner, FIELD_MANAGER) : undefined;
+    if (by) {
+      return {
+        state: 'superseded',
+        by,
+        message: `${w.kind} "${w.name}" was superseded by ${by} before this run's revision was verified`,
+        object: current,
+      };
+    }
     const verdict =
       w.kind === 'InferenceService'
         ? inferenceServiceStatus(current)
@@ -312,10 +329,24 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
     });
     if (result.done) return result.value;
     if (result.reason === 'aborted') return { state: 'cancelled', message: lastMessage.trim() };
+    // Pods of this revision that run but never became Ready: say which, and why.
+    // (Read through a function: TypeScript does not see the assignments made in evaluate.)
+    const label = ((): RevisionLabel => revisionLabel)();
+    const unready = [...pods.values()]
+      .filter(
+        (pod) =>
+          label !== 'unknown' &&
+          (w.kind === 'InferenceService' ||
+            !label ||
+            pod.metadata.labels?.[label.key] === label.value),
+      )
+      .map(unreadyProblem)
+      .find((p) => p !== undefined);
     return {
       state: 'timeout',
       message: lastMessage.trim() || `no status for ${w.kind} "${w.name}" yet`,
       ...(obj ? { object: obj } : {}),
+      ...(unready ? { problem: unready } : {}),
     };
   } finally {
     o.signal.removeEventListener('abort', stop);
@@ -334,6 +365,8 @@ export interface FollowAllOptions {
   record: RunRecord;
   failFast: boolean;
   unschedulableGraceMs: number;
+  /** The deadline the client's requests and retries keep to (a rollback moves it). */
+  limits: { deadline: number };
 }
 
 /**
@@ -384,6 +417,8 @@ export async function followAll(
           group.abort();
         } else if (outcome.state === 'done') {
           record.note(`${t.manifest.kind} ${t.manifest.name}: ${outcome.message}`, 'success');
+        } else if (outcome.state === 'superseded') {
+          record.note(outcome.message, 'warning');
         }
       }),
     );

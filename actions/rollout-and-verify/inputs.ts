@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
+import { runId } from './ownership.ts';
 import { Inputs, splitList } from '../../shared/inputs.ts';
 
 export interface RolloutInputs {
+  /** This run's id (RUN_ANNOTATION on what it applies), from the GITHUB_* variables. */
+  runId: string;
   manifests: string[];
   namespace?: string;
   kubeconfig: string;
@@ -99,6 +102,7 @@ export function getInputs(
     }
   }
   return {
+    runId: runId(env),
     manifests,
     ...(namespace ? { namespace } : {}),
     kubeconfig: path.resolve(workspace, kubeconfig),

@@ -22,12 +22,13 @@ export async function main(inputs: RolloutInputs, signal: AbortSignal): Promise<
     clock: systemClock,
     signal,
     saveProgress,
-    createClient: () =>
+    createClient: (deadline) =>
       createKubeClient({
+        deadline,
         kubeconfigPath: inputs.kubeconfig,
         ...(inputs.context ? { context: inputs.context } : {}),
         logger: coreLogger,
-        connectTimeoutMs: Math.min(10_000, inputs.timeoutMs),
+        connectTimeoutMs: 10_000,
         userAgent: 'mlops-actions/rollout-and-verify',
         signal,
       }),
@@ -46,6 +47,11 @@ export async function main(inputs: RolloutInputs, signal: AbortSignal): Promise<
   core.setOutput('revision', result.revision);
   core.setOutput('failure-reason', result.failureReason);
   await writeSummary(rolloutSummary(result));
+  if (result.status === 'superseded') {
+    // Not a failure of this release: another one replaced it before it could be verified.
+    core.warning(`rollout-and-verify: superseded: ${result.supersededBy ?? ''}`);
+    return;
+  }
   if (result.status !== 'succeeded') {
     throw new Error(result.error ?? result.failureReason);
   }

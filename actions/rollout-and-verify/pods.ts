@@ -67,6 +67,27 @@ export function podProblem(pod: KubeObject): PodProblem | undefined {
   return undefined;
 }
 
+/**
+ * A pod that runs but is not Ready (its readiness probe keeps failing): not a fail-fast
+ * reason — it may still become Ready — but the diagnosis when the deadline comes.
+ */
+export function unreadyProblem(pod: KubeObject): PodProblem | undefined {
+  const status = (pod.status ?? {}) as {
+    phase?: string;
+    containerStatuses?: (ContainerStatus & { ready?: boolean; state?: { running?: unknown } })[];
+  };
+  if (status.phase !== 'Running') return undefined;
+  const unready = status.containerStatuses?.find((c) => c.state?.running && c.ready === false);
+  if (!unready) return undefined;
+  return {
+    pod: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? '',
+    container: unready.name,
+    reason: 'Unready',
+    message: `container ${unready.name} is running but not Ready (its readiness probe is failing; the events below say why)`,
+  };
+}
+
 export interface Diagnosis {
   problem: PodProblem;
   events: string[];

@@ -26,7 +26,7 @@ export interface WorkloadProgress {
   kind: string;
   namespace: string;
   name: string;
-  state: 'waiting' | 'done' | 'failed' | 'timeout' | 'cancelled' | 'rolled-back';
+  state: 'waiting' | 'done' | 'failed' | 'timeout' | 'cancelled' | 'rolled-back' | 'superseded';
   message: string;
 }
 

@@ -13,9 +13,12 @@ import {
 } from '../../shared/kube/index.ts';
 import type { FollowAllOptions } from './follow.ts';
 import type { Tracked } from './record.ts';
+import { canonical, RUN_ANNOTATION, templateOf } from './ownership.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 
 const KEPT_ANNOTATIONS = [
+  // Which run owns the workload: a rollback by this run keeps it this run's.
+  RUN_ANNOTATION,
   'kubectl.kubernetes.io/last-applied-configuration',
   REVISION_ANNOTATION,
   'deployment.kubernetes.io/revision-history',
@@ -26,7 +29,8 @@ const KEPT_ANNOTATIONS = [
 
 export type RollbackResult =
   | { state: 'rolled-back'; toRevision: number; object: KubeObject }
-  | { state: 'skipped'; message: string };
+  | { state: 'skipped'; message: string }
+  | { state: 'superseded'; message: string };
 
 function revisionOf(o: KubeObject): number {
   const n = Number(o.metadata.annotations?.[REVISION_ANNOTATION] ?? '0');
@@ -41,30 +45,31 @@ function withoutHash(template: unknown): unknown {
   return t;
 }
 
-/** Stable JSON for template comparison (key order independent). */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /**
  * Rolls `name` back to `toRevision` (0: the previous revision, as kubectl's default).
  * Never deletes anything: a Deployment with no earlier revision is reported as skipped.
+ * With `ownRun`, only while the Deployment is still that run's (RUN_ANNOTATION): the patch
+ * tests the annotation, so a release another run applied meanwhile is never rolled back.
  */
 export async function undoDeployment(
   client: KubeClient,
   namespace: string,
   name: string,
   toRevision = 0,
+  ownRun?: string,
 ): Promise<RollbackResult> {
   const path = resourcePath('apps/v1', 'deployments', namespace, name);
   const deployment = await client.json<KubeObject>({ method: 'GET', path });
+  const otherRun = (d: KubeObject): string | undefined => {
+    const run = d.metadata.annotations?.[RUN_ANNOTATION];
+    return ownRun !== undefined && run !== ownRun ? (run ?? 'another writer') : undefined;
+  };
+  const superseded = (by: string): RollbackResult => ({
+    state: 'superseded',
+    message: `not rolled back: another release replaced this run's (${by}); it is not this run's to undo`,
+  });
+  const other = otherRun(deployment);
+  if (other) return superseded(other);
   if ((deployment.spec as { paused?: boolean } | undefined)?.paused) {
     return {
       state: 'skipped',
@@ -112,15 +117,36 @@ export async function undoDeployment(
     const v = deployment.metadata.annotations?.[k];
     if (v !== undefined) annotations[k] = v;
   }
-  const patched = await client.json<KubeObject>({
-    method: 'PATCH',
-    path,
-    contentType: 'application/json-patch+json',
-    body: [
-      { op: 'replace', path: '/spec/template', value: template },
-      { op: 'replace', path: '/metadata/annotations', value: annotations },
-    ],
-  });
+  const guard =
+    ownRun === undefined
+      ? []
+      : [
+          {
+            op: 'test',
+            path: `/metadata/annotations/${RUN_ANNOTATION.replace('/', '~1')}`,
+            value: ownRun,
+          },
+        ];
+  let patched: KubeObject;
+  try {
+    patched = await client.json<KubeObject>({
+      method: 'PATCH',
+      path,
+      contentType: 'application/json-patch+json',
+      body: [
+        ...guard,
+        { op: 'replace', path: '/spec/template', value: template },
+        { op: 'replace', path: '/metadata/annotations', value: annotations },
+      ],
+    });
+  } catch (error) {
+    // The test operation failed: someone applied between the GET and the patch.
+    const now =
+      ownRun === undefined ? undefined : await client.json<KubeObject>({ method: 'GET', path });
+    const by = now ? otherRun(now) : undefined;
+    if (by) return superseded(by);
+    throw error;
+  }
   return { state: 'rolled-back', toRevision: revision, object: patched };
 }
 
@@ -144,6 +170,9 @@ export async function rollBackWorkloads(
   const { record } = deps;
   const notes: string[] = [];
   const undone: Tracked[] = [];
+  // A rollback gets the step's time again: its requests and its follow keep to that.
+  const deadline = deps.clock.now() + o.timeoutMs;
+  deps.limits.deadline = deadline;
   for (const t of tracked) {
     const { kind, namespace, name } = t.manifest;
     if (kind !== 'Deployment') {
@@ -152,7 +181,17 @@ export async function rollBackWorkloads(
       );
       continue;
     }
-    if (o.applied && t.previousRevision === undefined) {
+    if (t.outcome?.state === 'superseded') {
+      notes.push(`${kind} ${namespace}/${name}: not rolled back: ${t.outcome.message}`);
+      continue;
+    }
+    if (!o.applied) {
+      notes.push(
+        `${kind} ${namespace}/${name}: not rolled back (apply: false — this run did not apply its revision)`,
+      );
+      continue;
+    }
+    if (t.previousRevision === undefined) {
       notes.push(
         `Deployment ${namespace}/${name}: no previous revision (created by this run); left in place, not deleted`,
       );
@@ -164,13 +203,20 @@ export async function rollBackWorkloads(
         namespace ?? 'default',
         name,
         t.previousRevision ?? 0,
+        t.workload.owner?.run,
       );
-      if (r.state === 'skipped') {
+      if (r.state === 'skipped' || r.state === 'superseded') {
         notes.push(`Deployment ${namespace}/${name}: ${r.message}`);
         continue;
       }
       record.note(`Deployment ${name}: rolled back to revision ${r.toRevision}`, 'warning');
-      t.workload = { ...t.workload, initial: r.object };
+      t.workload = {
+        ...t.workload,
+        initial: r.object,
+        ...(t.workload.owner
+          ? { owner: { ...t.workload.owner, template: templateOf(r.object) } }
+          : {}),
+      };
       t.progress.state = 'waiting';
       t.progress.message = `rolling back to revision ${r.toRevision}`;
       undone.push(t);
@@ -185,7 +231,7 @@ export async function rollBackWorkloads(
       note: `rollback: nothing rolled back\n${notes.map((n) => `  - ${n}`).join('\n')}`,
     };
   }
-  await follow(undone, deps.clock.now() + o.timeoutMs);
+  await follow(undone, deadline);
   const healthy = undone.every((t) => t.outcome?.state === 'done');
   for (const t of undone) {
     t.row.action = 'rolled back';

@@ -5,11 +5,11 @@
  * so are the phases, so the orchestration is tested with fakes.
  */
 import type { Clock } from '../../shared/clock.ts';
-import { cancellation } from '../../shared/errors.ts';
+import { cancellation, CancelledError } from '../../shared/errors.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { KubeClient } from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { applyManifests } from './apply.ts';
+import { applyManifests, PartialApplyError } from './apply.ts';
 import { followAll, type FollowAllOptions } from './follow.ts';
 import type { RolloutInputs } from './inputs.ts';
 import { loadManifests, type Manifest } from './manifests.ts';
@@ -25,10 +25,10 @@ import { rollBackWorkloads, type RollbackOutcome } from './rollback.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 import { verifyEndpoint, type Failure } from './verify.ts';
 
-export { FIELD_MANAGER } from './apply.ts';
+export { FIELD_MANAGER } from './ownership.ts';
 export type { Progress, ResourceRow, TimelineEntry } from './record.ts';
 
-export type RolloutStatusOutput = 'succeeded' | 'failed' | 'rolled-back';
+export type RolloutStatusOutput = 'succeeded' | 'failed' | 'rolled-back' | 'superseded';
 
 export interface RolloutResult {
   status: RolloutStatusOutput;
@@ -41,13 +41,16 @@ export interface RolloutResult {
   timeline: TimelineEntry[];
   resources: ResourceRow[];
   durationMs: number;
+  /** With status superseded: which workloads another release took over, and by whom. */
+  supersededBy?: string;
 }
 
 export interface RunDeps {
   logger: Logger;
   clock: Clock;
   signal: AbortSignal;
-  createClient(): Promise<KubeClient>;
+  /** The client keeps every request, retry and Retry-After within `deadline()`. */
+  createClient(deadline: () => number): Promise<KubeClient>;
   saveProgress(progress: Progress): void;
 }
 
@@ -86,13 +89,33 @@ export const rolloutPhases: Phases = {
     ),
 };
 
+/** Time for the diagnosis of a failure found at (or after) the deadline. */
+const DIAGNOSIS_MS = 15_000;
+
 export async function rolloutAndVerify(
   inputs: RolloutInputs,
   deps: RunDeps,
   phases: Phases = rolloutPhases,
 ): Promise<RolloutResult> {
+  const record = new RunRecord(deps.clock, deps.logger, deps.saveProgress);
+  try {
+    return await runPhases(inputs, deps, phases, record);
+  } catch (error) {
+    // A request the cancellation aborted fails with an AbortError: the cause is the cancellation.
+    if (!deps.signal.aborted || error instanceof CancelledError) throw error;
+    record.progress.cancelled = true;
+    record.save();
+    throw cancellation(deps.signal, record.progress.phase);
+  }
+}
+
+async function runPhases(
+  inputs: RolloutInputs,
+  deps: RunDeps,
+  phases: Phases,
+  record: RunRecord,
+): Promise<RolloutResult> {
   const { logger, clock, signal } = deps;
-  const record = new RunRecord(clock, logger, deps.saveProgress);
   const deadline = record.startedAt + inputs.timeoutMs;
   const checkCancelled = (): void => {
     if (!signal.aborted) return;
@@ -101,7 +124,8 @@ export async function rolloutAndVerify(
     throw cancellation(signal, record.progress.phase);
   };
   // Credentials are read (and masked) before the manifests, so nothing can print them.
-  const client = await deps.createClient();
+  const limits = { deadline };
+  const client = await deps.createClient(() => limits.deadline);
   const manifests = await phases.load(inputs, inputs.namespace ?? client.namespace ?? 'default');
   const ctx: PhaseContext = {
     client,
@@ -111,23 +135,57 @@ export async function rolloutAndVerify(
     record,
     failFast: inputs.failFast,
     unschedulableGraceMs: inputs.unschedulableGraceMs,
+    limits,
   };
 
   record.phase('apply');
-  const tracked = await phases.apply(manifests, inputs, ctx);
+  let tracked: Tracked[];
+  let applyFailure: Failure | undefined;
+  try {
+    tracked = await phases.apply(manifests, inputs, ctx);
+  } catch (error) {
+    // Objects applied before the failure are not left half-done: they are rolled back below.
+    if (!(error instanceof PartialApplyError)) throw error;
+    tracked = error.tracked;
+    applyFailure = { reason: 'ApplyFailed', message: error.message };
+    record.note(error.message, 'failure');
+  }
   checkCancelled();
   record.progress.workloads = tracked.map((t) => t.progress);
-  record.phase('rollout');
-  await logger.group(`Wait for ${tracked.length} workload(s)`, () =>
-    phases.follow(tracked, deadline, ctx),
-  );
-  checkCancelled();
+  if (!applyFailure) {
+    record.phase('rollout');
+    await logger.group(`Wait for ${tracked.length} workload(s)`, () =>
+      phases.follow(tracked, deadline, ctx),
+    );
+    checkCancelled();
+  }
 
-  const judged = judge(tracked, inputs.timeoutMs);
+  const judged = applyFailure ? { failure: applyFailure } : judge(tracked, inputs.timeoutMs);
   let failure = judged.failure;
   const problem = judged.problem;
+  // The diagnosis (events, logs) may follow a timeout: it gets a short time of its own.
+  if (problem) limits.deadline = Math.max(limits.deadline, clock.now() + DIAGNOSIS_MS);
   const diagnosis = problem ? await phases.diagnose(problem, ctx) : undefined;
   let endpoint = endpointOf(tracked);
+  const superseded = tracked.filter((t) => t.outcome?.state === 'superseded');
+  if (!failure && superseded.length > 0) {
+    // Another release replaced this one: nothing of this run's is left to verify or undo.
+    record.phase('finished');
+    const result = outcome(
+      'superseded',
+      endpoint,
+      tracked,
+      record,
+      clock,
+      undefined,
+      undefined,
+      undefined,
+    );
+    result.supersededBy = superseded
+      .map((t) => (t.outcome?.state === 'superseded' ? t.outcome.message : ''))
+      .join('; ');
+    return result;
+  }
   if (!failure) {
     record.phase('verify');
     const verified = await phases.verify(manifests, endpoint, deadline, inputs, ctx);
@@ -153,6 +211,7 @@ function judge(
   tracked: readonly Tracked[],
   timeoutMs: number,
 ): { failure?: Failure; problem?: PodProblem } {
+  // A superseded workload's pods are another release's: its state says nothing of this one.
   const failed = tracked.find((t) => t.outcome?.state === 'failed');
   if (failed?.outcome?.state === 'failed') {
     const { kind, namespace, name } = failed.manifest;
@@ -169,11 +228,15 @@ function judge(
     (t) =>
       `  - ${t.manifest.kind} ${t.manifest.namespace}/${t.manifest.name}: ${t.outcome?.state ?? 'waiting'}: ${t.outcome?.message ?? t.progress.message}`,
   );
+  const unready = tracked
+    .map((t) => (t.outcome?.state === 'timeout' ? t.outcome.problem : undefined))
+    .find((p) => p !== undefined);
   return {
     failure: {
       reason: 'Timeout',
       message: `timed out after ${formatDuration(timeoutMs)}; state of every workload:\n${states.join('\n')}`,
     },
+    ...(unready ? { problem: unready } : {}),
   };
 }
 

@@ -20,12 +20,15 @@ export function rolloutSummary(r: RolloutResult): string {
       ? `## ${statusEmoji('success')} rollout-and-verify: succeeded`
       : r.status === 'rolled-back'
         ? `## ${statusEmoji('warning')} rollout-and-verify: failed and rolled back`
-        : `## ${statusEmoji('failure')} rollout-and-verify: failed`;
+        : r.status === 'superseded'
+          ? `## ${statusEmoji('skipped')} rollout-and-verify: superseded by another release`
+          : `## ${statusEmoji('failure')} rollout-and-verify: failed`;
   const parts = [head, ''];
   const facts: string[] = [`Duration: ${formatDuration(r.durationMs)}`];
   if (r.endpoint) facts.push(`Endpoint: ${r.endpoint}`);
   if (r.revision) facts.push(`Revision: ${r.revision}`);
   if (r.failureReason) facts.push(`Failure: ${r.failureReason}`);
+  if (r.supersededBy) facts.push(`Superseded: ${r.supersededBy}`);
   parts.push(facts.map((f) => `- ${f}`).join('\n'), '');
   if (r.diagnosis) parts.push('### Diagnosis', '', codeBlock(r.diagnosis), '');
   else if (r.error && r.status !== 'succeeded') parts.push('### Error', '', codeBlock(r.error), '');

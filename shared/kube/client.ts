@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import type { Clock } from '../clock.ts';
 import { createHttpClient } from '../http.ts';
 import type { Logger } from '../logger.ts';
+import { parseRetryAfter } from '../retry.ts';
 import { connectToCluster } from './auth.ts';
 import { apiError, KubeApiError, kubeError, statusRetryAfterMs } from './errors.ts';
 import { describeTarget, targetText } from './paths.ts';
@@ -40,6 +41,8 @@ export interface KubeClientOptions {
   userAgent?: string;
   /** Aborts every request and watch (a cancelled job). */
   signal?: AbortSignal;
+  /** When the caller gives up (on `clock`): no timeout, retry or Retry-After reaches past it. */
+  deadline?: () => number | undefined;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     agent: connection.agent,
     authHeaders: connection.authHeaders,
     retryAfterFromBody: statusRetryAfterMs,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
     onRetry: (message) => options.logger.info(message),
   });
 
@@ -141,10 +145,13 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
         res.on('error', () => resolve(''));
       });
       const transient = status === 429 || status >= 500;
+      const retryAfterMs =
+        parseRetryAfter(stream.header('retry-after'), Date.now()) ?? statusRetryAfterMs(text);
       return {
         reason: 'error',
         error: apiError(server, status, text, target, transient),
         transient,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       };
     }
     return new Promise((resolve) => {

@@ -100,7 +100,7 @@ export function kubeError(error: unknown, server: string, target: RequestTarget)
   }
   if (error.timedOut) {
     const timeout = error.detail.replace(/^no answer /, '');
-    const hint = /connect timeout/.test(error.detail)
+    const hint = /connect timeout|before the deadline/.test(error.detail)
       ? ': is the API server reachable from this runner?'
       : '';
     return new KubeApiError(
@@ -113,7 +113,9 @@ export function kubeError(error: unknown, server: string, target: RequestTarget)
   }
   if (error.status === undefined) {
     return new KubeApiError(
-      `${what} at ${server} failed after retries: ${error.detail} connecting to ${server}`,
+      error.gaveUp && error.gaveUp !== 'gave up after retries'
+        ? `${what} at ${server} failed: ${error.detail}`
+        : `${what} at ${server} failed after retries: ${error.detail} connecting to ${server}`,
       undefined,
       undefined,
       target,
@@ -123,7 +125,7 @@ export function kubeError(error: unknown, server: string, target: RequestTarget)
   if (error.retriesExhausted) {
     const s = parseStatus(error.body);
     return new KubeApiError(
-      `${what} at ${server} failed with HTTP ${error.status} after retries${s.message ? `: ${s.message}` : ''}`,
+      `${what} at ${server} failed with HTTP ${error.status}${error.gaveUp && error.gaveUp !== 'gave up after retries' ? ` (${error.gaveUp})` : ' after retries'}${s.message ? `: ${s.message}` : ''}`,
       error.status,
       s.reason,
       target,

@@ -66,6 +66,8 @@ export interface WatchEnd {
   error?: Error;
   /** Whether the error is worth retrying (connection trouble, 429, 5xx). */
   transient?: boolean;
+  /** How long the server asked to wait before the next watch (429 Retry-After). */
+  retryAfterMs?: number;
 }
 
 export interface KubeClient {

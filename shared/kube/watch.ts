@@ -78,7 +78,11 @@ export async function watchLoop(o: WatchLoopOptions): Promise<void> {
       o.onError(error);
       return;
     }
-    const delay = backoffDelay(failures, { baseDelayMs: 200, maxDelayMs: 5000 });
+    // A 429's Retry-After is honoured (the loop ends anyway when its owner's deadline aborts it).
+    const delay = Math.max(
+      backoffDelay(failures, { baseDelayMs: 200, maxDelayMs: 5000 }),
+      end.retryAfterMs ?? 0,
+    );
     o.logger.info(`Watch of ${o.what} failed (${error.message}); retrying in ${delay} ms`);
     if (!(await pause(delay, o.clock, o.signal))) return;
   }

@@ -55,11 +55,6 @@ export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string
       wait timeout`),
     outputs: words('changed commit-sha pr-url sync-status health-status'),
   },
-  'pr-deploy-comment': {
-    inputs: words(`token key status environment endpoint image digest run-url metrics
-      metrics-baseline body body-file mode hide-previous pr-number`),
-    outputs: words('comment-id comment-url'),
-  },
 };
 
 /**
@@ -78,6 +73,17 @@ export const INPUT_RULES: Record<
         input: 'smoke-path',
         message:
           '`smoke-path` needs `smoke-url` or `wait-for-load-balancer: true` (otherwise there is no URL to test)',
+      };
+    return undefined;
+  },
+  'pr-deploy-comment': (given) => {
+    const hide = given.get('hide-previous') ?? '';
+    const mode = given.get('mode') ?? 'upsert';
+    if (hide === 'true' && mode !== 'recreate' && !mode.includes('${{'))
+      return {
+        input: 'hide-previous',
+        message:
+          '`hide-previous: true` needs `mode: recreate` (only a recreated comment has a previous one to hide)',
       };
     return undefined;
   },

@@ -11,6 +11,7 @@ import type { KubeClient, KubeObject } from '../../shared/kube/index.ts';
 import { RecordingLogger } from '../../shared/logger.ts';
 import { MemoryState } from '../../shared/state.ts';
 import { getInputs, type RolloutInputs } from '../../actions/rollout-and-verify/inputs.ts';
+import { PartialApplyError } from '../../actions/rollout-and-verify/apply.ts';
 import type { Manifest } from '../../actions/rollout-and-verify/manifests.ts';
 import type { Progress, Tracked } from '../../actions/rollout-and-verify/record.ts';
 import {
@@ -237,6 +238,79 @@ describe('rollout-and-verify orchestration', () => {
     expect(error).toBeInstanceOf(CancelledError);
     expect((error as Error).message).toBe('cancelled (SIGINT) during rollout');
     expect(calls).toEqual(['load', 'apply', 'follow']);
+  });
+
+  it('an apply that fails part-way skips follow and verify and rolls back what was applied', async () => {
+    const { phases, calls } = fakePhases(done, {
+      apply: async (manifests, inputs, ctx) => {
+        calls.push('apply');
+        const applied = await fakePhases(done).phases.apply(manifests, inputs, ctx);
+        throw new PartialApplyError(
+          'Service ml/web could not be applied after 1 object(s) were: HTTP 500',
+          applied,
+          ['Deployment ml/web'],
+        );
+      },
+    });
+    const { result } = await run(phases);
+    expect(calls).toEqual(['load', 'apply', 'rollBack', 'follow']);
+    expect(result.status).toBe('rolled-back');
+    expect(result.failureReason).toMatch(/^ApplyFailed: Service ml\/web could not be applied/);
+  });
+
+  it('a superseded workload ends the run as superseded: no verify, no rollback, no failure', async () => {
+    const { phases, calls } = fakePhases((list) => {
+      for (const t of list)
+        t.outcome = {
+          state: 'superseded',
+          by: 'another run of rollout-and-verify (run 2)',
+          message: 'Deployment "web" was superseded by another run of rollout-and-verify (run 2)',
+          object: deployed,
+        };
+    });
+    const { result } = await run(phases);
+    expect(calls).toEqual(['load', 'apply', 'follow']);
+    expect(result).toMatchObject({ status: 'superseded', failureReason: '' });
+    expect(result.supersededBy).toContain('run 2');
+  });
+
+  it('gives the client the step deadline (start + timeout), which the phases share', async () => {
+    const seen: number[] = [];
+    const { phases } = fakePhases(pullFailsThenRecovers, {
+      rollBack: async (_tracked, _inputs, ctx) => {
+        seen.push(ctx.limits.deadline);
+        return { rolledBack: true, note: '' };
+      },
+    });
+    let clientDeadline: (() => number) | undefined;
+    const clock = new ManualClock(1_000);
+    await rolloutAndVerify(
+      inputs({ timeout: '90s' }),
+      {
+        logger: new RecordingLogger(),
+        clock,
+        signal: new AbortController().signal,
+        createClient: async (deadline) => {
+          clientDeadline = deadline;
+          return { namespace: 'ml' } as unknown as KubeClient;
+        },
+        saveProgress: () => undefined,
+      },
+      phases,
+    );
+    expect(seen).toEqual([91_000]);
+    expect(clientDeadline?.()).toBe(91_000);
+  });
+
+  it('a request aborted by the cancellation is reported as the cancellation', async () => {
+    const controller = new AbortController();
+    const { phases } = fakePhases(() => {
+      controller.abort('SIGTERM');
+      throw new DOMException('The operation was aborted', 'AbortError');
+    });
+    const error = await run(phases, inputs(), controller.signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as Error).message).toBe('cancelled (SIGTERM) during rollout');
   });
 
   it('the default phases are the real ones', () => {

@@ -73,8 +73,9 @@ describe('rollout-and-verify', () => {
     const applied = [...r.log.matchAll(/^(\w+) ok\/web created$/gm)].map((m) => m[1]);
     expect(applied).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
     const requests = sim.requests();
-    expect(requests.total).toBeLessThanOrEqual(12);
-    expect(requests.requests['PATCH /apis/apps/v1/namespaces/ok/deployments/web']).toBe(1);
+    // Per object one server-side dry run and one apply; then the watches' few GETs.
+    expect(requests.total).toBeLessThanOrEqual(15);
+    expect(requests.requests['PATCH /apis/apps/v1/namespaces/ok/deployments/web']).toBe(2);
     expect(r.summary).toContain('rollout-and-verify: succeeded');
     expect(r.summary).toContain('### Timeline');
     expect(r.summary).toMatch(/\| ✅ \| Deployment \| ok \| web \| created \|/);

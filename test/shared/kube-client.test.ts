@@ -11,7 +11,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { InputError } from '../../shared/errors.ts';
-import { createKubeClient, KubeApiError, type KubeList } from '../../shared/kube/index.ts';
+import { ManualClock } from '../../shared/clock.ts';
+import {
+  createKubeClient,
+  KubeApiError,
+  watchLoop,
+  type KubeList,
+} from '../../shared/kube/index.ts';
 import { RecordingLogger } from '../../shared/logger.ts';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 
@@ -200,5 +206,46 @@ describe('credentials', () => {
     expect((error as Error).message).toMatch(
       /^TLS connection to https:\/\/127\.0\.0\.1:\d+ failed \(.+\) while trying to list namespaces: check the kubeconfig's certificate-authority-data$/,
     );
+  });
+});
+
+describe('watches', () => {
+  it('honour a 429 Retry-After before watching again, then deliver events', async () => {
+    const client = await createKubeClient({
+      kubeconfigPath: sim.kubeconfigPath,
+      logger: new RecordingLogger(),
+    });
+    sim.failNext(1, {
+      status: 429,
+      retryAfterSeconds: 2,
+      method: 'GET',
+      pathPrefix: '/api/v1/namespaces/ml/configmaps',
+    });
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const loop = watchLoop({
+      client,
+      path: '/api/v1/namespaces/ml/configmaps',
+      onEvent: (e) => {
+        seen.push(e.object.metadata.name);
+        controller.abort();
+      },
+      onError: (e) => {
+        throw e;
+      },
+      signal: controller.signal,
+      logger: new RecordingLogger(),
+      clock,
+      what: 'configmaps',
+    });
+    await client.request({
+      method: 'POST',
+      path: '/api/v1/namespaces/ml/configmaps',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-429' } },
+    });
+    await loop;
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(2000);
+    expect(seen).toContain('after-429');
   });
 });

@@ -7,6 +7,8 @@ export interface FailRule {
   retryAfterSeconds?: number;
   method?: string;
   pathPrefix?: string;
+  /** Only requests that change something: server-side dry runs (dryRun=All) pass. */
+  notDryRun?: boolean;
 }
 
 export class Faults {
@@ -40,9 +42,12 @@ export class Faults {
   }
 
   /** Throws the injected error when a rule matches this request. */
-  check(method: string, path: string): void {
+  check(method: string, path: string, dryRun = false): void {
     const i = this.rules.findIndex(
-      (r) => (!r.method || r.method === method) && (!r.pathPrefix || path.startsWith(r.pathPrefix)),
+      (r) =>
+        (!r.method || r.method === method) &&
+        (!r.pathPrefix || path.startsWith(r.pathPrefix)) &&
+        !(r.notDryRun && dryRun),
     );
     if (i < 0) return;
     const r = this.rules[i]!;

@@ -56,6 +56,8 @@ export interface FailOptions {
   retryAfterSeconds?: number;
   method?: string;
   pathPrefix?: string;
+  /** Let server-side dry runs (dryRun=All) through: fail only requests that change something. */
+  notDryRun?: boolean;
 }
 
 export interface KubeSim {

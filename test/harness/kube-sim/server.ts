@@ -172,7 +172,7 @@ export class SimServer {
       });
     }
     checkToken(path, req.headers.authorization, this.opts.token);
-    this.faults.check(method, path);
+    this.faults.check(method, path, url.searchParams.get('dryRun') === 'All');
     const accept = req.headers.accept;
     switch (path) {
       case '/version':

@@ -1,0 +1,253 @@
+/**
+ * CommentsApi over Octokit (@actions/github: proxy-aware fetch, GITHUB_API_URL for GitHub
+ * Enterprise Server) with the retry plugin (5xx) and the throttling plugin (primary and
+ * secondary rate limits, Retry-After, spaced writes). Every request carries one signal that
+ * aborts at the step's deadline or on cancellation, and a rate-limit wait is taken only when
+ * it ends before the deadline: no wait is unbounded.
+ */
+import { defaults as actionsDefaults, GitHub, getOctokitOptions } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { cancellation } from '../../shared/errors.ts';
+import { redactUrl } from '../../shared/http.ts';
+import { formatDuration } from '../../shared/inputs.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { GitHubApiError, type CommentsApi, type IssueComment, type PullRequestRef } from './api.ts';
+
+export interface OctokitApiOptions {
+  token: string;
+  owner: string;
+  repo: string;
+  /** REST base URL: GITHUB_API_URL (https://api.github.com, or https://ghes/api/v3). */
+  baseUrl: string;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Epoch ms after which no retry is started. */
+  deadline: number;
+  /** The step's whole budget, for messages. */
+  timeoutMs: number;
+  now?: () => number;
+}
+
+const USER_AGENT = 'mlops-actions/pr-deploy-comment';
+const MAX_RATE_LIMIT_RETRIES = 3;
+
+interface RestComment {
+  id: number;
+  node_id: string;
+  body?: string | undefined;
+  html_url: string;
+  created_at: string;
+  minimized?: { reason?: string | null } | null;
+}
+
+function toComment(c: RestComment): IssueComment {
+  return {
+    id: c.id,
+    nodeId: c.node_id,
+    body: c.body ?? '',
+    htmlUrl: c.html_url,
+    createdAt: c.created_at,
+    minimized: c.minimized != null,
+  };
+}
+
+interface OctokitErrorShape {
+  status?: number;
+  message?: string;
+  request?: { method?: string; url?: string };
+  response?: { headers?: Record<string, string | undefined>; data?: unknown };
+  name?: string;
+}
+
+/** Octokit's RequestError (or a fetch failure) as a GitHubApiError naming method, URL and status. */
+export function wrapError(error: unknown, fallback: { method: string; url: string }): unknown {
+  if (error instanceof GitHubApiError) return error;
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as OctokitErrorShape;
+  const method = e.request?.method ?? fallback.method;
+  const url = redactUrl(e.request?.url ?? fallback.url);
+  const status = typeof e.status === 'number' && e.status > 0 ? e.status : undefined;
+  const headers = e.response?.headers ?? {};
+  const message = (e.message ?? 'request failed').split(' - https://docs.github.com')[0] ?? '';
+  const rateLimited =
+    headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message) || status === 429;
+  const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError';
+  return new GitHubApiError(
+    method,
+    url,
+    status,
+    message,
+    rateLimited,
+    timedOut ? { timedOut } : {},
+  );
+}
+
+function abortError(signal: AbortSignal): Error {
+  const error = new Error(`aborted (${String(signal.reason)})`);
+  error.name = 'AbortError';
+  return error;
+}
+
+export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
+  const now = o.now ?? Date.now;
+  const Client = GitHub.plugin(retry, throttling);
+  const fitsDeadline = (retryAfterSeconds: number): boolean =>
+    now() + retryAfterSeconds * 1000 < o.deadline && !o.signal.aborted;
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      options: { method?: string; url?: string },
+      _: unknown,
+      retryCount: number,
+    ): boolean => {
+      const what = `${options.method ?? 'GET'} ${options.url ?? ''}`;
+      if (retryCount < MAX_RATE_LIMIT_RETRIES && fitsDeadline(retryAfter)) {
+        o.logger.warning(`GitHub ${kind} on ${what}: retrying in ${retryAfter}s.`);
+        return true;
+      }
+      o.logger.warning(
+        `GitHub ${kind} on ${what}: not retrying (${retryCount} retries so far; waiting ${retryAfter}s would pass the timeout).`,
+      );
+      return false;
+    };
+  // Octokit retries a failed fetch as if it were a 500 unless it is an AbortError: once the
+  // step's signal has fired (deadline or cancellation), say AbortError so nothing retries.
+  const baseFetch = actionsDefaults.request?.fetch ?? fetch;
+  const abortableFetch: typeof fetch = async (input, init) => {
+    try {
+      return await baseFetch(input, init);
+    } catch (error) {
+      if (!o.signal.aborted) throw error;
+      throw abortError(o.signal);
+    }
+  };
+  const octokit = new Client(
+    getOctokitOptions(o.token, {
+      baseUrl: o.baseUrl.replace(/\/+$/, ''),
+      userAgent: USER_AGENT,
+      // Keep @actions/github's proxy-aware fetch: options replace the defaults' request object.
+      request: { ...actionsDefaults.request, fetch: abortableFetch, signal: o.signal },
+      retry: { retries: 3 },
+      throttle: {
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+      },
+      log: {
+        debug: (m: string) => o.logger.debug(m),
+        info: (m: string) => o.logger.debug(m),
+        warn: (m: string) => o.logger.debug(m),
+        error: (m: string) => o.logger.debug(m),
+      },
+    }),
+  );
+  // Outermost: a retry's back-off (the plugins sleep between attempts) ends at the signal too,
+  // so no wait outlives the step's timeout.
+  octokit.hook.wrap('request', (request, options) => {
+    if (o.signal.aborted) return Promise.reject(abortError(o.signal));
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(o.signal));
+      o.signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(request(options))
+        .then(resolve, reject)
+        .finally(() => o.signal.removeEventListener('abort', onAbort));
+    });
+  });
+  const repo = { owner: o.owner, repo: o.repo };
+  const call = async <T>(method: string, route: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      const url = redactUrl(`${o.baseUrl}${route}`);
+      if (o.signal.aborted) {
+        // Octokit reports an aborted fetch as HTTP 500: say what really happened.
+        const reason: unknown = o.signal.reason;
+        if (reason instanceof Error && reason.name === 'TimeoutError') {
+          throw new GitHubApiError(
+            method,
+            url,
+            undefined,
+            `no answer within the step's timeout (${formatDuration(o.timeoutMs)}); raise 'timeout' if GitHub is slow`,
+            false,
+            { timedOut: true },
+          );
+        }
+        throw cancellation(o.signal, `${method} ${url}`);
+      }
+      throw wrapError(error, { method, url });
+    }
+  };
+
+  return {
+    async listComments(issue, since) {
+      const route = `/repos/${o.owner}/${o.repo}/issues/${issue}/comments`;
+      const comments = await call('GET', route, () =>
+        octokit.paginate(octokit.rest.issues.listComments, {
+          ...repo,
+          issue_number: issue,
+          per_page: 100,
+          ...(since ? { since } : {}),
+        }),
+      );
+      return comments.map((c) => toComment(c as RestComment)).sort((a, b) => a.id - b.id);
+    },
+    async createComment(issue, body) {
+      const route = `/repos/${o.owner}/${o.repo}/issues/${issue}/comments`;
+      const { data } = await call('POST', route, () =>
+        octokit.rest.issues.createComment({ ...repo, issue_number: issue, body }),
+      );
+      return toComment(data as RestComment);
+    },
+    async updateComment(id, body) {
+      const route = `/repos/${o.owner}/${o.repo}/issues/comments/${id}`;
+      const { data } = await call('PATCH', route, () =>
+        octokit.rest.issues.updateComment({ ...repo, comment_id: id, body }),
+      );
+      return toComment(data as RestComment);
+    },
+    async deleteComment(id) {
+      const route = `/repos/${o.owner}/${o.repo}/issues/comments/${id}`;
+      try {
+        await call('DELETE', route, () =>
+          octokit.rest.issues.deleteComment({ ...repo, comment_id: id }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof GitHubApiError && error.status === 404) return false;
+        throw error;
+      }
+    },
+    async minimizeComment(nodeId) {
+      const result = await call('POST', '/graphql', () =>
+        octokit.graphql<{ minimizeComment: { minimizedComment: { isMinimized: boolean } | null } }>(
+          `mutation($input: MinimizeCommentInput!) {
+  minimizeComment(input: $input) { minimizedComment { isMinimized minimizedReason } }
+}`,
+          { input: { subjectId: nodeId, classifier: 'OUTDATED' } },
+        ),
+      );
+      if (!result.minimizeComment.minimizedComment?.isMinimized) {
+        throw new GitHubApiError(
+          'POST',
+          '/graphql',
+          200,
+          `comment ${nodeId} was not minimized`,
+          false,
+        );
+      }
+    },
+    async pullRequestsOfCommit(sha) {
+      const route = `/repos/${o.owner}/${o.repo}/commits/${sha}/pulls`;
+      const { data } = await call('GET', route, () =>
+        octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha }),
+      );
+      return data.map((pr): PullRequestRef => ({
+        number: pr.number,
+        state: pr.state,
+        headRef: pr.head.ref,
+        headSha: pr.head.sha,
+      }));
+    },
+  };
+}

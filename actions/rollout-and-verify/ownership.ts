@@ -1,0 +1,82 @@
+/**
+ * Which run a workload's current revision belongs to. Every workload this action applies
+ * carries the run's id in an annotation; a run follows, verifies and rolls back only what it
+ * applied: when another writer moves the workload past it (another run of this action, or
+ * anyone changing the pod template), the run is `superseded` and leaves the workload alone.
+ */
+import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../../shared/kube/index.ts';
+
+export const RUN_ANNOTATION = 'mlops-actions.io/run';
+
+/** The field manager of every server-side apply of this action (all runs share it). */
+export const FIELD_MANAGER = 'mlops-actions';
+
+/** What this run applied to one workload. */
+export interface Ownership {
+  /** The value of RUN_ANNOTATION this run wrote. */
+  run: string;
+  /** The pod template as applied (canonical JSON); undefined for kinds without one. */
+  template: string | undefined;
+}
+
+/** This run's id: repository, run, attempt and job, plus a nonce (matrix legs share a job id). */
+export function runId(env: NodeJS.ProcessEnv): string {
+  const nonce = randomBytes(3).toString('hex');
+  if (!env.GITHUB_RUN_ID) return `local ${nonce}`;
+  return `${env.GITHUB_REPOSITORY ?? '?'} run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT ?? '1'} job ${env.GITHUB_JOB ?? '?'} (${nonce})`;
+}
+
+/** Stable JSON (key order independent), for comparing templates. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The pod template of a Deployment, StatefulSet or DaemonSet, as canonical JSON. */
+export function templateOf(obj: KubeObject): string | undefined {
+  const template = obj.spec?.template;
+  return template === undefined ? undefined : canonical(template);
+}
+
+export function ownershipOf(applied: KubeObject, run: string): Ownership {
+  return { run, template: templateOf(applied) };
+}
+
+interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  time?: string;
+}
+
+/** The field manager that wrote last, other than `except`: who most likely moved the workload. */
+function lastWriter(obj: KubeObject, except: string): string | undefined {
+  const entries = (obj.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+  return entries
+    .filter((e) => e.manager && e.manager !== except && !e.operation?.startsWith('Status'))
+    .sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''))[0]?.manager;
+}
+
+/**
+ * Who moved `current` past what this run applied, or undefined while it is still this run's:
+ * another run (its annotation), or whoever changed the pod template (its field manager).
+ */
+export function supersededBy(
+  current: KubeObject,
+  owner: Ownership,
+  fieldManager: string,
+): string | undefined {
+  const run = current.metadata.annotations?.[RUN_ANNOTATION];
+  if (run !== undefined && run !== owner.run) return `another run of rollout-and-verify (${run})`;
+  if (owner.template === undefined) return undefined;
+  const template = templateOf(current);
+  if (template === undefined || template === owner.template) return undefined;
+  const writer = lastWriter(current, fieldManager);
+  return writer ? `field manager "${writer}"` : 'another writer';
+}
