@@ -28,6 +28,22 @@ function toProperties(position?: AnnotationPosition): core.AnnotationProperties 
   return props;
 }
 
+/**
+ * What to register for one secret value. A single-line value is masked whole. A multi-line
+ * value (a PEM block) is masked line by line — the runner masks line by line, so it would
+ * otherwise leak piecewise — except its `-----BEGIN/END …-----` armour and lines under 4
+ * characters, which reveal nothing and would garble the log. Pass secret values only, never a
+ * whole document (a kubeconfig, a JSON config): mask the credentials inside it instead.
+ */
+export function masksOf(value: string): string[] {
+  if (!value) return [];
+  const lines = value.split(/\r?\n/);
+  if (lines.filter((l) => l.trim() !== '').length <= 1) return [value.trim() || value];
+  return lines
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 4 && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(l));
+}
+
 /** The logger used in a real runner: workflow commands through @actions/core. */
 export const coreLogger: Logger = {
   debug: (m) => core.debug(m),
@@ -35,11 +51,7 @@ export const coreLogger: Logger = {
   warning: (m, p) => core.warning(m, toProperties(p)),
   error: (m, p) => core.error(m, toProperties(p)),
   secret: (v) => {
-    // Mask each line too: the runner masks line by line, so a multi-line secret
-    // (a PEM, a kubeconfig) would otherwise leak piecewise.
-    if (!v) return;
-    core.setSecret(v);
-    for (const line of v.split(/\r?\n/)) if (line.trim().length >= 4) core.setSecret(line.trim());
+    for (const mask of masksOf(v)) core.setSecret(mask);
   },
   group: (name, fn) => core.group(name, fn),
 };

@@ -5,6 +5,7 @@ import {
   parseKubernetesVersion,
   type KubernetesVersion,
 } from '../../shared/kubernetes/api-versions.ts';
+import { imageRefProblem } from '../../shared/image-ref.ts';
 import { parseImageOverride, type ImageOverride } from './images.ts';
 
 export interface RenderInputs {
@@ -17,9 +18,38 @@ export interface RenderInputs {
   labels: Map<string, string>;
   annotations: Map<string, string>;
   validate: boolean;
+  /** Unresolved `${NAME}` references are errors instead of warnings. */
+  failOnUnresolvedVars: boolean;
   kubernetesVersion: KubernetesVersion;
   outputDir: string;
   workspace: string;
+  /** Directories besides the workspace that manifests may come from (RUNNER_TEMP). */
+  allowedRoots: string[];
+  /** `allow-outside-workspace: true`: no confinement of manifest paths. */
+  allowOutsideWorkspace: boolean;
+}
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `vars` lines; an error names the line's key, never its value (a value may be a secret). */
+function parseVars(text: string): Map<string, string> {
+  const vars = new Map<string, string>();
+  splitList(text, { commas: false }).forEach((line, index) => {
+    const eq = line.indexOf('=');
+    if (eq <= 0) {
+      throw new InputError(
+        `Input 'vars': line ${index + 1} is not KEY=VALUE (${eq === 0 ? 'no key before' : 'no'} '='; its text is not shown: it may be a value).`,
+      );
+    }
+    const key = line.slice(0, eq).trim();
+    if (!VAR_NAME.test(key)) {
+      throw new InputError(
+        `Input 'vars': line ${index + 1} has an invalid key ${JSON.stringify(key.slice(0, 60))} (a key is [A-Za-z_][A-Za-z0-9_]*; its value is not shown).`,
+      );
+    }
+    vars.set(key, line.slice(eq + 1).trim());
+  });
+  return vars;
 }
 
 export const DEFAULT_KUBERNETES_VERSION = '1.33';
@@ -49,10 +79,16 @@ export function getInputs(
       `Input 'image' is set but 'image-placeholder' is empty: set the literal token in your manifests that 'image' replaces.`,
     );
   }
+  if (image) {
+    const problem = imageRefProblem(image);
+    if (problem) {
+      throw new InputError(
+        `Input 'image': ${JSON.stringify(image.slice(0, 300))} is not a valid image reference: ${problem} (expected name[:tag][@sha256:digest]).`,
+      );
+    }
+  }
 
-  const vars = inputs.has('vars')
-    ? inputs.keyValues('vars', /^[A-Za-z_][A-Za-z0-9_]*$/)
-    : undefined;
+  const vars = inputs.has('vars') ? parseVars(inputs.raw('vars')) : undefined;
 
   const namespace = inputs.dnsLabel('namespace');
 
@@ -89,8 +125,11 @@ export function getInputs(
     labels,
     annotations,
     validate: inputs.bool('validate', true),
+    failOnUnresolvedVars: inputs.bool('fail-on-unresolved-vars', false),
     kubernetesVersion,
     outputDir,
     workspace,
+    allowedRoots: env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [],
+    allowOutsideWorkspace: inputs.bool('allow-outside-workspace', false),
   };
 }

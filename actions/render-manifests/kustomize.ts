@@ -87,14 +87,22 @@ export async function locateKubectl(deps: KubectlLocatorDeps): Promise<string> {
   return path.join(dir, 'kubectl');
 }
 
-/** `kubectl kustomize <dir>`: the rendered multi-document YAML. */
+/**
+ * `kubectl kustomize <dir>`: the rendered multi-document YAML. The load restrictor is always
+ * `LoadRestrictionsRootOnly` (named, not left to the default): a kustomization reads files
+ * only below its own directory, never `../` or absolute paths elsewhere.
+ */
 export async function kustomizeBuild(
   kubectl: string,
   dir: string,
   runner: CommandRunner,
 ): Promise<string> {
   try {
-    const result = await runner.run(kubectl, ['kustomize', dir], { timeoutMs: 120_000 });
+    const result = await runner.run(
+      kubectl,
+      ['kustomize', '--load-restrictor', 'LoadRestrictionsRootOnly', dir],
+      { timeoutMs: 120_000 },
+    );
     return result.stdout;
   } catch (error) {
     if (error instanceof CommandError) {

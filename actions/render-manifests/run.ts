@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isMap } from 'yaml';
-import { LocatedError, LocatedErrors } from '../../shared/errors.ts';
-import { resolveManifestSources, type ManifestSource } from '../../shared/files.ts';
+import { errorMessage, LocatedError, LocatedErrors } from '../../shared/errors.ts';
+import {
+  confineOutputDir,
+  resolveManifestSources,
+  type ManifestSource,
+} from '../../shared/files.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { lineOf, originalText, parseYamlFile, type SourceDocument } from '../../shared/yaml.ts';
@@ -11,7 +15,16 @@ import { groupOf, isNamespaced } from '../../shared/kubernetes/kinds.ts';
 import { ManifestValidator } from '../../shared/kubernetes/schema-validator.ts';
 import type { RenderInputs } from './inputs.ts';
 import { kustomizeBuild, locateKubectl } from './kustomize.ts';
-import { replaceToken, substituteVars } from './substitute.ts';
+import {
+  findReferences,
+  missingHint,
+  redactVars,
+  replaceTokenInScalars,
+  stringScalars,
+  substituteVars,
+  type Reference,
+} from './substitute.ts';
+import { nameProblem, sizeProblem } from './limits.ts';
 import { applyImageOverrides, applyMetadata, findImages } from './transform.ts';
 import type { ImageOverride } from './images.ts';
 
@@ -45,6 +58,8 @@ export interface RenderResult {
   /** Kinds with no schema (not validated), as `apiVersion/kind`. */
   unvalidated: string[];
   warnings: string[];
+  /** `${NAME}` references left unsubstituted (warned at their file:line), as `file:line ${NAME}`. */
+  unresolved: string[];
 }
 
 interface LoadedText {
@@ -77,6 +92,12 @@ async function loadTexts(sources: ManifestSource[], deps: RenderDeps): Promise<L
   return texts;
 }
 
+/** Problems listed in the failure message (every one is still annotated). */
+const MAX_LISTED_PROBLEMS = 20;
+/** Unresolved `${NAME}` references annotated one by one; the rest are counted. */
+const MAX_UNRESOLVED_WARNINGS = 50;
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function idKey(id: ResourceId): string {
   return `${groupOf(id.apiVersion)}/${id.kind}/${id.namespace ?? ''}/${id.name}`;
 }
@@ -94,37 +115,24 @@ export async function renderManifests(
   inputs: RenderInputs,
   deps: RenderDeps,
 ): Promise<RenderResult> {
-  const sources = await resolveManifestSources(inputs.manifests, inputs.workspace);
+  const confinement = {
+    roots: inputs.allowedRoots,
+    allowOutside: inputs.allowOutsideWorkspace,
+    liftWith: 'allow-outside-workspace',
+  };
+  // The output goes where the manifests may come from: checked before anything is read.
+  await confineOutputDir(inputs.outputDir, inputs.workspace, 'output-dir', confinement);
+  const sources = await resolveManifestSources(
+    inputs.manifests,
+    inputs.workspace,
+    'manifests',
+    confinement,
+  );
   const texts = await loadTexts(sources, deps);
   const errors: LocatedError[] = [];
   const warnings: string[] = [];
-
-  // Text-level substitutions keep every comment and line number of the sources.
+  const unresolved: LocatedError[] = [];
   let placeholderCount = 0;
-  for (const t of texts) {
-    if (inputs.placeholder) {
-      const r = replaceToken(t.text, inputs.placeholder.token, inputs.placeholder.image);
-      t.text = r.text;
-      placeholderCount += r.count;
-    }
-    if (inputs.vars) {
-      const r = substituteVars(t.text, inputs.vars, t.file);
-      t.text = r.text;
-      errors.push(
-        ...(t.hasLines
-          ? r.errors
-          : r.errors.map(
-              (e) => new LocatedError(e.message.replace(/^[^:]+:\d+: /, `${t.file}: `), t.file),
-            )),
-      );
-    }
-  }
-  if (inputs.placeholder && placeholderCount === 0) {
-    throw new LocatedErrors(
-      `Input 'image-placeholder': "${inputs.placeholder.token}" appears in none of the manifests, so 'image' would not be deployed.`,
-      [],
-    );
-  }
 
   const toValidate: {
     object: Record<string, unknown>;
@@ -161,8 +169,11 @@ export async function renderManifests(
         const l = line(p);
         return l === undefined ? t.file : `${t.file}:${l}`;
       };
+      // Keys of `vars` whose values went into this document: messages name them, never the values.
+      const usedKeys = new Set<string>();
       const fail = (message: string, p: (string | number)[]): void => {
-        errors.push(new LocatedError(`${at(p)}: ${message}`, t.file, line(p)));
+        const safe = redactVars(message, inputs.vars, usedKeys);
+        errors.push(new LocatedError(`${at(p)}: ${safe}`, t.file, line(p)));
       };
       if (!isMap(sd.doc.contents)) {
         fail(
@@ -171,6 +182,52 @@ export async function renderManifests(
         );
         continue;
       }
+
+      // Substitutions set whole scalar values: no input can add structure.
+      const scalars = stringScalars(sd.doc);
+      let substituted = false;
+      if (inputs.placeholder) {
+        const n = replaceTokenInScalars(
+          scalars,
+          inputs.placeholder.token,
+          inputs.placeholder.image,
+        );
+        placeholderCount += n;
+        substituted ||= n > 0;
+      }
+      const referenceLine = (r: Reference): number | undefined => {
+        const l = line(r.site.path);
+        return l === undefined ? undefined : l + r.lineOffset;
+      };
+      const referenceAt = (r: Reference): string => {
+        const l = referenceLine(r);
+        return l === undefined ? t.file : `${t.file}:${l}`;
+      };
+      if (inputs.vars) {
+        const r = substituteVars(scalars, inputs.vars);
+        for (const s of r.substituted) for (const k of s.keys) usedKeys.add(k);
+        substituted ||= r.substituted.length > 0;
+        for (const m of r.missing) {
+          errors.push(
+            new LocatedError(
+              `${referenceAt(m)}: \${${m.name}} has no value (${missingHint(m.name)}; write $\${${m.name}} for a literal)`,
+              t.file,
+              referenceLine(m),
+            ),
+          );
+        }
+      } else {
+        for (const r of findReferences(scalars)) {
+          unresolved.push(
+            new LocatedError(
+              `${referenceAt(r)}: \${${r.name}} is not substituted ('vars' is empty) and would be applied literally (${VAR_NAME.test(r.name) ? `set ${r.name}=… in 'vars'; ` : ''}to keep it on purpose, write $\${${r.name}} and set 'vars', where $\${…} means a literal \${…})`,
+              t.file,
+              referenceLine(r),
+            ),
+          );
+        }
+      }
+
       const kindValue = sd.doc.get('kind');
       const apiVersionValue = sd.doc.get('apiVersion');
       const kind = typeof kindValue === 'string' ? kindValue : '';
@@ -195,9 +252,17 @@ export async function renderManifests(
       for (const o of applied.used) usedOverrides.add(o);
       for (const s of sites) images.add(String(s.scalar.value));
       // An untouched document is emitted as it stood in the source, byte for byte.
-      const original = metadataChanged || applied.changed > 0 ? undefined : originalText(sd);
+      const original =
+        substituted || metadataChanged || applied.changed > 0 ? undefined : originalText(sd);
 
-      const finalObj = sd.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+      let finalObj: Record<string, unknown>;
+      try {
+        finalObj = sd.doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+      } catch (error) {
+        // An alias bomb (billion laughs) or another document the YAML library refuses.
+        fail(`document ${sd.index + 1} cannot be loaded: ${errorMessage(error)}`, ['kind']);
+        continue;
+      }
       const metadata = (finalObj.metadata ?? {}) as Record<string, unknown>;
       const id: ResourceId = {
         apiVersion,
@@ -211,6 +276,12 @@ export async function renderManifests(
       if (previous && id.name)
         fail(`${describeId(id)} is defined twice (first at ${previous})`, ['metadata', 'name']);
       else seen.set(key, where);
+      // A name with an unresolved ${NAME} is reported as such, not as a bad name.
+      const badName =
+        id.name && !id.name.includes('${') ? nameProblem(apiVersion, kind, id.name) : undefined;
+      if (badName) fail(`${kind}: ${badName}`, ['metadata', 'name']);
+      const tooBig = sizeProblem(finalObj, kind, apiVersion);
+      if (tooBig) fail(`${kind}/${id.name || '?'}: ${tooBig.message}`, [tooBig.field]);
 
       toValidate.push({
         object: finalObj,
@@ -223,6 +294,24 @@ export async function renderManifests(
         text: original ?? sd.doc.toString({ lineWidth: 0 }).replace(/^---\n/, ''),
       });
     }
+  }
+  if (inputs.placeholder && placeholderCount === 0 && errors.length === 0) {
+    throw new LocatedErrors(
+      `Input 'image-placeholder': "${inputs.placeholder.token}" appears in none of the manifests (in no YAML string value), so 'image' would not be deployed.`,
+      [],
+    );
+  }
+  if (inputs.failOnUnresolvedVars) errors.push(...unresolved);
+  else {
+    for (const u of unresolved.slice(0, MAX_UNRESOLVED_WARNINGS))
+      deps.logger.warning(u.message, {
+        file: u.file,
+        ...(u.line !== undefined ? { line: u.line } : {}),
+      });
+    if (unresolved.length > MAX_UNRESOLVED_WARNINGS)
+      deps.logger.warning(
+        `… and ${unresolved.length - MAX_UNRESOLVED_WARNINGS} more \${…} references not substituted ('vars' is empty); not annotated one by one.`,
+      );
   }
 
   if (inputs.validate && toValidate.length > 0) {
@@ -256,8 +345,11 @@ export async function renderManifests(
     );
   }
   if (errors.length > 0) {
+    const listed = errors.slice(0, MAX_LISTED_PROBLEMS).map((e) => `  ${e.message}`);
+    if (errors.length > MAX_LISTED_PROBLEMS)
+      listed.push(`  … and ${errors.length - MAX_LISTED_PROBLEMS} more (each annotated)`);
     throw new LocatedErrors(
-      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the manifests; nothing was written:\n${errors.map((e) => `  ${e.message}`).join('\n')}`,
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the manifests; nothing was written:\n${listed.join('\n')}`,
       errors,
     );
   }
@@ -275,5 +367,6 @@ export async function renderManifests(
     documents,
     unvalidated: [...unvalidated],
     warnings,
+    unresolved: unresolved.map((u) => u.message.slice(0, u.message.indexOf(' is not substituted'))),
   };
 }

@@ -2,6 +2,14 @@ import { markdownTable, statusEmoji } from '../../shared/summary.ts';
 import type { RenderInputs } from './inputs.ts';
 import type { RenderResult } from './run.ts';
 
+/** The summary stays far below GitHub's 1 MiB limit however many objects are rendered. */
+export const SUMMARY_MAX_ROWS = 200;
+const SUMMARY_MAX_ITEMS = 50;
+
+function capped<T>(items: readonly T[], max: number): { shown: T[]; more: number } {
+  return { shown: items.slice(0, max), more: Math.max(0, items.length - max) };
+}
+
 export function renderSummary(result: RenderResult, inputs: RenderInputs): string {
   const lines: string[] = [];
   const validated = inputs.validate
@@ -11,10 +19,11 @@ export function renderSummary(result: RenderResult, inputs: RenderInputs): strin
     `### ${statusEmoji('success')} render-manifests: ${result.resources.length} resources, ${validated}`,
   );
   lines.push('');
+  const rows = capped(result.documents, SUMMARY_MAX_ROWS);
   lines.push(
     markdownTable(
       ['Kind', 'Name', 'Namespace', 'Source'],
-      result.documents.map((d) => [
+      rows.shown.map((d) => [
         d.id.kind,
         d.id.name,
         d.id.namespace ?? '',
@@ -22,11 +31,27 @@ export function renderSummary(result: RenderResult, inputs: RenderInputs): strin
       ]),
     ),
   );
+  if (rows.more > 0)
+    lines.push('', `… ${rows.more} more (not listed): every object is in the output file.`);
   if (result.images.length) {
-    lines.push('', '**Images**', '', ...result.images.map((i) => `- \`${i}\``));
+    const list = capped(result.images, SUMMARY_MAX_ITEMS);
+    lines.push('', '**Images**', '', ...list.shown.map((i) => `- \`${i}\``));
+    if (list.more > 0) lines.push(`- … ${list.more} more (not listed)`);
+  }
+  if (result.unresolved.length) {
+    const list = capped(result.unresolved, SUMMARY_MAX_ITEMS);
+    lines.push(
+      '',
+      `${statusEmoji('warning')} ${result.unresolved.length} \`\${…}\` reference${result.unresolved.length === 1 ? ' was' : 's were'} not substituted ('vars' is empty) and would be applied literally:`,
+      '',
+      ...list.shown.map((u) => `- \`${u}\``),
+    );
+    if (list.more > 0) lines.push(`- … ${list.more} more (not listed)`);
   }
   if (result.warnings.length) {
-    lines.push('', ...result.warnings.map((w) => `${statusEmoji('warning')} ${w}`));
+    const list = capped(result.warnings, SUMMARY_MAX_ITEMS);
+    lines.push('', ...list.shown.map((w) => `${statusEmoji('warning')} ${w}`));
+    if (list.more > 0) lines.push(`… ${list.more} more warnings (not listed)`);
   }
   lines.push(
     '',

@@ -18,3 +18,20 @@ export type CredentialConfig =
       stsEndpoint?: string;
       userAgent: string;
     };
+
+/** The credential values of a Google credentials JSON (service-account key or authorized user). */
+export function serviceAccountKeySecrets(json: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return [json];
+  }
+  if (typeof doc !== 'object' || doc === null) return [json];
+  const values: string[] = [];
+  for (const key of ['private_key', 'private_key_id', 'client_secret', 'refresh_token']) {
+    const v = (doc as Record<string, unknown>)[key];
+    if (typeof v === 'string' && v) values.push(v);
+  }
+  return values;
+}

@@ -15,6 +15,7 @@ import {
   type GoogleCredentialSource,
 } from './google-auth.ts';
 import type { GkeInputs } from './inputs.ts';
+import { serviceAccountKeySecrets } from './credential-config.ts';
 
 /** The Cluster fields a kubeconfig needs (Kubernetes Engine API container/v1 `Cluster`). */
 export interface GkeCluster {
@@ -171,11 +172,8 @@ export function serverOf(
 export async function gkeAccess(inputs: GkeInputs, deps: ProviderDeps): Promise<ClusterAccess> {
   const { logger } = deps;
   const source = credentialSource(inputs, deps.env);
-  if (source.kind === 'key') {
-    logger.secret(source.json);
-    const key = JSON.parse(source.json) as { private_key?: unknown };
-    if (typeof key.private_key === 'string') logger.secret(key.private_key);
-  }
+  if (source.kind === 'key')
+    for (const s of serviceAccountKeySecrets(source.json)) logger.secret(s);
   const project =
     inputs.projectId ??
     projectOfCredentials(source) ??
@@ -194,6 +192,8 @@ export async function gkeAccess(inputs: GkeInputs, deps: ProviderDeps): Promise<
       inputs.endpoints,
       deps.userAgent,
       project,
+      // The GitHub OIDC JWT the library fetches for federation is a credential too.
+      (jwt) => logger.secret(jwt),
     ));
   } catch (error) {
     throw new Error(`Google authentication (${describe(source)}) failed: ${errorMessage(error)}`, {

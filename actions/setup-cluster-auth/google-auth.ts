@@ -70,6 +70,21 @@ function rewrite(url: string, endpoints: GoogleEndpoints): string {
   return url;
 }
 
+/**
+ * Hooks an external-account client (IdentityPoolClient, also what ADC returns for an
+ * `external_account` file) so the subject token it fetches is reported before it is exchanged.
+ */
+function reportSubjectToken(client: object, report: (token: string) => void): void {
+  const external = client as { retrieveSubjectToken?: () => Promise<string> };
+  const original = external.retrieveSubjectToken;
+  if (typeof original !== 'function') return;
+  external.retrieveSubjectToken = async () => {
+    const token = await original.call(client);
+    report(token);
+    return token;
+  };
+}
+
 /** Mints a Google access token with the chosen credentials. */
 export async function googleAccessToken(
   source: GoogleCredentialSource,
@@ -77,6 +92,8 @@ export async function googleAccessToken(
   userAgent: string,
   /** Known project: spares ADC a Resource Manager lookup it would make for external accounts. */
   projectId?: string,
+  /** Called with the external subject token (the GitHub OIDC JWT) as soon as it is fetched. */
+  onSubjectToken?: (token: string) => void,
 ): Promise<GoogleToken> {
   const { GoogleAuth, IdentityPoolClient, JWT, gaxios } = await import('google-auth-library');
   const transporter = new gaxios.Gaxios({ headers: { 'User-Agent': userAgent } });
@@ -122,6 +139,7 @@ export async function googleAccessToken(
       clientOptions: { transporter },
     }).getClient();
   }
+  if (onSubjectToken) reportSubjectToken(client, onSubjectToken);
   const { token } = await client.getAccessToken();
   if (!token) throw new Error('Google credentials returned no access token');
   const expiry = client.credentials?.expiry_date;

@@ -32,9 +32,11 @@ export function givenKubeconfig(
   inputs: KubeconfigInputs,
   logger: Logger,
 ): { config: Kubeconfig; context: string; server: string } {
-  logger.secret(inputs.kubeconfig);
   const { config, text } = decodeKubeconfig(inputs.kubeconfig);
-  logger.secret(text);
+  // base64 carries every credential at once: mask it (line by line when wrapped). The YAML
+  // itself is not masked — only the credential values in it — so the log stays readable.
+  if (text !== inputs.kubeconfig)
+    for (const line of inputs.kubeconfig.split(/\s+/)) if (line.length >= 4) logger.secret(line);
   for (const s of kubeconfigSecrets(config)) logger.secret(s);
   return selectContext(config, inputs.context, inputs.namespace);
 }

@@ -17,6 +17,7 @@ import type { ClusterAccess, ProviderDeps } from './access.ts';
 import type { SetupInputs } from './inputs.ts';
 
 import { DIR_PREFIX, kubeconfigDirState } from './cleanup.ts';
+import { serviceAccountKeySecrets } from './credential-config.ts';
 
 export { DIR_PREFIX, kubeconfigDirState };
 
@@ -46,10 +47,10 @@ function maskInputs(inputs: SetupInputs, logger: Logger): void {
   if (inputs.provider === 'gke' && inputs.credentials.kind === 'wif')
     logger.secret(inputs.credentials.oidc.token);
   if (inputs.provider === 'gke' && inputs.credentials.kind === 'key')
-    logger.secret(inputs.credentials.json);
+    for (const s of serviceAccountKeySecrets(inputs.credentials.json)) logger.secret(s);
   if (inputs.provider === 'eks' && inputs.credentials.kind === 'role')
     logger.secret(inputs.credentials.oidc.token);
-  if (inputs.provider === 'kubeconfig') logger.secret(inputs.kubeconfig);
+  // provider kubeconfig: givenKubeconfig masks its credentials (values, not the document).
 }
 
 async function providerAccess(inputs: SetupInputs, deps: ProviderDeps): Promise<ClusterAccess> {
@@ -104,8 +105,9 @@ export async function setupClusterAuth(inputs: SetupInputs, deps: RunDeps): Prom
         ...(access.expiresAt ? { expiresAt: access.expiresAt } : {}),
       };
     }
+    // The files hold credentials already masked above (the key's secrets, the OIDC request
+    // token): masking the documents themselves would mask every line of JSON.
     for (const f of files) {
-      logger.secret(f.content);
       await writeFile(f.path, f.content, { mode: 0o600 });
     }
     await writeKubeconfig(kubeconfigPath, config);

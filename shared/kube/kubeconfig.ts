@@ -211,7 +211,20 @@ const SECRET_USER_FIELDS = [
   'password',
 ] as const;
 
-/** Every credential-like value of a kubeconfig, to be masked before anything is logged. */
+/** auth-provider (oidc, gcp, azure) config keys that hold credentials. */
+const SECRET_AUTH_PROVIDER_KEYS = [
+  'id-token',
+  'refresh-token',
+  'client-secret',
+  'access-token',
+  'idp-certificate-authority-data',
+];
+
+/**
+ * Every credential value of a kubeconfig, to be masked before anything is logged: tokens,
+ * client key and certificate data, passwords, exec env values and auth-provider tokens. Only
+ * values: never the document, whose lines (`kind: Config`, `user:`) must stay readable.
+ */
 export function kubeconfigSecrets(config: Kubeconfig): string[] {
   const values: string[] = [];
   for (const { user } of config.users) {
@@ -220,10 +233,17 @@ export function kubeconfigSecrets(config: Kubeconfig): string[] {
       if (typeof v === 'string' && v) values.push(v);
     }
     for (const e of user.exec?.env ?? []) if (e.value) values.push(e.value);
-  }
-  for (const { cluster } of config.clusters) {
-    const ca = cluster['certificate-authority-data'];
-    if (typeof ca === 'string' && ca) values.push(ca);
+    const provider = user['auth-provider'];
+    const providerConfig =
+      typeof provider === 'object' && provider !== null
+        ? (provider as { config?: unknown }).config
+        : undefined;
+    if (typeof providerConfig === 'object' && providerConfig !== null) {
+      for (const key of SECRET_AUTH_PROVIDER_KEYS) {
+        const v = (providerConfig as Record<string, unknown>)[key];
+        if (typeof v === 'string' && v) values.push(v);
+      }
+    }
   }
   return values;
 }

@@ -168,7 +168,7 @@ describe('render-manifests bundle, run as the runner runs it', () => {
     [
       'bad vars line',
       { manifests: 'app', vars: 'no equals sign' },
-      `Input 'vars' must hold KEY=VALUE lines (got "no equals sign").`,
+      `Input 'vars': line 1 is not KEY=VALUE (no '='; its text is not shown: it may be a value).`,
     ],
     [
       'bad label value',

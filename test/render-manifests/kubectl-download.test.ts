@@ -93,3 +93,19 @@ describe('locateKubectl', () => {
     );
   });
 });
+
+describe('kustomizeBuild', () => {
+  it('always names the root-only load restrictor (nothing lifts it)', async () => {
+    const calls: (readonly string[])[] = [];
+    const runner = {
+      run: async (_command: string, args: readonly string[]) => {
+        calls.push(args);
+        return { exitCode: 0, stdout: 'apiVersion: v1\n', stderr: '' };
+      },
+    };
+    await kustomizeBuild('/bin/kubectl', '/ws/k', runner);
+    expect(calls).toEqual([
+      ['kustomize', '--load-restrictor', 'LoadRestrictionsRootOnly', '/ws/k'],
+    ]);
+  });
+});

@@ -36,6 +36,8 @@ async function render(
   temps.push(out);
   const inputs = getInputs(new Inputs(mapInputs({ 'output-dir': out, ...values })), {
     GITHUB_WORKSPACE: fixtures,
+    // As on a runner: the output dir is under RUNNER_TEMP, where output may go.
+    RUNNER_TEMP: out,
   });
   const logger = new RecordingLogger();
   const result = await renderManifests(inputs, { runner: processRunner, logger });
@@ -49,6 +51,8 @@ async function renderError(
   temps.push(out);
   const inputs = getInputs(new Inputs(mapInputs({ 'output-dir': out, ...values })), {
     GITHUB_WORKSPACE: fixtures,
+    // As on a runner: the output dir is under RUNNER_TEMP, where output may go.
+    RUNNER_TEMP: out,
   });
   try {
     await renderManifests(inputs, { runner: processRunner, logger: new RecordingLogger() });

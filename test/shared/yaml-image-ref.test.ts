@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { LocatedError } from '../../shared/errors.ts';
 import { lineOf, parseYamlFile } from '../../shared/yaml.ts';
-import { formatImageRef, parseImageRef, repositoryOf } from '../../shared/image-ref.ts';
+import {
+  formatImageRef,
+  imageRefProblem,
+  isValidImageName,
+  isValidImageRef,
+  parseImageRef,
+  repositoryOf,
+} from '../../shared/image-ref.ts';
 
 describe('YAML helpers', () => {
   it('keeps positions of nested nodes across documents', () => {
@@ -45,5 +52,52 @@ describe('image references', () => {
     expect(repositoryOf('gcr.io/proj/app')).toBe('proj/app');
     expect(repositoryOf('localhost:5000/app')).toBe('app');
     expect(repositoryOf('octo/app')).toBe('octo/app');
+  });
+});
+
+describe('image reference grammar (distribution/reference)', () => {
+  it.each([
+    'nginx',
+    'nginx:1.27',
+    'library/nginx:latest',
+    'ghcr.io/octo-org/model-server:sha-0123456',
+    'localhost:5000/ml/app:v1',
+    'registry.example.com:5000/a/b/c__d.e-f--g:1.0.0-rc.1_x',
+    '[::1]:5000/app:v1',
+    'gcr.io/p/app@sha256:' + 'c'.repeat(64),
+    'gcr.io/p/app:v2@sha256:' + 'c'.repeat(64),
+    'UPPER.example.com/app:v1',
+    `app:${'t'.repeat(128)}`,
+  ])('accepts %s', (ref) => expect(imageRefProblem(ref)).toBeUndefined());
+
+  it.each([
+    ['UPPER/Case:tag', 'repository name must be lower-case'],
+    ['nginx:bad tag', 'whitespace'],
+    ['nginx@sha256:xyz', 'digest'],
+    ['nginx@md5:' + 'a'.repeat(32), 'digest'],
+    ['a:b:c:d', 'repository name'],
+    ['', 'empty'],
+    [' nginx', 'whitespace'],
+    ['nginx:1\nsecurityContext: {privileged: true}', 'whitespace'],
+    ['nginx:1", securityContext: {privileged: true}, x: "y', 'whitespace'],
+    ['nginx:-1', 'tag'],
+    [`nginx:${'t'.repeat(129)}`, 'tag'],
+    ['ghcr.io//app', 'repository name'],
+    ['app/', 'repository name'],
+    ['-app', 'repository name'],
+    ['app_', 'repository name'],
+    ['a@sha256:' + 'c'.repeat(64) + '@sha256:' + 'c'.repeat(64), "more than one '@'"],
+    [`${'a'.repeat(256)}:v1`, 'longer than 255'],
+  ])('rejects %j (%s)', (ref, why) => {
+    expect(imageRefProblem(ref)).toContain(why);
+    expect(isValidImageRef(ref)).toBe(false);
+  });
+
+  it('stays fast on long hostile input (no catastrophic backtracking)', () => {
+    const started = performance.now();
+    for (const ref of ['a-'.repeat(120) + '!', 'a.'.repeat(120) + 'A', 'a'.repeat(250) + '-']) {
+      expect(isValidImageName(ref)).toBe(false);
+    }
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });

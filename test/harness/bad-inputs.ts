@@ -1,0 +1,487 @@
+/**
+ * Bad inputs per action, run through the real bundles (issue 9's figures): each must fail
+ * cleanly — exit non-zero, one failure line naming the input or file, no stack trace, no
+ * outputs, nothing written (render-manifests' output dir, setup-cluster-auth's RUNNER_TEMP and
+ * KUBECONFIG export) and nothing sent to the cluster (rollout-and-verify, against a loopback
+ * API server that counts requests). Used by scripts/bench-bad-inputs.ts (`npm run bench`) and
+ * test/e2e/bad-inputs.test.ts.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runAction, type ActionRunResult } from './runner.ts';
+
+export type ActionName = 'render-manifests' | 'setup-cluster-auth' | 'rollout-and-verify';
+
+export interface BadInput {
+  action: ActionName;
+  name: string;
+  inputs: Record<string, string>;
+  /** The failure line must contain this (the input's name or the file). */
+  names: string;
+  /** Files to create in the workspace (path → content; a value starting with `symlink:` links). */
+  files?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+export interface Outcome {
+  case: BadInput;
+  clean: boolean;
+  /** Why it was not clean (empty when clean). */
+  why: string[];
+  failureLine: string;
+  durationMs: number;
+}
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: model-server
+spec:
+  selector:
+    matchLabels: {app: model-server}
+  template:
+    metadata:
+      labels: {app: model-server}
+    spec:
+      containers:
+        - name: server
+          image: DOCKER_IMAGE_PLACEHOLDER
+`;
+const APP = { 'app/deployment.yaml': DEPLOYMENT };
+const PH = { manifests: 'app', 'image-placeholder': 'DOCKER_IMAGE_PLACEHOLDER' };
+const INJECTED = 'nginx:1", securityContext: {privileged: true}, imagePullPolicy: "Always';
+const CM = (body: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n${body}`;
+
+const render: BadInput[] = (
+  [
+    { name: 'manifests missing', inputs: { manifests: '' }, names: "'manifests'" },
+    { name: 'nothing matched', inputs: { manifests: 'nope/*.yaml' }, names: "'manifests'" },
+    { name: 'image injection', inputs: { ...PH, image: INJECTED }, names: "'image'", files: APP },
+    {
+      name: 'image upper case',
+      inputs: { ...PH, image: 'UPPER/Case:tag' },
+      names: "'image'",
+      files: APP,
+    },
+    {
+      name: 'image space in tag',
+      inputs: { ...PH, image: 'nginx:bad tag' },
+      names: "'image'",
+      files: APP,
+    },
+    {
+      name: 'image bad digest',
+      inputs: { ...PH, image: 'nginx@sha256:xyz' },
+      names: "'image'",
+      files: APP,
+    },
+    { name: 'image a:b:c:d', inputs: { ...PH, image: 'a:b:c:d' }, names: "'image'", files: APP },
+    {
+      name: 'image newline',
+      inputs: { ...PH, image: 'nginx:1\nprivileged: true' },
+      names: "'image'",
+      files: APP,
+    },
+    {
+      name: 'images upper case',
+      inputs: { manifests: 'app', images: 'nginx=UPPER:1' },
+      names: "'images'",
+      files: APP,
+    },
+    {
+      name: 'images bad digest',
+      inputs: { manifests: 'app', images: 'nginx@sha256:xyz' },
+      names: "'images'",
+      files: APP,
+    },
+    {
+      name: 'placeholder without image',
+      inputs: { ...PH },
+      names: "'image-placeholder'",
+      files: APP,
+    },
+    {
+      name: 'placeholder nowhere',
+      inputs: { manifests: 'app', 'image-placeholder': 'NOPE', image: 'nginx:1' },
+      names: "'image-placeholder'",
+      files: APP,
+    },
+    {
+      name: 'absolute path outside',
+      inputs: { manifests: '/etc/hostname' },
+      names: '/etc/hostname',
+    },
+    {
+      name: '../ outside',
+      inputs: { manifests: `${'../'.repeat(3)}etc/hostname` },
+      names: 'etc/hostname',
+    },
+    {
+      name: 'output-dir outside',
+      inputs: { manifests: 'app', 'output-dir': '/proc/render-out' },
+      names: "'output-dir'",
+      files: APP,
+    },
+    {
+      name: 'symlink to /proc/self/environ',
+      inputs: { manifests: 'app' },
+      names: 'app/env.yaml',
+      files: { ...APP, 'app/env.yaml': 'symlink:/proc/self/environ' },
+    },
+    {
+      name: 'kustomization loads ../',
+      inputs: { manifests: 'k' },
+      names: 'k',
+      files: { 'k/kustomization.yaml': 'resources:\n  - /etc/hostname\n' },
+    },
+    {
+      name: 'unresolved var (fail flag)',
+      inputs: { manifests: 'c', 'fail-on-unresolved-vars': 'true' },
+      names: 'c/cm.yaml',
+      files: { 'c/cm.yaml': CM('  name: c\ndata:\n  a: ${X}\n') },
+    },
+    {
+      name: 'var with no value',
+      inputs: { manifests: 'c', vars: 'Y=1' },
+      names: 'c/cm.yaml',
+      files: { 'c/cm.yaml': CM('  name: c\ndata:\n  a: ${X}\n') },
+    },
+    {
+      name: 'bad vars line',
+      inputs: { manifests: 'c', vars: 'no equals' },
+      names: "'vars'",
+      files: { 'c/cm.yaml': CM('  name: c\n') },
+    },
+    {
+      name: 'bad metadata.name',
+      inputs: { manifests: 'c' },
+      names: 'c/cm.yaml',
+      files: { 'c/cm.yaml': CM('  name: "bad:name!"\n') },
+    },
+    {
+      name: 'ConfigMap over 1 MiB',
+      inputs: { manifests: 'c' },
+      names: 'c/cm.yaml',
+      files: { 'c/cm.yaml': CM(`  name: big\ndata:\n  a: ${'x'.repeat(1024 * 1024 + 1)}\n`) },
+    },
+    {
+      name: 'alias bomb',
+      inputs: { manifests: 'c' },
+      names: 'c/bomb.yaml',
+      files: {
+        'c/bomb.yaml': CM(
+          `  name: b\ndata:\n  a: &a ["x","x","x","x","x","x","x","x","x","x"]\n  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n  e: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
+        ),
+      },
+    },
+    {
+      name: 'broken YAML',
+      inputs: { manifests: 'c' },
+      names: 'c/cm.yaml',
+      files: { 'c/cm.yaml': 'a: [\n' },
+    },
+    {
+      name: 'bad namespace',
+      inputs: { manifests: 'app', namespace: 'Prod_NS' },
+      names: "'namespace'",
+      files: APP,
+    },
+    {
+      name: 'bad kubernetes-version',
+      inputs: { manifests: 'app', 'kubernetes-version': 'latest' },
+      names: "'kubernetes-version'",
+      files: APP,
+    },
+    {
+      name: 'bad boolean',
+      inputs: { manifests: 'app', 'allow-outside-workspace': 'yes' },
+      names: "'allow-outside-workspace'",
+      files: APP,
+    },
+  ] as Omit<BadInput, 'action'>[]
+).map((c) => ({ ...c, action: 'render-manifests' as const }));
+
+const OIDC = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+};
+const KUBECONFIG_OK =
+  'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t0k3n-secret}}]\ncontexts: [{name: a, context: {cluster: c, user: u}}]\ncurrent-context: a\n';
+
+const auth: BadInput[] = (
+  [
+    { name: 'provider missing', inputs: {}, names: "'provider'" },
+    { name: 'unknown provider', inputs: { provider: 'openshift' }, names: "'provider'" },
+    {
+      name: 'gke without cluster-name',
+      inputs: { provider: 'gke', location: 'us-central1' },
+      names: "'cluster-name'",
+    },
+    {
+      name: 'gke without location',
+      inputs: { provider: 'gke', 'cluster-name': 'prod' },
+      names: "'location'",
+    },
+    {
+      name: 'gke bad workload-identity-provider',
+      inputs: {
+        provider: 'gke',
+        'cluster-name': 'prod',
+        location: 'l',
+        'workload-identity-provider': 'nope',
+      },
+      names: "'workload-identity-provider'",
+      env: OIDC,
+    },
+    {
+      name: 'gke credentials-json not JSON',
+      inputs: {
+        provider: 'gke',
+        'cluster-name': 'prod',
+        location: 'l',
+        'credentials-json': '{not json',
+      },
+      names: "'credentials-json'",
+    },
+    {
+      name: 'gke bad google-api-endpoints',
+      inputs: {
+        provider: 'gke',
+        'cluster-name': 'prod',
+        location: 'l',
+        'google-api-endpoints': 'container=ftp://x',
+      },
+      names: "'google-api-endpoints'",
+    },
+    {
+      name: 'eks without region',
+      inputs: { provider: 'eks', 'cluster-name': 'prod' },
+      names: "'region'",
+    },
+    {
+      name: 'eks bad role-to-assume',
+      inputs: {
+        provider: 'eks',
+        'cluster-name': 'prod',
+        region: 'us-east-1',
+        'role-to-assume': 'not-an-arn',
+      },
+      names: "'role-to-assume'",
+      env: OIDC,
+    },
+    {
+      name: 'bad auth-mode',
+      inputs: {
+        provider: 'eks',
+        'cluster-name': 'prod',
+        region: 'us-east-1',
+        'auth-mode': 'magic',
+      },
+      names: "'auth-mode'",
+    },
+    { name: 'kubeconfig missing', inputs: { provider: 'kubeconfig' }, names: "'kubeconfig'" },
+    {
+      name: 'kubeconfig garbage',
+      inputs: { provider: 'kubeconfig', kubeconfig: 's3cr3t%%%' },
+      names: "'kubeconfig'",
+    },
+    {
+      name: 'kubeconfig not YAML',
+      inputs: { provider: 'kubeconfig', kubeconfig: 'a: [\nb: 1' },
+      names: "'kubeconfig'",
+    },
+    {
+      name: 'kubeconfig unknown context',
+      inputs: { provider: 'kubeconfig', kubeconfig: KUBECONFIG_OK, context: 'prod' },
+      names: "context 'prod'",
+    },
+    {
+      name: 'bad namespace',
+      inputs: { provider: 'kubeconfig', kubeconfig: KUBECONFIG_OK, namespace: 'Bad_NS' },
+      names: "'namespace'",
+    },
+  ] as Omit<BadInput, 'action'>[]
+).map((c) => ({ ...c, action: 'setup-cluster-auth' as const }));
+
+const rollout: BadInput[] = (
+  [
+    { name: 'manifests missing', inputs: { manifests: '' }, names: "'manifests'" },
+    { name: 'nothing matched', inputs: { manifests: 'nope.yaml' }, names: "'manifests'" },
+    {
+      name: 'absolute path outside',
+      inputs: { manifests: '/etc/hostname' },
+      names: '/etc/hostname',
+    },
+    {
+      name: 'symlink to /proc/self/environ',
+      inputs: { manifests: 'app' },
+      names: 'app/env.yaml',
+      files: { ...APP, 'app/env.yaml': 'symlink:/proc/self/environ' },
+    },
+    {
+      name: 'a kustomization',
+      inputs: { manifests: 'k' },
+      names: "'manifests'",
+      files: { 'k/kustomization.yaml': 'resources: []\n' },
+    },
+    {
+      name: 'broken YAML',
+      inputs: { manifests: 'c' },
+      names: 'c/cm.yaml',
+      files: { 'c/cm.yaml': 'a: [\n' },
+    },
+    {
+      name: 'bad namespace',
+      inputs: { manifests: 'app', namespace: 'Bad_NS' },
+      names: "'namespace'",
+      files: APP,
+    },
+    {
+      name: 'bad timeout',
+      inputs: { manifests: 'app', timeout: 'forever' },
+      names: "'timeout'",
+      files: APP,
+    },
+    {
+      name: 'bad boolean',
+      inputs: { manifests: 'app', apply: 'yes' },
+      names: "'apply'",
+      files: APP,
+    },
+    {
+      name: 'bad smoke-url',
+      inputs: { manifests: 'app', 'smoke-url': 'ftp://x' },
+      names: "'smoke-url'",
+      files: APP,
+    },
+    {
+      name: 'bad smoke-path',
+      inputs: { manifests: 'app', 'smoke-url': 'http://127.0.0.1:9', 'smoke-path': 'x' },
+      names: "'smoke-path'",
+      files: APP,
+    },
+    {
+      name: 'bad smoke-expect-status',
+      inputs: { manifests: 'app', 'smoke-url': 'http://127.0.0.1:9', 'smoke-expect-status': 'ok' },
+      names: "'smoke-expect-status'",
+      files: APP,
+    },
+    {
+      name: 'kubeconfig missing file',
+      inputs: { manifests: 'app', kubeconfig: 'nope/kubeconfig' },
+      names: 'nope/kubeconfig',
+      files: APP,
+    },
+  ] as Omit<BadInput, 'action'>[]
+).map((c) => ({ ...c, action: 'rollout-and-verify' as const }));
+
+export const BAD_INPUTS: readonly BadInput[] = [...render, ...auth, ...rollout];
+
+/** A loopback "API server" that answers 500 to everything and counts what it was sent. */
+async function countingServer(): Promise<{ server: Server; url: string; count(): number }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    count: () => requests,
+  };
+}
+
+function failure(r: ActionRunResult): string {
+  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
+}
+
+/** Runs one case and judges it. */
+export async function runBadInput(c: BadInput): Promise<Outcome> {
+  const workspace = mkdtempSync(path.join(tmpdir(), 'bad-ws-'));
+  const api = c.action === 'rollout-and-verify' ? await countingServer() : undefined;
+  try {
+    for (const [file, content] of Object.entries(c.files ?? {})) {
+      const abs = path.join(workspace, file);
+      mkdirSync(path.dirname(abs), { recursive: true });
+      if (content.startsWith('symlink:')) symlinkSync(content.slice('symlink:'.length), abs);
+      else writeFileSync(abs, content);
+    }
+    const env: Record<string, string> = { ...c.env };
+    if (api) {
+      const kubeconfig = path.join(workspace, '.kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${api.url}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: a, context: {cluster: c, user: u, namespace: default}}]\ncurrent-context: a\n`,
+      );
+      env.KUBECONFIG = kubeconfig;
+    }
+    const inputs =
+      c.action === 'render-manifests' ? { 'output-dir': 'out', ...c.inputs } : c.inputs;
+    const r = await runAction(c.action, { inputs, env, workspace, keep: true, post: false });
+    try {
+      const line = failure(r);
+      const why: string[] = [];
+      if (r.exitCode === 0) why.push('exit 0');
+      if (!line.startsWith(`${c.action}: `)) why.push('no failure line');
+      if (
+        !(line.split('\n')[0] ?? '').includes(c.names) &&
+        !r.annotations.some((a) => a.level === 'error' && a.properties.file?.includes(c.names))
+      )
+        why.push(`failure line does not name ${c.names}`);
+      if (/\n\s+at /.test(r.log)) why.push('stack trace in the log');
+      // rollout-and-verify reports status=failed and failure-reason by contract; nothing else.
+      const allowed = c.action === 'rollout-and-verify' ? ['status', 'failure-reason'] : [];
+      const extra = Object.keys(r.outputs).filter((k) => !allowed.includes(k));
+      if (extra.length > 0) why.push(`outputs set: ${extra.join(', ')}`);
+      if (r.outputs.status !== undefined && r.outputs.status !== 'failed')
+        why.push(`status ${r.outputs.status}`);
+      const out = path.join(workspace, 'out');
+      if (existsSync(out) && readdirSync(out).length > 0) why.push('output written');
+      if (c.action === 'setup-cluster-auth') {
+        if (readdirSync(r.runnerTemp).length > 0) why.push('files left in RUNNER_TEMP');
+        if (r.env.KUBECONFIG) why.push('KUBECONFIG exported');
+      }
+      if (api && api.count() > 0) why.push(`${api.count()} request(s) sent to the cluster`);
+      return { case: c, clean: why.length === 0, why, failureLine: line, durationMs: r.durationMs };
+    } finally {
+      r.cleanup();
+    }
+  } finally {
+    api?.server.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+/** Runs every case (one at a time: the bundles are the unit). */
+export async function runBadInputs(cases: readonly BadInput[] = BAD_INPUTS): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const c of cases) outcomes.push(await runBadInput(c));
+  return outcomes;
+}
+
+/** Per action: tried, failed cleanly. */
+export function tally(
+  outcomes: readonly Outcome[],
+): Record<ActionName, { tried: number; clean: number }> {
+  const result = {} as Record<ActionName, { tried: number; clean: number }>;
+  for (const o of outcomes) {
+    const t = (result[o.case.action] ??= { tried: 0, clean: 0 });
+    t.tried++;
+    if (o.clean) t.clean++;
+  }
+  return result;
+}
