@@ -56,8 +56,8 @@ describe('argocd-bump-image inputs', () => {
       { image: 'ghcr.io/O/m:v1' },
       "Input 'image' is not a valid image reference",
     ],
-    ['a bad digest', { image: 'ghcr.io/o/m@sha256:abc' }, 'is not a valid digest'],
-    ['YAML injection in the tag', { image: 'ghcr.io/o/m:v1\nevil: true' }, 'white space'],
+    ['a bad digest', { image: 'ghcr.io/o/m@sha256:abc' }, 'its digest is not sha256:'],
+    ['YAML injection in the tag', { image: 'ghcr.io/o/m:v1\nevil: true' }, 'whitespace'],
     ['a tag with a colon', { image: 'ghcr.io/o/m:v1:x' }, 'is not a valid'],
     [
       'image-name with a tag',

@@ -48,12 +48,12 @@ describe('image reference grammar', () => {
     [`ghcr.io/o/m@sha256:${'0'.repeat(64)}`, undefined],
     [`localhost:5000/m:v1@sha256:${'0'.repeat(64)}`, undefined],
     ['ghcr.io/o/m', 'neither a tag nor a digest'],
-    ['ghcr.io/O/m:v1', 'is not a valid image name'],
-    ['ghcr.io/o/m:-v1', 'is not a valid tag'],
-    [`ghcr.io/o/m:${'a'.repeat(129)}`, 'is not a valid tag'],
-    ['ghcr.io/o/m@sha256:xyz', 'is not a valid digest'],
+    ['ghcr.io/O/m:v1', 'its repository name must be lower-case'],
+    ['ghcr.io/o/m:-v1', 'its tag must be 1-128 characters'],
+    [`ghcr.io/o/m:${'a'.repeat(129)}`, 'its tag must be 1-128 characters'],
+    ['ghcr.io/o/m@sha256:xyz', 'its digest is not sha256:'],
     ['ghcr.io/o/m@a@b', "more than one '@'"],
-    ['ghcr.io/o/m:v1 # x', 'white space'],
+    ['ghcr.io/o/m:v1 # x', 'whitespace'],
   ])('%s', (ref, problem) => {
     const found = imageRefProblem(ref, { requireVersion: true });
     if (problem === undefined) expect(found).toBeUndefined();
