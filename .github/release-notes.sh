@@ -6,7 +6,7 @@ version="${1:?usage: release-notes.sh 1.2.3}"
 notes="$(awk -v v="$version" '
   /^## / { if (found) exit; if (index($0, "## [" v "]") == 1) { found = 1; next } }
   found { print }
-' "$(dirname "$0")/../CHANGELOG.md")"
+' "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)/CHANGELOG.md")"
 if [ -z "$(printf '%s' "$notes" | tr -d '[:space:]')" ]; then
   echo "::error::CHANGELOG.md has no \"## [$version]\" section with notes" >&2
   exit 1
