@@ -1,9 +1,14 @@
 /**
  * `npm run build`: regenerates the Kubernetes schema data, compiles TypeScript to
  * .build/, then bundles every action entry with @vercel/ncc into dist/<action>/.
- * Entries are discovered by convention: actions/<a>/main.ts → dist/<a>/index.js,
- * actions/<a>/post.ts → dist/<a>/post/index.js, actions/<a>/<name>.entry.ts →
- * dist/<a>/<name>/index.js (e.g. a credential command).
+ * Entries are discovered by convention (scripts/entries.ts): actions/<a>/main.ts →
+ * dist/<a>/index.js, actions/<a>/post.ts → dist/<a>/post/index.js,
+ * actions/<a>/<name>.entry.ts → dist/<a>/<name>/index.js (e.g. a credential command).
+ *
+ * Every entry module exports `run()` and does nothing when imported (the layout of
+ * actions/typescript-action, which `npx @github/local-action run` needs); the bundle starts
+ * from a two-line starter generated beside the compiled entry that imports it and awaits
+ * `run()`. The build fails when an entry does not export `run`.
  *
  * Every emitted script (index.js and the NNN.index.js chunks of dynamic imports, which ncc
  * would leave unminified) is minified with terser and gets a .map beside it whose sources are
@@ -13,48 +18,20 @@
  * source map support on, so stack traces through the chunks show .ts lines.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import ncc from '@vercel/ncc';
 import { minify, type MinifyOptions } from 'terser';
 import { writeSchema } from './gen-k8s-schema.ts';
 import { writeValidators } from './gen-validators.ts';
+import { discoverEntries, type Entry } from './entries.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const buildDir = path.join(root, '.build');
 const distDir = path.join(root, 'dist');
-
-export interface Entry {
-  action: string;
-  source: string;
-  outDir: string;
-}
-
-export function discoverEntries(): Entry[] {
-  const entries: Entry[] = [];
-  const actionsDir = path.join(root, 'actions');
-  for (const action of readdirSync(actionsDir).sort()) {
-    const dir = path.join(actionsDir, action);
-    for (const file of readdirSync(dir).sort()) {
-      let out: string | undefined;
-      if (file === 'main.ts') out = path.join(distDir, action);
-      else if (file === 'post.ts') out = path.join(distDir, action, 'post');
-      else if (file.endsWith('.entry.ts'))
-        out = path.join(distDir, action, file.slice(0, -'.entry.ts'.length));
-      if (out) entries.push({ action, source: path.join(dir, file), outDir: out });
-    }
-  }
-  return entries;
-}
+/** Suffix of the generated starter beside each compiled entry: `<entry>.start.js`. */
+const starterSuffix = '.start.js';
 
 interface SourceMap {
   version: 3;
@@ -116,6 +93,9 @@ function toSourceFiles(
   type Origin = { file: number } | { table: LineTable; sources: number[] };
   const resolved = map.sources.map((source): Origin => {
     const relative = source.replace(/^\.\//, '');
+    if (relative.startsWith('.build/') && relative.endsWith(starterSuffix))
+      // The generated starter (no file in the repository): named as webpack's own code is.
+      return { file: sourceIndex(`webpack:///${relative.slice('.build/'.length)}`) };
     if (relative.startsWith('.build/')) {
       const table = lineTable(relative);
       if (table) return { table, sources: table.sources.map((s) => sourceIndex(`${toRoot}/${s}`)) };
@@ -211,8 +191,25 @@ async function minifyScript(
 const sourceMapsBanner =
   "import { setSourceMapsSupport } from 'node:module'; setSourceMapsSupport(true);";
 
-async function bundle(entry: Entry): Promise<{ code: number; maps: number }> {
+/**
+ * Writes the module the bundle starts from beside the compiled entry and returns its path.
+ * The check is on tsc's output, where an exported `run` is one of these two forms.
+ */
+function writeStarter(entry: Entry): string {
   const compiled = path.join(buildDir, path.relative(root, entry.source)).replace(/\.ts$/, '.js');
+  const code = readFileSync(compiled, 'utf8');
+  if (!/^export (async )?function run\(|^export \{[^}]*\brun\b[^}]*\}/m.test(code))
+    throw new Error(
+      `${path.relative(root, entry.source)} must export run() and do nothing else when imported ` +
+        '(see CONTRIBUTING.md, "Entry points")',
+    );
+  const starter = compiled.replace(/\.js$/, starterSuffix);
+  writeFileSync(starter, `import { run } from './${path.basename(compiled)}';\nawait run();\n`);
+  return starter;
+}
+
+async function bundle(entry: Entry): Promise<{ code: number; maps: number }> {
+  const compiled = writeStarter(entry);
   // sourceMapBasePrefix is an ncc option that scripts/ncc.d.ts does not declare.
   const options: Parameters<typeof ncc>[1] & { sourceMapBasePrefix: string } = {
     // terser runs below, on every chunk: ncc would minify index.js only.
@@ -288,7 +285,7 @@ async function main(): Promise<void> {
     recursive: true,
     filter: (src) => !src.endsWith('.ts'),
   });
-  const entries = discoverEntries();
+  const entries = discoverEntries(root);
   // Nested entry folders (post/) live inside the main folder: clear per action, not per entry.
   for (const action of new Set(entries.map((e) => e.action))) {
     rmSync(path.join(distDir, action), { recursive: true, force: true });

@@ -1,9 +1,11 @@
 import { runAction } from '../../shared/action.ts';
 import { getInputs } from './inputs.ts';
 
-await runAction('kfp-run-and-wait', async (signal) => {
-  // Inputs are checked before anything heavy loads: a typo fails in milliseconds.
-  const inputs = getInputs();
-  const { main } = await import('./outputs.ts');
-  await main(inputs, signal);
-});
+export async function run(): Promise<void> {
+  await runAction('kfp-run-and-wait', async (signal) => {
+    // Inputs are checked before anything heavy loads: a typo fails in milliseconds.
+    const inputs = getInputs();
+    const { main } = await import('./outputs.ts');
+    await main(inputs, signal);
+  });
+}

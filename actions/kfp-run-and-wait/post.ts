@@ -1,6 +1,8 @@
 import { runPost } from '../../shared/action.ts';
 
-await runPost('kfp-run-and-wait', async () => {
-  const { cancelLeftRun } = await import('./post-cancel.ts');
-  await cancelLeftRun();
-});
+export async function run(): Promise<void> {
+  await runPost('kfp-run-and-wait', async () => {
+    const { cancelLeftRun } = await import('./post-cancel.ts');
+    await cancelLeftRun();
+  });
+}

@@ -1,6 +1,8 @@
 import { runPost } from '../../shared/action.ts';
 
-await runPost('rollout-and-verify', async () => {
-  const { reportLeftovers } = await import('./post-report.ts');
-  await reportLeftovers();
-});
+export async function run(): Promise<void> {
+  await runPost('rollout-and-verify', async () => {
+    const { reportLeftovers } = await import('./post-report.ts');
+    await reportLeftovers();
+  });
+}

@@ -7,10 +7,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { execCredentialMain } from './exec-credential.ts';
 
-process.exitCode = await execCredentialMain(process.argv.slice(2), process.env, {
-  readFile: (p) => readFile(p, 'utf8'),
-  writeFile: (p, text) => writeFile(p, text, { mode: 0o600 }),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  now: () => new Date(),
-});
+export async function run(): Promise<void> {
+  process.exitCode = await execCredentialMain(process.argv.slice(2), process.env, {
+    readFile: (p) => readFile(p, 'utf8'),
+    writeFile: (p, text) => writeFile(p, text, { mode: 0o600 }),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    now: () => new Date(),
+  });
+}
