@@ -15,6 +15,7 @@ import {
 import type { Logger } from '../../shared/logger.ts';
 import { Changes, waitFor } from '../../shared/wait.ts';
 import { podProblem, unreadyProblem, type PodProblem } from './pods.ts';
+import { isvcPodRevision, REVISION_POD_LABEL } from './isvc.ts';
 import { FIELD_MANAGER, supersededBy, type Ownership } from './ownership.ts';
 import type { RunRecord, Tracked } from './record.ts';
 import { REVISION_ANNOTATION, rolloutStatus, type WorkloadLike } from './rollout-status.ts';
@@ -89,6 +90,13 @@ export function inferenceServiceStatus(isvc: KubeObject): {
   const predictor = conds.find((c) => c.type === 'PredictorReady');
   const failure = status.modelStatus?.lastFailureInfo;
   const transition = status.modelStatus?.transitionStatus;
+  // A status from before the latest spec (e.g. the failure a restore undoes) is not judged.
+  if ((isvc.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) {
+    return {
+      done: false,
+      message: `Waiting for inference service "${name}" spec update to be observed...`,
+    };
+  }
   if (transition === 'BlockedByFailedLoad' || transition === 'InvalidSpec') {
     return {
       done: false,
@@ -101,12 +109,6 @@ export function inferenceServiceStatus(isvc: KubeObject): {
       done: false,
       message: '',
       error: `inference service "${name}" predictor not ready: ${predictor.reason}${predictor.message ? ` — ${predictor.message}` : ''}`,
-    };
-  }
-  if ((isvc.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) {
-    return {
-      done: false,
-      message: `Waiting for inference service "${name}" spec update to be observed...`,
     };
   }
   const predictorRev = status.components?.predictor;
@@ -289,7 +291,13 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
       if (sel) watchPods(sel);
     }
     const label = revisionLabel;
+    // An InferenceService's pods of earlier revisions (e.g. the failed one, after a restore)
+    // are not this revision's.
+    const isvcRevision = w.kind === 'InferenceService' ? isvcPodRevision(current) : undefined;
     for (const pod of pods.values()) {
+      if (isvcRevision === 'unknown') break;
+      const podRevision = pod.metadata.labels?.[REVISION_POD_LABEL];
+      if (isvcRevision && podRevision && podRevision !== isvcRevision) continue;
       if (w.kind !== 'InferenceService') {
         if (label === 'unknown') break;
         if (label && pod.metadata.labels?.[label.key] !== label.value) continue;

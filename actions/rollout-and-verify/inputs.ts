@@ -16,6 +16,10 @@ export interface RolloutInputs {
   failFast: boolean;
   unschedulableGraceMs: number;
   rollback: boolean;
+  /** An InferenceService created by this run that fails is deleted (else left applied). */
+  deleteNewOnFailure: boolean;
+  /** A verified InferenceService canary: promote it to 100 %, or hold the split. */
+  canary: 'promote' | 'hold';
   smoke: SmokeInputs;
   waitForLoadBalancer: boolean;
   workspace: string;
@@ -24,9 +28,15 @@ export interface RolloutInputs {
 export interface SmokeInputs {
   url?: string;
   path: string;
+  /** smoke-path was set: an InferenceService is then not probed by its protocol. */
+  pathGiven: boolean;
   method: string;
   body?: string;
   expectStatus: number[];
+  /** smoke-expect: a JSON path in the answer, and optionally the value it must have. */
+  expect?: { path: string; value?: string };
+  /** A smoke input that needs a target (smoke-url, a load balancer or an InferenceService). */
+  orphan?: string;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -83,23 +93,28 @@ export function getInputs(
   const body = inputs.optional('smoke-body');
   const context = inputs.optional('context');
   const waitForLoadBalancer = inputs.bool('wait-for-load-balancer', false);
+  let orphan: string | undefined;
   if (url === undefined && !waitForLoadBalancer) {
-    // Without a URL to test, these would be silently ignored: the smoke test would never run.
-    // The runner passes action.yml's defaults: only a value other than the default counts.
     const defaults: Record<string, string> = {
       'smoke-path': '/',
       'smoke-method': 'GET',
       'smoke-body': '',
       'smoke-expect-status': '200',
+      'smoke-expect': '',
     };
-    const orphan = Object.keys(defaults).find(
-      (n) => inputs.has(n) && inputs.raw(n) !== defaults[n],
-    );
-    if (orphan) {
+    // Checked once the manifests are read: an InferenceService's status.url is a target too.
+    orphan = Object.keys(defaults).find((n) => inputs.has(n) && inputs.raw(n) !== defaults[n]);
+  }
+  const expectText = inputs.optional('smoke-expect');
+  let expect: { path: string; value?: string } | undefined;
+  if (expectText) {
+    const m = /^\s*([^=\s]+)\s*(?:=\s*(.*?))?\s*$/.exec(expectText);
+    if (!m?.[1] || !/^(\$\.?)?[A-Za-z0-9_\-.[\]]+$/.test(m[1])) {
       throw new InputError(
-        `Input '${orphan}' is set but there is nothing to smoke-test: set 'smoke-url' to the service's URL, or 'wait-for-load-balancer: true' to test the LoadBalancer Service's address.`,
+        `Input 'smoke-expect' must be a JSON path, optionally with a value: outputs[0].data[0]=1 or predictions (got "${expectText}").`,
       );
     }
+    expect = { path: m[1], ...(m[2] !== undefined ? { value: m[2] } : {}) };
   }
   return {
     runId: runId(env),
@@ -113,14 +128,31 @@ export function getInputs(
     failFast: inputs.bool('fail-fast', true),
     unschedulableGraceMs: inputs.duration('unschedulable-grace', '30s', { maxMs: 3_600_000 }),
     rollback: inputs.bool('rollback', true),
+    deleteNewOnFailure: inputs.bool('delete-new-on-failure', false),
+    canary: inputs.oneOf('canary', ['promote', 'hold'] as const, 'promote'),
     smoke: {
       ...(url ? { url } : {}),
       path: smokePath,
+      pathGiven: smokePath !== '/',
       method: inputs.oneOf('smoke-method', METHODS, 'GET'),
       ...(body ? { body } : {}),
       expectStatus: statuses(inputs.optional('smoke-expect-status', '200')),
+      ...(expect ? { expect } : {}),
+      ...(orphan ? { orphan } : {}),
     },
     waitForLoadBalancer,
     workspace,
   };
+}
+
+/**
+ * A smoke input with nothing to test is an input error; an InferenceService in the manifests
+ * is a target (its status.url, probed by its protocol).
+ */
+export function checkSmokeTarget(inputs: RolloutInputs, kinds: readonly string[]): void {
+  const orphan = inputs.smoke.orphan;
+  if (!orphan || kinds.includes('InferenceService')) return;
+  throw new InputError(
+    `Input '${orphan}' is set but there is nothing to smoke-test: set 'smoke-url' to the service's URL, or 'wait-for-load-balancer: true' to test the LoadBalancer Service's address (or deploy an InferenceService: its status.url is tested).`,
+  );
 }

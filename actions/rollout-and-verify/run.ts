@@ -11,7 +11,19 @@ import type { KubeClient } from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { applyManifests, PartialApplyError } from './apply.ts';
 import { followAll, type FollowAllOptions } from './follow.ts';
-import type { RolloutInputs } from './inputs.ts';
+import { checkSmokeTarget, type RolloutInputs } from './inputs.ts';
+import {
+  canaryPercent,
+  diagnoseIsvc,
+  isIsvc,
+  keyOf,
+  promoteCanary,
+  rollBackIsvc,
+  servingRevision,
+  snapshotIsvcs,
+  verifyCanaryShare,
+  type IsvcSnapshot,
+} from './isvc.ts';
 import { loadManifests, type Manifest } from './manifests.ts';
 import { diagnose, formatDiagnosis, type Diagnosis, type PodProblem } from './pods.ts';
 import {
@@ -127,6 +139,10 @@ async function runPhases(
   const limits = { deadline };
   const client = await deps.createClient(() => limits.deadline);
   const manifests = await phases.load(inputs, inputs.namespace ?? client.namespace ?? 'default');
+  checkSmokeTarget(
+    inputs,
+    manifests.map((m) => m.kind),
+  );
   const ctx: PhaseContext = {
     client,
     logger,
@@ -139,6 +155,11 @@ async function runPhases(
   };
 
   record.phase('apply');
+  // An InferenceService has no revision history to undo to: its live spec is kept instead.
+  const snapshots: Map<string, IsvcSnapshot> =
+    inputs.apply && inputs.rollback && manifests.some(isIsvc)
+      ? await snapshotIsvcs(manifests, client)
+      : new Map();
   let tracked: Tracked[];
   let applyFailure: Failure | undefined;
   try {
@@ -186,6 +207,24 @@ async function runPhases(
       .join('; ');
     return result;
   }
+  // InferenceService canaries (of an InferenceService that served before): the new revision
+  // must hold its share before the smoke test, and is promoted (or held) after it.
+  const canaries = inputs.apply
+    ? tracked.filter(
+        (t) =>
+          isIsvc(t.manifest) &&
+          canaryPercent(t.manifest.object.spec) !== undefined &&
+          snapshots.get(keyOf(t.manifest))?.existed === true,
+      )
+    : [];
+  let revisionOverride: string | undefined;
+  if (!failure) {
+    for (const t of canaries) {
+      const share = await verifyCanaryShare(t, deadline, ctx);
+      if (!share.ok) failure = { reason: 'CanaryNotHeld', message: share.message };
+      if (failure) break;
+    }
+  }
   if (!failure) {
     record.phase('verify');
     const verified = await phases.verify(manifests, endpoint, deadline, inputs, ctx);
@@ -193,17 +232,100 @@ async function runPhases(
     failure = verified.failure;
     checkCancelled();
   }
+  if (!failure) {
+    for (const t of canaries) {
+      if (inputs.canary === 'hold') {
+        const percent = canaryPercent(t.manifest.object.spec) ?? 0;
+        record.note(
+          `InferenceService ${t.manifest.name}: canary held at ${percent} % (canary: hold)`,
+          'success',
+        );
+        continue;
+      }
+      const promoted = await promoteCanary(t, inputs.runId, deadline, ctx);
+      if (!promoted.ok) {
+        failure = { reason: 'CanaryPromotionFailed', message: promoted.message };
+        break;
+      }
+      if (promoted.object && t.outcome?.state === 'done') {
+        t.outcome = { ...t.outcome, object: promoted.object };
+      }
+      t.row.action = 'promoted';
+    }
+  }
 
   let status: RolloutStatusOutput = failure ? 'failed' : 'succeeded';
   let rollback: RollbackOutcome | undefined;
+  let isvcDiagnosis: string | undefined;
+  if (failure) {
+    const failedIsvc = tracked.find(
+      (t) =>
+        isIsvc(t.manifest) && (t.outcome?.state === 'failed' || t.outcome?.state === 'timeout'),
+    );
+    if (failedIsvc) {
+      limits.deadline = Math.max(limits.deadline, clock.now() + DIAGNOSIS_MS);
+      isvcDiagnosis = await diagnoseIsvc(failedIsvc.manifest, client);
+    }
+  }
   if (failure && inputs.rollback) {
     record.phase('rollback');
-    rollback = await logger.group('Roll back', () => phases.rollBack(tracked, inputs, ctx));
+    const isvcs = tracked.filter((t) => isIsvc(t.manifest));
+    const others = tracked.filter((t) => !isIsvc(t.manifest));
+    rollback = await logger.group('Roll back', async () => {
+      const parts: { undone: boolean; healthy: boolean; note: string }[] = [];
+      if (others.length > 0 || isvcs.length === 0) {
+        const r = await phases.rollBack(others, inputs, ctx);
+        parts.push({
+          undone: !r.note.startsWith('rollback: nothing rolled back'),
+          healthy: r.rolledBack,
+          note: r.note,
+        });
+      }
+      if (isvcs.length > 0) {
+        const rollbackDeadline = clock.now() + inputs.timeoutMs;
+        limits.deadline = rollbackDeadline;
+        for (const t of isvcs) {
+          const r = await rollBackIsvc(
+            t,
+            snapshots.get(keyOf(t.manifest)),
+            {
+              runId: inputs.runId,
+              applied: inputs.apply,
+              deleteNew: inputs.deleteNewOnFailure,
+              deadline: rollbackDeadline,
+            },
+            ctx,
+            (l, d) => followAll(l, d, ctx),
+          );
+          if (r.revision) revisionOverride = r.revision;
+          if (!r.undone) record.note(r.note, 'warning');
+          parts.push({ ...r, note: `rollback: ${r.note}` });
+        }
+      }
+      const undone = parts.filter((p) => p.undone);
+      return {
+        rolledBack: undone.length > 0 && undone.every((p) => p.healthy),
+        note: parts.map((p) => p.note).join('\n'),
+      };
+    });
     if (rollback.rolledBack) status = 'rolled-back';
     checkCancelled();
   }
   record.phase('finished');
-  return outcome(status, endpoint, tracked, record, clock, failure, diagnosis, rollback);
+  const result = outcome(status, endpoint, tracked, record, clock, failure, diagnosis, rollback);
+  if (isvcDiagnosis) {
+    result.diagnosis = result.diagnosis ? `${result.diagnosis}\n${isvcDiagnosis}` : isvcDiagnosis;
+    result.error = `${result.error ?? ''}\n${isvcDiagnosis}`;
+  }
+  const isvcMain = tracked.find((t) => isIsvc(t.manifest));
+  if (revisionOverride !== undefined) result.revision = revisionOverride;
+  else if (isvcMain && !tracked.some((t) => t.manifest.kind === 'Deployment')) {
+    const obj =
+      isvcMain.outcome && 'object' in isvcMain.outcome ? isvcMain.outcome.object : undefined;
+    const serving = servingRevision(obj);
+    if (serving) result.revision = serving;
+  }
+  return result;
 }
 
 /** The failure of the follow phase: the first failed workload, else every timed-out one. */

@@ -5,6 +5,7 @@ import { createHttpClient, redactUrl } from '../../shared/http.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { waitFor } from '../../shared/wait.ts';
 import type { SmokeInputs } from './inputs.ts';
+import { expectProblem } from './isvc-smoke.ts';
 
 export interface SmokeResult {
   ok: boolean;
@@ -58,10 +59,18 @@ export async function smokeTest(
         signal: o.signal,
       });
       lastStatus = res.status;
-      if (smoke.expectStatus.includes(res.status)) {
-        return { ok: true, url, attempts, lastStatus, detail: `HTTP ${res.status}` };
+      const unexpected =
+        smoke.expectStatus.includes(res.status) && smoke.expect
+          ? expectProblem(res.body, smoke.expect)
+          : undefined;
+      if (smoke.expectStatus.includes(res.status) && !unexpected) {
+        const checked = smoke.expect ? `; ${smoke.expect.path} ok` : '';
+        return { ok: true, url, attempts, lastStatus, detail: `HTTP ${res.status}${checked}` };
       }
-      detail = `HTTP ${res.status} (expected ${smoke.expectStatus.length > 5 ? 'one of the listed statuses' : smoke.expectStatus.join(', ')}): ${res.body.replace(/\s+/g, ' ').slice(0, 200)}`;
+      if (unexpected)
+        detail = `HTTP ${res.status}: ${unexpected}: ${res.body.replace(/\s+/g, ' ').slice(0, 200)}`;
+      else
+        detail = `HTTP ${res.status} (expected ${smoke.expectStatus.length > 5 ? 'one of the listed statuses' : smoke.expectStatus.join(', ')}): ${res.body.replace(/\s+/g, ' ').slice(0, 200)}`;
     } catch (error) {
       detail = error instanceof HttpError ? error.message : (error as Error).message;
     }

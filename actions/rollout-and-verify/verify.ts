@@ -15,6 +15,7 @@ import { Changes, waitFor } from '../../shared/wait.ts';
 import type { SmokeInputs } from './inputs.ts';
 import type { Manifest } from './manifests.ts';
 import type { RunRecord } from './record.ts';
+import { protocolSmoke } from './isvc-smoke.ts';
 import { smokeTest } from './smoke.ts';
 
 export interface Failure {
@@ -67,10 +68,16 @@ export async function verifyEndpoint(
     }
   }
   if (o.smoke.url) endpoint = o.smoke.url;
-  const smokeBase = o.smoke.url ?? (o.waitForLoadBalancer ? endpoint : '');
+  // An InferenceService is probed by its protocol; its status.url is a target when a smoke
+  // input asks for a test.
+  const isvc = manifests.find((m) => m.kind === 'InferenceService');
+  const isvcTarget =
+    isvc && (o.smoke.orphan !== undefined || o.smoke.expect !== undefined) ? found : '';
+  const smokeBase = o.smoke.url ?? (o.waitForLoadBalancer ? endpoint : isvcTarget);
   if (!smokeBase) return { endpoint };
+  const smoke = isvc ? protocolSmoke(isvc, o.smoke) : o.smoke;
   const r = await deps.logger.group('Smoke test', () =>
-    smokeTest(smokeBase, o.smoke, {
+    smokeTest(smokeBase, smoke, {
       deadline,
       clock: deps.clock,
       logger: deps.logger,
@@ -79,14 +86,14 @@ export async function verifyEndpoint(
   );
   if (r.ok) {
     deps.record.note(
-      `Smoke test ${o.smoke.method} ${r.url}: ${r.detail} (attempt ${r.attempts})`,
+      `Smoke test ${smoke.method} ${r.url}: ${r.detail} (attempt ${r.attempts})`,
       'success',
     );
     return { endpoint };
   }
   const failure = {
     reason: 'SmokeTestFailed',
-    message: `smoke test ${o.smoke.method} ${r.url} failed after ${r.attempts} attempt(s): ${r.detail}`,
+    message: `smoke test ${smoke.method} ${r.url} failed after ${r.attempts} attempt(s): ${r.detail}`,
   };
   deps.record.note(failure.message, 'failure');
   return { endpoint, failure };

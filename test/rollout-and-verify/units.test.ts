@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
 import { describeTarget, type KubeObject } from '../../shared/kube/index.ts';
-import { getInputs } from '../../actions/rollout-and-verify/inputs.ts';
+import { checkSmokeTarget, getInputs } from '../../actions/rollout-and-verify/inputs.ts';
+import { expectProblem, jsonPathValue } from '../../actions/rollout-and-verify/isvc-smoke.ts';
 import { applyRank } from '../../actions/rollout-and-verify/manifests.ts';
 import { podProblem } from '../../actions/rollout-and-verify/pods.ts';
 import { smokeUrl } from '../../actions/rollout-and-verify/smoke.ts';
@@ -39,13 +40,21 @@ describe('inputs', () => {
     );
   });
 
-  it.each(['smoke-path', 'smoke-method', 'smoke-body', 'smoke-expect-status'])(
-    'rejects %s without smoke-url or wait-for-load-balancer (the test would never run)',
+  it.each(['smoke-path', 'smoke-method', 'smoke-body', 'smoke-expect-status', 'smoke-expect'])(
+    'rejects %s without smoke-url, wait-for-load-balancer or an InferenceService (the test would never run)',
     (name) => {
-      const value = { 'smoke-path': '/healthz', 'smoke-method': 'POST', 'smoke-body': '{}' }[name];
-      expect(() => parse({ manifests: 'a.yaml', [name]: value ?? '2xx' })).toThrow(
+      const value = {
+        'smoke-path': '/healthz',
+        'smoke-method': 'POST',
+        'smoke-body': '{}',
+        'smoke-expect': 'predictions',
+      }[name];
+      const inputs = parse({ manifests: 'a.yaml', [name]: value ?? '2xx' });
+      expect(() => checkSmokeTarget(inputs, ['Deployment', 'Service'])).toThrow(
         `Input '${name}' is set but there is nothing to smoke-test: set 'smoke-url'`,
       );
+      // An InferenceService's status.url is a target.
+      expect(() => checkSmokeTarget(inputs, ['InferenceService'])).not.toThrow();
       expect(
         parse({ manifests: 'a.yaml', 'wait-for-load-balancer': 'true', [name]: value ?? '2xx' })
           .waitForLoadBalancer,
@@ -56,6 +65,31 @@ describe('inputs', () => {
   it('accepts the smoke defaults the runner passes when no smoke test is asked for', () => {
     const defaults = { 'smoke-path': '/', 'smoke-method': 'GET', 'smoke-expect-status': '200' };
     expect(parse({ manifests: 'a.yaml', ...defaults }).smoke.url).toBeUndefined();
+  });
+
+  it('parses smoke-expect as a JSON path with an optional value', () => {
+    const i = parse({
+      manifests: 'a',
+      'smoke-url': 'http://svc',
+      'smoke-expect': 'outputs[0].data[0]=1',
+    });
+    expect(i.smoke.expect).toEqual({ path: 'outputs[0].data[0]', value: '1' });
+    expect(() =>
+      parse({ manifests: 'a', 'smoke-url': 'http://svc', 'smoke-expect': 'a b' }),
+    ).toThrow("Input 'smoke-expect' must be a JSON path");
+    const body = JSON.stringify({ outputs: [{ data: [1, 0] }], model: 'iris' });
+    expect(jsonPathValue(JSON.parse(body), '$.outputs[0].data[1]')).toEqual({
+      found: true,
+      value: 0,
+    });
+    expect(expectProblem(body, { path: 'outputs[0].data[0]', value: '1' })).toBeUndefined();
+    expect(expectProblem(body, { path: 'model', value: 'iris' })).toBeUndefined();
+    expect(expectProblem(body, { path: 'outputs[0].data[0]', value: '2' })).toBe(
+      'smoke-expect: outputs[0].data[0] is 1, expected 2',
+    );
+    expect(expectProblem(body, { path: 'predictions' })).toBe(
+      'smoke-expect: predictions is not in the answer',
+    );
   });
 
   it('expands 2xx', () => {

@@ -21,6 +21,7 @@ import { Faults } from './faults.ts';
 import { Kubelet } from './kubelet.ts';
 import { checkSchemaFiles } from './schema.ts';
 import { SimServer } from './server.ts';
+import { StorageInitializer } from './storage-initializer.ts';
 import { Store } from './store.ts';
 import type { KObj } from './types.ts';
 
@@ -100,6 +101,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const nodes = options.nodes ?? 1;
   const m = new Manager(store, clock, nodes);
   const kubelet = new Kubelet(m);
+  const storageInit = new StorageInitializer(m);
   new DeploymentController(m);
   new ReplicaSetController(m);
   new StatefulSetController(m);
@@ -111,10 +113,15 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     const ns = obj.metadata.namespace;
     const owner = controllerOf(obj);
     switch (r.kind) {
-      case 'Pod':
-        kubelet.onPod(type, obj);
+      case 'Pod': {
+        // A predictor pod whose model download fails is the storage-initializer simulator's.
+        if (storageInit.claims(obj)) storageInit.onPod(type, obj);
+        else kubelet.onPod(type, obj);
         if (owner) m.enqueue(owner.kind, ns, owner.name);
+        const isvc = obj.metadata.labels?.['serving.kserve.io/inferenceservice'];
+        if (isvc) m.enqueue('InferenceService', ns, isvc);
         break;
+      }
       case 'ReplicaSet':
       case 'Deployment':
         m.enqueue(r.kind, ns, obj.metadata.name);
@@ -157,7 +164,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   }
   createNodes(m, nodes);
   const faults = new Faults();
-  const api = new Api(store, { logs: (ns, pod, c, prev) => kubelet.logs(ns, pod, c, prev) });
+  const api = new Api(store, {
+    logs: (ns, pod, c, prev) => storageInit.logs(ns, pod, c) ?? kubelet.logs(ns, pod, c, prev),
+  });
   let server: SimServer | undefined = undefined;
   const control = (method: string, path: string, body: unknown): unknown => {
     const b = (body ?? {}) as Record<string, unknown>;
@@ -289,6 +298,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
       stopped = true;
       m.stop();
       kubelet.stop();
+      storageInit.stop();
       clock.stop();
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -4,6 +4,21 @@ import type { KObj } from '../types.ts';
 import { clone, deepEqual, isObj } from '../types.ts';
 import type { Cond, Manager } from './manager.ts';
 import { ownerRef, R, setCondition } from './manager.ts';
+import { STORAGE_INITIALIZER } from '../storage-initializer.ts';
+
+/** KServe's (Knative's) revisions of one InferenceService's predictor. */
+interface Revisions {
+  uid: string;
+  /** The predictor spec (without canaryTrafficPercent) of the latest created revision. */
+  spec: unknown;
+  count: number;
+  latestCreated: string;
+  latestReady?: string;
+  /** The revision that was ready before latestReady (the canary split's other side). */
+  previousReady?: string;
+}
+
+const REVISION_LABEL = 'serving.knative.dev/revision';
 
 function withDefaults(o: KObj): KObj {
   applyDefaults(o);
@@ -23,10 +38,29 @@ const FORMAT_IMAGES: Record<string, string> = {
 
 export class InferenceServiceController {
   private readonly m: Manager;
+  private readonly revisions = new Map<string, Revisions>();
 
   constructor(m: Manager) {
     this.m = m;
     m.register('InferenceService', (ns, name) => this.reconcile(ns!, name));
+  }
+
+  /** KServe's storage-initializer, which downloads the model before the server starts. */
+  private initContainers(pred: Record<string, unknown>): Record<string, unknown>[] {
+    const model = isObj(pred.model) ? pred.model : undefined;
+    let uri = model?.storageUri;
+    if (uri === undefined) {
+      const key = Object.keys(FORMAT_IMAGES).find((k) => isObj(pred[k]));
+      if (key && isObj(pred[key])) uri = (pred[key] as Record<string, unknown>).storageUri;
+    }
+    if (typeof uri !== 'string') return [];
+    return [
+      {
+        name: STORAGE_INITIALIZER,
+        image: 'kserve/storage-initializer:v0.20.0',
+        args: [uri, '/mnt/models'],
+      },
+    ];
   }
 
   private containers(pred: Record<string, unknown>): Record<string, unknown>[] {
@@ -60,21 +94,50 @@ export class InferenceServiceController {
   reconcile(ns: string, name: string): void {
     const store = this.m.store;
     const isvc = store.get(R.isvc, ns, name);
-    if (!isvc) return;
+    if (!isvc) {
+      this.revisions.delete(`${ns}/${name}`);
+      return;
+    }
     const pred = isObj(isvc.spec?.predictor) ? isvc.spec.predictor : {};
     const depName = `${name}-predictor`;
+    // A new revision per predictor spec change; the traffic split alone makes none.
+    const revSpec: Record<string, unknown> = { ...pred };
+    delete revSpec.canaryTrafficPercent;
+    const key = `${ns}/${name}`;
+    let revs = this.revisions.get(key);
+    // A new InferenceService of the same name starts its revisions again.
+    if (revs && revs.uid !== isvc.metadata.uid) revs = undefined;
+    if (!revs || !deepEqual(revs.spec, revSpec)) {
+      const count = (revs?.count ?? 0) + 1;
+      revs = {
+        ...revs,
+        uid: isvc.metadata.uid,
+        spec: clone(revSpec),
+        count,
+        latestCreated: `${depName}-${String(count).padStart(5, '0')}`,
+      };
+      this.revisions.set(key, revs);
+    }
     const labels = {
       app: `isvc.${depName}`,
       'serving.kserve.io/inferenceservice': name,
       component: 'predictor',
     };
+    const podLabels = { ...labels, [REVISION_LABEL]: revs.latestCreated };
+    const inits = this.initContainers(pred);
     const desiredSpec: Record<string, unknown> = {
       replicas: typeof pred.minReplicas === 'number' ? Math.max(1, pred.minReplicas) : 1,
       selector: { matchLabels: { app: `isvc.${depName}` } },
       progressDeadlineSeconds: Number(
         isvc.metadata.annotations?.['serving.kserve.io/progress-deadline-seconds'] ?? 600,
       ),
-      template: { metadata: { labels }, spec: { containers: this.containers(pred) } },
+      template: {
+        metadata: { labels: podLabels },
+        spec: {
+          ...(inits.length > 0 ? { initContainers: inits } : {}),
+          containers: this.containers(pred),
+        },
+      },
     };
     let dep = store.get(R.deploy, ns, depName);
     if (!dep) {
@@ -120,39 +183,60 @@ export class InferenceServiceController {
       const cur = dep.spec ?? {};
       const curTemplate = isObj(cur.template) ? cur.template : {};
       const want = desiredSpec.template as Record<string, unknown>;
-      const curContainers = (isObj(curTemplate.spec) ? curTemplate.spec.containers : []) as Record<
-        string,
-        unknown
-      >[];
+      const curSpec = isObj(curTemplate.spec) ? curTemplate.spec : {};
+      const wantSpec = want.spec as Record<string, unknown>;
+      const view = (spec: Record<string, unknown>, labels: unknown): unknown => ({
+        labels,
+        init: spec.initContainers ?? [],
+        containers: ((spec.containers ?? []) as Record<string, unknown>[]).map((c) => ({
+          image: c.image,
+          name: c.name,
+        })),
+      });
+      const curMeta = isObj(curTemplate.metadata) ? curTemplate.metadata : {};
       const same =
         cur.replicas === desiredSpec.replicas &&
-        deepEqual(
-          curContainers.map((c) => ({ image: c.image, name: c.name })),
-          ((want.spec as Record<string, unknown>).containers as Record<string, unknown>[]).map(
-            (c) => ({ image: c.image, name: c.name }),
-          ),
-        );
+        deepEqual(view(curSpec, curMeta.labels), view(wantSpec, podLabels));
       if (!same) {
         const next = clone(dep);
+        const spec: Record<string, unknown> = { ...curSpec, containers: wantSpec.containers };
+        if (inits.length > 0) spec.initContainers = inits;
+        else delete spec.initContainers;
         next.spec = {
           ...cur,
           replicas: desiredSpec.replicas,
-          template: {
-            ...curTemplate,
-            spec: {
-              ...(isObj(curTemplate.spec) ? curTemplate.spec : {}),
-              containers: (want.spec as Record<string, unknown>).containers,
-            },
-          },
+          template: { ...curTemplate, metadata: { ...curMeta, labels: podLabels }, spec },
         };
         next.metadata.generation = (dep.metadata.generation ?? 1) + 1;
         dep = store.update(R.deploy, next);
       }
     }
-    this.status(isvc, dep);
+    this.status(isvc, dep, revs, pred);
   }
 
-  private status(isvc: KObj, dep: KObj): void {
+  /** The storage-initializer failure of a pod of `revision`, if one failed to download. */
+  private loadFailure(
+    ns: string,
+    name: string,
+    revision: string,
+  ): { pod: string; message: string } | undefined {
+    for (const pod of this.m.store.list(R.pod, ns)) {
+      const l = pod.metadata.labels ?? {};
+      if (l['serving.kserve.io/inferenceservice'] !== name || l[REVISION_LABEL] !== revision)
+        continue;
+      const inits = (pod.status?.initContainerStatuses ?? []) as {
+        name?: string;
+        state?: { terminated?: { exitCode?: number; message?: string } };
+        lastState?: { terminated?: { exitCode?: number; message?: string } };
+      }[];
+      const s = inits.find((c) => c.name === STORAGE_INITIALIZER);
+      const t = s?.state?.terminated ?? s?.lastState?.terminated;
+      if (t && t.exitCode !== 0) return { pod: pod.metadata.name, message: t.message ?? 'Error' };
+    }
+    return undefined;
+  }
+
+  private status(isvc: KObj, dep: KObj, revs: Revisions, spec: Record<string, unknown>): void {
     const ns = isvc.metadata.namespace!;
     const name = isvc.metadata.name;
     const dconds = (dep.status?.conditions ?? []) as Cond[];
@@ -160,9 +244,23 @@ export class InferenceServiceController {
     const progressing = dconds.find((c) => c.type === 'Progressing');
     const fresh =
       (dep.status?.observedGeneration as number | undefined) === dep.metadata.generation;
+    const depLabels = (
+      isObj(dep.spec?.template) && isObj(dep.spec.template.metadata)
+        ? dep.spec.template.metadata.labels
+        : undefined
+    ) as Record<string, string> | undefined;
+    const current = depLabels?.[REVISION_LABEL] === revs.latestCreated;
+    const download = this.loadFailure(ns, name, revs.latestCreated);
     let conds = ((isvc.status?.conditions ?? []) as Cond[]).map((c) => ({ ...c }));
     let pred: Cond;
-    if (fresh && progressing?.status === 'False' && progressing.message) {
+    if (download) {
+      pred = {
+        type: 'PredictorReady',
+        status: 'False',
+        reason: 'RevisionFailed',
+        message: `Revision "${revs.latestCreated}" failed with message: ${download.message}.`,
+      };
+    } else if (fresh && current && progressing?.status === 'False' && progressing.message) {
       pred = {
         type: 'PredictorReady',
         status: 'False',
@@ -171,8 +269,12 @@ export class InferenceServiceController {
       };
     } else if (
       fresh &&
+      current &&
       available?.status === 'True' &&
-      Number(dep.status?.updatedReplicas ?? 0) >= Number(dep.spec?.replicas ?? 1)
+      Number(dep.status?.updatedReplicas ?? 0) >= Number(dep.spec?.replicas ?? 1) &&
+      // Every pod is of the latest revision, and enough of them are available.
+      Number(dep.status?.replicas ?? 0) <= Number(dep.status?.updatedReplicas ?? 0) &&
+      Number(dep.status?.availableReplicas ?? 0) >= Number(dep.spec?.replicas ?? 1)
     ) {
       pred = { type: 'PredictorReady', status: 'True' };
     } else {
@@ -184,6 +286,10 @@ export class InferenceServiceController {
       };
     }
     const ready = pred.status === 'True';
+    if (ready && revs.latestReady !== revs.latestCreated) {
+      revs.previousReady = revs.latestReady;
+      revs.latestReady = revs.latestCreated;
+    }
     const strip = (c: Cond): Cond => {
       const out: Cond = { ...c };
       delete out.lastUpdateTime;
@@ -219,6 +325,26 @@ export class InferenceServiceController {
     conds = conds.map(strip).sort((a, b) => (a.type < b.type ? -1 : 1));
     const failed = pred.status === 'False';
     const total = Number(dep.spec?.replicas ?? 1);
+    // Knative routes only to ready revisions: a canary split needs the new one ready.
+    const canary =
+      typeof spec.canaryTrafficPercent === 'number' ? spec.canaryTrafficPercent : undefined;
+    let traffic: Record<string, unknown>[] = [];
+    if (ready && canary !== undefined && revs.previousReady) {
+      traffic = [
+        { tag: 'latest', revisionName: revs.latestCreated, percent: canary, latestRevision: true },
+        {
+          tag: 'prev',
+          revisionName: revs.previousReady,
+          percent: 100 - canary,
+          latestRevision: false,
+        },
+      ];
+    } else if (ready) {
+      traffic = [{ revisionName: revs.latestCreated, percent: 100, latestRevision: true }];
+    } else if (revs.latestReady) {
+      traffic = [{ revisionName: revs.latestReady, percent: 100, latestRevision: false }];
+    }
+    const serving = revs.latestReady !== undefined;
     const status: Record<string, unknown> = {
       observedGeneration: isvc.metadata.generation ?? 1,
       deploymentMode: 'Standard',
@@ -232,24 +358,37 @@ export class InferenceServiceController {
         copies: { failedCopies: failed ? total : 0, totalCopies: total },
         ...(failed
           ? {
-              lastFailureInfo: {
-                location: `${name}-predictor`,
-                reason: 'ModelLoadFailed',
-                message: pred.message ?? '',
-              },
+              lastFailureInfo: download
+                ? {
+                    location: download.pod,
+                    reason: 'ModelLoadFailed',
+                    message: download.message,
+                    exitCode: 1,
+                  }
+                : {
+                    location: `${name}-predictor`,
+                    reason: 'ModelLoadFailed',
+                    message: pred.message ?? '',
+                  },
             }
           : {}),
       },
       components: {
-        predictor: ready
-          ? {
-              url: `http://${name}-predictor-${ns}.example.com`,
-              address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
-            }
-          : {},
+        predictor: {
+          latestCreatedRevision: revs.latestCreated,
+          ...(revs.latestReady ? { latestReadyRevision: revs.latestReady } : {}),
+          ...(ready && canary === undefined ? { latestRolledoutRevision: revs.latestCreated } : {}),
+          ...(serving
+            ? {
+                url: `http://${name}-predictor-${ns}.example.com`,
+                address: { url: `http://${name}-predictor.${ns}.svc.cluster.local` },
+                traffic,
+              }
+            : {}),
+        },
       },
     };
-    if (ready) {
+    if (serving) {
       status.url = `http://${name}-${ns}.example.com`;
       status.address = { url: `http://${name}-predictor.${ns}.svc.cluster.local` };
     }
