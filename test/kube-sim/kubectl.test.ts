@@ -242,6 +242,71 @@ spec:
     expect(bad.stderr).toContain('.spec.predictor.model.storageUrl: field not declared in schema');
   });
 
+  it('reads InferenceService revisions, a canary split and a failed model download', async () => {
+    const isvc = (uri: string, canary = ''): string => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: rev
+spec:
+  predictor:
+${canary}    model:
+      modelFormat: {name: sklearn}
+      storageUri: ${uri}
+`;
+    expect(
+      (await k(['apply', '--server-side', '-f', work.file('rev1.yaml', isvc('gs://m/1'))])).code,
+    ).toBe(0);
+    expect((await k(['wait', '--for=condition=Ready', 'isvc/rev', '--timeout=30s'])).code).toBe(0);
+    const v2 = isvc('gs://m/2', '    canaryTrafficPercent: 25\n');
+    expect((await k(['apply', '--server-side', '-f', work.file('rev2.yaml', v2)])).code).toBe(0);
+    await sim.waitFor(
+      () => {
+        const p = (
+          sim.getObject('InferenceService', 'default', 'rev')?.status?.components as
+            { predictor?: { traffic?: unknown[] } } | undefined
+        )?.predictor;
+        return (p?.traffic?.length ?? 0) === 2;
+      },
+      10000,
+      'canary split',
+    );
+    const traffic = await k([
+      'get',
+      'isvc',
+      'rev',
+      '-o',
+      'jsonpath={range .status.components.predictor.traffic[*]}{.revisionName}={.percent} {end}',
+    ]);
+    expect(traffic.stdout.trim()).toBe('rev-predictor-00002=25 rev-predictor-00001=75');
+    const bad = isvc('gs://m/fail-download-3');
+    expect((await k(['apply', '--server-side', '-f', work.file('rev3.yaml', bad)])).code).toBe(0);
+    const failed = await k([
+      'wait',
+      '--for=jsonpath={.status.modelStatus.transitionStatus}=BlockedByFailedLoad',
+      'isvc/rev',
+      '--timeout=30s',
+    ]);
+    expect(failed.code).toBe(0);
+    const info = await k([
+      'get',
+      'isvc',
+      'rev',
+      '-o',
+      'jsonpath={.status.components.predictor.latestCreatedRevision} {.status.components.predictor.latestReadyRevision} {.status.modelStatus.lastFailureInfo.message}',
+    ]);
+    expect(info.stdout).toBe(
+      'rev-predictor-00003 rev-predictor-00002 RuntimeError: Failed to fetch model. No model found in gs://m/fail-download-3.',
+    );
+    const pod = sim
+      .listObjects('Pod', 'default')
+      .find((p) => p.metadata.labels?.['serving.knative.dev/revision'] === 'rev-predictor-00003');
+    expect(pod).toBeDefined();
+    const logs = await k(['logs', pod?.metadata.name ?? '', '-c', 'storage-initializer']);
+    expect(logs.stdout).toContain('Copying contents of gs://m/fail-download-3 to local');
+    const pods = await k(['get', 'pods', '-l', 'serving.kserve.io/inferenceservice=rev']);
+    expect(pods.stdout).toMatch(/Init:(Error|CrashLoopBackOff)/);
+  });
+
   it('imperative create (protobuf bodies) of namespace/configmap/secret; delete namespace cascades', async () => {
     expect((await k(['create', 'namespace', 'scratch'])).stdout.trim()).toBe(
       'namespace/scratch created',

@@ -50,6 +50,17 @@ export function podStatusText(o: KObj): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   const st = o.status ?? {};
   let reason = typeof st.reason === 'string' ? st.reason : str(o, 'status.phase');
+  // kubectl's printer: an init container that has not completed names the pod's state.
+  const inits = (st.initContainerStatuses ?? []) as (CStatus & {
+    state?: { terminated?: { exitCode?: number } };
+  })[];
+  for (const [i, c] of inits.entries()) {
+    if (c.state?.terminated && c.state.terminated.exitCode === 0) continue;
+    if (c.state?.terminated) return `Init:${c.state.terminated.reason ?? 'Error'}`;
+    const waiting = c.state?.waiting?.reason;
+    if (waiting && waiting !== 'PodInitializing') return `Init:${waiting}`;
+    return `Init:${i}/${inits.length}`;
+  }
   for (const c of (st.containerStatuses ?? []) as CStatus[]) {
     if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
     else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
