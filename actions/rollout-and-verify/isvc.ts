@@ -360,6 +360,7 @@ export async function rollBackIsvc(
         undone: true,
         healthy: true,
         note: `${what}: created by this run; deleted (delete-new-on-failure)`,
+        revision: '',
       };
     }
     const canary = canaryPercent(m.object.spec);

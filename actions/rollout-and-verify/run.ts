@@ -297,7 +297,7 @@ async function runPhases(
             ctx,
             (l, d) => followAll(l, d, ctx),
           );
-          if (r.revision) revisionOverride = r.revision;
+          if (r.revision !== undefined) revisionOverride = r.revision;
           if (!r.undone) record.note(r.note, 'warning');
           parts.push({ ...r, note: `rollback: ${r.note}` });
         }

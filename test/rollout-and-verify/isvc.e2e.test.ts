@@ -148,6 +148,7 @@ describe('rollout-and-verify: InferenceService', () => {
     });
     expect(gone.exitCode).toBe(1);
     expect(gone.outputs.status).toBe('rolled-back');
+    expect(gone.outputs.revision).toBe('');
     expect(gone.log).toContain('created by this run; deleted (delete-new-on-failure)');
     await sim.waitFor(() => live('freshdel', 'newbie') === undefined, 5000, 'isvc deleted');
   });
