@@ -5,6 +5,7 @@
  */
 import { errorMessage } from '../../shared/errors.ts';
 import {
+  KubeApiError,
   resourcePath,
   watchLoop,
   type KubeClient,
@@ -191,6 +192,8 @@ async function applySpec(
   spec: Record<string, unknown>,
   runId: string,
   client: KubeClient,
+  /** Precondition: the object is still this version (what the ownership check read). */
+  resourceVersion?: string,
 ): Promise<KubeObject> {
   return client.json<KubeObject>({
     method: 'PATCH',
@@ -204,6 +207,7 @@ async function applySpec(
         name: m.name,
         namespace: m.namespace ?? 'default',
         annotations: { [RUN_ANNOTATION]: runId },
+        ...(resourceVersion ? { resourceVersion } : {}),
       },
       spec,
     },
@@ -330,7 +334,10 @@ export async function rollBackIsvc(
   if (!o.applied)
     return none('not rolled back (apply: false — this run did not apply its revision)');
   if (!snapshot) return none('not rolled back (no snapshot was taken before the apply)');
-  try {
+  // The restore applies on the version the ownership check read (its resourceVersion): a
+  // 409 means it changed since, and the check runs again (a status write), or the run stops
+  // (another release: never overwritten).
+  const once = async (): Promise<IsvcRollback> => {
     const live = await ctx.client.json<KubeObject>({ method: 'GET', path: isvcPath(m) });
     const run = live.metadata.annotations?.[RUN_ANNOTATION];
     if (run !== o.runId) {
@@ -366,7 +373,7 @@ export async function rollBackIsvc(
     const canary = canaryPercent(m.object.spec);
     if (canary !== undefined) {
       const failed = predictorStatus(live).latestCreatedRevision ?? '?';
-      await applySpec(m, withCanary(m, 0), o.runId, ctx.client);
+      await applySpec(m, withCanary(m, 0), o.runId, ctx.client, live.metadata.resourceVersion);
       const r = await waitIsvc(
         m,
         (obj) => {
@@ -390,7 +397,13 @@ export async function rollBackIsvc(
       t.progress.state = 'rolled-back';
       return { undone: true, healthy: true, note, revision: r.value };
     }
-    const restored = await applySpec(m, snapshot.spec ?? {}, o.runId, ctx.client);
+    const restored = await applySpec(
+      m,
+      snapshot.spec ?? {},
+      o.runId,
+      ctx.client,
+      live.metadata.resourceVersion,
+    );
     ctx.record.note(`${what}: earlier spec applied back`, 'warning');
     t.workload = { ...t.workload, initial: restored, owner: { run: o.runId, template: undefined } };
     t.progress.state = 'waiting';
@@ -410,12 +423,18 @@ export async function rollBackIsvc(
     const note = `${what}: earlier spec restored; revision ${revision} is the latest ready one${snapshot.revision ? ` (before this run: ${snapshot.revision})` : ''}`;
     ctx.record.note(note, 'success');
     return { undone: true, healthy: true, note, revision };
-  } catch (error) {
-    return {
-      undone: true,
-      healthy: false,
-      note: `${what}: rollback failed: ${errorMessage(error)}`,
-    };
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once();
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 409 && attempt < 5) continue;
+      return {
+        undone: true,
+        healthy: false,
+        note: `${what}: rollback failed: ${errorMessage(error)}`,
+      };
+    }
   }
 }
 
