@@ -20,7 +20,17 @@ const hits: string[] = [];
 beforeAll(async () => {
   sim = await startKubeSim({
     speed: 20,
-    namespaces: ['restore', 'fresh', 'freshdel', 'promote', 'hold', 'canaryfail', 'v1', 'v2'],
+    namespaces: [
+      'restore',
+      'fresh',
+      'freshdel',
+      'promote',
+      'hold',
+      'canaryfail',
+      'canarysmoke',
+      'v1',
+      'v2',
+    ],
   });
   ws = new Workspace();
   http = createServer((req, res) => {
@@ -213,6 +223,33 @@ describe('rollout-and-verify: InferenceService', () => {
     expect(predictorSpec('canaryfail', 'iris').canaryTrafficPercent).toBe(0);
     expect(r.log).toContain(
       'canary set back to 0 %: revision iris-predictor-00002 (failed) gets 0 %, revision iris-predictor-00001 serves 100 %',
+    );
+  });
+
+  it('sets a ready canary that fails its smoke test back to 0 %: the earlier revision serves', async () => {
+    await deployGood('canarysmoke', 'iris');
+    ws.write(
+      'canarysmoke-v2.yaml',
+      isvc('iris', 'gs://models/iris-v2', 'canaryTrafficPercent: 40'),
+    );
+    const r = await rollout(sim, ws, {
+      manifests: 'canarysmoke-v2.yaml',
+      namespace: 'canarysmoke',
+      timeout: '3s',
+      'smoke-url': httpUrl,
+      'smoke-path': '/missing',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['failure-reason']).toMatch(/^SmokeTestFailed: /);
+    expect(r.outputs.status).toBe('rolled-back');
+    expect(r.outputs.revision).toBe('iris-predictor-00001');
+    expect(predictorSpec('canarysmoke', 'iris').canaryTrafficPercent).toBe(0);
+    expect(predictorStatus('canarysmoke', 'iris').traffic).toEqual([
+      expect.objectContaining({ revisionName: 'iris-predictor-00002', percent: 0 }),
+      expect.objectContaining({ revisionName: 'iris-predictor-00001', percent: 100 }),
+    ]);
+    expect(r.log).toContain(
+      'revision iris-predictor-00002 (failed) gets 0 %, revision iris-predictor-00001 serves 100 %',
     );
   });
 
