@@ -335,7 +335,12 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
       if (problem.unschedulable) {
         watchAutoscalerEvents();
         facts ??= await clusterFacts(o.client);
-        const verdict = judgeUnschedulable(problem, pod, answers.get(pod.metadata.name), facts);
+        const verdict = judgeUnschedulable(
+          problem,
+          pod,
+          answers.get(pod.metadata.uid ?? pod.metadata.name),
+          facts,
+        );
         problem.message = verdict.message;
         const since = unschedulableSince.get(pod.metadata.name) ?? o.clock.now();
         unschedulableSince.set(pod.metadata.name, since);

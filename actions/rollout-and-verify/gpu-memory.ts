@@ -30,16 +30,19 @@ interface EventLike {
   message?: string;
   lastTimestamp?: string;
   eventTime?: string;
-  involvedObject?: { kind?: string; name?: string };
+  involvedObject?: { kind?: string; name?: string; uid?: string };
 }
 
-/** The autoscaler answer an event carries, for pod `involvedObject.name`, if any. */
+/**
+ * The autoscaler answer an event carries, if any, keyed by the pod's uid (a StatefulSet's pod
+ * comes back under the same name: an answer about its predecessor is not about it).
+ */
 export function autoscalerAnswer(
   event: KubeObject,
 ): { pod: string; answer: AutoscalerAnswer } | undefined {
   const e = event as unknown as EventLike;
   const reason = AUTOSCALER_REASONS.find((r) => r === e.reason);
-  const pod = e.involvedObject?.name;
+  const pod = e.involvedObject?.uid || e.involvedObject?.name;
   if (!reason || !pod || e.involvedObject?.kind !== 'Pod') return undefined;
   return {
     pod,

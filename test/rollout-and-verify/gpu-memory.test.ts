@@ -99,10 +99,10 @@ describe('autoscalerAnswer', () => {
         reason,
         message: 'm',
         lastTimestamp: 't',
-        involvedObject: { kind, name: 'llm-0' },
+        involvedObject: { kind, name: 'llm-0', uid: 'u-1' },
       }) as KubeObject;
     expect(autoscalerAnswer(event('NotTriggerScaleUp'))).toEqual({
-      pod: 'llm-0',
+      pod: 'u-1',
       answer: { reason: 'NotTriggerScaleUp', message: 'm', at: 't' },
     });
     expect(autoscalerAnswer(event('FailedScheduling'))).toBeUndefined();
