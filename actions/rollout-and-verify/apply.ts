@@ -18,6 +18,7 @@ import type { Manifest } from './manifests.ts';
 import { FIELD_MANAGER, ownershipOf, RUN_ANNOTATION } from './ownership.ts';
 import type { ResourceRow, RunRecord, Tracked } from './record.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
+import { currentControllerRevision, REVISION_KINDS } from './undo-controller-revision.ts';
 
 export interface ApplyOptions {
   /** false: only verify what is in the cluster. */
@@ -177,6 +178,17 @@ export async function applyManifests(
       const applied: string[] = [];
       for (const [i, m] of manifests.entries()) {
         const row = rows[i] as ResourceRow;
+        // A StatefulSet's or DaemonSet's revision before the apply (its controller may number
+        // the new one as soon as the apply lands). Unreadable history: 0, kubectl's "previous".
+        const revisionBefore = REVISION_KINDS.includes(m.kind)
+          ? await currentControllerRevision(client, m).catch((error: unknown) => {
+              record.note(
+                `${label(m)}: could not read its ControllerRevisions (${errorMessage(error)}); a rollback would go to the previous revision`,
+                'warning',
+              );
+              return 0;
+            })
+          : undefined;
         let res;
         try {
           res = await client.request({
@@ -208,6 +220,7 @@ export async function applyManifests(
         t.workload.owner = ownershipOf(object, o.runId);
         const rev = object.metadata.annotations?.[REVISION_ANNOTATION];
         if (res.status !== 201 && rev !== undefined) t.previousRevision = Number(rev);
+        if (res.status !== 201 && revisionBefore !== undefined) t.previousRevision = revisionBefore;
         tracked.push(t);
       }
     },

@@ -14,6 +14,13 @@ import {
 } from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { Changes, waitFor } from '../../shared/wait.ts';
+import {
+  autoscalerAnswer,
+  clusterFacts,
+  judgeUnschedulable,
+  type AutoscalerAnswer,
+  type ClusterFacts,
+} from './gpu-memory.ts';
 import { podProblem, unreadyProblem, type PodProblem } from './pods.ts';
 import { isvcPodRevision, REVISION_POD_LABEL } from './isvc.ts';
 import { FIELD_MANAGER, supersededBy, type Ownership } from './ownership.ts';
@@ -223,6 +230,32 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
     );
   };
   if (w.kind === 'InferenceService') watchPods(`serving.kserve.io/inferenceservice=${w.name}`);
+  // The cluster autoscaler's answers about the pods (watched once a pod is Unschedulable).
+  const answers = new Map<string, AutoscalerAnswer>();
+  let facts: ClusterFacts | undefined;
+  let eventsWatched = false;
+  const watchAutoscalerEvents = (): void => {
+    if (eventsWatched) return;
+    eventsWatched = true;
+    loops.push(
+      watchLoop({
+        ...common,
+        // Best effort: without events the grace rules as before.
+        onError: (e: Error) => o.logger.info(`Autoscaler events unavailable: ${e.message}`),
+        path: resourcePath('v1', 'events', w.namespace),
+        fieldSelector: 'involvedObject.kind=Pod',
+        onEvent: (e) => {
+          const found = e.type === 'DELETED' ? undefined : autoscalerAnswer(e.object);
+          if (!found) return;
+          const known = answers.get(found.pod);
+          if (known && known.at > found.answer.at) return;
+          answers.set(found.pod, found.answer);
+          changed.notify();
+        },
+        what: `autoscaler events in ${w.namespace}`,
+      }),
+    );
+  };
   let lastMessage = '';
   let revisionKey: string | undefined;
   let revisionLabel: RevisionLabel = 'unknown';
@@ -308,9 +341,18 @@ export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutco
         continue;
       }
       if (problem.unschedulable) {
+        watchAutoscalerEvents();
+        facts ??= await clusterFacts(o.client);
+        const verdict = judgeUnschedulable(
+          problem,
+          pod,
+          answers.get(pod.metadata.uid ?? pod.metadata.name),
+          facts,
+        );
+        problem.message = verdict.message;
         const since = unschedulableSince.get(pod.metadata.name) ?? o.clock.now();
         unschedulableSince.set(pod.metadata.name, since);
-        if (o.clock.now() - since < o.unschedulableGraceMs) continue;
+        if (!verdict.failNow && o.clock.now() - since < o.unschedulableGraceMs) continue;
       }
       return {
         state: 'failed',

@@ -1,5 +1,6 @@
 /** Fail-fast detection on pods of the new revision, and the diagnosis of a failed pod. */
 import type { KubeClient, KubeList, KubeObject } from '../../shared/kube/index.ts';
+import { memoryOf } from './gpu-memory.ts';
 
 /** Container waiting reasons that will not fix themselves: the rollout fails at once. */
 export const FAIL_FAST_REASONS = [
@@ -48,9 +49,9 @@ export function podProblem(pod: KubeObject): PodProblem | undefined {
         container: c.name,
         reason,
         message:
-          reason === 'CrashLoopBackOff' && last
+          (reason === 'CrashLoopBackOff' && last
             ? `${message}; last exit code ${last.exitCode ?? '?'} (${last.reason ?? 'terminated'})`
-            : message,
+            : message) + (last?.reason === 'OOMKilled' ? `; ${memoryOf(pod, c.name)}` : ''),
         ...(c.restartCount ? { restartCount: c.restartCount } : {}),
       };
     }

@@ -47,7 +47,10 @@ export interface Tracked {
   workload: Workload;
   row: ResourceRow;
   progress: WorkloadProgress;
-  /** The Deployment revision before this run's apply (undefined: created by this run). */
+  /**
+   * The revision before this run's apply (a Deployment's revision annotation, a StatefulSet's or
+   * DaemonSet's ControllerRevision number; undefined: created by this run).
+   */
   previousRevision?: number;
   outcome?: FollowOutcome;
 }

@@ -15,6 +15,7 @@ import type { FollowAllOptions } from './follow.ts';
 import type { Tracked } from './record.ts';
 import { canonical, RUN_ANNOTATION, templateOf } from './ownership.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
+import { REVISION_KINDS, undoControllerRevision } from './undo-controller-revision.ts';
 
 const KEPT_ANNOTATIONS = [
   // Which run owns the workload: a rollback by this run keeps it this run's.
@@ -28,7 +29,13 @@ const KEPT_ANNOTATIONS = [
 ];
 
 export type RollbackResult =
-  | { state: 'rolled-back'; toRevision: number; object: KubeObject }
+  | {
+      state: 'rolled-back';
+      toRevision: number;
+      object: KubeObject;
+      /** Pods of the failed revision deleted so that they are replaced (StatefulSets). */
+      deletedPods?: string[];
+    }
   | { state: 'skipped'; message: string }
   | { state: 'superseded'; message: string };
 
@@ -158,8 +165,9 @@ export interface RollbackOutcome {
 }
 
 /**
- * Phase 4, roll back: every Deployment that had a previous revision goes back to it (as
- * `kubectl rollout undo`), then is followed until healthy. Nothing is ever deleted.
+ * Phase 4, roll back: every Deployment, StatefulSet and DaemonSet that had a previous revision
+ * goes back to it (as `kubectl rollout undo`), then is followed until healthy. No workload is
+ * ever deleted (a StatefulSet's broken pods are, so that its controller replaces them).
  */
 export async function rollBackWorkloads(
   tracked: readonly Tracked[],
@@ -175,9 +183,9 @@ export async function rollBackWorkloads(
   deps.limits.deadline = deadline;
   for (const t of tracked) {
     const { kind, namespace, name } = t.manifest;
-    if (kind !== 'Deployment') {
+    if (kind !== 'Deployment' && !REVISION_KINDS.includes(kind)) {
       notes.push(
-        `${kind} ${namespace}/${name}: not rolled back (rollback covers Deployments; ${kind} left as applied)`,
+        `${kind} ${namespace}/${name}: not rolled back (rollback covers Deployments, StatefulSets and DaemonSets; ${kind} left as applied)`,
       );
       continue;
     }
@@ -193,23 +201,39 @@ export async function rollBackWorkloads(
     }
     if (t.previousRevision === undefined) {
       notes.push(
-        `Deployment ${namespace}/${name}: no previous revision (created by this run); left in place, not deleted`,
+        `${kind} ${namespace}/${name}: no previous revision (created by this run); left in place, not deleted`,
       );
       continue;
     }
     try {
-      const r = await undoDeployment(
-        deps.client,
-        namespace ?? 'default',
-        name,
-        t.previousRevision ?? 0,
-        t.workload.owner?.run,
-      );
+      const r =
+        kind === 'Deployment'
+          ? await undoDeployment(
+              deps.client,
+              namespace ?? 'default',
+              name,
+              t.previousRevision,
+              t.workload.owner?.run,
+            )
+          : await undoControllerRevision(
+              deps.client,
+              kind,
+              namespace ?? 'default',
+              name,
+              t.previousRevision,
+              t.workload.owner?.run,
+            );
       if (r.state === 'skipped' || r.state === 'superseded') {
-        notes.push(`Deployment ${namespace}/${name}: ${r.message}`);
+        notes.push(`${kind} ${namespace}/${name}: ${r.message}`);
         continue;
       }
-      record.note(`Deployment ${name}: rolled back to revision ${r.toRevision}`, 'warning');
+      record.note(`${kind} ${name}: rolled back to revision ${r.toRevision}`, 'warning');
+      if (r.deletedPods?.length) {
+        record.note(
+          `${kind} ${name}: deleted the broken pod(s) of the failed revision so that they are replaced: ${r.deletedPods.join(', ')}`,
+          'warning',
+        );
+      }
       t.workload = {
         ...t.workload,
         initial: r.object,
@@ -221,7 +245,7 @@ export async function rollBackWorkloads(
       t.progress.message = `rolling back to revision ${r.toRevision}`;
       undone.push(t);
     } catch (error) {
-      notes.push(`Deployment ${namespace}/${name}: rollback failed: ${errorMessage(error)}`);
+      notes.push(`${kind} ${namespace}/${name}: rollback failed: ${errorMessage(error)}`);
     }
   }
   if (undone.length === 0) {

@@ -1,6 +1,8 @@
 /**
- * Simulated scheduler + kubelet. Image tags pick the behaviour: pullfail-*, crash-*, unready-*,
- * slow-*, pending-*; anything else is Ready after a short delay.
+ * Simulated scheduler + kubelet. Image tags pick the behaviour: pullfail-*, crash-*, oom-*,
+ * unready-*, slow-*, pending-*; anything else is Ready after a short delay. A pod that requests
+ * a resource no simulated node has (nvidia.com/gpu) stays Pending; its annotation
+ * AUTOSCALER_ANNOTATION says what a simulated cluster autoscaler answers (none without it).
  */
 import type { TaskHandle } from './clock.ts';
 import type { Manager } from './controllers/manager.ts';
@@ -8,12 +10,21 @@ import { R } from './controllers/manager.ts';
 import type { KObj } from './types.ts';
 import { nowIso } from './types.ts';
 
-type Behaviour = 'ok' | 'pullfail' | 'crash' | 'unready' | 'slow' | 'pending';
+type Behaviour = 'ok' | 'pullfail' | 'crash' | 'oom' | 'unready' | 'slow' | 'pending';
+
+/**
+ * `no-scale-up`: the autoscaler says it will not help (NotTriggerScaleUp, max node group size
+ * reached); `scale-up`: it starts a scale-up (TriggeredScaleUp) whose node never arrives.
+ */
+export const AUTOSCALER_ANNOTATION = 'sim.mlops-actions.io/autoscaler';
+
+/** The node group the simulated autoscaler names. */
+const NODE_GROUP = 'gpu-pool';
 
 export function behaviourOf(image: string): Behaviour {
   const last = image.split('/').pop() ?? image;
   const [repo, tag = ''] = last.split('@')[0]!.split(':') as [string, string?];
-  for (const b of ['pullfail', 'crash', 'unready', 'slow', 'pending'] as const) {
+  for (const b of ['pullfail', 'crash', 'oom', 'unready', 'slow', 'pending'] as const) {
     if (tag.startsWith(`${b}-`) || tag === b || repo.startsWith(`${b}-`)) return b;
   }
   return 'ok';
@@ -42,6 +53,9 @@ interface PodSim {
   containers: ContainerSim[];
   tasks: TaskHandle[];
   scheduled: boolean;
+  /** Resources the pod requests (requests or limits) that no simulated node has. */
+  missing: string[];
+  autoscaler: string | undefined;
 }
 
 const SEC = 1000;
@@ -95,6 +109,21 @@ export class Kubelet {
       }),
     );
     const n = this.nextIp++;
+    const known = new Set(
+      this.m.store
+        .list(R.node)
+        .flatMap((node) =>
+          Object.keys((node.status?.allocatable as Record<string, string> | undefined) ?? {}),
+        ),
+    );
+    const wanted = (
+      (pod.spec?.containers ?? []) as {
+        resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+      }[]
+    ).flatMap((c) => [
+      ...Object.keys(c.resources?.requests ?? {}),
+      ...Object.keys(c.resources?.limits ?? {}),
+    ]);
     const sim: PodSim = {
       ns: pod.metadata.namespace ?? 'default',
       name: pod.metadata.name,
@@ -105,6 +134,8 @@ export class Kubelet {
       containers,
       tasks: [],
       scheduled: false,
+      missing: [...new Set(wanted.filter((r) => !known.has(r)))].sort(),
+      autoscaler: pod.metadata.annotations?.[AUTOSCALER_ANNOTATION],
     };
     this.pods.set(sim.uid, sim);
     this.at(sim, 0.1 * SEC, () => this.schedule(sim));
@@ -146,6 +177,35 @@ export class Kubelet {
       this.at(sim, 60 * SEC, () => this.schedule(sim));
       return;
     }
+    if (sim.missing.length > 0) {
+      const msg = `0/${nodes} nodes are available: ${sim.missing.map((r) => `${nodes} Insufficient ${r}`).join(', ')}. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
+      this.event(sim, 'Warning', 'FailedScheduling', msg, undefined, 'default-scheduler');
+      // The cluster autoscaler answers before the pod's status is written, as if it had been
+      // watching for a while: a follower never sees an Unschedulable pod with no answer yet.
+      if (sim.autoscaler) this.autoscalerStatus();
+      if (sim.autoscaler === 'no-scale-up') {
+        this.event(
+          sim,
+          'Normal',
+          'NotTriggerScaleUp',
+          `pod didn't trigger scale-up: 1 max node group size reached`,
+          undefined,
+          'cluster-autoscaler',
+        );
+      } else if (sim.autoscaler === 'scale-up') {
+        this.event(
+          sim,
+          'Normal',
+          'TriggeredScaleUp',
+          `pod triggered scale-up: [{${NODE_GROUP} 0->1 (max: 2)}]`,
+          undefined,
+          'cluster-autoscaler',
+        );
+      }
+      this.flush(sim, { scheduleFailure: msg });
+      this.at(sim, 60 * SEC, () => this.schedule(sim));
+      return;
+    }
     sim.node ??= `kube-sim-node-${(this.nextNode++ % Math.max(1, nodes)) + 1}`;
     sim.scheduled = true;
     sim.startTime = nowIso();
@@ -163,6 +223,25 @@ export class Kubelet {
     );
     this.flush(sim);
     for (const c of sim.containers) this.at(sim, 0.2 * SEC, () => this.pull(sim, c, 0));
+  }
+
+  /** The status ConfigMap a running cluster autoscaler keeps in kube-system. */
+  private autoscalerStatus(): void {
+    if (this.m.store.get(R.cm, 'kube-system', 'cluster-autoscaler-status')) return;
+    this.m.store.create(R.cm, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'cluster-autoscaler-status',
+        namespace: 'kube-system',
+        uid: '',
+        resourceVersion: '',
+        creationTimestamp: '',
+      },
+      data: {
+        status: `Cluster-autoscaler status at ${nowIso()}:\nCluster-wide:\n  Health: Healthy\nNodeGroups:\n  Name: ${NODE_GROUP}\n  Health: Healthy (minSize=0, maxSize=2)\n`,
+      },
+    });
   }
 
   private pull(sim: PodSim, c: ContainerSim, attempt: number): void {
@@ -230,6 +309,10 @@ export class Kubelet {
         );
         this.at(sim, 1.5 * SEC, () => this.crash(sim, c));
         break;
+      case 'oom':
+        c.logs.push('loading model weights into memory');
+        this.at(sim, 1.5 * SEC, () => this.crash(sim, c, { exitCode: 137, reason: 'OOMKilled' }));
+        break;
       case 'unready':
         this.at(sim, 1 * SEC, () => this.probeFail(sim, c));
         break;
@@ -259,14 +342,18 @@ export class Kubelet {
     this.at(sim, 10 * SEC, () => this.probeFail(sim, c));
   }
 
-  private crash(sim: PodSim, c: ContainerSim): void {
+  private crash(
+    sim: PodSim,
+    c: ContainerSim,
+    how: { exitCode: number; reason: string } = { exitCode: 1, reason: 'Error' },
+  ): void {
     const finishedAt = nowIso();
     const startedAt =
       (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? finishedAt;
     c.lastState = {
       terminated: {
-        exitCode: 1,
-        reason: 'Error',
+        exitCode: how.exitCode,
+        reason: how.reason,
         startedAt,
         finishedAt,
         containerID: `containerd://${sim.uid.slice(0, 8)}${c.restartCount}`,

@@ -87,6 +87,7 @@ export const RESOURCES: ResourceDef[] = [
     subresources: ['status'],
     generation: true,
   }),
+  def('apps', 'v1', 'ControllerRevision', 'controllerrevisions'),
   def('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', {
     shortNames: ['hpa'],
     categories: ['all'],

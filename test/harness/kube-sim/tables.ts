@@ -198,6 +198,19 @@ const COLUMNS: Record<string, Col[]> = {
     { name: 'Data', type: 'integer', cell: (o) => Object.keys(isObj(o.data) ? o.data : {}).length },
     age,
   ],
+  ControllerRevision: [
+    name,
+    {
+      name: 'Controller',
+      type: 'string',
+      cell: (o) => {
+        const c = o.metadata.ownerReferences?.find((r) => r.controller);
+        return c ? `${c.kind.toLowerCase()}.${c.apiVersion.split('/')[0]}/${c.name}` : '<none>';
+      },
+    },
+    { name: 'Revision', type: 'integer', cell: (o) => num(o, 'revision') },
+    age,
+  ],
   HorizontalPodAutoscaler: [
     name,
     {

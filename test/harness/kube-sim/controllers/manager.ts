@@ -24,6 +24,8 @@ export const R = {
   rs: res('ReplicaSet'),
   sts: res('StatefulSet'),
   ds: res('DaemonSet'),
+  cr: res('ControllerRevision'),
+  cm: res('ConfigMap'),
   hpa: res('HorizontalPodAutoscaler'),
   isvc: res('InferenceService'),
 };

@@ -1,11 +1,63 @@
-/** StatefulSet (ordered, one pod at a time) and DaemonSet (one pod per simulated node). */
+/**
+ * StatefulSet (ordered, one pod at a time) and DaemonSet (one pod per simulated node), each
+ * keeping its history in ControllerRevisions as the real controllers do: one per pod template,
+ * owned by the workload, named <workload>-<hash>, `revision` rising with each change (a
+ * template that comes back — a rollback — takes the next number), `data` the template patch.
+ */
 import { templateHash } from '../defaults.ts';
-import type { KObj, PodTemplate } from '../types.ts';
+import type { JObj, KObj, PodTemplate } from '../types.ts';
+import { clone } from '../types.ts';
 import type { Manager } from './manager.ts';
-import { controllerOf, R } from './manager.ts';
+import { controllerOf, ownerRef, R } from './manager.ts';
 import { podFromTemplate, podReady } from './replicaset.ts';
 
 const REV_LABEL = 'controller-revision-hash';
+
+/** The ControllerRevisions `owner` controls. */
+export function ownedRevisions(m: Manager, owner: KObj): KObj[] {
+  return m.store
+    .dependents(owner.metadata.uid)
+    .filter((x) => x.r === R.cr && controllerOf(x.obj)?.uid === owner.metadata.uid)
+    .map((x) => x.obj);
+}
+
+/**
+ * The ControllerRevision of `owner`'s current template, created (or renumbered, when an older
+ * template comes back) as needed; returns its name. `hash` is the controller-revision-hash.
+ */
+export function syncRevision(m: Manager, owner: KObj, template: PodTemplate, hash: string): string {
+  const name = `${owner.metadata.name}-${hash}`;
+  const ns = owner.metadata.namespace ?? 'default';
+  const revisions = ownedRevisions(m, owner);
+  const max = Math.max(0, ...revisions.map((r) => Number(r.revision ?? 0)));
+  const existing = revisions.find((r) => r.metadata.name === name);
+  if (existing) {
+    if (Number(existing.revision ?? 0) < max)
+      m.store.update(R.cr, { ...existing, revision: max + 1 });
+    return name;
+  }
+  const labels = {
+    ...((owner.spec?.selector as { matchLabels?: Record<string, string> } | undefined)
+      ?.matchLabels ?? {}),
+    [REV_LABEL]: hash,
+  };
+  m.store.create(R.cr, {
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: {
+      name,
+      namespace: ns,
+      uid: '',
+      resourceVersion: '',
+      creationTimestamp: '',
+      labels,
+      ownerReferences: [ownerRef(owner)],
+    },
+    data: { spec: { template: { ...(clone(template) as unknown as JObj), $patch: 'replace' } } },
+    revision: max + 1,
+  });
+  return name;
+}
 
 function owned(m: Manager, owner: KObj): KObj[] {
   return m.store
@@ -28,7 +80,7 @@ export class StatefulSetController {
     if (!sts) return;
     const replicas = typeof sts.spec?.replicas === 'number' ? sts.spec.replicas : 1;
     const template = sts.spec?.template as PodTemplate;
-    const rev = `${name}-${templateHash(template)}`;
+    const rev = syncRevision(this.m, sts, template, templateHash(template));
     const pods = owned(this.m, sts);
     const byOrdinal = new Map<number, KObj>();
     for (const p of pods) byOrdinal.set(Number(p.metadata.name.slice(name.length + 1)), p);
@@ -121,6 +173,7 @@ export class DaemonSetController {
     if (!ds) return;
     const template = ds.spec?.template as PodTemplate;
     const hash = templateHash(template);
+    syncRevision(this.m, ds, template, hash);
     const nodes = store.list(R.node).map((n) => n.metadata.name);
     let pods = owned(this.m, ds);
     for (const node of nodes) {
@@ -146,6 +199,13 @@ export class DaemonSetController {
     pods = pods.filter((p) => nodes.includes(String(p.spec?.nodeName)));
     const strategy =
       (ds.spec?.updateStrategy as { type?: string } | undefined)?.type ?? 'RollingUpdate';
+    // As the real controller: old pods that are not available go at once (they count against
+    // no budget; this is what lets a rollback replace a broken pod), then one old pod at a time.
+    if (strategy === 'RollingUpdate') {
+      for (const p of pods.filter((x) => x.metadata.labels?.[REV_LABEL] !== hash && !podReady(x)))
+        store.delete(R.pod, ns, p.metadata.name);
+      pods = pods.filter((x) => x.metadata.labels?.[REV_LABEL] === hash || podReady(x));
+    }
     const unavailable = pods.filter((p) => !podReady(p)).length;
     if (strategy === 'RollingUpdate' && unavailable === 0) {
       const old = pods.find((p) => p.metadata.labels?.[REV_LABEL] !== hash);
