@@ -234,12 +234,6 @@ function printCluster({ out, s, sim }: Ctx): void {
     const conditions = (i.status?.conditions ?? []) as { type?: string; status?: string }[];
     const ready = conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
     out(`  InferenceService ${i.metadata.name}  Ready=${ready}`);
-    if (ready !== 'True')
-      out(
-        s.dim(
-          '    rollout-and-verify rolls back Deployments only; an InferenceService stays as applied (rollout-and-verify/README.md, Decisions)',
-        ),
-      );
   }
 }
 
@@ -320,6 +314,17 @@ function checkRelease(ctx: Ctx, job: Job, expected: Expected): void {
       st.updatedReplicas === want &&
       st.availableReplicas === want,
     `${containerImage(d) ?? '(no Deployment)'}, ${st.availableReplicas ?? 0}/${want ?? '?'} available, revision ${d?.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'}`,
+  );
+  const isvc = sim.getObject('InferenceService', NAMESPACE, 'recommender');
+  const isvcReady =
+    ((isvc?.status?.conditions ?? []) as { type?: string; status?: string }[]).find(
+      (c) => c.type === 'Ready',
+    )?.status ?? 'Unknown';
+  const predictor = sim.getObject('Deployment', NAMESPACE, 'recommender-predictor');
+  check(
+    `${n}: InferenceService recommender ${expected.image === GOOD_IMAGE ? 'serves' : 'is restored to'} the good image and is Ready`,
+    isvcReady === 'True' && containerImage(predictor) === GOOD_IMAGE,
+    `Ready=${isvcReady}, predictor ${containerImage(predictor) ?? '(none)'}`,
   );
   for (const step of suspicious) printLogTail(ctx.out, ctx.s, step);
 }
