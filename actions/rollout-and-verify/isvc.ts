@@ -15,7 +15,7 @@ import {
 import { Changes, waitFor } from '../../shared/wait.ts';
 import type { FollowAllOptions } from './follow.ts';
 import type { Manifest } from './manifests.ts';
-import { FIELD_MANAGER, RUN_ANNOTATION } from './ownership.ts';
+import { FIELD_MANAGER, notOursToUndo, otherOwner, RUN_ANNOTATION } from './ownership.ts';
 import type { Tracked } from './record.ts';
 
 export const ISVC_KIND = 'InferenceService';
@@ -339,12 +339,8 @@ export async function rollBackIsvc(
   // (another release: never overwritten).
   const once = async (): Promise<IsvcRollback> => {
     const live = await ctx.client.json<KubeObject>({ method: 'GET', path: isvcPath(m) });
-    const run = live.metadata.annotations?.[RUN_ANNOTATION];
-    if (run !== o.runId) {
-      return none(
-        `not rolled back: another release replaced this run's (${run ?? 'another writer'}); it is not this run's to undo`,
-      );
-    }
+    const other = otherOwner(live, o.runId);
+    if (other) return none(notOursToUndo(other));
     if (!snapshot.existed) {
       if (!o.deleteNew) {
         return none(

@@ -5,7 +5,7 @@
  * anyone changing the pod template), the run is `superseded` and leaves the workload alone.
  */
 import { randomBytes } from 'node:crypto';
-import type { KubeObject } from '../../shared/kube/index.ts';
+import type { KubeClient, KubeObject } from '../../shared/kube/index.ts';
 
 export const RUN_ANNOTATION = 'mlops-actions.io/run';
 
@@ -79,4 +79,53 @@ export function supersededBy(
   if (template === undefined || template === owner.template) return undefined;
   const writer = lastWriter(current, fieldManager);
   return writer ? `field manager "${writer}"` : 'another writer';
+}
+
+/** The run (or 'another writer') that owns `obj` now when it is not `ownRun`; undefined while it is. */
+export function otherOwner(obj: KubeObject, ownRun: string | undefined): string | undefined {
+  const run = obj.metadata.annotations?.[RUN_ANNOTATION];
+  return ownRun !== undefined && run !== ownRun ? (run ?? 'another writer') : undefined;
+}
+
+/** What a rollback says when the workload is no longer this run's. */
+export function notOursToUndo(by: string): string {
+  return `not rolled back: another release replaced this run's (${by}); it is not this run's to undo`;
+}
+
+/**
+ * A JSON patch applied only while the object is still `ownRun`'s: the patch starts with a
+ * `test` of RUN_ANNOTATION, so a release applied between the caller's GET and this patch is
+ * never overwritten. Returns who owns it instead when the test failed for that reason.
+ */
+export async function patchIfStillOwned(
+  client: KubeClient,
+  path: string,
+  ownRun: string | undefined,
+  ops: readonly Record<string, unknown>[],
+): Promise<{ patched: KubeObject } | { supersededBy: string }> {
+  const guard =
+    ownRun === undefined
+      ? []
+      : [
+          {
+            op: 'test',
+            path: `/metadata/annotations/${RUN_ANNOTATION.replace('/', '~1')}`,
+            value: ownRun,
+          },
+        ];
+  try {
+    const patched = await client.json<KubeObject>({
+      method: 'PATCH',
+      path,
+      contentType: 'application/json-patch+json',
+      body: [...guard, ...ops],
+    });
+    return { patched };
+  } catch (error) {
+    const now =
+      ownRun === undefined ? undefined : await client.json<KubeObject>({ method: 'GET', path });
+    const by = now ? otherOwner(now, ownRun) : undefined;
+    if (by) return { supersededBy: by };
+    throw error;
+  }
 }

@@ -13,7 +13,14 @@ import {
 } from '../../shared/kube/index.ts';
 import type { FollowAllOptions } from './follow.ts';
 import type { Tracked } from './record.ts';
-import { canonical, RUN_ANNOTATION, templateOf } from './ownership.ts';
+import {
+  canonical,
+  notOursToUndo,
+  otherOwner,
+  patchIfStillOwned,
+  RUN_ANNOTATION,
+  templateOf,
+} from './ownership.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 import { REVISION_KINDS, undoControllerRevision } from './undo-controller-revision.ts';
 
@@ -67,16 +74,8 @@ export async function undoDeployment(
 ): Promise<RollbackResult> {
   const path = resourcePath('apps/v1', 'deployments', namespace, name);
   const deployment = await client.json<KubeObject>({ method: 'GET', path });
-  const otherRun = (d: KubeObject): string | undefined => {
-    const run = d.metadata.annotations?.[RUN_ANNOTATION];
-    return ownRun !== undefined && run !== ownRun ? (run ?? 'another writer') : undefined;
-  };
-  const superseded = (by: string): RollbackResult => ({
-    state: 'superseded',
-    message: `not rolled back: another release replaced this run's (${by}); it is not this run's to undo`,
-  });
-  const other = otherRun(deployment);
-  if (other) return superseded(other);
+  const other = otherOwner(deployment, ownRun);
+  if (other) return { state: 'superseded', message: notOursToUndo(other) };
   if ((deployment.spec as { paused?: boolean } | undefined)?.paused) {
     return {
       state: 'skipped',
@@ -124,36 +123,13 @@ export async function undoDeployment(
     const v = deployment.metadata.annotations?.[k];
     if (v !== undefined) annotations[k] = v;
   }
-  const guard =
-    ownRun === undefined
-      ? []
-      : [
-          {
-            op: 'test',
-            path: `/metadata/annotations/${RUN_ANNOTATION.replace('/', '~1')}`,
-            value: ownRun,
-          },
-        ];
-  let patched: KubeObject;
-  try {
-    patched = await client.json<KubeObject>({
-      method: 'PATCH',
-      path,
-      contentType: 'application/json-patch+json',
-      body: [
-        ...guard,
-        { op: 'replace', path: '/spec/template', value: template },
-        { op: 'replace', path: '/metadata/annotations', value: annotations },
-      ],
-    });
-  } catch (error) {
-    // The test operation failed: someone applied between the GET and the patch.
-    const now =
-      ownRun === undefined ? undefined : await client.json<KubeObject>({ method: 'GET', path });
-    const by = now ? otherRun(now) : undefined;
-    if (by) return superseded(by);
-    throw error;
-  }
+  const result = await patchIfStillOwned(client, path, ownRun, [
+    { op: 'replace', path: '/spec/template', value: template },
+    { op: 'replace', path: '/metadata/annotations', value: annotations },
+  ]);
+  if ('supersededBy' in result)
+    return { state: 'superseded', message: notOursToUndo(result.supersededBy) };
+  const { patched } = result;
   return { state: 'rolled-back', toRevision: revision, object: patched };
 }
 

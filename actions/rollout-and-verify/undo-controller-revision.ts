@@ -14,7 +14,7 @@ import {
   type KubeObject,
 } from '../../shared/kube/index.ts';
 import type { Manifest } from './manifests.ts';
-import { canonical, RUN_ANNOTATION } from './ownership.ts';
+import { canonical, notOursToUndo, otherOwner, patchIfStillOwned } from './ownership.ts';
 import type { RollbackResult } from './rollback.ts';
 
 /** Kinds whose history is ControllerRevisions. */
@@ -113,16 +113,8 @@ export async function undoControllerRevision(
   if (!plural) return { state: 'skipped', message: `no rollbacker for ${kind}` };
   const path = resourcePath('apps/v1', plural, namespace, name);
   const workload = await client.json<KubeObject>({ method: 'GET', path });
-  const otherRun = (o: KubeObject): string | undefined => {
-    const run = o.metadata.annotations?.[RUN_ANNOTATION];
-    return ownRun !== undefined && run !== ownRun ? (run ?? 'another writer') : undefined;
-  };
-  const superseded = (by: string): RollbackResult => ({
-    state: 'superseded',
-    message: `not rolled back: another release replaced this run's (${by}); it is not this run's to undo`,
-  });
-  const other = otherRun(workload);
-  if (other) return superseded(other);
+  const other = otherOwner(workload, ownRun);
+  if (other) return { state: 'superseded', message: notOursToUndo(other) };
   const history = await controlledRevisions(
     client,
     kind,
@@ -151,32 +143,12 @@ export async function undoControllerRevision(
       message: `skipped rollback (current template already matches revision ${revision})`,
     };
   }
-  const guard =
-    ownRun === undefined
-      ? []
-      : [
-          {
-            op: 'test',
-            path: `/metadata/annotations/${RUN_ANNOTATION.replace('/', '~1')}`,
-            value: ownRun,
-          },
-        ];
-  let patched: KubeObject;
-  try {
-    patched = await client.json<KubeObject>({
-      method: 'PATCH',
-      path,
-      contentType: 'application/json-patch+json',
-      body: [...guard, { op: 'replace', path: '/spec/template', value: template }],
-    });
-  } catch (error) {
-    // The test operation failed: someone applied between the GET and the patch.
-    const now =
-      ownRun === undefined ? undefined : await client.json<KubeObject>({ method: 'GET', path });
-    const by = now ? otherRun(now) : undefined;
-    if (by) return superseded(by);
-    throw error;
-  }
+  const result = await patchIfStillOwned(client, path, ownRun, [
+    { op: 'replace', path: '/spec/template', value: template },
+  ]);
+  if ('supersededBy' in result)
+    return { state: 'superseded', message: notOursToUndo(result.supersededBy) };
+  const { patched } = result;
   const deletedPods: string[] = [];
   if (kind === 'StatefulSet') {
     try {
