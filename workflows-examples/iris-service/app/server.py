@@ -1,0 +1,168 @@
+"""HTTP server for the iris classifier. Standard library only.
+
+    POST /predict                 {"instances": [[5.1, 3.5, 1.4, 0.2], ...]} -> {"predictions": ["setosa", ...]}
+    POST /v1/models/<name>:predict   the same, KServe v1 protocol (instances may also be maps by feature name)
+    GET  /v1/models/<name>        {"name": ..., "ready": true|false}  (KServe v1 model readiness)
+    GET  /live_check              200 while the process serves (liveness)
+    GET  /ready_check             200 once the model is loaded, 503 before (readiness)
+
+Environment:
+    PORT        port to listen on (default 8080); HOST (default 0.0.0.0)
+    MODEL_PATH  model.json, or a directory holding it
+    MODEL_URI   where the model comes from: a local path or file:// URI is loaded; a remote
+                URI (gs://, s3://, oci://…) is fetched by the platform (KServe's storage
+                initializer or a modelcar) to /mnt/models, which is tried next
+    MODEL_NAME  the model's name in KServe paths (default iris)
+
+Without MODEL_PATH and with nothing at MODEL_URI or /mnt/models, the model baked into the
+image at /models/iris/model.json is served.
+"""
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+from app import model as iris
+
+BAKED = "/models/iris/model.json"
+MAX_BODY = 1 << 20
+
+
+def log(message):
+    print(f"iris-server: {message}", file=sys.stderr, flush=True)
+
+
+def candidates(env):
+    """Where to look for the model, in order."""
+    paths = []
+    if env.get("MODEL_PATH"):
+        return [env["MODEL_PATH"]]
+    uri = env.get("MODEL_URI", "")
+    parsed = urlparse(uri)
+    if uri and parsed.scheme in ("", "file"):
+        paths.append(parsed.path if parsed.scheme == "file" else uri)
+    paths += ["/mnt/models", BAKED]
+    return paths
+
+
+def resolve(path):
+    return os.path.join(path, "model.json") if os.path.isdir(path) else path
+
+
+class State:
+    def __init__(self, name):
+        self.name = name
+        self.model = None
+        self.source = None
+        self.error = "loading"
+
+
+def load_forever(state, paths, stop, interval=1.0):
+    """Loads the first model that exists; retries until one loads (readiness stays 503)."""
+    reported = None
+    while not stop.is_set():
+        problems = []
+        for p in paths:
+            f = resolve(p)
+            if not os.path.exists(f):
+                problems.append(f"{f}: not found")
+                continue
+            try:
+                state.model = iris.load(f)
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                problems.append(f"{f}: {e}")
+                continue
+            state.source, state.error = f, None
+            log(f"model loaded from {f} (classes: {', '.join(state.model['classes'])})")
+            return
+        state.error = "; ".join(problems)
+        if state.error != reported:
+            log(f"no model yet, retrying: {state.error}")
+            reported = state.error
+        stop.wait(interval)
+
+
+def make_handler(state):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "iris-server/1"
+
+        def log_message(self, fmt, *args):  # one short line per request, on stderr
+            log(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}")
+
+        def send(self, status, doc):
+            body = json.dumps(doc).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            path = urlparse(self.path).path
+            if path in ("/live_check", "/v2/health/live"):
+                return self.send(200, {"status": "alive"})
+            if path in ("/ready_check", "/v2/health/ready"):
+                if state.model is None:
+                    return self.send(503, {"status": "loading", "detail": state.error})
+                return self.send(200, {"status": "ready", "model": state.source})
+            if path == f"/v1/models/{state.name}":
+                return self.send(200 if state.model else 503, {"name": state.name, "ready": state.model is not None})
+            if path == "/predict" or path == f"/v1/models/{state.name}:predict":
+                return self.send(405, {"error": "use POST"})
+            return self.send(404, {"error": f"no route {path}"})
+
+        def do_POST(self):
+            path = urlparse(self.path).path
+            if path not in ("/predict", f"/v1/models/{state.name}:predict"):
+                return self.send(404, {"error": f"no route {path}"})
+            if state.model is None:
+                return self.send(503, {"error": "model not loaded yet", "detail": state.error})
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length <= 0 or length > MAX_BODY:
+                return self.send(400, {"error": f"a JSON body of 1 to {MAX_BODY} bytes is required"})
+            try:
+                body = json.loads(self.rfile.read(length))
+            except ValueError as e:
+                return self.send(400, {"error": f"body is not JSON: {e}"})
+            if not isinstance(body, dict) or "instances" not in body:
+                return self.send(400, {"error": 'expected {"instances": [[sepal_length, sepal_width, petal_length, petal_width], ...]}'})
+            try:
+                return self.send(200, {"predictions": iris.predict(state.model, body["instances"])})
+            except iris.ModelError as e:
+                return self.send(400, {"error": str(e)})
+
+    return Handler
+
+
+def main():
+    state = State(os.environ.get("MODEL_NAME", "iris"))
+    stop = threading.Event()
+    server = ThreadingHTTPServer((os.environ.get("HOST", "0.0.0.0"), int(os.environ.get("PORT", "8080"))), make_handler(state))
+    server.daemon_threads = True
+
+    def shutdown(signum, _frame):
+        log(f"signal {signum}: shutting down")
+        stop.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    threading.Thread(target=load_forever, args=(state, candidates(os.environ), stop), daemon=True).start()
+    host, port = server.server_address[:2]
+    log(f"listening on {host}:{port}")
+    started = time.monotonic()
+    server.serve_forever()
+    server.server_close()
+    log(f"stopped after {time.monotonic() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
