@@ -479,8 +479,9 @@ export function workflowInterface(text: string): WorkflowInterface | string {
 /**
  * The repository file a job-level `uses:` names: `./path` from the repository root, or
  * `org/mlops-actions/path@ref`. A caller in workflows-examples/ that names
- * `./.github/workflows/x.yml` finds `x.yml` beside it: the examples are copied together into
- * a repository's .github/workflows/. Returns undefined for workflows of other repositories.
+ * `./.github/workflows/x.yml` finds `x.yml` beside it, before this repository's own
+ * .github/workflows/x.yml: the examples are copied together into a repository's
+ * .github/workflows/. Returns undefined for workflows of other repositories.
  */
 export function resolveWorkflowRef(
   uses: string,
@@ -494,8 +495,10 @@ export function resolveWorkflowRef(
   } else if (uses.startsWith('./')) {
     const rel = path.posix.normalize(uses);
     candidates = [rel];
+    // The sibling comes first: once copied, it is the file the user's repository has (this
+    // repository's own .github/workflows/ci.yml is a different workflow of the same name).
     if (rel.startsWith('.github/workflows/') && caller.startsWith('workflows-examples/'))
-      candidates.push(path.posix.join(path.posix.dirname(caller), path.posix.basename(rel)));
+      candidates.unshift(path.posix.join(path.posix.dirname(caller), path.posix.basename(rel)));
   } else {
     return undefined;
   }

@@ -352,6 +352,14 @@ describe('reusable workflow callers', () => {
       'workflows-examples/c.yml:4: jobs.d: required input `environment` of workflows-examples/r.yml is not given',
       'workflows-examples/c.yml:4: jobs.d: required secret `token` of workflows-examples/r.yml is not passed',
     ]);
+    // The example beside it wins over this repository's own workflow of the same name.
+    const both = { ...only, '.github/workflows/r.yml': 'on: push\njobs: {}\n' };
+    expect(
+      checkWorkflow({ file: 'workflows-examples/c.yml', text }, context(both)).map(formatProblem),
+    ).toEqual([
+      'workflows-examples/c.yml:4: jobs.d: required input `environment` of workflows-examples/r.yml is not given',
+      'workflows-examples/c.yml:4: jobs.d: required secret `token` of workflows-examples/r.yml is not passed',
+    ]);
     // Outside workflows-examples/ the path must exist as written.
     expect(check(text, only)).toEqual([
       'wf.yml:4: jobs.d.uses: ./.github/workflows/r.yml: no such workflow in this repository (looked for .github/workflows/r.yml)',
