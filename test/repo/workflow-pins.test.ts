@@ -11,7 +11,13 @@ const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 describe('.github/workflows', () => {
   it('has the workflows the repository relies on', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['ci.yml', 'codeql.yml', 'release.yml', 'dependabot-dist.yml']),
+      expect.arrayContaining([
+        'ci.yml',
+        'codeql.yml',
+        'e2e.yml',
+        'release.yml',
+        'dependabot-dist.yml',
+      ]),
     );
   });
 

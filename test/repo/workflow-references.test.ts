@@ -4,19 +4,20 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { LineCounter, Scalar, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { repoRoot } from '../harness/runner.ts';
 import {
   actionlint,
   checkWorkflow,
   designGaps,
+  fileLine,
   formatProblem,
   lintProblems,
   repoContext,
   repoWorkflows,
   sourceName,
 } from '../harness/workflow-check.ts';
-import type { LintResult, Problem } from '../harness/workflow-check.ts';
+import type { LintResult, Problem, WorkflowSource } from '../harness/workflow-check.ts';
 
 /**
  * Problems left in place on purpose, each with its reason. A problem matches when its file is
@@ -24,7 +25,13 @@ import type { LintResult, Problem } from '../harness/workflow-check.ts';
  * the list cannot outlive the problem.
  */
 /** Problems known and accepted for now, each with why; the last test fails once one is gone. */
-const KNOWN: { file: string; match: RegExp; why: string }[] = [];
+const KNOWN: { file: string; match: RegExp; why: string }[] = [
+  {
+    file: '.github/workflows/e2e.yml',
+    match: /\.\/build-push-image: `build-push-image` is planned and has no folder yet/,
+    why: 'build-push-image is being built on another branch; e2e.yml runs it from the checkout once it lands (then delete this entry)',
+  },
+];
 
 const sources = repoWorkflows(repoRoot);
 const ctx = repoContext(repoRoot);
@@ -46,6 +53,42 @@ function problems(name: string): string[] {
     if (k) known.add(k);
     return !k;
   });
+}
+
+/** Text an attacker controls (event payloads, branch names) must not be interpolated into run:. */
+const UNTRUSTED = /\$\{\{[^}]*\b(github\.event\.|github\.head_ref\b)[^}]*\}\}/g;
+
+/** Every `${{ github.event.* }}` / `${{ github.head_ref }}` inside a run: value, as file:line. */
+function untrustedInRun(src: WorkflowSource): string[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(src.text, { lineCounter: lines });
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (isSeq(node)) node.items.forEach(walk);
+    else if (isMap(node))
+      for (const pair of node.items) {
+        const v = pair.value;
+        if (
+          isScalar(pair.key) &&
+          pair.key.value === 'run' &&
+          isScalar(v) &&
+          typeof v.value === 'string'
+        ) {
+          const block = v.type === Scalar.BLOCK_LITERAL || v.type === Scalar.BLOCK_FOLDED;
+          const start = lines.linePos(v.range?.[0] ?? 0).line;
+          for (const m of v.value.matchAll(UNTRUSTED)) {
+            const line = block
+              ? start + 1 + v.value.slice(0, m.index).split('\n').length - 1
+              : start;
+            found.push(
+              `${src.file}:${fileLine(src, line)}: run: interpolates \`${m[0]}\`: pass it through env: and use "$VAR"`,
+            );
+          }
+        } else walk(v);
+      }
+  };
+  walk(doc.contents);
+  return found;
 }
 
 describe('workflows in the docs and examples', () => {
@@ -75,19 +118,29 @@ describe('workflows in the docs and examples', () => {
     expect(designGaps(ctx)).toEqual([]);
   });
 
-  it.each(sources.filter((s) => s.file.startsWith('workflows-examples/')).map(sourceName))(
-    '%s interpolates no event text into run:',
-    (name) => {
-      const runs: string[] = [];
-      const walk = (v: unknown): void => {
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (typeof v === 'object' && v !== null)
-          for (const [k, x] of Object.entries(v))
-            if (k === 'run' && typeof x === 'string') runs.push(x);
-            else walk(x);
-      };
-      walk(parse(sources.find((s) => sourceName(s) === name)!.text));
-      for (const run of runs) expect(run).not.toMatch(/\$\{\{[^}]*github\.event\./);
-    },
-  );
+  it.each(sources.map(sourceName))('%s interpolates no untrusted event text into run:', (name) => {
+    expect(untrustedInRun(sources.find((s) => sourceName(s) === name)!)).toEqual([]);
+  });
+
+  it('the run: scan finds event text in a run: block, at its line', () => {
+    const text = [
+      'on: pull_request',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-24.04',
+      '    steps:',
+      '      - env:',
+      '          TITLE: ${{ github.event.pull_request.title }}',
+      '        run: echo "$TITLE"',
+      '      - run: |',
+      '          echo ok',
+      '          echo "${{ github.event.pull_request.title }}"',
+      '      - run: echo ${{ github.head_ref }}',
+      '',
+    ].join('\n');
+    expect(untrustedInRun({ file: 'x.yml', text })).toEqual([
+      'x.yml:11: run: interpolates `${{ github.event.pull_request.title }}`: pass it through env: and use "$VAR"',
+      'x.yml:12: run: interpolates `${{ github.head_ref }}`: pass it through env: and use "$VAR"',
+    ]);
+  });
 });
