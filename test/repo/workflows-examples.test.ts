@@ -78,12 +78,16 @@ describe('workflows-examples', () => {
     );
   });
 
-  it.each(callers)('%s calls its workflow as ./.github/workflows/<name>.yml', (caller) => {
-    const uses = Object.values(load(caller).jobs)
-      .map((j) => j.uses)
-      .filter(Boolean);
-    expect(uses).toEqual([`./.github/workflows/${caller.replace('-caller', '')}`]);
-  });
+  it.each(callers)(
+    '%s calls its workflow (and others beside it) as ./.github/workflows/<name>.yml',
+    (caller) => {
+      const uses = Object.values(load(caller).jobs)
+        .map((j) => j.uses)
+        .filter((u): u is string => u !== undefined);
+      expect(uses).toContain(`./.github/workflows/${caller.replace('-caller', '')}`);
+      for (const u of uses) expect(reusable.map((f) => `./.github/workflows/${f}`)).toContain(u);
+    },
+  );
 
   it.each(reusable)('%s: top-level permissions hold no write; jobs ask for their own', (f) => {
     const wf = load(f);
