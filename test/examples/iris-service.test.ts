@@ -7,7 +7,15 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -177,7 +185,7 @@ describe('iris-service: the server', () => {
     expect((await post(`${url}/predict`, { instances: [KNOWN_ROWS[0]!.row] })).status).toBe(503);
 
     // The model arrives (as a storage initializer would put it): ready, then it predicts.
-    spawnSync('mkdir', ['-p', path.dirname(modelPath)]);
+    mkdirSync(path.dirname(modelPath), { recursive: true });
     copyFileSync(path.join(dir, 'trained', 'model.json'), modelPath);
     await waitReady(url, log);
     expect(await get(`${url}/live_check`)).toEqual({ status: 200, body: { status: 'alive' } });
