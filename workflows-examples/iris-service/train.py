@@ -75,10 +75,11 @@ def main(argv=None):
     classes = sorted(set(ys))
     test = [i for i in range(len(xs)) if i % 5 == 4]
     train = [i for i in range(len(xs)) if i % 5 != 4]
-    model = fit([xs[i] for i in train], [ys[i] for i in train], classes, args.epochs, args.learning_rate)
+    train_x, train_y = [xs[i] for i in train], [ys[i] for i in train]
+    model = fit(train_x, train_y, classes, args.epochs, args.learning_rate)
     metrics = {
         "accuracy": round(accuracy(model, [xs[i] for i in test], [ys[i] for i in test]), 4),
-        "train_accuracy": round(accuracy(model, [xs[i] for i in train], [ys[i] for i in train]), 4),
+        "train_accuracy": round(accuracy(model, train_x, train_y), 4),
         "test_rows": len(test),
         "train_rows": len(train),
         "epochs": args.epochs,

@@ -24,7 +24,8 @@ def load(path):
     n = len(model["features"])
     if len(model["mean"]) != n or len(model["scale"]) != n:
         raise ModelError(f"{path}: mean/scale do not match the {n} features")
-    if len(model["weights"]) != len(model["classes"]) or len(model["bias"]) != len(model["classes"]):
+    classes = len(model["classes"])
+    if len(model["weights"]) != classes or len(model["bias"]) != classes:
         raise ModelError(f"{path}: weights/bias do not match the classes")
     if any(len(row) != n for row in model["weights"]):
         raise ModelError(f"{path}: a weight row does not have {n} values")
@@ -40,7 +41,8 @@ def row_of(instance, features):
         instance = [instance[f] for f in features]
     if not isinstance(instance, list) or len(instance) != len(features):
         raise ModelError(
-            f"each instance must be {len(features)} numbers ({', '.join(features)}) or a map of them"
+            f"each instance must be {len(features)} numbers ({', '.join(features)})"
+            " or a map of them"
         )
     row = []
     for v in instance:
@@ -53,7 +55,9 @@ def row_of(instance, features):
 def probabilities(model, row):
     """Class probabilities (softmax) for one standardized row."""
     x = [(v - m) / s for v, m, s in zip(row, model["mean"], model["scale"])]
-    logits = [sum(w * xi for w, xi in zip(ws, x)) + b for ws, b in zip(model["weights"], model["bias"])]
+    logits = [
+        sum(w * xi for w, xi in zip(ws, x)) + b for ws, b in zip(model["weights"], model["bias"])
+    ]
     top = max(logits)
     exps = [math.exp(z - top) for z in logits]
     total = sum(exps)

@@ -1,7 +1,9 @@
 """HTTP server for the iris classifier. Standard library only.
 
-    POST /predict                 {"instances": [[5.1, 3.5, 1.4, 0.2], ...]} -> {"predictions": ["setosa", ...]}
-    POST /v1/models/<name>:predict   the same, KServe v1 protocol (instances may also be maps by feature name)
+    POST /predict                    {"instances": [[5.1, 3.5, 1.4, 0.2], ...]}
+                                     -> {"predictions": ["setosa", ...]}
+    POST /v1/models/<name>:predict   the same, KServe v1 protocol path
+                                     (an instance may also be a map by feature name)
     GET  /v1/models/<name>        {"name": ..., "ready": true|false}  (KServe v1 model readiness)
     GET  /live_check              200 while the process serves (liveness)
     GET  /ready_check             200 once the model is loaded, 503 before (readiness)
@@ -31,6 +33,7 @@ from app import model as iris
 
 BAKED = "/models/iris/model.json"
 MAX_BODY = 1 << 20
+USAGE = '{"instances": [[sepal_length, sepal_width, petal_length, petal_width], ...]}'
 
 
 def log(message):
@@ -111,7 +114,8 @@ def make_handler(state):
                     return self.send(503, {"status": "loading", "detail": state.error})
                 return self.send(200, {"status": "ready", "model": state.source})
             if path == f"/v1/models/{state.name}":
-                return self.send(200 if state.model else 503, {"name": state.name, "ready": state.model is not None})
+                ready = state.model is not None
+                return self.send(200 if ready else 503, {"name": state.name, "ready": ready})
             if path == "/predict" or path == f"/v1/models/{state.name}:predict":
                 return self.send(405, {"error": "use POST"})
             return self.send(404, {"error": f"no route {path}"})
@@ -127,13 +131,13 @@ def make_handler(state):
             except ValueError:
                 length = -1
             if length <= 0 or length > MAX_BODY:
-                return self.send(400, {"error": f"a JSON body of 1 to {MAX_BODY} bytes is required"})
+                return self.send(400, {"error": f"a JSON body of 1 to {MAX_BODY} bytes is needed"})
             try:
                 body = json.loads(self.rfile.read(length))
             except ValueError as e:
                 return self.send(400, {"error": f"body is not JSON: {e}"})
             if not isinstance(body, dict) or "instances" not in body:
-                return self.send(400, {"error": 'expected {"instances": [[sepal_length, sepal_width, petal_length, petal_width], ...]}'})
+                return self.send(400, {"error": f"expected {USAGE}"})
             try:
                 return self.send(200, {"predictions": iris.predict(state.model, body["instances"])})
             except iris.ModelError as e:
@@ -145,7 +149,8 @@ def make_handler(state):
 def main():
     state = State(os.environ.get("MODEL_NAME", "iris"))
     stop = threading.Event()
-    server = ThreadingHTTPServer((os.environ.get("HOST", "0.0.0.0"), int(os.environ.get("PORT", "8080"))), make_handler(state))
+    address = (os.environ.get("HOST", "0.0.0.0"), int(os.environ.get("PORT", "8080")))
+    server = ThreadingHTTPServer(address, make_handler(state))
     server.daemon_threads = True
 
     def shutdown(signum, _frame):
@@ -155,7 +160,10 @@ def main():
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
-    threading.Thread(target=load_forever, args=(state, candidates(os.environ), stop), daemon=True).start()
+    loader = threading.Thread(
+        target=load_forever, args=(state, candidates(os.environ), stop), daemon=True
+    )
+    loader.start()
     host, port = server.server_address[:2]
     log(f"listening on {host}:{port}")
     started = time.monotonic()

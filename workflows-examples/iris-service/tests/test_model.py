@@ -35,7 +35,15 @@ class TrainAndPredict(unittest.TestCase):
         self.assertEqual(iris.predict(self.model, [row]), ["setosa"])
 
     def test_bad_instances(self):
-        for bad in ([], [[1, 2, 3]], [["a", 1, 2, 3]], [[1, 2, 3, float("nan")]], [{"sepal_length": 1}], "x"):
+        bad_cases = (
+            [],
+            [[1, 2, 3]],
+            [["a", 1, 2, 3]],
+            [[1, 2, 3, float("nan")]],
+            [{"sepal_length": 1}],
+            "x",
+        )
+        for bad in bad_cases:
             with self.subTest(bad=bad), self.assertRaises(iris.ModelError):
                 iris.predict(self.model, bad)
 
@@ -43,8 +51,10 @@ class TrainAndPredict(unittest.TestCase):
         with tempfile.TemporaryDirectory() as other:
             train.main(["--out", other])
             for name in ("model.json", "metrics.json"):
-                with open(os.path.join(self.dir.name, name), "rb") as a, open(os.path.join(other, name), "rb") as b:
-                    self.assertEqual(a.read(), b.read(), name)
+                with open(os.path.join(self.dir.name, name), "rb") as a:
+                    first = a.read()
+                with open(os.path.join(other, name), "rb") as b:
+                    self.assertEqual(first, b.read(), name)
 
 
 if __name__ == "__main__":
