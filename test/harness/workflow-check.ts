@@ -10,7 +10,8 @@
  * - `needs.<job>…`: `<job>` is in the job's `needs:` and declares `outputs.<name>`;
  * - `jobs.<job>.outputs.<name>` in `on.workflow_call.outputs` is declared by that job;
  * - a job that calls a reusable workflow of this repository passes only its declared
- *   `on.workflow_call` inputs and secrets, and every required one.
+ *   `on.workflow_call` inputs and secrets, and every required one, each literal value of its
+ *   input's type (boolean, number).
  *
  * README code blocks are checked as workflows: a block that is a job (a mapping with
  * `steps:`) or a list of steps is wrapped in a minimal workflow, and problems are reported
@@ -439,6 +440,8 @@ export function resolveActionRef(uses: string, ctx: CheckContext): ActionRef {
 
 interface WorkflowInterface {
   inputs: Map<string, boolean>;
+  /** Input name → its declared `type:` (string, boolean, number). */
+  types: Map<string, string>;
   secrets: Map<string, boolean>;
   outputs: Set<string>;
 }
@@ -460,7 +463,7 @@ export function workflowInterface(text: string): WorkflowInterface | string {
         : ((on ?? {}) as Record<string, unknown>);
   if (!('workflow_call' in triggers)) return 'is not a reusable workflow (no `on: workflow_call`)';
   const call = (triggers.workflow_call ?? {}) as {
-    inputs?: Record<string, { required?: boolean; default?: unknown } | null>;
+    inputs?: Record<string, { required?: boolean; default?: unknown; type?: string } | null>;
     secrets?: Record<string, { required?: boolean } | null>;
     outputs?: Record<string, unknown>;
   };
@@ -470,6 +473,9 @@ export function workflowInterface(text: string): WorkflowInterface | string {
         k,
         v?.required === true && v.default === undefined,
       ]),
+    ),
+    types: new Map(
+      Object.entries(call.inputs ?? {}).map(([k, v]) => [k, String(v?.type ?? 'string')]),
     ),
     secrets: new Map(Object.entries(call.secrets ?? {}).map(([k, v]) => [k, v?.required === true])),
     outputs: new Set(Object.keys(call.outputs ?? {})),
@@ -571,6 +577,30 @@ export function checkWorkflow(src: WorkflowSource, ctx: CheckContext): Problem[]
       for (const [name, required] of wf.inputs)
         if (required && !given.some((g) => g.key === name))
           report(at, `jobs.${id}: required input \`${name}\` of ${target.file} is not given`);
+      // A literal value must have the input's type (GitHub refuses the run otherwise);
+      // an expression is only known at run time.
+      if (isMap(withNode))
+        for (const p of withNode.items) {
+          const key = isScalar(p.key) ? String(p.key.value) : undefined;
+          const type = key === undefined ? undefined : wf.types.get(key);
+          const v = p.value;
+          if (!type || (isScalar(v) && typeof v.value === 'string' && v.value.includes('${{')))
+            continue;
+          const actual = isScalar(v)
+            ? v.value === null
+              ? 'null'
+              : typeof v.value
+            : isMap(v)
+              ? 'a mapping'
+              : 'a list';
+          // A string input takes any scalar (GitHub turns it into text).
+          const scalar = actual === 'string' || actual === 'number' || actual === 'boolean';
+          if (actual !== type && !(type === 'string' && scalar))
+            report(
+              lineOf(p.value ?? p.key),
+              `jobs.${id}.with.${key}: ${target.file} declares it \`type: ${type}\`, given ${scalar ? `a ${actual}` : actual}`,
+            );
+        }
       const secretsNode = job.get('secrets', true);
       if (str(secretsNode) !== 'inherit') {
         const passed = mapKeys(secretsNode);

@@ -343,6 +343,36 @@ describe('reusable workflow callers', () => {
     ]);
   });
 
+  it('fails a literal value of the wrong type for a boolean or number input; expressions pass', () => {
+    const typed = {
+      '.github/workflows/t.yml': `
+on:
+  workflow_call:
+    inputs:
+      flag: { type: boolean, default: false }
+      count: { type: number, default: 1 }
+      name: { type: string, default: x }
+jobs:
+  a: { runs-on: ubuntu-24.04, steps: [{ run: 'true' }] }
+`,
+    };
+    const ok = '    with:\n      flag: true\n      count: 3\n      name: n\n';
+    expect(check(caller('./.github/workflows/t.yml', ok), typed)).toEqual([]);
+    // A string input takes any scalar (GitHub turns it into text).
+    expect(
+      check(caller('./.github/workflows/t.yml', '    with:\n      name: 3.12\n'), typed),
+    ).toEqual([]);
+    const exprs =
+      "    with:\n      flag: ${{ github.event_name == 'push' }}\n      count: ${{ 1 }}\n      name: ${{ github.ref }}\n";
+    expect(check(caller('./.github/workflows/t.yml', exprs), typed)).toEqual([]);
+    const bad = "    with:\n      flag: 'true'\n      count: three\n      name: [a]\n";
+    expect(check(caller('./.github/workflows/t.yml', bad), typed)).toEqual([
+      'wf.yml:6: jobs.d.with.flag: .github/workflows/t.yml declares it `type: boolean`, given a string',
+      'wf.yml:7: jobs.d.with.count: .github/workflows/t.yml declares it `type: number`, given a string',
+      'wf.yml:8: jobs.d.with.name: .github/workflows/t.yml declares it `type: string`, given a list',
+    ]);
+  });
+
   it('finds a workflow an example caller names in .github/workflows/ beside it (copied together)', () => {
     const only = { 'workflows-examples/r.yml': REUSABLE };
     const text = caller('./.github/workflows/r.yml', '    with: { image: i }\n');
