@@ -6,7 +6,7 @@
  * bundles run as the runner runs them (scripts/demo-job.ts); each checks its outcomes.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KObj } from '../test/harness/kube-sim/index.ts';
@@ -154,11 +154,11 @@ export async function trainStage(ctx: Ctx): Promise<Trained | undefined> {
 
   let trained: Trained | undefined;
   if (!job.failed) {
-    const modelDir = path.join(job.workspace, 'iris-service', 'model');
+    const modelDir = path.join(job.workspace, 'iris-service', 'build', 'model');
     const train = runCommand(
       ctx,
-      'python3 train.py --output model   (the pipeline’s training code)',
-      ['python3', 'train.py', '--output', 'model'],
+      'python3 train.py --out build/model   (the pipeline’s training code)',
+      ['python3', 'train.py', '--out', 'build/model'],
       path.join(job.workspace, 'iris-service'),
     );
     const metricsFile = path.join(modelDir, 'metrics.json');
@@ -212,6 +212,14 @@ async function registryDigest(registryUrl: string, repo: string, tag: string): P
   return r.ok ? (r.headers.get('docker-content-digest') ?? '') : `(HTTP ${r.status})`;
 }
 
+/** The files as model.Dockerfile lays them out (/models/iris/model.json), in the job's dir. */
+function modelLayout(job: Job, modelDir: string): string {
+  const root = path.join(job.dir, 'model-image');
+  mkdirSync(path.join(root, 'models', 'iris'), { recursive: true });
+  cpSync(path.join(modelDir, 'model.json'), path.join(root, 'models', 'iris', 'model.json'));
+  return root;
+}
+
 /**
  * The build job: build-push-image builds the model image from iris-service/model.Dockerfile
  * (FROM scratch + the trained model: nothing to pull, so it builds offline) and pushes it to
@@ -234,8 +242,8 @@ export async function buildStage(ctx: Ctx, trained: Trained): Promise<Built | un
       registry: stand.registry.url,
       repo: IMAGE_REPO,
       tag: SHA_TAG,
-      dir: path.join(job.workspace, 'iris-service'),
-      paths: ['model'],
+      dir: modelLayout(job, trained.modelDir),
+      paths: ['models'],
       labels: { 'org.opencontainers.image.title': 'iris model' },
     });
     out(
@@ -246,7 +254,7 @@ export async function buildStage(ctx: Ctx, trained: Trained): Promise<Built | un
   }
   const inputs = {
     image,
-    context: 'iris-service',
+    context: 'model',
     file: 'iris-service/model.Dockerfile',
     tags: 'type=sha\ntype=raw,value=latest',
     'skip-if-exists': 'true',
