@@ -20,6 +20,8 @@ export interface JobStep {
   result?: ActionRunResult;
   /** Why the step was skipped. */
   skipped?: 'an earlier step failed' | 'the job was cancelled';
+  /** `if: always()`: runs after a failed step too (not after a cancel). */
+  always?: boolean;
   /** The post step's result, once `finish()` ran it. */
   post?: StepResult;
 }
@@ -31,6 +33,8 @@ export interface JobOptions {
   stepTimeoutMs?: number;
   /** Cancels the job: the running step gets SIGINT, later steps are skipped. */
   signal?: AbortSignal;
+  /** The job's `env:` (every step gets it; GITHUB_ENV exports add to it). */
+  env?: Record<string, string>;
 }
 
 export class Job {
@@ -51,6 +55,7 @@ export class Job {
     this.name = name;
     this.stepTimeoutMs = options.stepTimeoutMs ?? 120_000;
     this.signal = options.signal;
+    Object.assign(this.env, options.env);
     this.dir = mkdtempSync(path.join(tmpdir(), `demo-${name}-`));
     this.workspace = path.join(this.dir, 'workspace');
     this.runnerTemp = path.join(this.dir, 'runner-temp');
@@ -70,11 +75,12 @@ export class Job {
     id: string,
     action: string,
     inputs: Record<string, string> | (() => Record<string, string>),
+    options: { always?: boolean; env?: Record<string, string> } = {},
   ): Promise<JobStep> {
-    const step: JobStep = { id, action, inputs: {} };
+    const step: JobStep = { id, action, inputs: {}, ...(options.always ? { always: true } : {}) };
     this.steps.push(step);
     if (this.signal?.aborted) step.skipped = 'the job was cancelled';
-    else if (this.failed) step.skipped = 'an earlier step failed';
+    else if (this.failed && !options.always) step.skipped = 'an earlier step failed';
     if (step.skipped) return step;
     step.inputs = typeof inputs === 'function' ? inputs() : inputs;
     let child: ChildProcess | undefined;
@@ -83,7 +89,7 @@ export class Job {
     try {
       step.result = await runAction(action, {
         inputs: step.inputs,
-        env: { ...this.env },
+        env: { ...this.env, ...options.env },
         workspace: this.workspace,
         runnerTemp: this.runnerTemp,
         deferPost: true,

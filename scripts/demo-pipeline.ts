@@ -1,42 +1,59 @@
 /**
- * The demo: the example model service from git push to a verified deployment, on local
- * stand-ins. Two releases, each one GitHub Actions job of real bundles (scripts/demo-job.ts)
- * against the Kubernetes API simulator (TLS + bearer token):
+ * The demo: the example model service from a push to a verified deployment, every step the
+ * real bundled action run as the GitHub runner runs it (scripts/demo-job.ts), against local
+ * stand-ins the demo starts and stops itself (scripts/demo-standins.ts):
  *
- *   1. a good image:   render-manifests → setup-cluster-auth → rollout-and-verify  (succeeds)
- *   2. a broken image: the same steps; rollout-and-verify fails fast on ImagePullBackOff
- *      and rolls the Deployment back to release 1.
+ *   train    kfp-run-and-wait (fake Kubeflow Pipelines) → the training code → metrics gate
+ *   build    build-push-image → the local registry (a real build with buildah or Docker when
+ *            this machine has one); again for the same commit: skipped, same digest
+ *   release 1  render-manifests → setup-cluster-auth → rollout-and-verify (Kubernetes API
+ *            simulator) → pr-deploy-comment (fake GitHub): the built digest rolls out
+ *   release 2  the same with a broken image: fails fast on ImagePullBackOff, rolls back,
+ *            the same PR comment now says so
+ *   gitops   argocd-bump-image: the built digest into the GitOps repo (real git), Argo CD
+ *            (fake) syncs it and reports Healthy
  *
- * `runDemo()` prints as it goes and returns every outcome checked against the expected one;
+ * `runDemo()` prints each step (inputs, outputs, job summary), checks every outcome against the
+ * expected one, and writes the job summaries and the PR comment as one Markdown report;
  * scripts/demo.ts is the CLI, test/demo.test.ts asserts it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startKubeSim, type KObj, type KubeSim } from '../test/harness/kube-sim/index.ts';
+import type { KubeSim } from '../test/harness/kube-sim/index.ts';
 import { loadActionMetadata, repoRoot } from '../test/harness/runner.ts';
-import { Job, type JobStep } from './demo-job.ts';
+import type { Job, JobOptions } from './demo-job.ts';
+import { seconds, style, type Out } from './demo-print.ts';
+import { writeReport } from './demo-report.ts';
+import { ensureDemoPackages } from './demo-setup.ts';
 import {
-  printLogTail,
-  printPosts,
-  printStep,
-  seconds,
-  style,
-  type Out,
-  type Style,
-} from './demo-print.ts';
+  BAD_IMAGE,
+  buildStage,
+  containerImage,
+  EXAMPLE,
+  FAIL_FAST_LIMIT_S,
+  gitopsStage,
+  NAMESPACE,
+  releaseStage,
+  trainStage,
+  type Check,
+  type Ctx,
+  type FailFastTiming,
+} from './demo-stages.ts';
+import { startStandIns, type StandIns } from './demo-standins.ts';
 
-export const NAMESPACE = 'recommender';
-export const GOOD_IMAGE = 'ghcr.io/octo-org/recommender@sha256:' + '4f'.repeat(32);
-/** The simulator's kubelet fails to pull any `pullfail-*` tag (ErrImagePull → ImagePullBackOff). */
-export const BAD_IMAGE = 'ghcr.io/octo-org/recommender:pullfail-2';
-const ACTIONS = ['render-manifests', 'setup-cluster-auth', 'rollout-and-verify'];
-const EXAMPLE = path.join(repoRoot, 'workflows-examples', 'manifests');
-/** The example manifests, checked out into each job's workspace under deploy/. */
-const MANIFESTS = ['deploy/base', 'deploy/kserve'];
-/** Fail-fast must notice the broken pods within this much simulated time. */
-const FAIL_FAST_LIMIT_S = 30;
+export { BAD_IMAGE, NAMESPACE, PR_NUMBER, type Check, type FailFastTiming } from './demo-stages.ts';
+
+const ACTIONS = [
+  'kfp-run-and-wait',
+  'build-push-image',
+  'render-manifests',
+  'setup-cluster-auth',
+  'rollout-and-verify',
+  'pr-deploy-comment',
+  'argocd-bump-image',
+];
 
 export interface DemoOptions {
   /** Simulated seconds per real second in the simulator (default 10). */
@@ -49,23 +66,10 @@ export interface DemoOptions {
   signal?: AbortSignal;
   /** Kill a step still running after this long (default 120 s). */
   stepTimeoutMs?: number;
-}
-
-export interface Check {
-  what: string;
-  ok: boolean;
-  detail: string;
-}
-
-export interface FailFastTiming {
-  /** Real ms from the broken Deployment's apply to the first pod error (ErrImagePull…). */
-  podErrorMs?: number;
-  /** Real ms from the apply to the rollback patch (detection and diagnosis). */
-  detectedMs?: number;
-  /** The same in simulated seconds. */
-  detectedSimS?: number;
-  /** The Deployment's progressDeadlineSeconds: when kubectl's rules would have failed it. */
-  progressDeadlineS?: number;
+  /** Where the Markdown report goes (default demo-report.md in the current directory). */
+  reportPath?: string;
+  /** Install missing Debian packages (the registry) as root / with sudo -n (default true). */
+  install?: boolean;
 }
 
 export interface DemoResult {
@@ -74,13 +78,20 @@ export interface DemoResult {
   /** Outputs of each job's steps, by job and step id. */
   outputs: Record<string, Record<string, Record<string, string>>>;
   failFast: FailFastTiming;
+  /** The image reference build-push-image reported (what was deployed). */
+  imageRef?: string;
+  /** The Markdown report written (job summaries and the PR comment). */
+  reportPath?: string;
   durationMs: number;
   /** Every temp dir the demo made (all removed by the time runDemo returns). */
   tempDirs: string[];
 }
 
 /** What the demo needs before it starts; each problem says how to fix it. */
-export function preflight(): { notes: string[]; problems: string[] } {
+export function preflight(
+  install = true,
+  log: Out = () => {},
+): { notes: string[]; problems: string[] } {
   const notes: string[] = [];
   const problems: string[] = [];
   const major = Number(process.versions.node.split('.')[0]);
@@ -101,35 +112,49 @@ export function preflight(): { notes: string[]; problems: string[] } {
       `the committed bundles are missing (${missing.map((f) => path.relative(repoRoot, f)).join(', ')}): restore dist/ from git (\`git checkout -- dist\`) or rebuild it with \`npm run build\`.`,
     );
   } else notes.push('dist/ bundles');
+  const tool = (argv: string[], note: string, problem: string): void => {
+    if (spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore' }).status === 0) notes.push(note);
+    else problems.push(problem);
+  };
   // The simulator serves TLS with a CA and certificate it makes with the openssl CLI.
-  if (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0) {
-    problems.push(
-      'openssl is not on PATH: the Kubernetes API simulator needs it to make its TLS certificate. Install it (Debian/Ubuntu: `sudo apt-get install openssl`; macOS: `brew install openssl`).',
-    );
-  } else notes.push('openssl (simulator TLS)');
+  tool(
+    ['openssl', 'version'],
+    'openssl (simulator TLS)',
+    'openssl is not on PATH: the Kubernetes API simulator needs it to make its TLS certificate. Install it (Debian/Ubuntu: `sudo apt-get install openssl`; macOS: `brew install openssl`).',
+  );
+  tool(
+    ['git', '--version'],
+    'git (GitOps repo)',
+    'git is not on PATH: the GitOps step pushes to a local Git server. Install git.',
+  );
+  tool(
+    ['python3', '--version'],
+    'python3 (training code)',
+    "python3 is not on PATH: the train job runs the example service's training code (standard library only). Install Python 3.",
+  );
   // render-manifests runs `kubectl kustomize` only for directories with a kustomization.
   const kustomizations = ['base', 'kserve'].filter((d) =>
-    readdirSync(path.join(EXAMPLE, d)).some((f) =>
+    readdirSync(path.join(EXAMPLE, 'manifests', d)).some((f) =>
       /^(kustomization\.ya?ml|Kustomization)$/.test(f),
     ),
   );
   if (kustomizations.length === 0) notes.push('kubectl not needed (no kustomization)');
-  else if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) {
-    problems.push(
-      `kubectl is not on PATH, and render-manifests builds ${kustomizations.join(', ')} with \`kubectl kustomize\` (or downloads a pinned kubectl, which needs network): install kubectl (https://kubernetes.io/docs/tasks/tools/).`,
+  else
+    tool(
+      ['kubectl', 'version', '--client'],
+      'kubectl (kustomize)',
+      `kubectl is not on PATH, and render-manifests builds ${kustomizations.join(', ')} with \`kubectl kustomize\`: install kubectl (https://kubernetes.io/docs/tasks/tools/).`,
     );
-  } else notes.push('kubectl (kustomize)');
+  if (install) {
+    const setup = ensureDemoPackages(log);
+    notes.push(...setup.notes);
+    problems.push(...setup.problems);
+  }
   return { notes, problems };
 }
 
-function containerImage(o: KObj | undefined): string | undefined {
-  const spec = (o?.spec?.template as { spec?: { containers?: { image?: string }[] } } | undefined)
-    ?.spec;
-  return spec?.containers?.[0]?.image;
-}
-
 /** Real and simulated times of the broken release: apply, first pod error, rollback patch. */
-function watchFailFast(sim: KubeSim): { timing: FailFastTiming; stop(): void } {
+function watchFailFast(sim: KubeSim, good: string): { timing: FailFastTiming; stop(): void } {
   const timing: FailFastTiming = {};
   let applied: { real: number; sim: number } | undefined;
   const stop = sim.store.onChange((_type, r, obj) => {
@@ -139,7 +164,7 @@ function watchFailFast(sim: KubeSim): { timing: FailFastTiming; stop(): void } {
       timing.progressDeadlineS ??= obj.spec?.progressDeadlineSeconds as number | undefined;
       if (!applied && image === BAD_IMAGE) {
         applied = { real: performance.now(), sim: sim.clock.now() };
-      } else if (applied && timing.detectedMs === undefined && image === GOOD_IMAGE) {
+      } else if (applied && timing.detectedMs === undefined && image === good) {
         timing.detectedMs = performance.now() - applied.real;
         timing.detectedSimS = (sim.clock.now() - applied.sim) / 1000;
       }
@@ -160,176 +185,7 @@ function watchFailFast(sim: KubeSim): { timing: FailFastTiming; stop(): void } {
   return { timing, stop };
 }
 
-interface Ctx {
-  out: Out;
-  s: Style;
-  sim: KubeSim;
-  options: DemoOptions;
-  /** What a repository secret would hold: the cluster's kubeconfig, base64. */
-  kubeconfigB64: string;
-  jobs: Job[];
-  tempDirs: string[];
-  check(what: string, ok: boolean, detail?: string): boolean;
-}
-
-/** One release = one job: render → auth → rollout, then the post steps. */
-async function release(ctx: Ctx, name: string, image: string, previous?: Job): Promise<Job> {
-  const { out, s, options } = ctx;
-  const job = new Job(name, {
-    checkout: { deploy: EXAMPLE },
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.stepTimeoutMs ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
-  });
-  ctx.jobs.push(job);
-  ctx.tempDirs.push(job.dir);
-  out(
-    s.dim(
-      `job ${name}: workspace (the example manifests under deploy/) and RUNNER_TEMP in ${job.dir}`,
-    ),
-  );
-  const render = await job.step('render', 'render-manifests', {
-    manifests: MANIFESTS.join('\n'),
-    'image-placeholder': 'MODEL_SERVER_IMAGE',
-    image,
-    vars: 'MODEL_URI=gs://octo-ml-models/recommender/2026-11-23',
-    namespace: NAMESPACE,
-    labels: 'app.kubernetes.io/part-of=recommender',
-    'kubernetes-version': '1.33',
-  });
-  printStep(out, s, render, { previous: previous?.get('render').inputs });
-  const auth = await job.step('auth', 'setup-cluster-auth', {
-    provider: 'kubeconfig',
-    kubeconfig: ctx.kubeconfigB64,
-    namespace: NAMESPACE,
-  });
-  printStep(out, s, auth, {
-    shown: { kubeconfig: '${{ secrets.KUBECONFIG_B64 }}' },
-    previous: previous?.get('auth').inputs,
-  });
-  // No kubeconfig input: KUBECONFIG comes from setup-cluster-auth through the job env.
-  const rollout = await job.step('rollout', 'rollout-and-verify', () => ({
-    manifests: job.get('render').result!.outputs['manifests-path'] ?? '',
-    timeout: '10m',
-  }));
-  printStep(out, s, rollout, {
-    shown: { manifests: '${{ steps.render.outputs.manifests-path }}' },
-    previous: previous?.get('rollout').inputs,
-  });
-  await job.finish();
-  printPosts(out, s, job.steps);
-  printCluster(ctx);
-  return job;
-}
-
-/** What runs in the namespace now, read from the simulator's store (like kubectl get). */
-function printCluster({ out, s, sim }: Ctx): void {
-  out(`\n${s.bold('▶ cluster now')} ${s.dim(`(namespace ${NAMESPACE}, from the simulator)`)}`);
-  for (const d of sim.listObjects('Deployment', NAMESPACE)) {
-    const st = (d.status ?? {}) as { availableReplicas?: number };
-    out(
-      `  Deployment ${d.metadata.name}  ${st.availableReplicas ?? 0}/${String(d.spec?.replicas ?? '?')} available  revision ${d.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'}  ${containerImage(d) ?? ''}`,
-    );
-  }
-  for (const i of sim.listObjects('InferenceService', NAMESPACE)) {
-    const conditions = (i.status?.conditions ?? []) as { type?: string; status?: string }[];
-    const ready = conditions.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
-    out(`  InferenceService ${i.metadata.name}  Ready=${ready}`);
-  }
-}
-
-interface Expected {
-  image: string;
-  /** rollout-and-verify's exit code and `status` output. */
-  exitCode: number;
-  status: string;
-  /** Matches the `failure-reason` output. */
-  failureReason: RegExp;
-}
-
-/**
- * Checks one release against what is expected: every step's exit code and outputs, the post
- * steps, the kubeconfig removed, and the Deployment serving the good image. Prints the log of
- * a step that did not do what was expected.
- */
-function checkRelease(ctx: Ctx, job: Job, expected: Expected): void {
-  const { check, sim } = ctx;
-  const n = job.name;
-  const suspicious: JobStep[] = [];
-  const exitOf = (st: JobStep): string =>
-    st.result ? `exit ${st.result.exitCode}` : `skipped (${st.skipped ?? '?'})`;
-  const render = job.get('render');
-  const images = render.result?.outputs.images ?? '';
-  if (
-    !check(
-      `${n}: render-manifests renders ${expected.image === GOOD_IMAGE ? 'the good' : 'the broken'} image`,
-      render.result?.exitCode === 0 && images.includes(expected.image),
-      `${exitOf(render)}, images ${images || '(none)'}`,
-    )
-  )
-    suspicious.push(render);
-  const auth = job.get('auth');
-  const kubeconfig = auth.result?.outputs['kubeconfig-path'];
-  if (
-    !check(
-      `${n}: setup-cluster-auth writes the kubeconfig and exports KUBECONFIG`,
-      auth.result?.exitCode === 0 &&
-        kubeconfig !== undefined &&
-        auth.result.env.KUBECONFIG === kubeconfig,
-      `${exitOf(auth)}, KUBECONFIG=${auth.result?.env.KUBECONFIG ?? '(not exported)'}`,
-    )
-  )
-    suspicious.push(auth);
-  const rollout = job.get('rollout');
-  const outputs = rollout.result?.outputs ?? {};
-  if (
-    !check(
-      `${n}: rollout-and-verify ${expected.exitCode === 0 ? 'succeeds' : `fails the step (exit ${expected.exitCode})`} with status ${expected.status}`,
-      rollout.result?.exitCode === expected.exitCode && outputs.status === expected.status,
-      `${exitOf(rollout)}, status ${outputs.status ?? '(none)'}`,
-    )
-  )
-    suspicious.push(rollout);
-  check(
-    `${n}: failure-reason ${expected.failureReason.source === '^$' ? 'is empty' : `matches /${expected.failureReason.source}/`}`,
-    expected.failureReason.test(outputs['failure-reason'] ?? '(none)'),
-    outputs['failure-reason'] || '(empty)',
-  );
-  const posts = job.steps.filter((st) => st.result?.runPost);
-  check(
-    `${n}: every post step exits 0`,
-    posts.length > 0 && posts.every((st) => st.post?.exitCode === 0),
-    posts.map((st) => `${st.action} exit ${st.post?.exitCode ?? '(not run)'}`).join(', '),
-  );
-  check(
-    `${n}: setup-cluster-auth's post removed the kubeconfig`,
-    kubeconfig !== undefined && !existsSync(kubeconfig),
-    kubeconfig ?? 'no kubeconfig-path output',
-  );
-  const d = sim.getObject('Deployment', NAMESPACE, 'recommender');
-  const st = (d?.status ?? {}) as { updatedReplicas?: number; availableReplicas?: number };
-  const want = d?.spec?.replicas as number | undefined;
-  check(
-    `${n}: Deployment recommender ${expected.image === GOOD_IMAGE ? 'serves' : 'is back on'} the good image, all replicas available`,
-    containerImage(d) === GOOD_IMAGE &&
-      st.updatedReplicas === want &&
-      st.availableReplicas === want,
-    `${containerImage(d) ?? '(no Deployment)'}, ${st.availableReplicas ?? 0}/${want ?? '?'} available, revision ${d?.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '?'}`,
-  );
-  const isvc = sim.getObject('InferenceService', NAMESPACE, 'recommender');
-  const isvcReady =
-    ((isvc?.status?.conditions ?? []) as { type?: string; status?: string }[]).find(
-      (c) => c.type === 'Ready',
-    )?.status ?? 'Unknown';
-  const predictor = sim.getObject('Deployment', NAMESPACE, 'recommender-predictor');
-  check(
-    `${n}: InferenceService recommender ${expected.image === GOOD_IMAGE ? 'serves' : 'is restored to'} the good image and is Ready`,
-    isvcReady === 'True' && containerImage(predictor) === GOOD_IMAGE,
-    `Ready=${isvcReady}, predictor ${containerImage(predictor) ?? '(none)'}`,
-  );
-  for (const step of suspicious) printLogTail(ctx.out, ctx.s, step);
-}
-
-function printFailFast({ out, s, sim }: Ctx, timing: FailFastTiming): void {
+function printFailFast({ out, s }: Ctx, sim: KubeSim, timing: FailFastTiming): void {
   if (timing.detectedMs === undefined || timing.detectedSimS === undefined) {
     out(s.bad('no rollback of the broken Deployment was seen'));
     return;
@@ -347,6 +203,73 @@ function printFailFast({ out, s, sim }: Ctx, timing: FailFastTiming): void {
   );
 }
 
+/** The jobs after the stand-ins are up; every outcome goes through ctx.check. */
+async function pipeline(
+  ctx: Ctx,
+  cancelled: () => boolean,
+): Promise<{ timing: FailFastTiming; imageRef?: string }> {
+  const { out, s, stand } = ctx;
+  const heading = (text: string): void => out(`\n${s.bold(`== ${text}`)}`);
+  heading('Train: kfp-run-and-wait, the training code, the metrics gate');
+  const trained = await trainStage(ctx);
+  if (!trained || cancelled()) return { timing: {} };
+
+  heading('Build: build-push-image (then the same commit again: skip-if-exists)');
+  const built = await buildStage(ctx, trained);
+  if (!built || cancelled()) return { timing: {} };
+
+  heading(`Release 1: ${built.imageRef}  (expected: rolled out, status succeeded)`);
+  const one = await releaseStage(ctx, {
+    name: 'release-1',
+    image: built.imageRef,
+    good: built.imageRef,
+    digest: built.digest,
+    metrics: trained.metrics,
+    expected: { exitCode: 0, status: 'succeeded', failureReason: /^$/, comment: 'Deployed' },
+  });
+  if (cancelled()) return { timing: {}, imageRef: built.imageRef };
+
+  heading(`Release 2: ${BAD_IMAGE}  (expected: fail fast, roll back, status rolled-back)`);
+  const watch = watchFailFast(stand.sim, built.imageRef);
+  let timing: FailFastTiming;
+  try {
+    await releaseStage(
+      ctx,
+      {
+        name: 'release-2',
+        image: BAD_IMAGE,
+        good: built.imageRef,
+        digest: built.digest,
+        metrics: trained.metrics,
+        expected: {
+          exitCode: 1,
+          status: 'rolled-back',
+          failureReason: /ImagePullBackOff|ErrImagePull/,
+          comment: 'rolled back',
+        },
+      },
+      one,
+    );
+  } finally {
+    watch.stop();
+    timing = watch.timing;
+  }
+  if (cancelled()) return { timing, imageRef: built.imageRef };
+  ctx.check(
+    `release-2: failed fast (within ${FAIL_FAST_LIMIT_S} simulated s, not at the progress deadline)`,
+    timing.detectedSimS !== undefined && timing.detectedSimS < FAIL_FAST_LIMIT_S,
+    timing.detectedMs === undefined
+      ? 'no rollback was seen'
+      : `${seconds(timing.detectedMs)} real = ${timing.detectedSimS!.toFixed(1)} s simulated after the apply; progress deadline ${timing.progressDeadlineS ?? '?'} s`,
+  );
+  heading('Fail-fast');
+  printFailFast(ctx, stand.sim, timing);
+
+  heading('GitOps: argocd-bump-image pins the built digest; Argo CD syncs it');
+  await gitopsStage(ctx, built);
+  return { timing, imageRef: built.imageRef };
+}
+
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out: Out = options.out ?? ((line) => console.log(line));
   const s = style(options.color ?? process.stdout.isTTY === true);
@@ -356,83 +279,49 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     checks.push({ what, ok, detail });
     return ok;
   };
-  const heading = (text: string): void => out(`\n${s.bold(`== ${text}`)}`);
   const jobs: Job[] = [];
   const tempDirs: string[] = [];
   const cancelled = (): boolean => options.signal?.aborted === true;
   let timing: FailFastTiming = {};
+  let imageRef: string | undefined;
 
-  heading('mlops-actions demo: git push → verified deployment, on local stand-ins');
+  out(`\n${s.bold('== mlops-actions demo: git push → verified deployment, on local stand-ins')}`);
   out(
-    'render-manifests → setup-cluster-auth → rollout-and-verify, the real bundles run as a GitHub runner runs them',
+    'train → build → release (render → auth → rollout → PR comment) → broken release rolled back → GitOps bump; every step the real bundle, run as a GitHub runner runs it',
   );
-  const pre = preflight();
+  const pre = preflight(options.install ?? true, out);
   out(`preflight: ${pre.notes.join(' · ') || 'nothing found'}`);
   for (const p of pre.problems) {
     out(s.bad(`✗ ${p}`));
     check('preflight', false, p);
   }
 
-  let sim: KubeSim | undefined;
-  let watch: ReturnType<typeof watchFailFast> | undefined;
+  let stand: StandIns | undefined;
   if (pre.problems.length === 0) {
     try {
-      sim = await startKubeSim({
-        tls: true,
-        token: 'demo-token',
-        speed: options.speed ?? 10,
-        namespaces: [NAMESPACE],
-      });
-      tempDirs.push(path.dirname(sim.kubeconfigPath));
+      stand = await startStandIns({ speed: options.speed ?? 10, namespace: NAMESPACE });
+      tempDirs.push(path.dirname(stand.sim.kubeconfigPath), stand.git.root);
       out(
-        `cluster:   Kubernetes API simulator at ${sim.url} (TLS, bearer token), namespace ${NAMESPACE}, ${sim.speed}× simulated time`,
+        `cluster:   Kubernetes API simulator at ${stand.sim.url} (TLS, bearer token), namespace ${NAMESPACE}, ${stand.sim.speed}× simulated time`,
       );
+      out(`registry:  docker-registry (distribution) at ${stand.registry.url}`);
+      out(`gitops:    ${stand.gitopsUrl} (git http-backend), Argo CD (fake) at ${stand.argo.url}`);
+      out(`kfp:       Kubeflow Pipelines API (fake) at ${stand.kfp.url}`);
+      out(`github:    GitHub REST API (fake) at ${stand.github.url}, pull request #7`);
+      const jobOptions: JobOptions = {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.stepTimeoutMs ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
+      };
       const ctx: Ctx = {
         out,
         s,
-        sim,
-        options,
-        kubeconfigB64: Buffer.from(readFileSync(sim.kubeconfigPath)).toString('base64'),
+        stand,
+        jobOptions,
+        kubeconfigB64: Buffer.from(readFileSync(stand.sim.kubeconfigPath)).toString('base64'),
         jobs,
-        tempDirs,
         check,
       };
-
-      heading(`Release 1: ${GOOD_IMAGE}  (expected: rolled out, status succeeded)`);
-      const one = await release(ctx, 'release-1', GOOD_IMAGE);
-      if (!cancelled()) {
-        checkRelease(ctx, one, {
-          image: GOOD_IMAGE,
-          exitCode: 0,
-          status: 'succeeded',
-          failureReason: /^$/,
-        });
-      }
-
-      if (!cancelled()) {
-        heading(`Release 2: ${BAD_IMAGE}  (expected: fail fast, roll back, status rolled-back)`);
-        watch = watchFailFast(sim);
-        const two = await release(ctx, 'release-2', BAD_IMAGE, one);
-        watch.stop();
-        timing = watch.timing;
-        if (!cancelled()) {
-          checkRelease(ctx, two, {
-            image: BAD_IMAGE,
-            exitCode: 1,
-            status: 'rolled-back',
-            failureReason: /ImagePullBackOff|ErrImagePull/,
-          });
-          check(
-            `release-2: failed fast (within ${FAIL_FAST_LIMIT_S} simulated s, not at the progress deadline)`,
-            timing.detectedSimS !== undefined && timing.detectedSimS < FAIL_FAST_LIMIT_S,
-            timing.detectedMs === undefined
-              ? 'no rollback was seen'
-              : `${seconds(timing.detectedMs)} real = ${timing.detectedSimS!.toFixed(1)} s simulated after the apply; progress deadline ${timing.progressDeadlineS ?? '?'} s`,
-          );
-          heading('Fail-fast');
-          printFailFast(ctx, timing);
-        }
-      }
+      ({ timing, imageRef } = await pipeline(ctx, cancelled));
     } catch (error) {
       check(
         'the demo ran to the end',
@@ -445,9 +334,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         ),
       );
     } finally {
-      watch?.stop();
+      for (const job of jobs) tempDirs.push(job.dir);
+      const comment = stand?.github.comments.get(7)?.at(-1)?.body;
+      const reportPath = path.resolve(options.reportPath ?? 'demo-report.md');
+      if (jobs.length > 0) {
+        writeReport(reportPath, { jobs, checks, comment });
+        out(`\nreport:    ${reportPath} (job summaries and the PR comment, Markdown)`);
+        options.reportPath = reportPath;
+      }
       for (const job of jobs) job.cleanup();
-      await sim?.stop();
+      await stand?.stop();
     }
   }
   if (cancelled()) check('the demo was not cancelled', false, 'cancelled: the jobs stopped early');
@@ -462,10 +358,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ]),
     ),
     failFast: timing,
+    ...(imageRef ? { imageRef } : {}),
+    ...(options.reportPath && jobs.length > 0 ? { reportPath: options.reportPath } : {}),
     durationMs: performance.now() - started,
     tempDirs,
   };
-  heading('Checks');
+  out(`\n${s.bold('== Checks')}`);
   for (const c of checks) {
     const mark = c.ok ? s.ok('✓') : s.bad('✗');
     out(`${mark} ${c.what}${c.detail ? s.dim(` — ${c.detail}`) : ''}`);

@@ -1,51 +1,104 @@
 /**
- * `npm run demo` works: the demo's pipeline (scripts/demo-pipeline.ts) — the real bundles of
- * render-manifests → setup-cluster-auth → rollout-and-verify against the simulator, a good
- * release then a broken one — ends with every outcome as expected, and leaves nothing behind.
+ * `npm run demo` works: the demo's pipeline (scripts/demo-pipeline.ts) — the real bundles of all
+ * seven actions against the local stand-ins: train, build, a good release, a broken one rolled
+ * back, the GitOps bump — ends with every outcome as expected, and leaves nothing behind.
  */
 import { describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { Job } from '../scripts/demo-job.ts';
-import { BAD_IMAGE, GOOD_IMAGE, runDemo } from '../scripts/demo-pipeline.ts';
+import { BAD_IMAGE, runDemo } from '../scripts/demo-pipeline.ts';
 
 describe('npm run demo', () => {
-  it('rolls out release 1, fails release 2 fast and rolls it back, cleans up', async () => {
+  it('trains, builds, rolls out, fails release 2 fast and rolls it back, bumps GitOps, reports, cleans up', async () => {
     const lines: string[] = [];
-    const result = await runDemo({ speed: 20, color: false, out: (l) => lines.push(l) });
-    const text = lines.join('\n');
+    const dir = mkdtempSync(path.join(tmpdir(), 'demo-test-'));
+    try {
+      const reportPath = path.join(dir, 'report.md');
+      const result = await runDemo({
+        speed: 20,
+        color: false,
+        out: (l) => lines.push(l),
+        reportPath,
+      });
+      const text = lines.join('\n');
 
-    const failed = result.checks.filter((c) => !c.ok);
-    expect(failed).toEqual([]);
-    expect(result.ok).toBe(true);
-    expect(result.checks.length).toBeGreaterThanOrEqual(15);
+      const failed = result.checks.filter((c) => !c.ok);
+      expect(failed).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.checks.length).toBeGreaterThanOrEqual(30);
 
-    const one = result.outputs['release-1']!;
-    expect(one.render!.images).toContain(GOOD_IMAGE);
-    expect(one.auth!.context).toBe('kube-sim');
-    expect(one.rollout!.status).toBe('succeeded');
-    expect(one.rollout!['failure-reason']).toBe('');
+      // The digest built is the digest deployed, commented on and pinned in GitOps.
+      const built = result.outputs.build!.build!;
+      expect(built['image-ref']).toMatch(
+        /^127\.0\.0\.1:\d+\/octo-org\/recommender@sha256:[0-9a-f]{64}$/,
+      );
+      expect(result.imageRef).toBe(built['image-ref']);
+      expect(result.outputs.build!.rebuild!.skipped).toBe('true');
+      expect(result.outputs.build!.rebuild!.digest).toBe(built.digest);
+      expect(result.outputs.train!.kfp!.state).toBe('SUCCEEDED');
 
-    const two = result.outputs['release-2']!;
-    expect(two.render!.images).toContain(BAD_IMAGE);
-    expect(two.rollout!.status).toBe('rolled-back');
-    expect(two.rollout!['failure-reason']).toMatch(/ImagePullBackOff|ErrImagePull/);
+      const one = result.outputs['release-1']!;
+      expect(one.render!.images).toContain(built['image-ref']);
+      expect(one.auth!.context).toBe('kube-sim');
+      expect(one.rollout!.status).toBe('succeeded');
+      expect(one.rollout!['failure-reason']).toBe('');
+      expect(one.comment!['comment-url']).toContain('/pull/7#issuecomment-');
 
-    // Seconds, not the progress deadline (300 simulated seconds).
-    expect(result.failFast.detectedSimS).toBeLessThan(30);
-    expect(result.failFast.progressDeadlineS).toBe(300);
+      const two = result.outputs['release-2']!;
+      expect(two.render!.images).toContain(BAD_IMAGE);
+      expect(two.rollout!.status).toBe('rolled-back');
+      expect(two.rollout!['failure-reason']).toMatch(/ImagePullBackOff|ErrImagePull/);
+      // The same comment, edited in place.
+      expect(two.comment!['comment-id']).toBe(one.comment!['comment-id']);
 
-    // Outputs and job summaries are printed; the kubeconfig secret and token are not.
-    expect(text).toContain('== Release 1');
-    expect(text).toContain('rollout-and-verify: succeeded');
-    expect(text).toContain('rollout-and-verify: failed and rolled back');
-    expect(text).toContain('status          rolled-back');
-    expect(text).toContain('== Fail-fast');
-    expect(text).toContain('demo: every outcome as expected');
-    expect(text).not.toContain('demo-token');
+      const gitops = result.outputs.gitops!.bump!;
+      expect(gitops).toMatchObject({
+        changed: 'true',
+        'sync-status': 'Synced',
+        'health-status': 'Healthy',
+      });
 
-    // Job dirs (workspace, RUNNER_TEMP) and the simulator's dir are gone.
-    expect(result.tempDirs.length).toBe(3);
-    expect(result.tempDirs.filter((d) => existsSync(d))).toEqual([]);
+      // Seconds, not the progress deadline (300 simulated seconds).
+      expect(result.failFast.detectedSimS).toBeLessThan(30);
+      expect(result.failFast.progressDeadlineS).toBe(300);
+
+      // Outputs and job summaries are printed; secrets are not.
+      for (const heading of [
+        '== Train',
+        '== Build',
+        '== Release 1',
+        '== Release 2',
+        '== Fail-fast',
+        '== GitOps',
+      ]) {
+        expect(text).toContain(heading);
+      }
+      expect(text).toContain('rollout-and-verify: succeeded');
+      expect(text).toContain('rollout-and-verify: failed and rolled back');
+      expect(text).toContain('status          rolled-back');
+      expect(text).toContain('demo: every outcome as expected');
+      expect(text).not.toContain('demo-token');
+
+      // One Markdown report: the checks, every job's summaries, the PR comment.
+      expect(result.reportPath).toBe(reportPath);
+      const report = readFileSync(reportPath, 'utf8');
+      expect(report).toContain('Every outcome as expected');
+      for (const job of ['train', 'build', 'release-1', 'release-2', 'gitops']) {
+        expect(report).toContain(`## Job \`${job}\``);
+      }
+      expect(report).toContain('## The pull-request comment');
+      expect(report).toContain('<!-- mlops-actions/pr-deploy-comment');
+      expect(report).toContain(built.digest!);
+      expect(report).not.toContain('demo-token');
+
+      // Job dirs (workspace, RUNNER_TEMP), the simulator's and the Git server's dirs are gone.
+      expect(result.tempDirs.length).toBe(7);
+      expect(result.tempDirs.filter((d) => existsSync(d))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a job skips the steps after a failed one, still runs the posts, and cleans up', async () => {

@@ -1,0 +1,118 @@
+/**
+ * The local stand-ins the demo's jobs talk to, all on loopback and all removed by `stop()`:
+ * the Kubernetes API simulator (TLS + bearer token), a real OCI registry (Debian's
+ * docker-registry), a Git server (git http-backend) holding the GitOps config repository, and
+ * the contract-following fakes of Argo CD, Kubeflow Pipelines and the GitHub REST API.
+ */
+import { startFakeArgo, type FakeArgo } from '../test/harness/fakes/argocd-api.ts';
+import { startGitHubApi, type GitHubFake } from '../test/harness/fakes/github-api.ts';
+import { startKfpFake, type KfpFake } from '../test/harness/fakes/kfp-api.ts';
+import { startGitServer, type GitServer } from '../test/harness/git-server.ts';
+import { startKubeSim, type KubeSim } from '../test/harness/kube-sim/index.ts';
+import { startRegistry, type Registry } from '../test/harness/registry.ts';
+
+/** The config repository Argo CD deploys from, and the file that names the model image. */
+export const GITOPS_REPO = 'octo-org/gitops-config';
+export const GITOPS_FILE = 'apps/recommender/inferenceservice.yaml';
+export const ARGO_APP = 'recommender';
+
+export interface StandIns {
+  sim: KubeSim;
+  registry: Registry;
+  git: GitServer;
+  argo: FakeArgo;
+  kfp: KfpFake;
+  github: GitHubFake;
+  /** Clone URL of the GitOps config repository, and the bare repository's path. */
+  gitopsUrl: string;
+  gitopsBare: string;
+  /** Secrets a workflow would hold in `secrets.*`: masked by the actions, never printed. */
+  secrets: { kfpToken: string; gitToken: string; argoToken: string; githubToken: string };
+  stop(): Promise<void>;
+}
+
+function secret(prefix: string): string {
+  return `${prefix}${Math.random().toString(36).slice(2, 14)}${Math.random().toString(36).slice(2, 14)}`;
+}
+
+function gitopsInferenceService(image: string): string {
+  return `# Deployed by Argo CD; argocd-bump-image changes only the image below.
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: recommender
+  namespace: recommender
+spec:
+  predictor:
+    minReplicas: 2
+    containers:
+      - name: kserve-container
+        image: ${image}
+        ports:
+          - containerPort: 8080
+`;
+}
+
+export async function startStandIns(o: { speed: number; namespace: string }): Promise<StandIns> {
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.allSettled(started.reverse().map((s) => s.stop()));
+  };
+  try {
+    const secrets = {
+      kfpToken: secret('kfp-demo-'),
+      gitToken: secret('ghs_gitops'),
+      argoToken: secret('argo-demo.'),
+      githubToken: secret('ghs_demo'),
+    };
+    const sim = await startKubeSim({
+      tls: true,
+      token: 'demo-token',
+      speed: o.speed,
+      namespaces: [o.namespace],
+    });
+    started.push(sim);
+    const registry = await startRegistry();
+    started.push(registry);
+    const git = await startGitServer({ tokens: [secrets.gitToken] });
+    started.push(git);
+    const gitopsUrl = git.createRepo(GITOPS_REPO, {
+      [GITOPS_FILE]: gitopsInferenceService(`${registry.host}/octo-org/recommender:v1`),
+      'README.md': '# GitOps config\nArgo CD syncs apps/ to the cluster.\n',
+    });
+    const argo = await startFakeArgo(secrets.argoToken, [
+      { name: ARGO_APP, revision: 'initial', outcome: 'healthy' },
+    ]);
+    started.push(argo);
+    const kfp = await startKfpFake({ token: secrets.kfpToken });
+    started.push(kfp);
+    // The training pipeline's run: a few polls RUNNING, then SUCCEEDED with its tasks.
+    kfp.script([
+      { state: 'RUNNING', tasks: [{ name: 'train', state: 'RUNNING', start: 1 }] },
+      {
+        state: 'SUCCEEDED',
+        tasks: [
+          { name: 'train', state: 'SUCCEEDED', start: 1, end: 42 },
+          { name: 'evaluate', state: 'SUCCEEDED', start: 43, end: 47 },
+        ],
+      },
+    ]);
+    const github = await startGitHubApi({ token: secrets.githubToken });
+    started.push(github);
+    return {
+      sim,
+      registry,
+      git,
+      argo,
+      kfp,
+      github,
+      gitopsUrl,
+      gitopsBare: git.repoPath(GITOPS_REPO),
+      secrets,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
