@@ -124,6 +124,8 @@ export async function installTrivy(o: {
   const archive = await o.tc.downloadTool(url);
   const actual = await sha256File(archive);
   if (actual !== expected) {
+    const { rm } = await import('node:fs/promises');
+    await rm(archive, { force: true });
     throw new Error(
       `Trivy ${o.version} from ${url}: sha256 ${actual} does not match the expected ${expected}; not installed.`,
     );

@@ -13,6 +13,9 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
+import { repoRoot } from '../harness/runner.ts';
+
+const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'build-push-image');
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -26,37 +29,9 @@ import {
 } from '../../actions/build-push-image/scan.ts';
 
 /** Trivy's JSON report shape (trivy image --format json), trimmed to what the action reads. */
-export const TRIVY_REPORT = {
-  SchemaVersion: 2,
-  ArtifactName: '127.0.0.1:5000/app@sha256:0000',
-  ArtifactType: 'container_image',
-  Results: [
-    {
-      Target: '127.0.0.1:5000/app (debian 12.5)',
-      Class: 'os-pkgs',
-      Type: 'debian',
-      Vulnerabilities: [
-        {
-          VulnerabilityID: 'CVE-2024-0001',
-          PkgName: 'openssl',
-          InstalledVersion: '3.0.11-1',
-          FixedVersion: '3.0.13-1',
-          Severity: 'HIGH',
-          Title: 'openssl: a flaw',
-        },
-        {
-          VulnerabilityID: 'CVE-2024-0002',
-          PkgName: 'zlib1g',
-          InstalledVersion: '1:1.2.13',
-          FixedVersion: '',
-          Severity: 'CRITICAL',
-          Title: 'zlib: overflow',
-        },
-      ],
-    },
-    { Target: 'app/requirements.txt', Class: 'lang-pkgs', Type: 'pip' },
-  ],
-};
+const TRIVY_REPORT: unknown = JSON.parse(
+  readFileSync(path.join(FIXTURES, 'trivy-report.json'), 'utf8'),
+);
 
 describe('Trivy report', () => {
   it('findings sorted by severity, counted', () => {
