@@ -2,7 +2,9 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Logger } from '../../shared/logger.ts';
 import { textState, type StateStore } from '../../shared/state.ts';
-import { CONFIG_DIR_PREFIX } from './login.ts';
+
+/** The prefix of the temporary docker config directory: post removes only such a directory. */
+export const CONFIG_DIR_PREFIX = 'build-push-image-';
 
 /** The temporary DOCKER_CONFIG (also buildah's auth file) main wrote credentials to. */
 export const configDirState = textState('docker-config-dir');

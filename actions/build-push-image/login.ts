@@ -11,10 +11,9 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { CONFIG_DIR_PREFIX } from './cleanup.ts';
 import type { RegistryType } from './inputs.ts';
 import type { Credentials } from './registry.ts';
-
-export const CONFIG_DIR_PREFIX = 'build-push-image-';
 
 export interface Login extends Credentials {
   /** When the credentials stop working (epoch ms); undefined: they do not expire. */

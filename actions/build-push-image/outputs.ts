@@ -60,6 +60,7 @@ export async function main(inputs: BuildInputs, signal: AbortSignal): Promise<vo
         logger: coreLogger,
         env: process.env,
         signal,
+        workspace: process.cwd(),
         tempDir: process.env.RUNNER_TEMP || tmpdir(),
         ...(loginProvider ? { loginProvider } : {}),
         onConfigDir: (dir) => configDirState.save(runnerState, dir),

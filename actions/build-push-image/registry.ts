@@ -101,28 +101,54 @@ export class RegistryClient {
     return true;
   }
 
+  /**
+   * Checks the credentials before anything is built (GET /v2/, end-1, answering its
+   * challenge): a wrong password fails in a second, not after an hour-long build.
+   */
+  async ping(): Promise<void> {
+    await this.send('GET', `${this.base}/v2/`, false);
+  }
+
   private async call(method: 'HEAD' | 'GET', ref: string): Promise<HttpResponse> {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`;
+    return this.send(method, `${this.base}/v2/${this.repository}/manifests/${ref}`, true);
+  }
+
+  private async send(
+    method: 'HEAD' | 'GET',
+    url: string,
+    manifest: boolean,
+  ): Promise<HttpResponse> {
     const send = (): Promise<HttpResponse> =>
       this.http.request({
         method,
         url,
         headers: {
-          accept: MANIFEST_ACCEPT,
+          ...(manifest ? { accept: MANIFEST_ACCEPT } : {}),
           ...(this.authorization ? { authorization: this.authorization } : {}),
         },
         okStatuses: [401, 404],
         ...(this.signal ? { signal: this.signal } : {}),
       });
     let res = await send();
-    if (res.status === 401 && (await this.authorize(res))) res = await send();
+    if (res.status === 401) {
+      let authorized: boolean;
+      try {
+        authorized = await this.authorize(res);
+      } catch (error) {
+        // The token service refused the credentials: say so, as for Basic.
+        if (!(error instanceof HttpError) || error.status !== 401) throw error;
+        authorized = false;
+        res = { ...res, status: 401 };
+      }
+      if (authorized) res = await send();
+    }
     if (res.status === 401) {
       throw new HttpError(
         method,
         url,
         401,
         this.credentials()
-          ? 'the registry refused the credentials (check username/password or the cloud login)'
+          ? `the registry refused the credentials of '${this.credentials()?.username ?? ''}' (check username/password, or the cloud login and its permissions)`
           : 'the registry asks for credentials: set username/password, or log in before this step',
       );
     }

@@ -3,7 +3,7 @@
  * push → confirm → scan → report — with every dependency injected (commands, HTTP, clock,
  * logins, the Trivy install), so tests drive it with fakes and real peers alike.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
 import { cancellation, InputError } from '../../shared/errors.ts';
@@ -32,6 +32,8 @@ export interface Deps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Where relative `context` and `file` paths start (GITHUB_WORKSPACE, the step's cwd). */
+  workspace: string;
   /** Where temporary files go (RUNNER_TEMP). */
   tempDir: string;
   /** Login for the registry type; undefined: use the docker config already there. */
@@ -137,6 +139,33 @@ export async function chooseBuilder(
   );
 }
 
+/** A missing context or Dockerfile fails before any login or build (remote contexts pass). */
+async function checkBuildFiles(inputs: BuildInputs, workspace: string): Promise<void> {
+  if (/^[a-z]+:\/\/|^git@/.test(inputs.context)) return;
+  const context = path.resolve(workspace, inputs.context);
+  const isDir = await stat(context).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) {
+    throw new InputError(`Input 'context': directory "${inputs.context}" does not exist.`);
+  }
+  const file = inputs.file
+    ? path.resolve(workspace, inputs.file)
+    : path.join(context, 'Dockerfile');
+  const exists = await stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!exists) {
+    throw new InputError(
+      inputs.file
+        ? `Input 'file': "${inputs.file}" does not exist.`
+        : `Input 'file': no Dockerfile in "${inputs.context}"; add one or set 'file'.`,
+    );
+  }
+}
+
 export function newReport(clock: Clock): Report {
   return {
     phase: 'resolve',
@@ -158,6 +187,21 @@ export async function buildPushImage(
   deps: Deps,
   report: Report,
 ): Promise<void> {
+  const temporary: string[] = [];
+  try {
+    await phases(inputs, deps, report, temporary);
+  } finally {
+    // The builder's metadata, iid and digest files, and Trivy's report (no secrets).
+    await Promise.all(temporary.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}
+
+async function phases(
+  inputs: BuildInputs,
+  deps: Deps,
+  report: Report,
+  temporary: string[],
+): Promise<void> {
   const { runner, logger, clock } = deps;
   const deadline = report.startedAt + inputs.timeoutMs;
   const timeLeft = (): number => Math.max(1000, deadline - clock.now());
@@ -176,6 +220,7 @@ export async function buildPushImage(
   report.refs = tags.map((t) => `${inputs.image}:${t}`);
   const plainHttp = isLoopbackRegistry(inputs.registry) || inputs.insecure;
   const labels = ociLabels(ctx, new Date(clock.now()), inputs.labels);
+  await checkBuildFiles(inputs, deps.workspace);
 
   // login
   report.phase = 'login';
@@ -217,6 +262,11 @@ export async function buildPushImage(
     credentials: () => credentials,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
+  if (credentials) {
+    checkAborted(deps, 'login');
+    await registry.ping();
+    logger.info(`${inputs.registry} accepts the credentials.`);
+  }
   const renewIfNeeded = async (): Promise<boolean> => {
     if (!deps.loginProvider || !configDir || !current || !needsRenewal(current, clock.now()))
       return false;
@@ -251,7 +301,8 @@ export async function buildPushImage(
   if (inputs.cache === 'gha' && builder !== 'buildx') {
     logger.warning(`cache: gha needs docker buildx; building with ${builder} without a cache.`);
   }
-  const work = await mkdtemp(path.join(deps.tempDir, 'build-push-image-out-'));
+  const work = await mkdtemp(path.join(deps.tempDir, 'bpi-build-'));
+  temporary.push(work);
   const plan: BuildPlan = {
     builder,
     image: inputs.image,

@@ -119,7 +119,8 @@ describe('RegistryClient', () => {
       .head('v1')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect((error as Error).message).toContain('/token');
+    expect((error as Error).message).toContain("refused the credentials of 'bob'");
+    expect((error as HttpError).status).toBe(401);
     expect((error as Error).message).not.toContain('wrong-secret-value');
   });
 

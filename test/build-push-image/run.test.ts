@@ -41,6 +41,7 @@ let served: string | undefined = DIGEST;
 const dirs: string[] = [];
 beforeAll(async () => {
   registry = await startFake('registry', (req) => {
+    if (req.path === '/v2/') return json(200, {});
     if (!/^\/v2\/demo\/app\/manifests\//.test(req.path)) return json(404, {});
     if (!served) return json(404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'unknown' }] });
     return {
@@ -92,6 +93,7 @@ function deps(
 ): Deps & { logger: RecordingLogger; clock: ManualClock } {
   const temp = mkdtempSync(path.join(tmpdir(), 'bpi-run-'));
   dirs.push(temp);
+  writeFileSync(path.join(temp, 'Dockerfile'), 'FROM scratch\n');
   const clock = new ManualClock(Date.parse('2026-11-29T00:00:00Z'));
   return {
     runner,
@@ -105,6 +107,7 @@ function deps(
       GITHUB_REF: 'refs/heads/main',
       GITHUB_REPOSITORY: 'octo-org/app',
     },
+    workspace: temp,
     tempDir: temp,
     onConfigDir: () => undefined,
     streamOutput: (fn) => fn(() => undefined),
@@ -217,7 +220,7 @@ describe('buildPushImage', () => {
       }
       return unexpected(c, a);
     });
-    const d = deps(runner, { loginProvider: provider, timeout: undefined } as Partial<Deps>);
+    const d = deps(runner, { loginProvider: provider });
     clockRef.clock = d.clock;
     const report = newReport(d.clock);
     await buildPushImage(
@@ -226,6 +229,8 @@ describe('buildPushImage', () => {
       report,
     );
     expect(n).toBe(2);
+    // The credentials were checked (GET /v2/) before the build.
+    expect(registry.requests.some((r) => r.path === '/v2/')).toBe(true);
     expect(report.relogins).toBe(1);
     expect(pushConfigs[0]).toContain(Buffer.from('oauth2accesstoken:token-2').toString('base64'));
     expect(d.logger.secrets).toEqual(
@@ -314,6 +319,18 @@ describe('buildPushImage', () => {
       buildPushImage(inputs({ builder: 'docker' }), d, newReport(d.clock)),
     ).rejects.toThrow(CancelledError);
     expect(runner.calls.map((c) => c.args[0])).toEqual(['build']);
+  });
+});
+
+describe('build files', () => {
+  it.each([
+    [{ file: 'nope/Dockerfile' }, `Input 'file': "nope/Dockerfile" does not exist.`],
+    [{ context: 'missing' }, `Input 'context': directory "missing" does not exist.`],
+  ])('%j: fails before anything runs', async (values, message) => {
+    const runner = new FakeRunner(unexpected);
+    const d = deps(runner);
+    await expect(buildPushImage(inputs(values), d, newReport(d.clock))).rejects.toThrow(message);
+    expect(runner.calls).toEqual([]);
   });
 });
 
