@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { systemClock } from '../../shared/clock.ts';
-import { errorMessage } from '../../shared/errors.ts';
+import { errorMessage, InputError } from '../../shared/errors.ts';
 import { processRunner, which } from '../../shared/exec.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { coreLogger } from '../../shared/logger.ts';
@@ -79,7 +79,8 @@ export async function main(inputs: BuildInputs, signal: AbortSignal): Promise<vo
     );
   } catch (error) {
     report.durationMs = systemClock.now() - report.startedAt;
-    setOutputs(report);
+    // A bad input (a missing Dockerfile) changed nothing: no outputs, as for the other inputs.
+    if (!(error instanceof InputError)) setOutputs(report);
     await writeSummary(buildSummary(inputs, report, errorMessage(error)));
     throw error;
   }
