@@ -244,6 +244,42 @@ describe('buildPushImage', () => {
     expect(d.logger.text()).not.toContain('token-2');
   });
 
+  it('buildx: a push refused with 401 after the token expired logs in again and pushes from the cache', async () => {
+    served = DIGEST;
+    let n = 0;
+    const clockRef: { clock?: ManualClock } = {};
+    const provider: LoginProvider = async (): Promise<Login> => ({
+      username: 'AWS',
+      password: `ecr-${++n}`,
+      expiresAt: clockRef.clock!.now() + 3_600_000,
+      via: 'fake ECR',
+    });
+    let builds = 0;
+    const runner = new FakeRunner((c, a) => {
+      if (a[0] === 'buildx' && a[1] === 'build') {
+        builds++;
+        if (builds === 1) {
+          clockRef.clock!.advance(2 * 3_600_000);
+          return fail('#9 ERROR: failed to push: 401 Unauthorized');
+        }
+        return ok('#9 [1/1] COPY . .\n#9 CACHED\n');
+      }
+      return unexpected(c, a);
+    });
+    const d = deps(runner, { loginProvider: provider });
+    clockRef.clock = d.clock;
+    const report = newReport(d.clock);
+    await buildPushImage(
+      inputs({ builder: 'buildx', 'registry-type': 'ecr', timeout: '3h' }),
+      d,
+      report,
+    );
+    expect(builds).toBe(2);
+    expect(n).toBe(2);
+    expect(report.relogins).toBe(1);
+    expect(report.digest).toBe(DIGEST);
+  });
+
   it('skip-if-exists: the existing digest, no builder run', async () => {
     served = DIGEST;
     const runner = new FakeRunner(unexpected);
