@@ -298,6 +298,11 @@ async function phases(
   checkAborted(deps, 'build');
   const builder = await chooseBuilder(inputs.builder, runner, env);
   report.builder = builder;
+  if (inputs.platforms.length > 1 && builder !== 'buildx') {
+    throw new InputError(
+      `Input 'platforms': ${inputs.platforms.length} platforms need builder buildx (a multi-platform index); ${builder} builds one platform.`,
+    );
+  }
   if (inputs.cache === 'gha' && builder !== 'buildx') {
     logger.warning(`cache: gha needs docker buildx; building with ${builder} without a cache.`);
   }

@@ -370,6 +370,24 @@ describe('build files', () => {
   });
 });
 
+describe('platforms', () => {
+  it.each(['docker', 'buildah'])(
+    '%s: several platforms need buildx, before anything runs',
+    async (builder) => {
+      const runner = new FakeRunner(unexpected);
+      const d = deps(runner);
+      await expect(
+        buildPushImage(
+          inputs({ builder, platforms: 'linux/amd64,linux/arm64' }),
+          d,
+          newReport(d.clock),
+        ),
+      ).rejects.toThrow("Input 'platforms': 2 platforms need builder buildx");
+      expect(runner.calls).toEqual([]);
+    },
+  );
+});
+
 describe('output parsing', () => {
   it('docker push digest and size', () => {
     expect(

@@ -141,6 +141,23 @@ describe('docker build (BuildKit) + docker push', () => {
     expect(second.summary).toContain('already in the registry, build skipped');
   });
 
+  it('cache: registry pushes the inline cache to :buildcache and a rebuild reuses it', async () => {
+    const ws = workspace();
+    const first = await build(
+      { image: `${open.host}/demo/cached`, cache: 'registry' },
+      { workspace: ws },
+    );
+    expect(first.exitCode).toBe(0);
+    expect(first.log).toContain(`--cache-from=${open.host}/demo/cached:buildcache`);
+    expect(await registryDigest(open, 'demo/cached', 'buildcache')).toBe(first.outputs.digest);
+    const second = await build(
+      { image: `${open.host}/demo/cached`, cache: 'registry' },
+      { workspace: ws },
+    );
+    expect(second.exitCode).toBe(0);
+    expect(second.summary).toMatch(/Cache hits \| [1-9]\d* of \d+ steps/);
+  });
+
   it('basic auth: logs in with username/password into a temporary DOCKER_CONFIG that post removes', async () => {
     const r = await build(
       { image: `${auth.host}/demo/private`, username: USER, password: PASSWORD },
