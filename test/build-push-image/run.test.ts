@@ -16,14 +16,12 @@ import { json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts'
 import { getInputs, type BuildInputs } from '../../actions/build-push-image/inputs.ts';
 import type { Login, LoginProvider } from '../../actions/build-push-image/login.ts';
 import {
-  buildPushImage,
   cacheHits,
   chooseBuilder,
   errorLines,
-  newReport,
   pushedDigest,
-  type Deps,
-} from '../../actions/build-push-image/run.ts';
+} from '../../actions/build-push-image/builder.ts';
+import { buildPushImage, newReport, type Deps } from '../../actions/build-push-image/run.ts';
 import { buildSummary } from '../../actions/build-push-image/summary.ts';
 import { repoRoot } from '../harness/runner.ts';
 
