@@ -61,7 +61,9 @@ beforeAll(async () => {
   gar = await startRegistry({ htpasswd: { user: 'oauth2accesstoken', password: GAR_TOKEN } });
 });
 afterAll(async () => {
-  process.env = savedEnv;
+  for (const key of Object.keys(process.env))
+    if (!(key in savedEnv)) Reflect.deleteProperty(process.env, key);
+  Object.assign(process.env, savedEnv);
   await Promise.all([ecr.stop(), google.stop(), gar.stop()]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

@@ -98,7 +98,9 @@ describe('installTrivy through @actions/tool-cache, from a local release server'
     mkdirSync(process.env.RUNNER_TOOL_CACHE);
   });
   afterAll(async () => {
-    process.env = saved;
+    for (const key of Object.keys(process.env))
+      if (!(key in saved)) Reflect.deleteProperty(process.env, key);
+    Object.assign(process.env, saved);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     rmSync(root, { recursive: true, force: true });
