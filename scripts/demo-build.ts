@@ -5,8 +5,7 @@
  * `skip-if-exists`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { buildahEnv } from '../test/harness/buildah.ts';
 
 export interface DemoBuilder {
   /** The `builder` input. */
@@ -19,22 +18,6 @@ export interface DemoBuilder {
 
 function works(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
-}
-
-/** buildah's storage and runtime dirs under `dir` (removed with the job). */
-export function buildahEnv(dir: string): Record<string, string> {
-  const root = path.join(dir, 'containers');
-  mkdirSync(root, { recursive: true });
-  const conf = path.join(root, 'storage.conf');
-  writeFileSync(
-    conf,
-    `[storage]\ndriver = "vfs"\ngraphroot = "${root}/storage"\nrunroot = "${root}/run"\n`,
-  );
-  return {
-    CONTAINERS_STORAGE_CONF: conf,
-    STORAGE_DRIVER: 'vfs',
-    BUILDAH_ISOLATION: 'chroot',
-  };
 }
 
 /** The builder the demo can use here, or undefined (then the image is pushed as an OCI layout). */

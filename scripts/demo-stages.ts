@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KObj } from '../test/harness/kube-sim/index.ts';
 import { history, readAt } from '../test/harness/git-server.ts';
+import { registryDigest } from '../test/harness/registry.ts';
 import { repoRoot } from '../test/harness/runner.ts';
 import { findBuilder } from './demo-build.ts';
 import { Job, type JobOptions, type JobStep } from './demo-job.ts';
@@ -197,21 +198,6 @@ export interface Built {
   digest: string;
 }
 
-async function registryDigest(registryUrl: string, repo: string, tag: string): Promise<string> {
-  const r = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, {
-    method: 'HEAD',
-    headers: {
-      accept: [
-        'application/vnd.oci.image.index.v1+json',
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.docker.distribution.manifest.list.v2+json',
-        'application/vnd.docker.distribution.manifest.v2+json',
-      ].join(', '),
-    },
-  });
-  return r.ok ? (r.headers.get('docker-content-digest') ?? '') : `(HTTP ${r.status})`;
-}
-
 /** The files as model.Dockerfile lays them out (/models/iris/model.json), in the job's dir. */
 function modelLayout(job: Job, modelDir: string): string {
   const root = path.join(job.dir, 'model-image');
@@ -231,7 +217,7 @@ export async function buildStage(ctx: Ctx, trained: Trained): Promise<Built | un
     checkout: { 'iris-service': path.join(EXAMPLE, 'iris-service') },
   });
   // The model files come from the train job, as actions/download-artifact would bring them.
-  cpSync(trained.modelDir, path.join(job.workspace, 'iris-service', 'model'), { recursive: true });
+  cpSync(trained.modelDir, path.join(job.workspace, 'model'), { recursive: true });
   const image = `${stand.registry.host}/${IMAGE_REPO}`;
   const builder = findBuilder(path.join(job.dir, 'builder'));
   if (builder) {
@@ -264,7 +250,8 @@ export async function buildStage(ctx: Ctx, trained: Trained): Promise<Built | un
   const build = await job.step('build', 'build-push-image', inputs, { env });
   printStep(out, s, build);
   const o = build.result?.outputs ?? {};
-  const pushed = await registryDigest(stand.registry.url, IMAGE_REPO, SHA_TAG);
+  const pushed =
+    (await registryDigest(stand.registry, IMAGE_REPO, SHA_TAG)) ?? '(not in the registry)';
   const ok = check(
     `build: build-push-image ${builder ? 'builds and pushes' : 'finds'} ${IMAGE_REPO}:${SHA_TAG}; its digest is the registry's`,
     build.result?.exitCode === 0 &&

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface CommandResult {
   exitCode: number;
@@ -13,6 +15,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Throw when the exit code is not 0 (default true). */
   check?: boolean;
+  /** Aborting kills the program (SIGTERM, then SIGKILL after 5 s) and rejects with the reason. */
+  signal?: AbortSignal;
+  /** Called with each chunk of stdout/stderr as it arrives (live logs of long builds). */
+  onOutput?: (chunk: string) => void;
 }
 
 /** Runs a program with an argv array — never a shell string. Injected so tests can substitute it. */
@@ -51,20 +57,40 @@ export const processRunner: CommandRunner = {
               timedOut = true;
               child.kill('SIGKILL');
             }, options.timeoutMs);
-      child.stdout?.on('data', (b: Buffer) => out.push(b));
-      child.stderr?.on('data', (b: Buffer) => err.push(b));
-      child.on('error', (e) => {
+      let killer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        child.kill('SIGTERM');
+        killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      };
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => {
         if (timer) clearTimeout(timer);
+        if (killer) clearTimeout(killer);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      child.stdout?.on('data', (b: Buffer) => {
+        out.push(b);
+        options.onOutput?.(b.toString('utf8'));
+      });
+      child.stderr?.on('data', (b: Buffer) => {
+        err.push(b);
+        options.onOutput?.(b.toString('utf8'));
+      });
+      child.on('error', (e) => {
+        done();
         reject(e);
       });
       child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
+        done();
         const result: CommandResult = {
           exitCode: code ?? (signal ? 128 : 1),
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
         };
-        if (timedOut) {
+        if (options.signal?.aborted) {
+          reject(new Error(`${command} stopped: ${String(options.signal.reason)}`));
+        } else if (timedOut) {
           reject(new Error(`${command} did not finish within ${options.timeoutMs} ms`));
         } else if (options.check !== false && result.exitCode !== 0) {
           reject(new CommandError(command, args, result));
@@ -80,3 +106,18 @@ export const processRunner: CommandRunner = {
     });
   },
 };
+
+/** The absolute path of an executable on PATH, as a shell would find it; undefined if none. */
+export function which(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}

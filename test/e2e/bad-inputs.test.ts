@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BAD_INPUTS, runBadInput } from '../harness/bad-inputs.ts';
 
-describe.each(['render-manifests', 'setup-cluster-auth', 'rollout-and-verify'])(
+describe.each(['render-manifests', 'setup-cluster-auth', 'rollout-and-verify', 'build-push-image'])(
   '%s: bad inputs fail cleanly',
   (action) => {
     it.each(BAD_INPUTS.filter((c) => c.action === action).map((c) => [c.name, c] as const))(

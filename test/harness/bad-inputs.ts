@@ -3,7 +3,8 @@
  * cleanly — exit non-zero, one failure line naming the input or file, no stack trace, no
  * outputs, nothing written (render-manifests' output dir, setup-cluster-auth's RUNNER_TEMP and
  * KUBECONFIG export) and nothing sent to the cluster (rollout-and-verify, against a loopback
- * API server that counts requests). Used by scripts/bench-bad-inputs.ts (`npm run bench`) and
+ * API server that counts requests); build-push-image leaves no credentials directory and no
+ * state. Used by scripts/bench-bad-inputs.ts (`npm run bench`) and
  * test/e2e/bad-inputs.test.ts.
  */
 import {
@@ -21,7 +22,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runAction, type ActionRunResult } from './runner.ts';
 
-export type ActionName = 'render-manifests' | 'setup-cluster-auth' | 'rollout-and-verify';
+export type ActionName =
+  'render-manifests' | 'setup-cluster-auth' | 'rollout-and-verify' | 'build-push-image';
 
 export interface BadInput {
   action: ActionName;
@@ -386,7 +388,79 @@ const rollout: BadInput[] = (
   ] as Omit<BadInput, 'action'>[]
 ).map((c) => ({ ...c, action: 'rollout-and-verify' as const }));
 
-export const BAD_INPUTS: readonly BadInput[] = [...render, ...auth, ...rollout];
+const DOCKERFILE = { Dockerfile: 'FROM scratch\n' };
+const build: BadInput[] = (
+  [
+    { name: 'image missing', inputs: {}, names: "'image'", files: DOCKERFILE },
+    {
+      name: 'image with a tag',
+      inputs: { image: 'ghcr.io/org/app:v1' },
+      names: "'image'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'image with a digest',
+      inputs: { image: `ghcr.io/org/app@sha256:${'a'.repeat(64)}` },
+      names: "'image'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'image upper case',
+      inputs: { image: 'ghcr.io/Org/App' },
+      names: "'image'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'unknown builder',
+      inputs: { image: 'ghcr.io/org/app', builder: 'kaniko' },
+      names: "'builder'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'Dockerfile missing',
+      inputs: { image: 'ghcr.io/org/app' },
+      names: "'file'",
+    },
+    {
+      name: 'file missing',
+      inputs: { image: 'ghcr.io/org/app', file: 'docker/Dockerfile.gpu' },
+      names: "'file'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'build-args as options',
+      inputs: { image: 'ghcr.io/org/app', 'build-args': '--privileged' },
+      names: "'build-args'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'bad tag rule',
+      inputs: { image: 'ghcr.io/org/app', tags: 'latest' },
+      names: "'tags'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'username without password',
+      inputs: { image: 'ghcr.io/org/app', username: 'octocat' },
+      names: "'username'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'scan without push',
+      inputs: { image: 'ghcr.io/org/app', scan: 'trivy', push: 'false' },
+      names: "'scan'",
+      files: DOCKERFILE,
+    },
+    {
+      name: 'bad scan-fail-on',
+      inputs: { image: 'ghcr.io/org/app', 'scan-fail-on': 'SEVERE' },
+      names: "'scan-fail-on'",
+      files: DOCKERFILE,
+    },
+  ] as Omit<BadInput, 'action'>[]
+).map((c) => ({ ...c, action: 'build-push-image' as const }));
+
+export const BAD_INPUTS: readonly BadInput[] = [...render, ...auth, ...rollout, ...build];
 
 /** A loopback "API server" that answers 500 to everything and counts what it was sent. */
 async function countingServer(): Promise<{ server: Server; url: string; count(): number }> {
@@ -451,6 +525,10 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
         why.push(`status ${r.outputs.status}`);
       const out = path.join(workspace, 'out');
       if (existsSync(out) && readdirSync(out).length > 0) why.push('output written');
+      if (c.action === 'build-push-image') {
+        if (readdirSync(r.runnerTemp).length > 0) why.push('files left in RUNNER_TEMP');
+        if (Object.keys(r.state).length > 0) why.push('state saved for the post step');
+      }
       if (c.action === 'setup-cluster-auth') {
         if (readdirSync(r.runnerTemp).length > 0) why.push('files left in RUNNER_TEMP');
         if (r.env.KUBECONFIG) why.push('KUBECONFIG exported');

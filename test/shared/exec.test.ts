@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CommandError, processRunner } from '../../shared/exec.ts';
+import { CommandError, processRunner, which } from '../../shared/exec.ts';
 
 describe('processRunner', () => {
   it('passes argv without a shell and feeds stdin', async () => {
@@ -33,5 +33,32 @@ describe('processRunner', () => {
   it('does not fail when a program exits without reading its input', async () => {
     const r = await processRunner.run('true', [], { input: 'x'.repeat(1 << 20) });
     expect(r.exitCode).toBe(0);
+  });
+
+  it('an aborted signal kills the program (a cancelled build stops its builder)', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = processRunner.run('sleep', ['30'], { signal: controller.signal });
+    setTimeout(() => controller.abort('SIGTERM from the runner'), 50);
+    await expect(pending).rejects.toThrow('sleep stopped: SIGTERM from the runner');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('streams output as it arrives', async () => {
+    const chunks: string[] = [];
+    const r = await processRunner.run('sh', ['-c', 'echo one; echo two >&2'], {
+      onOutput: (c) => chunks.push(c),
+    });
+    expect(r.stdout).toBe('one\n');
+    expect(chunks.join('')).toContain('one');
+    expect(chunks.join('')).toContain('two');
+  });
+});
+
+describe('which', () => {
+  it('finds an executable on PATH, or nothing', () => {
+    expect(which('sh', { PATH: '/nonexistent:/bin:/usr/bin' })).toMatch(/\/sh$/);
+    expect(which('no-such-program-here', { PATH: '/bin:/usr/bin' })).toBeUndefined();
+    expect(which('sh', { PATH: '' })).toBeUndefined();
   });
 });

@@ -7,8 +7,8 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Job } from '../scripts/demo-job.ts';
-import { BAD_IMAGE, runDemo } from '../scripts/demo-pipeline.ts';
+import { Job } from '../../scripts/demo-job.ts';
+import { BAD_IMAGE, runDemo } from '../../scripts/demo-pipeline.ts';
 
 describe('npm run demo', () => {
   it('trains, builds, rolls out, fails release 2 fast and rolls it back, bumps GitOps, reports, cleans up', async () => {
