@@ -1,4 +1,4 @@
-import { glob, readdir, realpath, stat } from 'node:fs/promises';
+import { glob, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { InputError } from './errors.ts';
 import * as path from 'node:path';
 
@@ -242,4 +242,16 @@ export async function resolveManifestSources(
     }
   }
   return sources;
+}
+
+/**
+ * The post step's removal of the temp directory its main step wrote secrets to (recorded in
+ * state): only a directory whose name carries `prefix` (`<action>-`), so a tampered state
+ * entry cannot make post delete anything else.
+ */
+export async function removeSecretsDir(dir: string, prefix: string): Promise<void> {
+  if (!path.basename(dir).startsWith(prefix)) {
+    throw new Error(`refusing to remove ${dir}: not a ${prefix.replace(/-$/, '')} directory`);
+  }
+  await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,4 @@
-import { rm } from 'node:fs/promises';
-import * as path from 'node:path';
+import { removeSecretsDir } from '../../shared/files.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { textState, type StateStore } from '../../shared/state.ts';
 
@@ -13,9 +12,6 @@ export const configDirState = textState('docker-config-dir');
 export async function cleanupBuildPushImage(state: StateStore, logger: Logger): Promise<void> {
   const dir = configDirState.load(state);
   if (!dir) return;
-  if (!path.basename(dir).startsWith(CONFIG_DIR_PREFIX)) {
-    throw new Error(`refusing to remove ${dir}: not a build-push-image directory`);
-  }
-  await rm(dir, { recursive: true, force: true });
+  await removeSecretsDir(dir, CONFIG_DIR_PREFIX);
   logger.info(`Removed the registry credentials in ${dir}`);
 }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { removeSecretsDir } from '../../shared/files.ts';
 import * as path from 'node:path';
 import type { Logger } from '../../shared/logger.ts';
 import { textState, type StateStore } from '../../shared/state.ts';
@@ -11,9 +11,6 @@ export const DIR_PREFIX = 'setup-cluster-auth-';
 export async function cleanupClusterAuth(state: StateStore, logger: Logger): Promise<void> {
   const dir = kubeconfigDirState.load(state);
   if (!dir) return;
-  if (!path.basename(dir).startsWith(DIR_PREFIX)) {
-    throw new Error(`refusing to remove ${dir}: not a setup-cluster-auth directory`);
-  }
-  await rm(dir, { recursive: true, force: true });
+  await removeSecretsDir(dir, DIR_PREFIX);
   logger.info(`Removed ${path.join(dir, 'kubeconfig')}`);
 }

@@ -8,7 +8,7 @@ import type { SetupInputs } from './inputs.ts';
 import { setupClusterAuth } from './run.ts';
 import { setupSummary } from './summary.ts';
 import { USER_AGENT } from './user-agent.ts';
-import { which } from './which.ts';
+import { which } from '../../shared/exec.ts';
 
 /** Runs the logic with the runner's dependencies and maps the result to outputs. */
 export async function main(inputs: SetupInputs): Promise<void> {
