@@ -15,7 +15,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Throw when the exit code is not 0 (default true). */
   check?: boolean;
-  /** Aborting kills the program (SIGTERM, then SIGKILL after 5 s) and rejects with the reason. */
+  /**
+   * Aborting kills the program and what it started (SIGTERM to its process group, then SIGKILL
+   * after 5 s) and rejects with the reason.
+   */
   signal?: AbortSignal;
   /** Called with each chunk of stdout/stderr as it arrives (live logs of long builds). */
   onOutput?: (chunk: string) => void;
@@ -46,7 +49,18 @@ export const processRunner: CommandRunner = {
         env: options.env ?? process.env,
         // No input: no pipe, so a program that exits at once cannot cause EPIPE.
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        // Its own process group, so a timeout or cancellation stops the helpers it started too
+        // (git's git-remote-http, a builder's children): they hold the pipes and the connection.
+        detached: true,
       });
+      const kill = (signal: NodeJS.Signals): void => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // the group is gone already; the program itself may still be exiting
+          child.kill(signal);
+        }
+      };
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
@@ -55,12 +69,12 @@ export const processRunner: CommandRunner = {
           ? undefined
           : setTimeout(() => {
               timedOut = true;
-              child.kill('SIGKILL');
+              kill('SIGKILL');
             }, options.timeoutMs);
       let killer: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
-        child.kill('SIGTERM');
-        killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        kill('SIGTERM');
+        killer = setTimeout(() => kill('SIGKILL'), 5000);
       };
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });

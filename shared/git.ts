@@ -22,6 +22,8 @@ export interface GitOptions {
   timeoutMs?: number;
   /** The environment git starts from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Cancellation: a running git command is killed (a clone or push does not outlive the job). */
+  signal?: AbortSignal;
 }
 
 export interface Identity {
@@ -122,6 +124,7 @@ export class Git {
       env: { ...this.environment(), ...opts.env },
       timeoutMs: this.options.timeoutMs ?? 300_000,
       check: false,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
       ...(opts.input !== undefined ? { input: opts.input } : {}),
     });
     if (result.exitCode !== 0 && opts.check !== false) throw new GitError(args, result);

@@ -54,6 +54,7 @@ export async function main(inputs: BumpInputs, signal: AbortSignal): Promise<voi
               ? { auth: { origin: inputs.remote.origin, token: inputs.token } }
               : {}),
             timeoutMs: 300_000,
+            signal,
           }),
         ...(argocd ? { argo: () => new ArgoClient(http, argocd.server, argocd.token) } : {}),
         ...(github

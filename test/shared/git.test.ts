@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CommandResult, CommandRunner, RunOptions } from '../../shared/exec.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  processRunner,
+  type CommandResult,
+  type CommandRunner,
+  type RunOptions,
+} from '../../shared/exec.ts';
 import { basicAuthHeader, classifyPushFailure, Git } from '../../shared/git.ts';
 
 class RecordingRunner implements CommandRunner {
@@ -107,5 +116,39 @@ describe('Git', () => {
     ],
   ])('%s', (_name, output, race) => {
     expect(classifyPushFailure(output).race).toBe(race);
+  });
+
+  it('cancellation kills a running git command (a clone from a server that never answers)', async () => {
+    const sockets: Socket[] = [];
+    let connected!: () => void;
+    const connection = new Promise<void>((resolve) => (connected = resolve));
+    const closed: Promise<void>[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume(); // read, so the peer's close is seen
+      closed.push(new Promise((resolve) => socket.on('close', () => resolve())));
+      connected();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const dir = mkdtempSync(path.join(tmpdir(), 'git-cancel-'));
+    const controller = new AbortController();
+    try {
+      const git = new Git(processRunner, {
+        cwd: path.join(dir, 'clone'),
+        signal: controller.signal,
+        timeoutMs: 60_000,
+      });
+      const clone = git.cloneShallow(`http://127.0.0.1:${port}/o/r.git`, 'main');
+      await connection;
+      controller.abort('SIGINT');
+      await expect(clone).rejects.toThrow(/git stopped/);
+      // git is gone: its connection closes without the server closing it.
+      await Promise.all(closed);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
