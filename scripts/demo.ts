@@ -1,9 +1,10 @@
 /**
  * `npm run demo`: the example model service from git push to a verified deployment, on local
- * stand-ins — render-manifests → setup-cluster-auth → rollout-and-verify, the real bundles run
- * as a GitHub runner runs them, against the Kubernetes API simulator; a good release, then a
- * broken one that fails fast and rolls back (scripts/demo-pipeline.ts). Exits non-zero when
- * any outcome differs from the expected one.
+ * stand-ins — train (kfp-run-and-wait, a metrics gate) → build (build-push-image) → release
+ * (render-manifests → setup-cluster-auth → rollout-and-verify → pr-deploy-comment) → a broken
+ * release that fails fast and rolls back → GitOps (argocd-bump-image, Argo CD), the real
+ * bundles run as a GitHub runner runs them (scripts/demo-pipeline.ts). Writes demo-report.md;
+ * exits non-zero when any outcome differs from the expected one.
  */
 import { runDemo } from './demo-pipeline.ts';
 
