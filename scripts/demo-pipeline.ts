@@ -35,6 +35,7 @@ import {
   FAIL_FAST_LIMIT_S,
   gitopsStage,
   NAMESPACE,
+  PR_NUMBER,
   releaseStage,
   trainStage,
   type Check,
@@ -284,6 +285,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const cancelled = (): boolean => options.signal?.aborted === true;
   let timing: FailFastTiming = {};
   let imageRef: string | undefined;
+  let reportPath: string | undefined;
 
   out(`\n${s.bold('== mlops-actions demo: git push → verified deployment, on local stand-ins')}`);
   out(
@@ -307,7 +309,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       out(`registry:  docker-registry (distribution) at ${stand.registry.url}`);
       out(`gitops:    ${stand.gitopsUrl} (git http-backend), Argo CD (fake) at ${stand.argo.url}`);
       out(`kfp:       Kubeflow Pipelines API (fake) at ${stand.kfp.url}`);
-      out(`github:    GitHub REST API (fake) at ${stand.github.url}, pull request #7`);
+      out(`github:    GitHub REST API (fake) at ${stand.github.url}, pull request #${PR_NUMBER}`);
       const jobOptions: JobOptions = {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.stepTimeoutMs ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
@@ -335,12 +337,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       );
     } finally {
       for (const job of jobs) tempDirs.push(job.dir);
-      const comment = stand?.github.comments.get(7)?.at(-1)?.body;
-      const reportPath = path.resolve(options.reportPath ?? 'demo-report.md');
+      const comment = stand?.github.comments.get(PR_NUMBER)?.at(-1)?.body;
       if (jobs.length > 0) {
+        reportPath = path.resolve(options.reportPath ?? 'demo-report.md');
         writeReport(reportPath, { jobs, checks, comment });
         out(`\nreport:    ${reportPath} (job summaries and the PR comment, Markdown)`);
-        options.reportPath = reportPath;
       }
       for (const job of jobs) job.cleanup();
       await stand?.stop();
@@ -359,7 +360,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ),
     failFast: timing,
     ...(imageRef ? { imageRef } : {}),
-    ...(options.reportPath && jobs.length > 0 ? { reportPath: options.reportPath } : {}),
+    ...(reportPath ? { reportPath } : {}),
     durationMs: performance.now() - started,
     tempDirs,
   };
