@@ -25,6 +25,11 @@ export interface BuildPlan {
   digestFile: string;
   /** buildah's registry credentials file. */
   authFile?: string;
+  /**
+   * docker only: the CLI has no BuildKit (Docker ≥ 23 without the buildx plugin), so the
+   * legacy builder runs (`DOCKER_BUILDKIT=0`, no `--progress`, no inline cache metadata).
+   */
+  legacy?: boolean;
 }
 
 export interface Command {
@@ -84,13 +89,16 @@ export function buildxArgs(p: BuildPlan): Command {
   };
 }
 
-/** `docker build` with BuildKit (no buildx plugin): one platform, inline registry cache. */
+/**
+ * `docker build` without buildx: BuildKit built into the CLI (Docker < 23; one platform, inline
+ * registry cache), or the legacy builder when the CLI has none (`legacy`).
+ */
 export function dockerBuildArgs(p: BuildPlan): Command {
   const cache =
     p.cache === 'registry'
       ? [
           `--cache-from=${p.image}:buildcache`,
-          '--build-arg=BUILDKIT_INLINE_CACHE=1',
+          ...(p.legacy ? [] : ['--build-arg=BUILDKIT_INLINE_CACHE=1']),
           `--tag=${p.image}:buildcache`,
         ]
       : [];
@@ -98,14 +106,14 @@ export function dockerBuildArgs(p: BuildPlan): Command {
     command: 'docker',
     args: [
       'build',
-      '--progress=plain',
+      ...(p.legacy ? [] : ['--progress=plain']),
       ...common(p),
       ...(p.platforms.length ? [`--platform=${p.platforms.join(',')}`] : []),
       ...cache,
       `--iidfile=${p.iidFile}`,
       p.context,
     ],
-    env: { DOCKER_BUILDKIT: '1' },
+    env: { DOCKER_BUILDKIT: p.legacy ? '0' : '1' },
   };
 }
 

@@ -51,24 +51,57 @@ export function pushedDigest(output: string): { digest: string; size?: number } 
   return digest ? { digest, ...(size ? { size: Number(size) } : {}) } : undefined;
 }
 
-/** `auto`: buildx when `docker buildx version` works, else docker with a daemon, else buildah. */
+/** Runs a probe command; undefined when it cannot start or fails. */
+async function probe(
+  runner: CommandRunner,
+  env: NodeJS.ProcessEnv,
+  command: string,
+  args: string[],
+): Promise<string | undefined> {
+  try {
+    const r = await runner.run(command, args, { env, check: false, timeoutMs: 20_000 });
+    return r.exitCode === 0 ? r.stdout : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `docker build` can use BuildKit: built into the docker CLI before 23.0; from 23.0 on
+ * only through the buildx plugin (without it, `DOCKER_BUILDKIT=1 docker build` fails with
+ * "BuildKit is enabled but the buildx component is missing"). An unreadable version: assumed.
+ */
+export async function dockerHasBuildKit(
+  runner: CommandRunner,
+  env: NodeJS.ProcessEnv,
+): Promise<boolean> {
+  if ((await probe(runner, env, 'docker', ['buildx', 'version'])) !== undefined) return true;
+  const version = await probe(runner, env, 'docker', [
+    'version',
+    '--format',
+    '{{.Client.Version}}',
+  ]);
+  const major = Number(/^(\d+)\./.exec(version?.trim() ?? '')?.[1] ?? NaN);
+  return Number.isNaN(major) || major < 23;
+}
+
+/**
+ * `auto`: buildx when `docker buildx version` works; else docker with a daemon when its CLI
+ * has BuildKit; else buildah; else docker's legacy builder (a daemon, no BuildKit); else none.
+ */
 export async function chooseBuilder(
   choice: BuildInputs['builder'],
   runner: CommandRunner,
   env: NodeJS.ProcessEnv,
 ): Promise<Builder> {
   if (choice !== 'auto') return choice;
-  const works = async (command: string, args: string[]): Promise<boolean> => {
-    try {
-      const r = await runner.run(command, args, { env, check: false, timeoutMs: 20_000 });
-      return r.exitCode === 0;
-    } catch {
-      return false;
-    }
-  };
+  const works = async (command: string, args: string[]): Promise<boolean> =>
+    (await probe(runner, env, command, args)) !== undefined;
   if (await works('docker', ['buildx', 'version'])) return 'buildx';
-  if (await works('docker', ['version', '--format', '{{.Server.Version}}'])) return 'docker';
+  const daemon = await works('docker', ['version', '--format', '{{.Server.Version}}']);
+  if (daemon && (await dockerHasBuildKit(runner, env))) return 'docker';
   if (await works('buildah', ['--version'])) return 'buildah';
+  if (daemon) return 'docker';
   throw new Error(
     "builder 'auto' found no builder: neither `docker buildx`, a docker daemon, nor `buildah` is available on this runner. Install one, or set 'builder'.",
   );

@@ -16,6 +16,7 @@ import {
   cacheHits,
   checkBuildFiles,
   chooseBuilder,
+  dockerHasBuildKit,
   errorLines,
   pushedDigest,
 } from './builder.ts';
@@ -219,6 +220,13 @@ async function phases(
       `Input 'platforms': ${inputs.platforms.length} platforms need builder buildx (a multi-platform index); ${builder} builds one platform.`,
     );
   }
+  // Docker ≥ 23 without the buildx plugin has no BuildKit: its legacy builder still builds.
+  const legacy = builder === 'docker' && !(await dockerHasBuildKit(runner, env));
+  if (legacy) {
+    logger.warning(
+      'The docker CLI has no buildx plugin, and since Docker 23 `docker build` has BuildKit only through it: building with the legacy builder (deprecated; no cache hits reported). Install docker-buildx-plugin for BuildKit.',
+    );
+  }
   if (inputs.cache === 'gha' && builder !== 'buildx') {
     logger.warning(`cache: gha needs docker buildx; building with ${builder} without a cache.`);
   }
@@ -243,6 +251,7 @@ async function phases(
     ...(builder === 'buildah' && configDir
       ? { authFile: path.join(configDir, 'config.json') }
       : {}),
+    ...(legacy ? { legacy } : {}),
   };
   const { build, pushes } = buildCommands(plan);
   const exec = async (c: Command, what: string): Promise<string> => {

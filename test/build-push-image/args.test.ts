@@ -137,6 +137,21 @@ describe('dockerBuildArgs (BuildKit, no buildx)', () => {
     expect(c.env).toEqual({ DOCKER_BUILDKIT: '1' });
   });
 
+  it('legacy (a CLI without BuildKit): DOCKER_BUILDKIT=0, no --progress, no inline-cache arg', () => {
+    const c = dockerBuildArgs(
+      plan({ builder: 'docker', tags: ['t'], cache: 'registry', context: 'svc', legacy: true }),
+    );
+    expect(c.args).toEqual([
+      'build',
+      '--tag=ghcr.io/org/app:t',
+      '--cache-from=ghcr.io/org/app:buildcache',
+      '--tag=ghcr.io/org/app:buildcache',
+      '--iidfile=/t/iid',
+      'svc',
+    ]);
+    expect(c.env).toEqual({ DOCKER_BUILDKIT: '0' });
+  });
+
   it('pushes every tag (and the cache tag) with docker push', () => {
     const { pushes } = buildCommands(plan({ builder: 'docker', cache: 'registry' }));
     expect(pushes.map((p) => p.args)).toEqual([

@@ -18,6 +18,7 @@ import type { Login, LoginProvider } from '../../actions/build-push-image/login.
 import {
   cacheHits,
   chooseBuilder,
+  dockerHasBuildKit,
   errorLines,
   pushedDigest,
 } from '../../actions/build-push-image/builder.ts';
@@ -128,6 +129,65 @@ describe('chooseBuilder (auto)', () => {
       working.includes([c, ...a].join(' ')) ? ok() : fail('not here'),
     );
     expect(await chooseBuilder('auto', runner, {})).toBe(expected);
+  });
+
+  // Docker ≥ 23 moved BuildKit into the buildx plugin: without it `docker build` has only the
+  // legacy builder, so buildah (a BuildKit-class builder) goes first, the legacy builder last.
+  it.each<[string, Record<string, string>, string]>([
+    [
+      'Docker 28 CLI without buildx, buildah present: buildah',
+      {
+        'docker version --format {{.Server.Version}}': '28.2.2',
+        'docker version --format {{.Client.Version}}': '28.2.2\n',
+        'buildah --version': 'buildah version 1.28.2',
+      },
+      'buildah',
+    ],
+    [
+      'Docker 28 CLI without buildx, no buildah: docker (legacy builder)',
+      {
+        'docker version --format {{.Server.Version}}': '28.2.2',
+        'docker version --format {{.Client.Version}}': '28.2.2',
+      },
+      'docker',
+    ],
+    [
+      'Docker 20.10 CLI (BuildKit built in): docker before buildah',
+      {
+        'docker version --format {{.Server.Version}}': '20.10.24',
+        'docker version --format {{.Client.Version}}': '20.10.24+dfsg1',
+        'buildah --version': 'buildah version 1.28.2',
+      },
+      'docker',
+    ],
+  ])('%s', async (_n, answers, expected) => {
+    const runner = new FakeRunner((c, a) => {
+      const answer = answers[[c, ...a].join(' ')];
+      return answer === undefined ? fail('not here') : ok(answer);
+    });
+    expect(await chooseBuilder('auto', runner, {})).toBe(expected);
+  });
+
+  it.each<[string, Record<string, string>, boolean]>([
+    [
+      'buildx plugin present',
+      { 'docker buildx version': 'github.com/docker/buildx v0.17.1' },
+      true,
+    ],
+    [
+      'CLI 20.10 (built in)',
+      { 'docker version --format {{.Client.Version}}': '20.10.24+dfsg1' },
+      true,
+    ],
+    ['CLI 23.0 without buildx', { 'docker version --format {{.Client.Version}}': '23.0.0' }, false],
+    ['CLI 28.2 without buildx', { 'docker version --format {{.Client.Version}}': '28.2.2' }, false],
+    ['version unreadable: assumed', {}, true],
+  ])('dockerHasBuildKit: %s', async (_n, answers, expected) => {
+    const runner = new FakeRunner((c, a) => {
+      const answer = answers[[c, ...a].join(' ')];
+      return answer === undefined ? fail('not here') : ok(answer);
+    });
+    expect(await dockerHasBuildKit(runner, {})).toBe(expected);
   });
 
   it('none: a message naming what is missing', async () => {
@@ -352,7 +412,8 @@ describe('buildPushImage', () => {
     await expect(
       buildPushImage(inputs({ builder: 'docker' }), d, newReport(d.clock)),
     ).rejects.toThrow(CancelledError);
-    expect(runner.calls.map((c) => c.args[0])).toEqual(['build']);
+    // The BuildKit probes (docker buildx version, docker version), the build, then nothing.
+    expect(runner.calls.map((c) => c.args[0])).toEqual(['buildx', 'version', 'build']);
   });
 });
 

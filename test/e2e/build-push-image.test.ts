@@ -12,8 +12,10 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AwsKeyStore } from '../harness/fakes/aws-sigv4.ts';
@@ -337,5 +339,63 @@ describe('builder: auto', () => {
     expect(r.outputs.digest).toBe(digest);
     expect(r.outputs['image-ref']).toBe(`ghcr.io/octo-org/model@${digest}`);
     expect(r.summary).toContain('built (not pushed)');
+  });
+});
+
+/**
+ * A docker CLI ≥ 23 without the buildx plugin (self-hosted runners with docker-ce-cli alone):
+ * the machine's own newer CLI when it is one, else the Debian CLI behind a wrapper that
+ * answers as Docker 28 does (version, no buildx, BuildKit refused, no --progress in legacy).
+ */
+function newerDockerWithoutBuildx(): { bin: string; what: string } {
+  const bin = path.join(root, 'newer-docker-bin');
+  mkdirSync(bin, { recursive: true });
+  const candidate = '/usr/local/bin/docker';
+  const version = spawnSync(candidate, ['version', '--format', '{{.Client.Version}}'], {
+    encoding: 'utf8',
+    env: { ...process.env, DOCKER_HOST: dockerd.env.DOCKER_HOST },
+  });
+  const major = Number(/^(\d+)\./.exec(version.stdout ?? '')?.[1] ?? 0);
+  const buildx = spawnSync(candidate, ['buildx', 'version'], { encoding: 'utf8' });
+  if (major >= 23 && buildx.status !== 0) {
+    symlinkSync(candidate, path.join(bin, 'docker'));
+    return { bin, what: `${candidate} ${version.stdout.trim()}` };
+  }
+  writeFileSync(
+    path.join(bin, 'docker'),
+    [
+      '#!/bin/sh',
+      `if [ "$1" = buildx ]; then echo "docker: 'buildx' is not a docker command." >&2; exit 1; fi`,
+      `if [ "$1 $3" = "version {{.Client.Version}}" ]; then echo 28.2.2; exit 0; fi`,
+      'if [ "$1" = build ]; then',
+      '  if [ "${DOCKER_BUILDKIT:-1}" != 0 ]; then',
+      '    echo "ERROR: BuildKit is enabled but the buildx component is missing or broken." >&2; exit 1',
+      '  fi',
+      '  for a in "$@"; do case "$a" in --progress*) echo "unknown flag: --progress" >&2; exit 125;; esac; done',
+      'fi',
+      'exec /usr/bin/docker "$@"',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(path.join(bin, 'docker'), 0o755);
+  return { bin, what: 'a wrapper answering as Docker 28 over the Debian CLI' };
+}
+
+describe('docker CLI ≥ 23 without buildx', () => {
+  it("builds with the legacy builder (warned), pushes, digest = the registry's", async () => {
+    const cli = newerDockerWithoutBuildx();
+    const image = `${open.host}/legacy/app`;
+    const r = await build(
+      { image, builder: 'docker' },
+      { env: { PATH: `${cli.bin}:/usr/bin:/bin` } },
+    );
+    expect([cli.what, failure(r)]).toEqual([cli.what, '']);
+    expect(r.exitCode).toBe(0);
+    const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    expect(warnings.join('\n')).toContain('legacy builder');
+    expect(r.log).not.toContain('--progress=plain');
+    const served = await registryDigest(open, 'legacy/app', SHA_TAG);
+    expect(r.outputs.digest).toBe(served);
+    expect(r.outputs['image-ref']).toBe(`${image}@${served}`);
   });
 });
