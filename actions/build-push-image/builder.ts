@@ -86,6 +86,18 @@ export async function dockerHasBuildKit(
 }
 
 /**
+ * The driver of the selected buildx builder (`docker`, `docker-container`, `kubernetes`, …),
+ * from `docker buildx inspect`; undefined when it cannot be read.
+ */
+export async function buildxDriver(
+  runner: CommandRunner,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const out = await probe(runner, env, 'docker', ['buildx', 'inspect']);
+  return /^Driver:\s+(\S+)/m.exec(out ?? '')?.[1];
+}
+
+/**
  * `auto`: buildx when `docker buildx version` works; else docker with a daemon when its CLI
  * has BuildKit; else buildah; else docker's legacy builder (a daemon, no BuildKit); else none.
  */

@@ -13,6 +13,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { buildCommands, type BuildPlan, type Command } from './args.ts';
 import {
   BuildError,
+  buildxDriver,
   cacheHits,
   checkBuildFiles,
   chooseBuilder,
@@ -230,6 +231,15 @@ async function phases(
   if (inputs.cache === 'gha' && builder !== 'buildx') {
     logger.warning(`cache: gha needs docker buildx; building with ${builder} without a cache.`);
   }
+  let cache = builder === 'buildx' || inputs.cache !== 'gha' ? inputs.cache : 'none';
+  // The default builder of GitHub-hosted runners uses buildx's docker driver, which cannot
+  // export a cache ("cache export feature is currently not supported for docker driver").
+  if (builder === 'buildx' && cache !== 'none' && (await buildxDriver(runner, env)) === 'docker') {
+    logger.warning(
+      `cache: ${cache} needs a buildx builder with the docker-container driver, and this one uses the docker driver: building without the cache. Add docker/setup-buildx-action before this step.`,
+    );
+    cache = 'none';
+  }
   const work = await mkdtemp(path.join(deps.tempDir, 'bpi-build-'));
   temporary.push(work);
   const plan: BuildPlan = {
@@ -243,7 +253,7 @@ async function phases(
     labels,
     platforms: inputs.platforms,
     push: inputs.push,
-    cache: builder === 'buildx' || inputs.cache !== 'gha' ? inputs.cache : 'none',
+    cache,
     insecure: plainHttp,
     metadataFile: path.join(work, 'metadata.json'),
     iidFile: path.join(work, 'iid'),

@@ -240,6 +240,31 @@ describe('buildPushImage', () => {
     expect(build).toContain('--output=type=image,push=true,registry.insecure=true');
   });
 
+  it.each<[string, string, boolean]>([
+    ['the docker driver (default builder): no cache flags, a warning', 'docker', false],
+    ['the docker-container driver: the gha cache', 'docker-container', true],
+  ])('buildx with %s', async (_n, driver, cached) => {
+    served = DIGEST;
+    const runner = new FakeRunner((c, a) => {
+      if (a[0] === 'buildx' && a[1] === 'version') return ok('github.com/docker/buildx v0.17.0');
+      if (a[0] === 'buildx' && a[1] === 'inspect') {
+        return ok(
+          `Name:          default\nDriver:        ${driver}\n\nNodes:\nName:      default\n`,
+        );
+      }
+      if (a[0] === 'buildx' && a[1] === 'build') return ok('#1 DONE 0.0s\n');
+      return unexpected(c, a);
+    });
+    const d = deps(runner);
+    await buildPushImage(inputs({ builder: 'buildx', cache: 'gha' }), d, newReport(d.clock));
+    const build = runner.calls.at(-1)!.args;
+    expect(build.some((x) => x.startsWith('--cache-'))).toBe(cached);
+    const warned = d.logger.records.some(
+      (r) => r.level === 'warning' && r.message.includes('docker-container driver'),
+    );
+    expect(warned).toBe(!cached);
+  });
+
   it('a builder digest the registry does not serve fails the step', async () => {
     served = `sha256:${'e'.repeat(64)}`;
     const runner = new FakeRunner((c, a) =>
