@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { CommandError, processRunner, which } from '../../shared/exec.ts';
 
@@ -35,13 +36,28 @@ describe('processRunner', () => {
     expect(r.exitCode).toBe(0);
   });
 
-  it('an aborted signal kills the program (a cancelled build stops its builder)', async () => {
+  it('an aborted signal kills the program and what it started (a cancelled build stops its builder)', async () => {
     const controller = new AbortController();
-    const started = Date.now();
-    const pending = processRunner.run('sleep', ['30'], { signal: controller.signal });
-    setTimeout(() => controller.abort('SIGTERM from the runner'), 50);
-    await expect(pending).rejects.toThrow('sleep stopped: SIGTERM from the runner');
-    expect(Date.now() - started).toBeLessThan(5000);
+    let output = '';
+    // A program that starts a helper (as git starts git-remote-http), prints its pid, waits.
+    const pending = processRunner.run('sh', ['-c', 'sleep 300 & echo "$!"; wait'], {
+      signal: controller.signal,
+      onOutput: (chunk) => {
+        output += chunk;
+        if (output.includes('\n')) controller.abort('SIGTERM from the runner');
+      },
+    });
+    await expect(pending).rejects.toThrow('sh stopped: SIGTERM from the runner');
+    const helper = Number(output.trim());
+    expect(helper).toBeGreaterThan(0);
+    // The helper got the signal too: it is gone, or a zombie waiting for init to reap it.
+    let state = 'gone';
+    try {
+      state = readFileSync(`/proc/${helper}/stat`, 'utf8').split(') ')[1]?.[0] ?? '?';
+    } catch {
+      // no such process
+    }
+    expect(['gone', 'Z']).toContain(state);
   });
 
   it('streams output as it arrives', async () => {
