@@ -21,7 +21,8 @@ import * as path from 'node:path';
 import { AwsKeyStore } from '../harness/fakes/aws-sigv4.ts';
 import { startAwsEcr, type EcrFake } from '../harness/fakes/aws-ecr.ts';
 import { startDockerd, type Dockerd } from '../harness/dockerd.ts';
-import { freePort, registryDigest, startRegistry, type Registry } from '../harness/registry.ts';
+import { freePort } from '../harness/process.ts';
+import { registryDigest, startRegistry, type Registry } from '../harness/registry.ts';
 import { repoRoot, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const USER = 'ci-pusher';

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { pollUntil, stopProcess } from '../harness/process.ts';
 import { repoRoot } from '../harness/runner.ts';
 
 const SERVICE = path.join(repoRoot, 'workflows-examples', 'iris-service');
@@ -105,33 +106,21 @@ async function post(
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Polls until /ready_check answers 200 (bounded). */
+/** Polls until /ready_check answers 200 (bounded); the server's log on failure. */
 async function waitReady(url: string, log: () => string, limitMs = 15_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const r = await get(`${url}/ready_check`);
-    if (r.status === 200) return;
-    if (Date.now() > end)
-      throw new Error(`not ready after ${limitMs} ms: ${JSON.stringify(r.body)}\n${log()}`);
-    await new Promise((res) => setTimeout(res, 100));
+  try {
+    await pollUntil(
+      `${url}/ready_check`,
+      async () => (await get(`${url}/ready_check`)).status === 200,
+      limitMs,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${log()}`);
   }
 }
 
 afterEach(async () => {
-  await Promise.all(
-    procs.splice(0).map(
-      (p) =>
-        new Promise<void>((resolve) => {
-          if (p.exitCode !== null || p.signalCode !== null) return resolve();
-          const kill = setTimeout(() => p.kill('SIGKILL'), 5_000);
-          p.on('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          p.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(procs.splice(0).map((p) => stopProcess(p)));
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

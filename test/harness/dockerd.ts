@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pollUntil, stopProcess } from './registry.ts';
+import { pollUntil, stopProcess } from './process.ts';
 
 export const DOCKERD = '/usr/sbin/dockerd';
 export const DEBIAN_DOCKER = '/usr/bin/docker';

@@ -3,12 +3,12 @@
  * (distribution 2.8), open, with htpasswd basic auth, or read-only (pushes refused), each on a
  * free port with its own storage under a temp dir. `stop()` kills it and removes the dir.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { freePort, pollUntil, stopProcess } from './process.ts';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 
@@ -34,17 +34,6 @@ export const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** One HTTP exchange with the registry (no retries): status and headers. */
 export function registryRequest(
@@ -103,34 +92,6 @@ export async function registryDigest(
   if (res.status === 404) return undefined;
   if (res.status !== 200) throw new Error(`HEAD ${repo}:${ref} → ${res.status}`);
   return res.headers['docker-content-digest'] as string;
-}
-
-/** Polls `check` until it returns true, at most `timeoutMs` (bounded, no fixed sleeps). */
-export async function pollUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  process?: ChildProcess,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 20;
-  for (;;) {
-    if (process && process.exitCode !== null)
-      throw new Error(`${what}: the process exited with ${process.exitCode}`);
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 200);
-  }
-}
-
-export async function stopProcess(child: ChildProcess, timeoutMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  await exited;
-  clearTimeout(timer);
 }
 
 export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
