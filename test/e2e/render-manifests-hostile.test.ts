@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { DEPLOYMENT } from '../harness/bad-inputs.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const temps: string[] = [];
@@ -27,22 +28,6 @@ function tempDir(prefix: string): string {
   temps.push(dir);
   return dir;
 }
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: model-server
-spec:
-  selector:
-    matchLabels: {app: model-server}
-  template:
-    metadata:
-      labels: {app: model-server}
-    spec:
-      containers:
-        - name: server
-          image: DOCKER_IMAGE_PLACEHOLDER
-`;
 
 interface Rendered extends ActionRunResult {
   text: string;
@@ -194,38 +179,9 @@ describe('injection through image', () => {
   });
 });
 
+// Absolute paths, ../ and a symlink to /proc/self/environ: test/harness/bad-inputs.ts (with
+// their messages), run by test/e2e/bad-inputs.test.ts.
 describe('files outside the workspace', () => {
-  it('rejects an absolute path outside the workspace', async () => {
-    const outside = tempDir('outside-');
-    writeFileSync(
-      path.join(outside, 'cm.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
-    );
-    const r = await render({}, { manifests: path.join(outside, 'cm.yaml') });
-    expectCleanFailure(
-      r,
-      /^render-manifests: Input 'manifests': .*cm\.yaml.* is outside the workspace/,
-    );
-  });
-
-  it('rejects ../ out of the workspace', async () => {
-    const r = await render(
-      { 'app/deployment.yaml': DEPLOYMENT },
-      { manifests: '../../etc/hostname' },
-    );
-    expectCleanFailure(r, /Input 'manifests': .*is outside the workspace/);
-  });
-
-  it('rejects a symlink inside the workspace that points outside it (/proc/self/environ)', async () => {
-    const r = await render({ 'app/deployment.yaml': DEPLOYMENT }, { manifests: 'app' }, (ws) =>
-      symlinkSync('/proc/self/environ', path.join(ws, 'app', 'env.yaml')),
-    );
-    expectCleanFailure(
-      r,
-      /Input 'manifests': "app\/env\.yaml" resolves to \/proc\/(self|\d+)\/environ, outside the workspace/,
-    );
-  });
-
   it('rejects a symlinked directory that points outside it', async () => {
     const outside = tempDir('outside-');
     writeFileSync(

@@ -31,6 +31,8 @@ export interface BadInput {
   inputs: Record<string, string>;
   /** The failure line must contain this (the input's name or the file). */
   names: string;
+  /** And, where the exact wording matters, match this. */
+  message?: RegExp;
   /** Files to create in the workspace (path → content; a value starting with `symlink:` links). */
   files?: Record<string, string>;
   env?: Record<string, string>;
@@ -45,7 +47,8 @@ export interface Outcome {
   durationMs: number;
 }
 
-const DEPLOYMENT = `apiVersion: apps/v1
+/** A Deployment whose image is the placeholder DOCKER_IMAGE_PLACEHOLDER (hostile tests reuse it). */
+export const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: model-server
@@ -123,11 +126,13 @@ const render: BadInput[] = (
       name: 'absolute path outside',
       inputs: { manifests: '/etc/hostname' },
       names: '/etc/hostname',
+      message: /^render-manifests: Input 'manifests': .*\/etc\/hostname.* is outside the workspace/,
     },
     {
       name: '../ outside',
       inputs: { manifests: `${'../'.repeat(3)}etc/hostname` },
       names: 'etc/hostname',
+      message: /Input 'manifests': .*is outside the workspace/,
     },
     {
       name: 'output-dir outside',
@@ -139,6 +144,8 @@ const render: BadInput[] = (
       name: 'symlink to /proc/self/environ',
       inputs: { manifests: 'app' },
       names: 'app/env.yaml',
+      message:
+        /Input 'manifests': "app\/env\.yaml" resolves to \/proc\/(self|\d+)\/environ, outside the workspace/,
       files: { ...APP, 'app/env.yaml': 'symlink:/proc/self/environ' },
     },
     {
@@ -516,6 +523,7 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
         !r.annotations.some((a) => a.level === 'error' && a.properties.file?.includes(c.names))
       )
         why.push(`failure line does not name ${c.names}`);
+      if (c.message && !c.message.test(line)) why.push(`failure line does not match ${c.message}`);
       if (/\n\s+at /.test(r.log)) why.push('stack trace in the log');
       // rollout-and-verify reports status=failed and failure-reason by contract; nothing else.
       const allowed = c.action === 'rollout-and-verify' ? ['status', 'failure-reason'] : [];
