@@ -4,9 +4,8 @@
  * a resource no simulated node has (nvidia.com/gpu) stays Pending; its annotation
  * AUTOSCALER_ANNOTATION says what a simulated cluster autoscaler answers (none without it).
  */
-import type { TaskHandle } from './clock.ts';
-import type { Manager } from './controllers/manager.ts';
 import { R } from './controllers/manager.ts';
+import { PodSimulator, type SimulatedPod } from './pod-simulator.ts';
 import type { KObj } from './types.ts';
 import { nowIso } from './types.ts';
 
@@ -43,15 +42,11 @@ interface ContainerSim {
   previous: string[] | undefined;
 }
 
-interface PodSim {
-  ns: string;
-  name: string;
-  uid: string;
+interface PodSim extends SimulatedPod {
   node: string | undefined;
   ip: string;
   startTime: string | undefined;
   containers: ContainerSim[];
-  tasks: TaskHandle[];
   scheduled: boolean;
   /** Resources the pod requests (requests or limits) that no simulated node has. */
   missing: string[];
@@ -60,15 +55,9 @@ interface PodSim {
 
 const SEC = 1000;
 
-export class Kubelet {
-  private readonly m: Manager;
-  private readonly pods = new Map<string, PodSim>();
+export class Kubelet extends PodSimulator<PodSim> {
   private nextIp = 1;
   private nextNode = 0;
-
-  constructor(m: Manager) {
-    this.m = m;
-  }
 
   logs(
     ns: string,
@@ -88,9 +77,7 @@ export class Kubelet {
 
   onPod(type: string, pod: KObj): void {
     if (type === 'DELETED') {
-      const sim = this.pods.get(pod.metadata.uid);
-      if (sim) for (const t of sim.tasks) t.cancel();
-      this.pods.delete(pod.metadata.uid);
+      this.forget(pod.metadata.uid);
       return;
     }
     if (type !== 'ADDED' || this.pods.has(pod.metadata.uid)) return;
@@ -141,20 +128,6 @@ export class Kubelet {
     this.at(sim, 0.1 * SEC, () => this.schedule(sim));
   }
 
-  private at(sim: PodSim, ms: number, fn: () => void): void {
-    sim.tasks = sim.tasks.slice(-8);
-    sim.tasks.push(
-      this.m.clock.after(ms, () => {
-        if (this.pods.get(sim.uid) === sim) fn();
-      }),
-    );
-  }
-
-  private pod(sim: PodSim): KObj | undefined {
-    const p = this.m.store.get(R.pod, sim.ns, sim.name);
-    return p && p.metadata.uid === sim.uid ? p : undefined;
-  }
-
   private event(
     sim: PodSim,
     type: 'Normal' | 'Warning',
@@ -163,9 +136,7 @@ export class Kubelet {
     c?: ContainerSim,
     component = 'kubelet',
   ): void {
-    const p = this.pod(sim);
-    if (p)
-      this.m.event(p, type, reason, msg, component, c ? `spec.containers{${c.name}}` : undefined);
+    this.podEvent(sim, type, reason, msg, component, c ? `spec.containers{${c.name}}` : undefined);
   }
 
   private schedule(sim: PodSim): void {
@@ -455,10 +426,5 @@ export class Kubelet {
       })),
     };
     this.m.writeStatus(R.pod, p, status);
-  }
-
-  stop(): void {
-    for (const p of this.pods.values()) for (const t of p.tasks) t.cancel();
-    this.pods.clear();
   }
 }

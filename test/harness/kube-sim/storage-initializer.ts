@@ -4,22 +4,17 @@
  * containers. The init container exits 1 with KServe's error as its termination message and
  * log, then goes into CrashLoopBackOff (Init:CrashLoopBackOff). Other pods are the kubelet's.
  */
-import type { TaskHandle } from './clock.ts';
-import type { Manager } from './controllers/manager.ts';
 import { R } from './controllers/manager.ts';
+import { PodSimulator, type SimulatedPod } from './pod-simulator.ts';
 import type { KObj } from './types.ts';
 import { isObj, nowIso } from './types.ts';
 
 export const STORAGE_INITIALIZER = 'storage-initializer';
 
-interface InitSim {
-  ns: string;
-  name: string;
-  uid: string;
+interface InitSim extends SimulatedPod {
   uri: string;
   restarts: number;
   logs: string[];
-  tasks: TaskHandle[];
 }
 
 const SEC = 1000;
@@ -35,14 +30,7 @@ export function failingDownload(pod: KObj): string | undefined {
   return undefined;
 }
 
-export class StorageInitializer {
-  private readonly m: Manager;
-  private readonly pods = new Map<string, InitSim>();
-
-  constructor(m: Manager) {
-    this.m = m;
-  }
-
+export class StorageInitializer extends PodSimulator<InitSim> {
   /** Whether this simulator runs the pod (the kubelet then leaves it alone). */
   claims(pod: KObj): boolean {
     return this.pods.has(pod.metadata.uid) || failingDownload(pod) !== undefined;
@@ -56,9 +44,7 @@ export class StorageInitializer {
 
   onPod(type: string, pod: KObj): void {
     if (type === 'DELETED') {
-      const sim = this.pods.get(pod.metadata.uid);
-      if (sim) for (const t of sim.tasks) t.cancel();
-      this.pods.delete(pod.metadata.uid);
+      this.forget(pod.metadata.uid);
       return;
     }
     const uri = failingDownload(pod);
@@ -199,20 +185,6 @@ export class StorageInitializer {
     });
   }
 
-  private at(sim: InitSim, ms: number, fn: () => void): void {
-    sim.tasks = sim.tasks.slice(-8);
-    sim.tasks.push(
-      this.m.clock.after(ms, () => {
-        if (this.pods.get(sim.uid) === sim) fn();
-      }),
-    );
-  }
-
-  private pod(sim: InitSim): KObj | undefined {
-    const p = this.m.store.get(R.pod, sim.ns, sim.name);
-    return p && p.metadata.uid === sim.uid ? p : undefined;
-  }
-
   private event(
     sim: InitSim,
     type: 'Normal' | 'Warning',
@@ -220,21 +192,8 @@ export class StorageInitializer {
     msg: string,
     component = 'kubelet',
   ): void {
-    const p = this.pod(sim);
-    if (p) {
-      this.m.event(
-        p,
-        type,
-        reason,
-        msg,
-        component,
-        component === 'kubelet' ? `spec.initContainers{${STORAGE_INITIALIZER}}` : undefined,
-      );
-    }
-  }
-
-  stop(): void {
-    for (const p of this.pods.values()) for (const t of p.tasks) t.cancel();
-    this.pods.clear();
+    const fieldPath =
+      component === 'kubelet' ? `spec.initContainers{${STORAGE_INITIALIZER}}` : undefined;
+    this.podEvent(sim, type, reason, msg, component, fieldPath);
   }
 }
