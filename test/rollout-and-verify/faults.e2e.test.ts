@@ -2,35 +2,27 @@
  * rollout-and-verify under bad input and faults, through the runner harness: every case
  * ends with one clear error (or recovers), and no kubeconfig secret reaches the log.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
-import { assertNoSecret, deployment, rollout, Workspace } from './helpers.ts';
+import { startKubeSim } from '../harness/kube-sim/index.ts';
+import { assertNoSecret, deployment, rollout, simulatedCluster } from './helpers.ts';
 
 const TOKEN = 'rv-faults-token-9d41e7';
-let sim: KubeSim;
-let ws: Workspace;
-
-beforeAll(async () => {
-  sim = await startKubeSim({
-    speed: 20,
-    tls: true,
-    token: TOKEN,
-    deny: [{ verb: 'patch', resource: 'deployments', namespace: 'locked' }],
-    namespaces: ['retry', 'drop', 'slow', 'cancel', 'locked', 'auth'],
-  });
-  ws = new Workspace();
-  ws.write('web.yaml', deployment('web', 'registry.example/model:v1', 1));
+const cluster = simulatedCluster({
+  speed: 20,
+  tls: true,
+  token: TOKEN,
+  deny: [{ verb: 'patch', resource: 'deployments', namespace: 'locked' }],
+  namespaces: ['retry', 'drop', 'slow', 'cancel', 'locked', 'auth'],
 });
 
-afterAll(async () => {
-  await sim.stop();
-  ws.cleanup();
+beforeAll(async () => {
+  cluster.ws.write('web.yaml', deployment('web', 'registry.example/model:v1', 1));
 });
 
 function errorOf(r: { annotations: { level: string; message: string }[] }): string {
@@ -39,42 +31,48 @@ function errorOf(r: { annotations: { level: string; message: string }[] }): stri
 
 describe('rollout-and-verify: bad input', () => {
   it('fails when the manifests match nothing', async () => {
-    const r = await rollout(sim, ws, { manifests: 'missing/*.yaml' });
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'missing/*.yaml' });
     expect(r.exitCode).toBe(1);
     expect(errorOf(r)).toBe(
-      `rollout-and-verify: Input 'manifests': nothing matched "missing/*.yaml" (relative to ${ws.dir}).`,
+      `rollout-and-verify: Input 'manifests': nothing matched "missing/*.yaml" (relative to ${cluster.ws.dir}).`,
     );
   });
 
   it('annotates a document that is not a Kubernetes object at its file and line', async () => {
-    ws.write('notk8s.yaml', `${deployment('a', 'x:v1')}---\n# a comment\nfoo: bar\nlist: [1, 2]\n`);
-    const r = await rollout(sim, ws, { manifests: 'notk8s.yaml' });
+    cluster.ws.write(
+      'notk8s.yaml',
+      `${deployment('a', 'x:v1')}---\n# a comment\nfoo: bar\nlist: [1, 2]\n`,
+    );
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'notk8s.yaml' });
     expect(r.exitCode).toBe(1);
     const located = r.annotations.find((a) => a.properties.file === 'notk8s.yaml');
     expect(located?.message).toMatch(
       /document 2 is not a Kubernetes object \(apiVersion, kind, metadata.name missing\)/,
     );
     expect(Number(located?.properties.line)).toBeGreaterThan(15);
-    expect(sim.getObject('Deployment', 'default', 'a')).toBeUndefined();
+    expect(cluster.sim.getObject('Deployment', 'default', 'a')).toBeUndefined();
   });
 
   it('fails without a kubeconfig, naming the fix', async () => {
-    const r = await rollout(undefined, ws, { manifests: 'web.yaml' });
+    const r = await rollout(undefined, cluster.ws, { manifests: 'web.yaml' });
     expect(r.exitCode).toBe(1);
     expect(errorOf(r)).toContain("No kubeconfig: set input 'kubeconfig'");
     expect(errorOf(r)).toContain('setup-cluster-auth');
   });
 
   it('fails clearly when the kubeconfig file does not exist', async () => {
-    const r = await rollout(undefined, ws, { manifests: 'web.yaml', kubeconfig: 'nope/config' });
+    const r = await rollout(undefined, cluster.ws, {
+      manifests: 'web.yaml',
+      kubeconfig: 'nope/config',
+    });
     expect(r.exitCode).toBe(1);
     expect(errorOf(r)).toBe(
-      `rollout-and-verify: cannot read the kubeconfig ${path.join(ws.dir, 'nope/config')}: ENOENT`,
+      `rollout-and-verify: cannot read the kubeconfig ${path.join(cluster.ws.dir, 'nope/config')}: ENOENT`,
     );
   });
 
   it('rejects an invalid input before any side effect', async () => {
-    const r = await rollout(sim, ws, { manifests: 'web.yaml', timeout: 'soon' });
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'web.yaml', timeout: 'soon' });
     expect(errorOf(r)).toBe(
       `rollout-and-verify: Input 'timeout' must be a duration such as 90s, 10m or 1h (got "soon").`,
     );
@@ -88,7 +86,7 @@ describe('rollout-and-verify: API faults', () => {
     const silent: Server = createServer((s) => sockets.push(s));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
-    const kc = path.join(ws.dir, 'silent.kubeconfig');
+    const kc = path.join(cluster.ws.dir, 'silent.kubeconfig');
     writeFileSync(
       kc,
       stringify({
@@ -101,7 +99,7 @@ describe('rollout-and-verify: API faults', () => {
       }),
     );
     try {
-      const r = await rollout(undefined, ws, {
+      const r = await rollout(undefined, cluster.ws, {
         manifests: 'web.yaml',
         kubeconfig: kc,
         timeout: '3s',
@@ -122,15 +120,15 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('401: says the credentials were rejected, and never prints them', async () => {
-    const doc = parse(readFileSync(sim.kubeconfigPath, 'utf8')) as {
+    const doc = parse(readFileSync(cluster.sim.kubeconfigPath, 'utf8')) as {
       users: { user: { token?: string } }[];
     };
     const wrong = 'wrong-token-0a1b2c3d';
     const first = doc.users[0];
     if (first) first.user.token = wrong;
-    const kc = path.join(ws.dir, 'wrong.kubeconfig');
+    const kc = path.join(cluster.ws.dir, 'wrong.kubeconfig');
     writeFileSync(kc, stringify(doc));
-    const r = await rollout(undefined, ws, {
+    const r = await rollout(undefined, cluster.ws, {
       manifests: 'web.yaml',
       kubeconfig: kc,
       namespace: 'auth',
@@ -143,7 +141,7 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('masks the token and the client key of the kubeconfig before anything is logged', async () => {
-    const dir = path.join(ws.dir, 'pki');
+    const dir = path.join(cluster.ws.dir, 'pki');
     mkdirSync(dir, { recursive: true });
     execFileSync(
       'openssl',
@@ -168,17 +166,17 @@ describe('rollout-and-verify: API faults', () => {
     );
     const keyData = readFileSync(path.join(dir, 'key.pem')).toString('base64');
     const certData = readFileSync(path.join(dir, 'cert.pem')).toString('base64');
-    const doc = parse(readFileSync(sim.kubeconfigPath, 'utf8')) as {
+    const doc = parse(readFileSync(cluster.sim.kubeconfigPath, 'utf8')) as {
       users: { user: Record<string, string> }[];
     };
     const user = doc.users[0];
     if (user)
       Object.assign(user.user, { 'client-key-data': keyData, 'client-certificate-data': certData });
-    const kc = path.join(ws.dir, 'certs.kubeconfig');
+    const kc = path.join(cluster.ws.dir, 'certs.kubeconfig');
     writeFileSync(kc, stringify(doc));
     // A failing rollout: the error path (diagnosis, rollback notes) must not leak either.
-    ws.write('leak.yaml', deployment('leak', 'registry.example/model:pullfail-v1', 1));
-    const r = await rollout(undefined, ws, {
+    cluster.ws.write('leak.yaml', deployment('leak', 'registry.example/model:pullfail-v1', 1));
+    const r = await rollout(undefined, cluster.ws, {
       manifests: 'leak.yaml',
       kubeconfig: kc,
       namespace: 'auth',
@@ -189,12 +187,12 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('authenticates through an exec credential plugin (client-node ExecAuth, loaded alone)', async () => {
-    const plugin = path.join(ws.dir, 'cred.mjs');
+    const plugin = path.join(cluster.ws.dir, 'cred.mjs');
     writeFileSync(
       plugin,
       `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: ${JSON.stringify(TOKEN)} } }));\n`,
     );
-    const doc = parse(readFileSync(sim.kubeconfigPath, 'utf8')) as {
+    const doc = parse(readFileSync(cluster.sim.kubeconfigPath, 'utf8')) as {
       users: { user: Record<string, unknown> }[];
     };
     const user = doc.users[0];
@@ -208,9 +206,9 @@ describe('rollout-and-verify: API faults', () => {
         },
       };
     }
-    const kc = path.join(ws.dir, 'exec.kubeconfig');
+    const kc = path.join(cluster.ws.dir, 'exec.kubeconfig');
     writeFileSync(kc, stringify(doc));
-    const r = await rollout(undefined, ws, {
+    const r = await rollout(undefined, cluster.ws, {
       manifests: 'web.yaml',
       kubeconfig: kc,
       namespace: 'auth',
@@ -220,7 +218,10 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('403: names the verb, resource and namespace', async () => {
-    const r = await rollout(sim, ws, { manifests: 'web.yaml', namespace: 'locked' });
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'web.yaml',
+      namespace: 'locked',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(errorOf(r)).toContain(
@@ -230,9 +231,9 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('retries 500s and 429s, honouring Retry-After', async () => {
-    sim.failNext(2, { status: 500 });
-    sim.failNext(1, { status: 429, retryAfterSeconds: 1 });
-    const r = await rollout(sim, ws, { manifests: 'web.yaml', namespace: 'retry' });
+    cluster.sim.failNext(2, { status: 500 });
+    cluster.sim.failNext(1, { status: 429, retryAfterSeconds: 1 });
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'web.yaml', namespace: 'retry' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.status).toBe('succeeded');
     expect(r.log).toMatch(/HTTP 500.*retry 1 in/);
@@ -241,21 +242,21 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('resumes a dropped watch from the last resourceVersion and still sees completion', async () => {
-    ws.write('slow.yaml', deployment('web', 'registry.example/model:slow-v1', 1));
+    cluster.ws.write('slow.yaml', deployment('web', 'registry.example/model:slow-v1', 1));
     let dropped = 0;
     let dropping: Promise<unknown> | undefined;
     const r = await rollout(
-      sim,
-      ws,
+      cluster.sim,
+      cluster.ws,
       { manifests: 'slow.yaml', namespace: 'drop' },
       {
         onStart: () => {
           // Drop every open watch once the new pod exists (the action is waiting on it).
-          dropping = sim.waitFor(
+          dropping = cluster.sim.waitFor(
             () => {
-              const pods = sim.listObjects('Pod', 'drop');
+              const pods = cluster.sim.listObjects('Pod', 'drop');
               if (pods.length === 0) return undefined;
-              dropped += sim.dropWatches();
+              dropped += cluster.sim.dropWatches();
               return dropped > 0 ? dropped : undefined;
             },
             20_000,
@@ -283,8 +284,8 @@ describe('rollout-and-verify: API faults', () => {
       namespaces: ['gone'],
     });
     try {
-      ws.write('gone.yaml', deployment('web', 'registry.example/model:slow-v1', 2));
-      const r = await rollout(forgetful, ws, { manifests: 'gone.yaml', namespace: 'gone' });
+      cluster.ws.write('gone.yaml', deployment('web', 'registry.example/model:slow-v1', 2));
+      const r = await rollout(forgetful, cluster.ws, { manifests: 'gone.yaml', namespace: 'gone' });
       expect(r.exitCode).toBe(0);
       expect(r.outputs.status).toBe('succeeded');
       expect(r.log).toMatch(
@@ -299,14 +300,14 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('on timeout, fails with the current state of every workload', async () => {
-    ws.write(
+    cluster.ws.write(
       'unready.yaml',
       [
         deployment('a', 'registry.example/model:unready-v1', 1),
         deployment('b', 'registry.example/model:v1', 1),
       ].join('---\n'),
     );
-    const r = await rollout(sim, ws, {
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'unready.yaml',
       namespace: 'slow',
       timeout: '3s',
@@ -324,17 +325,17 @@ describe('rollout-and-verify: API faults', () => {
   });
 
   it('when cancelled mid-rollout, the post step reports what was left', async () => {
-    ws.write('cancel.yaml', deployment('c', 'registry.example/model:unready-v1', 1));
+    cluster.ws.write('cancel.yaml', deployment('c', 'registry.example/model:unready-v1', 1));
     let cancelled: Promise<unknown> | undefined;
     const r = await rollout(
-      sim,
-      ws,
+      cluster.sim,
+      cluster.ws,
       { manifests: 'cancel.yaml', namespace: 'cancel', timeout: '30s' },
       {
         onStart: (child) => {
-          cancelled = sim.waitFor(
+          cancelled = cluster.sim.waitFor(
             () => {
-              const pod = sim.listObjects('Pod', 'cancel')[0];
+              const pod = cluster.sim.listObjects('Pod', 'cancel')[0];
               // Cancel once the pod runs (the action has reported progress by then).
               const running = (pod?.status as { phase?: string } | undefined)?.phase === 'Running';
               return running ? child.kill('SIGINT') : undefined;

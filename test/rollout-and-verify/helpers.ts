@@ -1,8 +1,9 @@
 /** Shared pieces of the rollout-and-verify end-to-end tests. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { KubeSim } from '../harness/kube-sim/index.ts';
+import { startKubeSim, type KubeSim, type KubeSimOptions } from '../harness/kube-sim/index.ts';
 import { runAction, type ActionRunResult, type RunActionOptions } from '../harness/runner.ts';
 
 export function deployment(name: string, image: string, replicas = 2): string {
@@ -58,6 +59,36 @@ export class Workspace {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The simulator and a workspace for one test file: started before its tests, stopped and
+ * removed after them (jest hooks registered by the call). Read `sim`/`ws` inside tests.
+ */
+export function simulatedCluster(options: KubeSimOptions): {
+  readonly sim: KubeSim;
+  readonly ws: Workspace;
+} {
+  let sim: KubeSim | undefined;
+  let ws: Workspace | undefined;
+  beforeAll(async () => {
+    sim = await startKubeSim(options);
+    ws = new Workspace();
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    ws?.cleanup();
+  });
+  return {
+    get sim(): KubeSim {
+      if (!sim) throw new Error('the simulator is not started yet (use it inside a test or hook)');
+      return sim;
+    },
+    get ws(): Workspace {
+      if (!ws) throw new Error('the workspace is not made yet (use it inside a test or hook)');
+      return ws;
+    },
+  };
 }
 
 export function rollout(

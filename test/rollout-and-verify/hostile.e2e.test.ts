@@ -3,32 +3,20 @@
  * API simulator): nothing half-applied, each run verifies and rolls back only its own
  * revision, every wait bounded by the deadline, unready pods diagnosed.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
+import { describe, expect, it } from '@jest/globals';
 import type { ActionRunResult } from '../harness/runner.ts';
-import { deployment, rollout, service, Workspace } from './helpers.ts';
+import { deployment, rollout, service, simulatedCluster } from './helpers.ts';
 
 const TOKEN = 'rv-hostile-token-7a1e';
-let sim: KubeSim;
-let ws: Workspace;
-
-beforeAll(async () => {
-  sim = await startKubeSim({
-    speed: 20,
-    tls: true,
-    token: TOKEN,
-    namespaces: ['dry', 'partial', 'race1', 'race2', 'race3', 'late', 'unready'],
-  });
-  ws = new Workspace();
-});
-
-afterAll(async () => {
-  await sim.stop();
-  ws.cleanup();
+const cluster = simulatedCluster({
+  speed: 20,
+  tls: true,
+  token: TOKEN,
+  namespaces: ['dry', 'partial', 'race1', 'race2', 'race3', 'late', 'unready'],
 });
 
 function image(ns: string, name: string): string | undefined {
-  const d = sim.getObject('Deployment', ns, name) as
+  const d = cluster.sim.getObject('Deployment', ns, name) as
     { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
   return d?.spec?.template?.spec?.containers?.[0]?.image;
 }
@@ -41,10 +29,10 @@ function errorOf(r: ActionRunResult): string {
 /** A release of `name` in `ns` at `tag`, as run `runId` of the workflow. */
 function release(ns: string, name: string, tag: string, runId: string) {
   const file = `${ns}-${tag}.yaml`;
-  ws.write(file, deployment(name, `registry.example/model:${tag}`, 2));
+  cluster.ws.write(file, deployment(name, `registry.example/model:${tag}`, 2));
   return rollout(
-    sim,
-    ws,
+    cluster.sim,
+    cluster.ws,
     { manifests: file, namespace: ns, timeout: '60s' },
     { env: { GITHUB_RUN_ID: runId } },
   );
@@ -52,7 +40,7 @@ function release(ns: string, name: string, tag: string, runId: string) {
 
 /** Resolves once the Deployment's template carries `tag` (the other run's apply landed). */
 function applied(ns: string, name: string, tag: string): Promise<unknown> {
-  return sim.waitFor(
+  return cluster.sim.waitFor(
     () => image(ns, name)?.endsWith(`:${tag}`) || undefined,
     30_000,
     `${tag} applied`,
@@ -62,15 +50,18 @@ function applied(ns: string, name: string, tag: string): Promise<unknown> {
 describe('rollout-and-verify: nothing half-applied', () => {
   it('a server-side dry run fails before anything changes (missing namespace), at file and line', async () => {
     expect((await release('dry', 'web', 'v1', '3001')).exitCode).toBe(0);
-    ws.write(
+    cluster.ws.write(
       'dry-v2.yaml',
       [
         deployment('web', 'registry.example/model:v2', 2),
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: no-such-namespace\ndata: {a: b}\n',
       ].join('---\n'),
     );
-    sim.resetRequests();
-    const r = await rollout(sim, ws, { manifests: 'dry-v2.yaml', namespace: 'dry' });
+    cluster.sim.resetRequests();
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'dry-v2.yaml',
+      namespace: 'dry',
+    });
     expect(r.exitCode).toBe(1);
     expect(errorOf(r)).toContain('1 object(s) failed the server-side dry run; nothing was applied');
     expect(
@@ -87,19 +78,22 @@ describe('rollout-and-verify: nothing half-applied', () => {
 
   it('an apply that fails after earlier objects were applied rolls them back and says so', async () => {
     expect((await release('partial', 'web', 'v1', '3002')).exitCode).toBe(0);
-    ws.write(
+    cluster.ws.write(
       'partial-v2.yaml',
       [deployment('web', 'registry.example/model:v2', 2), service('web')].join('---\n'),
     );
     // The Service's real apply fails (its dry run passes): after the Deployment was applied.
-    sim.failNext(20, {
+    cluster.sim.failNext(20, {
       status: 500,
       method: 'PATCH',
       pathPrefix: '/api/v1/namespaces/partial/services',
       notDryRun: true,
     });
-    const r = await rollout(sim, ws, { manifests: 'partial-v2.yaml', namespace: 'partial' });
-    sim.clearFaults();
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'partial-v2.yaml',
+      namespace: 'partial',
+    });
+    cluster.sim.clearFaults();
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(
@@ -158,19 +152,23 @@ describe('rollout-and-verify: concurrent runs', () => {
 
 describe('rollout-and-verify: deadlines and diagnosis', () => {
   it('a Retry-After beyond the deadline fails at once, naming it, and applies nothing', async () => {
-    ws.write('late.yaml', deployment('web', 'registry.example/model:v1', 1));
-    sim.failNext(1, { status: 429, retryAfterSeconds: 3600 });
-    const r = await rollout(sim, ws, { manifests: 'late.yaml', namespace: 'late', timeout: '10s' });
-    sim.clearFaults();
+    cluster.ws.write('late.yaml', deployment('web', 'registry.example/model:v1', 1));
+    cluster.sim.failNext(1, { status: 429, retryAfterSeconds: 3600 });
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'late.yaml',
+      namespace: 'late',
+      timeout: '10s',
+    });
+    cluster.sim.clearFaults();
     expect(r.exitCode).toBe(1);
     expect(errorOf(r)).toContain('the server asked to retry after 3600 s, past the time left');
     expect(r.durationMs).toBeLessThan(8000);
-    expect(sim.getObject('Deployment', 'late', 'web')).toBeUndefined();
+    expect(cluster.sim.getObject('Deployment', 'late', 'web')).toBeUndefined();
   });
 
   it('at the deadline, a pod that runs but never becomes Ready is diagnosed with its probe events', async () => {
-    ws.write('unready.yaml', deployment('web', 'registry.example/model:unready-v1', 1));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('unready.yaml', deployment('web', 'registry.example/model:unready-v1', 1));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'unready.yaml',
       namespace: 'unready',
       timeout: '3s',

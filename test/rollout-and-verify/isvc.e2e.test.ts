@@ -7,32 +7,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import type { KObj } from '../harness/kube-sim/types.ts';
-import { rollout, Workspace } from './helpers.ts';
+import { rollout, simulatedCluster } from './helpers.ts';
 
-let sim: KubeSim;
-let ws: Workspace;
+const cluster = simulatedCluster({
+  speed: 20,
+  namespaces: [
+    'restore',
+    'fresh',
+    'freshdel',
+    'promote',
+    'hold',
+    'canaryfail',
+    'canarysmoke',
+    'v1',
+    'v2',
+  ],
+});
 let http: Server;
 let httpUrl: string;
 const hits: string[] = [];
 
 beforeAll(async () => {
-  sim = await startKubeSim({
-    speed: 20,
-    namespaces: [
-      'restore',
-      'fresh',
-      'freshdel',
-      'promote',
-      'hold',
-      'canaryfail',
-      'canarysmoke',
-      'v1',
-      'v2',
-    ],
-  });
-  ws = new Workspace();
   http = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -58,9 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim.stop();
   await new Promise((resolve) => http.close(resolve));
-  ws.cleanup();
 });
 
 function isvc(name: string, storageUri: string, extra = '', protocol = ''): string {
@@ -83,7 +77,7 @@ interface Predictor {
 }
 
 function live(ns: string, name: string): KObj | undefined {
-  return sim.getObject('InferenceService', ns, name);
+  return cluster.sim.getObject('InferenceService', ns, name);
 }
 function predictorSpec(ns: string, name: string): Record<string, unknown> {
   return (live(ns, name)?.spec?.predictor ?? {}) as Record<string, unknown>;
@@ -94,8 +88,12 @@ function predictorStatus(ns: string, name: string): Predictor {
 }
 
 async function deployGood(ns: string, name: string): Promise<void> {
-  ws.write(`${ns}-v1.yaml`, isvc(name, 'gs://models/iris-v1'));
-  const r = await rollout(sim, ws, { manifests: `${ns}-v1.yaml`, namespace: ns, timeout: '30s' });
+  cluster.ws.write(`${ns}-v1.yaml`, isvc(name, 'gs://models/iris-v1'));
+  const r = await rollout(cluster.sim, cluster.ws, {
+    manifests: `${ns}-v1.yaml`,
+    namespace: ns,
+    timeout: '30s',
+  });
   expect(r.outputs.status).toBe('succeeded');
   expect(r.outputs.revision).toBe(`${name}-predictor-00001`);
 }
@@ -103,8 +101,8 @@ async function deployGood(ns: string, name: string): Promise<void> {
 describe('rollout-and-verify: InferenceService', () => {
   it('restores the earlier spec after a failed model load, and diagnoses the download error', async () => {
     await deployGood('restore', 'iris');
-    ws.write('restore-v2.yaml', isvc('iris', 'gs://models/fail-download-v2'));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('restore-v2.yaml', isvc('iris', 'gs://models/fail-download-v2'));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'restore-v2.yaml',
       namespace: 'restore',
       timeout: '30s',
@@ -139,8 +137,8 @@ describe('rollout-and-verify: InferenceService', () => {
   });
 
   it('leaves a new InferenceService that fails applied, and deletes it with delete-new-on-failure', async () => {
-    ws.write('fresh.yaml', isvc('newbie', 'gs://models/fail-download-1'));
-    const left = await rollout(sim, ws, {
+    cluster.ws.write('fresh.yaml', isvc('newbie', 'gs://models/fail-download-1'));
+    const left = await rollout(cluster.sim, cluster.ws, {
       manifests: 'fresh.yaml',
       namespace: 'fresh',
       timeout: '30s',
@@ -150,7 +148,7 @@ describe('rollout-and-verify: InferenceService', () => {
     expect(left.log).toContain('created by this run, no earlier spec: left applied, not deleted');
     expect(live('fresh', 'newbie')).toBeDefined();
 
-    const gone = await rollout(sim, ws, {
+    const gone = await rollout(cluster.sim, cluster.ws, {
       manifests: 'fresh.yaml',
       namespace: 'freshdel',
       timeout: '30s',
@@ -160,13 +158,16 @@ describe('rollout-and-verify: InferenceService', () => {
     expect(gone.outputs.status).toBe('rolled-back');
     expect(gone.outputs.revision).toBe('');
     expect(gone.log).toContain('created by this run; deleted (delete-new-on-failure)');
-    await sim.waitFor(() => live('freshdel', 'newbie') === undefined, 5000, 'isvc deleted');
+    await cluster.sim.waitFor(() => live('freshdel', 'newbie') === undefined, 5000, 'isvc deleted');
   });
 
   it('verifies a canary, smoke-tests it, then promotes it to 100 %', async () => {
     await deployGood('promote', 'iris');
-    ws.write('promote-v2.yaml', isvc('iris', 'gs://models/iris-v2', 'canaryTrafficPercent: 20'));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write(
+      'promote-v2.yaml',
+      isvc('iris', 'gs://models/iris-v2', 'canaryTrafficPercent: 20'),
+    );
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'promote-v2.yaml',
       namespace: 'promote',
       timeout: '30s',
@@ -187,8 +188,11 @@ describe('rollout-and-verify: InferenceService', () => {
 
   it('holds the canary split with canary: hold', async () => {
     await deployGood('hold', 'iris');
-    ws.write('hold-v2.yaml', isvc('iris', 'gs://models/iris-v2', 'canaryTrafficPercent: 30'));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write(
+      'hold-v2.yaml',
+      isvc('iris', 'gs://models/iris-v2', 'canaryTrafficPercent: 30'),
+    );
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'hold-v2.yaml',
       namespace: 'hold',
       timeout: '30s',
@@ -208,11 +212,11 @@ describe('rollout-and-verify: InferenceService', () => {
 
   it('sets a failed canary back to 0 % and reports both revisions', async () => {
     await deployGood('canaryfail', 'iris');
-    ws.write(
+    cluster.ws.write(
       'canaryfail-v2.yaml',
       isvc('iris', 'gs://models/fail-download-v2', 'canaryTrafficPercent: 10'),
     );
-    const r = await rollout(sim, ws, {
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'canaryfail-v2.yaml',
       namespace: 'canaryfail',
       timeout: '30s',
@@ -228,11 +232,11 @@ describe('rollout-and-verify: InferenceService', () => {
 
   it('sets a ready canary that fails its smoke test back to 0 %: the earlier revision serves', async () => {
     await deployGood('canarysmoke', 'iris');
-    ws.write(
+    cluster.ws.write(
       'canarysmoke-v2.yaml',
       isvc('iris', 'gs://models/iris-v2', 'canaryTrafficPercent: 40'),
     );
-    const r = await rollout(sim, ws, {
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'canarysmoke-v2.yaml',
       namespace: 'canarysmoke',
       timeout: '3s',
@@ -254,8 +258,8 @@ describe('rollout-and-verify: InferenceService', () => {
   });
 
   it('probes a v1 InferenceService by its protocol, and posts a smoke-body to :predict with smoke-expect', async () => {
-    ws.write('v1.yaml', isvc('sk', 'gs://models/sk'));
-    const ready = await rollout(sim, ws, {
+    cluster.ws.write('v1.yaml', isvc('sk', 'gs://models/sk'));
+    const ready = await rollout(cluster.sim, cluster.ws, {
       manifests: 'v1.yaml',
       namespace: 'v1',
       timeout: '30s',
@@ -263,7 +267,7 @@ describe('rollout-and-verify: InferenceService', () => {
     });
     expect(ready.outputs.status).toBe('succeeded');
     expect(hits).toContain('GET /v1/models/sk');
-    const predict = await rollout(sim, ws, {
+    const predict = await rollout(cluster.sim, cluster.ws, {
       manifests: 'v1.yaml',
       namespace: 'v1',
       timeout: '30s',
@@ -277,8 +281,8 @@ describe('rollout-and-verify: InferenceService', () => {
   });
 
   it('probes a v2 InferenceService at /v2/models/<name>/ready and checks an /infer answer', async () => {
-    ws.write('v2.yaml', isvc('tr', 'gs://models/tr', '', 'v2'));
-    const ready = await rollout(sim, ws, {
+    cluster.ws.write('v2.yaml', isvc('tr', 'gs://models/tr', '', 'v2'));
+    const ready = await rollout(cluster.sim, cluster.ws, {
       manifests: 'v2.yaml',
       namespace: 'v2',
       timeout: '30s',
@@ -286,7 +290,7 @@ describe('rollout-and-verify: InferenceService', () => {
     });
     expect(ready.outputs.status).toBe('succeeded');
     expect(hits).toContain('GET /v2/models/tr/ready');
-    const wrong = await rollout(sim, ws, {
+    const wrong = await rollout(cluster.sim, cluster.ws, {
       manifests: 'v2.yaml',
       namespace: 'v2',
       timeout: '2s',

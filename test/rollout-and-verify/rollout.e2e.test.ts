@@ -5,35 +5,38 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
-import { assertNoSecret, deployment, hpa, rollout, service, Workspace } from './helpers.ts';
+import {
+  assertNoSecret,
+  deployment,
+  hpa,
+  rollout,
+  service,
+  simulatedCluster,
+} from './helpers.ts';
 
 const TOKEN = 'rv-e2e-token-5f2c9a';
-let sim: KubeSim;
-let ws: Workspace;
+const cluster = simulatedCluster({
+  speed: 20,
+  tls: true,
+  token: TOKEN,
+  namespaces: [
+    'ok',
+    'pull',
+    'crash',
+    'fresh',
+    'verify',
+    'kserve',
+    'smoke',
+    'smokefail',
+    'pending',
+    'sets',
+  ],
+});
 let http: Server;
 let httpUrl: string;
 const hits: string[] = [];
 
 beforeAll(async () => {
-  sim = await startKubeSim({
-    speed: 20,
-    tls: true,
-    token: TOKEN,
-    namespaces: [
-      'ok',
-      'pull',
-      'crash',
-      'fresh',
-      'verify',
-      'kserve',
-      'smoke',
-      'smokefail',
-      'pending',
-      'sets',
-    ],
-  });
-  ws = new Workspace();
   http = createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
     res.statusCode = req.url === '/healthz' ? 200 : 503;
@@ -44,25 +47,23 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim.stop();
   await new Promise((resolve) => http.close(resolve));
-  ws.cleanup();
 });
 
 function image(ns: string, name: string): string | undefined {
-  const d = sim.getObject('Deployment', ns, name) as
+  const d = cluster.sim.getObject('Deployment', ns, name) as
     { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
   return d?.spec?.template?.spec?.containers?.[0]?.image;
 }
 
 describe('rollout-and-verify', () => {
   it('applies Deployment + Service + HPA in order, follows the rollout, and succeeds within the request budget', async () => {
-    ws.write(
+    cluster.ws.write(
       'ok.yaml',
       [hpa('web'), service('web'), deployment('web', 'registry.example/model:v1')].join('---\n'),
     );
-    sim.resetRequests();
-    const r = await rollout(sim, ws, { manifests: 'ok.yaml', namespace: 'ok' });
+    cluster.sim.resetRequests();
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'ok.yaml', namespace: 'ok' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toEqual({
       status: 'succeeded',
@@ -72,7 +73,7 @@ describe('rollout-and-verify', () => {
     });
     const applied = [...r.log.matchAll(/^(\w+) ok\/web created$/gm)].map((m) => m[1]);
     expect(applied).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
-    const requests = sim.requests();
+    const requests = cluster.sim.requests();
     // Per object one server-side dry run and one apply; then the watches' few GETs.
     expect(requests.total).toBeLessThanOrEqual(15);
     expect(requests.requests['PATCH /apis/apps/v1/namespaces/ok/deployments/web']).toBe(2);
@@ -80,7 +81,7 @@ describe('rollout-and-verify', () => {
     expect(r.summary).toContain('### Timeline');
     expect(r.summary).toMatch(/\| ✅ \| Deployment \| ok \| web \| created \|/);
     const managers = (
-      sim.getObject('Deployment', 'ok', 'web')?.metadata as {
+      cluster.sim.getObject('Deployment', 'ok', 'web')?.metadata as {
         managedFields?: { manager?: string }[];
       }
     ).managedFields;
@@ -91,12 +92,16 @@ describe('rollout-and-verify', () => {
   });
 
   it('fails fast on ImagePullBackOff of the new revision, diagnoses it, and rolls back to the previous revision', async () => {
-    ws.write('pull-v1.yaml', deployment('api', 'registry.example/model:v1'));
+    cluster.ws.write('pull-v1.yaml', deployment('api', 'registry.example/model:v1'));
     expect(
-      (await rollout(sim, ws, { manifests: 'pull-v1.yaml', namespace: 'pull' })).exitCode,
+      (await rollout(cluster.sim, cluster.ws, { manifests: 'pull-v1.yaml', namespace: 'pull' }))
+        .exitCode,
     ).toBe(0);
-    ws.write('pull-v2.yaml', deployment('api', 'registry.example/model:pullfail-v2'));
-    const r = await rollout(sim, ws, { manifests: 'pull-v2.yaml', namespace: 'pull' });
+    cluster.ws.write('pull-v2.yaml', deployment('api', 'registry.example/model:pullfail-v2'));
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'pull-v2.yaml',
+      namespace: 'pull',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(
@@ -116,12 +121,13 @@ describe('rollout-and-verify', () => {
   });
 
   it('fails fast on CrashLoopBackOff with the last log lines; rollback: false leaves it as applied', async () => {
-    ws.write('crash-v1.yaml', deployment('svc', 'registry.example/model:v1', 1));
+    cluster.ws.write('crash-v1.yaml', deployment('svc', 'registry.example/model:v1', 1));
     expect(
-      (await rollout(sim, ws, { manifests: 'crash-v1.yaml', namespace: 'crash' })).exitCode,
+      (await rollout(cluster.sim, cluster.ws, { manifests: 'crash-v1.yaml', namespace: 'crash' }))
+        .exitCode,
     ).toBe(0);
-    ws.write('crash-v2.yaml', deployment('svc', 'registry.example/model:crash-v2', 1));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('crash-v2.yaml', deployment('svc', 'registry.example/model:crash-v2', 1));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'crash-v2.yaml',
       namespace: 'crash',
       rollback: 'false',
@@ -136,36 +142,42 @@ describe('rollout-and-verify', () => {
   });
 
   it('reports, never deletes, a failing Deployment that has no previous revision', async () => {
-    ws.write('fresh.yaml', deployment('new', 'registry.example/model:pullfail-v1', 1));
-    const r = await rollout(sim, ws, { manifests: 'fresh.yaml', namespace: 'fresh' });
+    cluster.ws.write('fresh.yaml', deployment('new', 'registry.example/model:pullfail-v1', 1));
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'fresh.yaml',
+      namespace: 'fresh',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(r.annotations.find((a) => a.level === 'error')?.message).toContain(
       'no previous revision (created by this run); left in place, not deleted',
     );
-    expect(sim.getObject('Deployment', 'fresh', 'new')).toBeDefined();
+    expect(cluster.sim.getObject('Deployment', 'fresh', 'new')).toBeDefined();
   });
 
   it('apply: false only verifies what is in the cluster', async () => {
-    ws.write('verify.yaml', deployment('m', 'registry.example/model:v1', 1));
+    cluster.ws.write('verify.yaml', deployment('m', 'registry.example/model:v1', 1));
     expect(
-      (await rollout(sim, ws, { manifests: 'verify.yaml', namespace: 'verify' })).exitCode,
+      (await rollout(cluster.sim, cluster.ws, { manifests: 'verify.yaml', namespace: 'verify' }))
+        .exitCode,
     ).toBe(0);
-    ws.write('verify-other.yaml', deployment('m', 'registry.example/model:v9', 1));
-    sim.resetRequests();
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('verify-other.yaml', deployment('m', 'registry.example/model:v9', 1));
+    cluster.sim.resetRequests();
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'verify-other.yaml',
       namespace: 'verify',
       apply: 'false',
     });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.status).toBe('succeeded');
-    expect(Object.keys(sim.requests().requests).some((k) => k.startsWith('PATCH'))).toBe(false);
+    expect(Object.keys(cluster.sim.requests().requests).some((k) => k.startsWith('PATCH'))).toBe(
+      false,
+    );
     expect(image('verify', 'm')).toBe('registry.example/model:v1');
   });
 
   it('waits for an InferenceService to be Ready and outputs its URL as the endpoint', async () => {
-    ws.write(
+    cluster.ws.write(
       'isvc.yaml',
       `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
@@ -178,7 +190,10 @@ spec:
       storageUri: gs://models/iris
 `,
     );
-    const r = await rollout(sim, ws, { manifests: 'isvc.yaml', namespace: 'kserve' });
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'isvc.yaml',
+      namespace: 'kserve',
+    });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.status).toBe('succeeded');
     expect(r.outputs.endpoint).toBe('http://iris-kserve.example.com');
@@ -186,8 +201,8 @@ spec:
   });
 
   it('smoke-tests smoke-url + smoke-path after the rollout', async () => {
-    ws.write('smoke.yaml', deployment('s', 'registry.example/model:v1', 1));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('smoke.yaml', deployment('s', 'registry.example/model:v1', 1));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'smoke.yaml',
       namespace: 'smoke',
       'smoke-url': httpUrl,
@@ -200,12 +215,13 @@ spec:
   });
 
   it('a failing smoke test is a failed rollout and is rolled back', async () => {
-    ws.write('sf-v1.yaml', deployment('sf', 'registry.example/model:v1', 1));
+    cluster.ws.write('sf-v1.yaml', deployment('sf', 'registry.example/model:v1', 1));
     expect(
-      (await rollout(sim, ws, { manifests: 'sf-v1.yaml', namespace: 'smokefail' })).exitCode,
+      (await rollout(cluster.sim, cluster.ws, { manifests: 'sf-v1.yaml', namespace: 'smokefail' }))
+        .exitCode,
     ).toBe(0);
-    ws.write('sf-v2.yaml', deployment('sf', 'registry.example/model:v2', 1));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('sf-v2.yaml', deployment('sf', 'registry.example/model:v2', 1));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'sf-v2.yaml',
       namespace: 'smokefail',
       'smoke-url': httpUrl,
@@ -224,8 +240,8 @@ spec:
   });
 
   it('fails fast on a pod that stays Unschedulable past the grace', async () => {
-    ws.write('pending.yaml', deployment('p', 'registry.example/model:pending-v1', 1));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('pending.yaml', deployment('p', 'registry.example/model:pending-v1', 1));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'pending.yaml',
       namespace: 'pending',
       'unschedulable-grace': '1s',
@@ -236,7 +252,7 @@ spec:
   });
 
   it('follows a StatefulSet and a DaemonSet with the rules of kubectl', async () => {
-    ws.write(
+    cluster.ws.write(
       'sets.yaml',
       `apiVersion: apps/v1
 kind: StatefulSet
@@ -259,7 +275,7 @@ spec:
     spec: {containers: [{name: agent, image: "registry.example/agent:v1"}]}
 `,
     );
-    const r = await rollout(sim, ws, { manifests: 'sets.yaml', namespace: 'sets' });
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'sets.yaml', namespace: 'sets' });
     expect(r.exitCode).toBe(0);
     expect(r.outputs.status).toBe('succeeded');
     expect(r.log).toMatch(

@@ -3,24 +3,13 @@
  * ControllerRevisions, and GPU / memory failures told plainly (the cluster autoscaler's
  * NotTriggerScaleUp / TriggeredScaleUp, a resource no node has, OOMKilled).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
-import { rollout, Workspace } from './helpers.ts';
+import { rollout, simulatedCluster } from './helpers.ts';
 
-let sim: KubeSim;
-let ws: Workspace;
-
-beforeAll(async () => {
-  sim = await startKubeSim({
-    speed: 20,
-    namespaces: ['sts', 'ds', 'stsnew', 'gpu-no', 'gpu-up', 'oom'],
-  });
-  ws = new Workspace();
-});
-
-afterAll(async () => {
-  await sim.stop();
-  ws.cleanup();
+const cluster = simulatedCluster({
+  speed: 20,
+  namespaces: ['sts', 'ds', 'stsnew', 'gpu-no', 'gpu-up', 'oom'],
 });
 
 function statefulSet(name: string, image: string): string {
@@ -81,53 +70,65 @@ function errorOf(r: { annotations: { level: string; message: string }[] }): stri
 
 describe('StatefulSet and DaemonSet rollback', () => {
   it('rolls a StatefulSet back to its previous ControllerRevision', async () => {
-    ws.write('sts-v1.yaml', statefulSet('db', 'registry.example/db:v1'));
-    expect((await rollout(sim, ws, { manifests: 'sts-v1.yaml', namespace: 'sts' })).exitCode).toBe(
-      0,
-    );
-    ws.write('sts-v2.yaml', statefulSet('db', 'registry.example/db:pullfail-v2'));
-    const r = await rollout(sim, ws, { manifests: 'sts-v2.yaml', namespace: 'sts' });
+    cluster.ws.write('sts-v1.yaml', statefulSet('db', 'registry.example/db:v1'));
+    expect(
+      (await rollout(cluster.sim, cluster.ws, { manifests: 'sts-v1.yaml', namespace: 'sts' }))
+        .exitCode,
+    ).toBe(0);
+    cluster.ws.write('sts-v2.yaml', statefulSet('db', 'registry.example/db:pullfail-v2'));
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'sts-v2.yaml',
+      namespace: 'sts',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(/^(ErrImagePull|ImagePullBackOff): StatefulSet/);
     expect(errorOf(r)).toContain('rolled back: StatefulSet db healthy on the previous revision');
     expect(r.log).toContain('StatefulSet db: rolled back to revision 1');
-    expect(imageOf(sim, 'StatefulSet', 'sts', 'db')).toBe('registry.example/db:v1');
+    expect(imageOf(cluster.sim, 'StatefulSet', 'sts', 'db')).toBe('registry.example/db:v1');
     // The restored template is the newest revision now, and every pod runs it.
-    const revisions = sim.listObjects('ControllerRevision', 'sts');
-    const sts = sim.getObject('StatefulSet', 'sts', 'db');
+    const revisions = cluster.sim.listObjects('ControllerRevision', 'sts');
+    const sts = cluster.sim.getObject('StatefulSet', 'sts', 'db');
     const newest = revisions.sort((a, b) => Number(b.revision) - Number(a.revision))[0];
     expect(newest?.revision).toBe(3);
     expect(sts?.status?.updateRevision).toBe(newest?.metadata.name);
-    for (const pod of sim.listObjects('Pod', 'sts'))
+    for (const pod of cluster.sim.listObjects('Pod', 'sts'))
       expect(pod.metadata.labels?.['controller-revision-hash']).toBe(newest?.metadata.name);
   });
 
   it('rolls a DaemonSet back to its previous ControllerRevision', async () => {
-    ws.write('ds-v1.yaml', daemonSet('agent', 'registry.example/agent:v1'));
-    expect((await rollout(sim, ws, { manifests: 'ds-v1.yaml', namespace: 'ds' })).exitCode).toBe(0);
-    ws.write('ds-v2.yaml', daemonSet('agent', 'registry.example/agent:crash-v2'));
-    const r = await rollout(sim, ws, { manifests: 'ds-v2.yaml', namespace: 'ds' });
+    cluster.ws.write('ds-v1.yaml', daemonSet('agent', 'registry.example/agent:v1'));
+    expect(
+      (await rollout(cluster.sim, cluster.ws, { manifests: 'ds-v1.yaml', namespace: 'ds' }))
+        .exitCode,
+    ).toBe(0);
+    cluster.ws.write('ds-v2.yaml', daemonSet('agent', 'registry.example/agent:crash-v2'));
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'ds-v2.yaml', namespace: 'ds' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(/^CrashLoopBackOff: DaemonSet/);
     expect(errorOf(r)).toContain('rolled back: DaemonSet agent healthy on the previous revision');
-    expect(imageOf(sim, 'DaemonSet', 'ds', 'agent')).toBe('registry.example/agent:v1');
-    const pods = sim.listObjects('Pod', 'ds');
+    expect(imageOf(cluster.sim, 'DaemonSet', 'ds', 'agent')).toBe('registry.example/agent:v1');
+    const pods = cluster.sim.listObjects('Pod', 'ds');
     expect(pods.map((p) => p.spec?.containers)).toEqual(
       pods.map(() => [expect.objectContaining({ image: 'registry.example/agent:v1' })]),
     );
   });
 
   it('reports, never deletes nor rolls back, a StatefulSet this run created', async () => {
-    ws.write('stsnew.yaml', statefulSet('fresh', 'registry.example/db:pullfail-v1'));
-    const r = await rollout(sim, ws, { manifests: 'stsnew.yaml', namespace: 'stsnew' });
+    cluster.ws.write('stsnew.yaml', statefulSet('fresh', 'registry.example/db:pullfail-v1'));
+    const r = await rollout(cluster.sim, cluster.ws, {
+      manifests: 'stsnew.yaml',
+      namespace: 'stsnew',
+    });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
     expect(errorOf(r)).toContain(
       'StatefulSet stsnew/fresh: no previous revision (created by this run); left in place, not deleted',
     );
-    expect(imageOf(sim, 'StatefulSet', 'stsnew', 'fresh')).toBe('registry.example/db:pullfail-v1');
+    expect(imageOf(cluster.sim, 'StatefulSet', 'stsnew', 'fresh')).toBe(
+      'registry.example/db:pullfail-v1',
+    );
   });
 });
 
@@ -135,8 +136,8 @@ describe('GPU and memory, told plainly', () => {
   const GRACE_S = 60;
 
   it('fails at once when the cluster autoscaler will not add a GPU node (NotTriggerScaleUp)', async () => {
-    ws.write('gpu-no.yaml', gpuDeployment('llm', 'no-scale-up'));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('gpu-no.yaml', gpuDeployment('llm', 'no-scale-up'));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'gpu-no.yaml',
       namespace: 'gpu-no',
       'unschedulable-grace': `${GRACE_S}s`,
@@ -151,8 +152,8 @@ describe('GPU and memory, told plainly', () => {
   });
 
   it('waits the grace while the autoscaler scales up (TriggeredScaleUp), then says so', async () => {
-    ws.write('gpu-up.yaml', gpuDeployment('llm', 'scale-up'));
-    const r = await rollout(sim, ws, {
+    cluster.ws.write('gpu-up.yaml', gpuDeployment('llm', 'scale-up'));
+    const r = await rollout(cluster.sim, cluster.ws, {
       manifests: 'gpu-up.yaml',
       namespace: 'gpu-up',
       'unschedulable-grace': '4s',
@@ -169,8 +170,8 @@ describe('GPU and memory, told plainly', () => {
     // A cluster of its own: the other tests' autoscaler left its status ConfigMap behind.
     const bare = await startKubeSim({ speed: 20, namespaces: ['gpu'] });
     try {
-      ws.write('gpu-bare.yaml', gpuDeployment('llm'));
-      const r = await rollout(bare, ws, {
+      cluster.ws.write('gpu-bare.yaml', gpuDeployment('llm'));
+      const r = await rollout(bare, cluster.ws, {
         manifests: 'gpu-bare.yaml',
         namespace: 'gpu',
         'unschedulable-grace': `${GRACE_S}s`,
@@ -187,7 +188,7 @@ describe('GPU and memory, told plainly', () => {
   });
 
   it('names the memory limit and request of an OOMKilled container', async () => {
-    ws.write(
+    cluster.ws.write(
       'oom.yaml',
       `apiVersion: apps/v1
 kind: Deployment
@@ -206,7 +207,7 @@ spec:
             limits: {memory: 256Mi}
 `,
     );
-    const r = await rollout(sim, ws, { manifests: 'oom.yaml', namespace: 'oom' });
+    const r = await rollout(cluster.sim, cluster.ws, { manifests: 'oom.yaml', namespace: 'oom' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['failure-reason']).toMatch(/^CrashLoopBackOff: /);
     const error = errorOf(r);
