@@ -84,6 +84,8 @@ export interface DemoResult {
   /** The Markdown report written (job summaries and the PR comment). */
   reportPath?: string;
   durationMs: number;
+  /** The secrets the stand-ins issued (tokens a workflow would hold): never in the output. */
+  secrets: string[];
   /** Every temp dir the demo made (all removed by the time runDemo returns). */
   tempDirs: string[];
 }
@@ -286,6 +288,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let timing: FailFastTiming = {};
   let imageRef: string | undefined;
   let reportPath: string | undefined;
+  const secrets: string[] = [];
 
   out(`\n${s.bold('== mlops-actions demo: git push → verified deployment, on local stand-ins')}`);
   out(
@@ -302,6 +305,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   if (pre.problems.length === 0) {
     try {
       stand = await startStandIns({ speed: options.speed ?? 10, namespace: NAMESPACE });
+      secrets.push(...Object.values(stand.secrets));
       tempDirs.push(path.dirname(stand.sim.kubeconfigPath), stand.git.root);
       out(
         `cluster:   Kubernetes API simulator at ${stand.sim.url} (TLS, bearer token), namespace ${NAMESPACE}, ${stand.sim.speed}× simulated time`,
@@ -362,6 +366,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     ...(imageRef ? { imageRef } : {}),
     ...(reportPath ? { reportPath } : {}),
     durationMs: performance.now() - started,
+    secrets,
     tempDirs,
   };
   out(`\n${s.bold('== Checks')}`);

@@ -27,7 +27,13 @@ export interface StandIns {
   gitopsUrl: string;
   gitopsBare: string;
   /** Secrets a workflow would hold in `secrets.*`: masked by the actions, never printed. */
-  secrets: { kfpToken: string; gitToken: string; argoToken: string; githubToken: string };
+  secrets: {
+    kubeToken: string;
+    kfpToken: string;
+    gitToken: string;
+    argoToken: string;
+    githubToken: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export async function startStandIns(o: { speed: number; namespace: string }): Pr
   };
   try {
     const secrets = {
+      kubeToken: secret('kube-demo-'),
       kfpToken: secret('kfp-demo-'),
       gitToken: secret('ghs_gitops'),
       argoToken: secret('argo-demo.'),
@@ -67,7 +74,7 @@ export async function startStandIns(o: { speed: number; namespace: string }): Pr
     };
     const sim = await startKubeSim({
       tls: true,
-      token: 'demo-token',
+      token: secrets.kubeToken,
       speed: o.speed,
       namespaces: [o.namespace],
     });

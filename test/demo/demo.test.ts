@@ -79,7 +79,8 @@ describe('npm run demo', () => {
       expect(text).toContain('rollout-and-verify: failed and rolled back');
       expect(text).toContain('status          rolled-back');
       expect(text).toContain('demo: every outcome as expected');
-      expect(text).not.toContain('demo-token');
+      expect(result.secrets.length).toBe(5);
+      for (const secret of result.secrets) expect(text).not.toContain(secret);
 
       // One Markdown report: the checks, every job's summaries, the PR comment.
       expect(result.reportPath).toBe(reportPath);
@@ -91,7 +92,7 @@ describe('npm run demo', () => {
       expect(report).toContain('## The pull-request comment');
       expect(report).toContain('<!-- mlops-actions/pr-deploy-comment');
       expect(report).toContain(built.digest!);
-      expect(report).not.toContain('demo-token');
+      for (const secret of result.secrets) expect(report).not.toContain(secret);
 
       // Job dirs (workspace, RUNNER_TEMP), the simulator's and the Git server's dirs are gone.
       expect(result.tempDirs.length).toBe(7);
