@@ -5,14 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  assertNoSecret,
-  deployment,
-  hpa,
-  rollout,
-  service,
-  simulatedCluster,
-} from './helpers.ts';
+import { assertNoSecret, deployment, hpa, rollout, service, simulatedCluster } from './helpers.ts';
 
 const TOKEN = 'rv-e2e-token-5f2c9a';
 const cluster = simulatedCluster({
