@@ -38,3 +38,16 @@ export function setFailed(message: string): void {
 export function readInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
+
+/**
+ * Text from elsewhere (a server's message, a program's output) as a log line that cannot start
+ * a workflow command: the runner reads a line starting with `::` (after any indentation) as a
+ * v2 command and `##[` anywhere as a v1 one, so a KFP state or an Argo CD message holding
+ * `\n::error::…` or `::add-mask::` would otherwise act. A zero-width space breaks the
+ * marker; what a person reads is unchanged.
+ */
+export function neutraliseCommands(text: string): string {
+  return text
+    .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
+    .replace(/##\[/g, '##\u200b[');
+}

@@ -1,3 +1,4 @@
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { glob, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { InputError } from './errors.ts';
 import * as path from 'node:path';
@@ -254,4 +255,149 @@ export async function removeSecretsDir(dir: string, prefix: string): Promise<voi
     throw new Error(`refusing to remove ${dir}: not a ${prefix.replace(/-$/, '')} directory`);
   }
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Where one path input may lead: the workspace and `roots` (RUNNER_TEMP by default), after
+ * every symlink is resolved. A pull request can carry a symlink (`notes.md ->
+ * /proc/self/environ`), so the check is on the real path, never on the text the user wrote.
+ */
+export interface PathPolicy {
+  /** GITHUB_WORKSPACE: relative values resolve against it. */
+  workspace: string;
+  /** Directories besides the workspace that may be read (default: RUNNER_TEMP when set). */
+  roots?: readonly string[];
+  /** Lift the confinement (the action's `allow-outside-workspace` input). */
+  allowOutside?: boolean;
+  /** The input that lifts it, named in the error (omit when the action has none). */
+  liftWith?: string;
+}
+
+export type PathKind = 'file' | 'directory';
+
+export interface ConfinedPath {
+  /** The real path (symlinks resolved). */
+  real: string;
+  /** How errors and logs show it: relative to the workspace when inside. */
+  shown: string;
+}
+
+/**
+ * Kernel pseudo-filesystems are never read, even with the confinement lifted: their "files"
+ * (/proc/self/environ, /proc/self/mem, /dev/stdin) are the job's own secrets or never end.
+ */
+const PSEUDO_FILESYSTEMS = ['/proc', '/sys', '/dev'];
+
+function policyRoots(policy: PathPolicy): string[] {
+  const roots = policy.roots ?? (process.env.RUNNER_TEMP ? [process.env.RUNNER_TEMP] : []);
+  return [policy.workspace, ...roots];
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * The real path of the path input `input` (value `value`, relative to the workspace), checked
+ * to be a `kind` inside the workspace or the policy's roots unless the policy lifts that; an
+ * InputError naming the input otherwise. Nothing is opened or read.
+ */
+export function confinePath(
+  input: string,
+  value: string,
+  policy: PathPolicy,
+  kind: PathKind = 'file',
+): ConfinedPath {
+  const abs = path.resolve(policy.workspace, value);
+  const shown = workspaceRelative(abs, policy.workspace);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why = code === 'ENOENT' ? 'not found' : `cannot be resolved (${code})`;
+    throw new InputError(`Input '${input}': "${value}" ${why} (relative to ${policy.workspace}).`);
+  }
+  if (PSEUDO_FILESYSTEMS.some((fs) => isInside(real, fs))) {
+    throw new InputError(
+      `Input '${input}': "${value}" resolves to ${real}, a kernel pseudo-file; it is never read.`,
+    );
+  }
+  const allowed = policyRoots(policy);
+  if (!policy.allowOutside && !allowed.map(realOrResolved).some((root) => isInside(real, root))) {
+    const lexicallyInside = allowed.some((r) => isInside(abs, path.resolve(r)));
+    const where = lexicallyInside ? `resolves to ${real}, outside` : 'is outside';
+    const others = allowed.slice(1);
+    const roots = `the workspace (${policy.workspace})${others.length ? ` or ${others.join(', ')}` : ''}`;
+    const lift = policy.liftWith ? ` (set '${policy.liftWith}: true' to lift this)` : '';
+    throw new InputError(`Input '${input}': "${value}" ${where} ${roots}; it is read only there${lift}.`);
+  }
+  const info = statSync(real);
+  const isKind = kind === 'file' ? info.isFile() : info.isDirectory();
+  if (!isKind) {
+    throw new InputError(
+      `Input '${input}': "${value}" is not a ${kind === 'file' ? 'regular file' : 'directory'}.`,
+    );
+  }
+  return { real, shown };
+}
+
+export interface ConfinedFile extends ConfinedPath {
+  text: string;
+}
+
+/**
+ * Reads the file a path input names: confined as `confinePath`, a regular file only, at most
+ * `maxBytes` (checked on what is read, not on what stat says). The file is opened without
+ * following a symlink and must be the one that was checked (same device and inode), so a link
+ * swapped in between the check and the read is refused rather than followed.
+ */
+export function readConfinedFile(
+  input: string,
+  value: string,
+  policy: PathPolicy,
+  maxBytes = 1024 * 1024,
+): ConfinedFile {
+  const checked = confinePath(input, value, policy, 'file');
+  const expected = statSync(checked.real);
+  let fd: number;
+  try {
+    fd = openSync(checked.real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    throw new InputError(
+      `Input '${input}': cannot read "${value}" (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.ino !== expected.ino || info.dev !== expected.dev) {
+      throw new InputError(`Input '${input}': "${value}" changed while it was being read.`);
+    }
+    // One byte more than allowed tells "too large" without trusting stat's size.
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxBytes) {
+      throw new InputError(
+        `Input '${input}': "${value}" is larger than ${formatBytes(maxBytes)}.`,
+      );
+    }
+    return { ...checked, text: buffer.subarray(0, length).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
 }

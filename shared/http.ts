@@ -274,6 +274,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
             ...(options.random ? { random: options.random } : {}),
             ...(options.deadline?.() !== undefined ? { deadline: options.deadline() } : {}),
+            ...(req.signal ? { signal: req.signal } : {}),
             onRetry: (error, n, delayMs) =>
               options.onRetry?.(
                 `${req.label ?? `${method} ${printable}`}: ${error instanceof HttpError ? (error.detail ?? error.message) : error instanceof Error ? error.message : 'error'}; retry ${n} in ${delayMs} ms`,

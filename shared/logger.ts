@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { neutraliseCommands } from './commands.ts';
 
 export interface AnnotationPosition {
   file?: string;
@@ -47,7 +48,8 @@ export function masksOf(value: string): string[] {
 /** The logger used in a real runner: workflow commands through @actions/core. */
 export const coreLogger: Logger = {
   debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
+  // core.info writes the text as it is; every other level escapes it as command data.
+  info: (m) => core.info(neutraliseCommands(m)),
   warning: (m, p) => core.warning(m, toProperties(p)),
   error: (m, p) => core.error(m, toProperties(p)),
   secret: (v) => {

@@ -61,6 +61,8 @@ export async function withRetry<T>(
     onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
     /** No retry starts after this time (on `clock`). */
     deadline?: number;
+    /** Aborts the wait between attempts (a cancelled job): the sleep rejects at once. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<T> {
   const attempts = opts.attempts ?? 5;
@@ -89,8 +91,9 @@ export async function withRetry<T>(
           );
         }
       }
+      if (opts.signal?.aborted) throw error;
       opts.onRetry?.(error, attempt, wait);
-      await clock.sleep(wait);
+      await clock.sleep(wait, opts.signal);
     }
   }
 }

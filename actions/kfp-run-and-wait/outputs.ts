@@ -46,5 +46,5 @@ export async function main(inputs: KfpInputs, signal: AbortSignal): Promise<void
   if (result.outcome !== 'succeeded' && result.outcome !== 'submitted') {
     throw new Error(result.error ?? `run ended ${result.state}`);
   }
-  core.info(`Run ${result.run.run_id} ${result.state}: ${result.runUrl}`);
+  coreLogger.info(`Run ${result.run.run_id} ${result.state}: ${result.runUrl}`);
 }

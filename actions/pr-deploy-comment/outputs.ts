@@ -55,7 +55,7 @@ export async function main(inputs: CommentInputs, signal: AbortSignal): Promise<
   if (o.kind === 'posted') {
     core.setOutput('comment-id', String(o.comment.id));
     core.setOutput('comment-url', o.comment.htmlUrl);
-    core.info(`Comment ${o.comment.id} ${o.action}: ${o.comment.htmlUrl}`);
+    coreLogger.info(`Comment ${o.comment.id} ${o.action}: ${o.comment.htmlUrl}`);
   } else {
     core.setOutput('comment-id', '');
     core.setOutput('comment-url', '');

@@ -25,6 +25,6 @@ export async function main(inputs: RenderInputs): Promise<void> {
     );
   core.setOutput('images', JSON.stringify(result.images));
   core.setOutput('checksum', result.checksum);
-  core.info(`Rendered ${result.resources.length} resources to ${result.manifestsPath}`);
+  coreLogger.info(`Rendered ${result.resources.length} resources to ${result.manifestsPath}`);
   await writeSummary(renderSummary(result, inputs));
 }

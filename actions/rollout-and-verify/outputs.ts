@@ -55,5 +55,5 @@ export async function main(inputs: RolloutInputs, signal: AbortSignal): Promise<
   if (result.status !== 'succeeded') {
     throw new Error(result.error ?? result.failureReason);
   }
-  core.info(`Rollout succeeded${result.endpoint ? `; endpoint ${result.endpoint}` : ''}`);
+  coreLogger.info(`Rollout succeeded${result.endpoint ? `; endpoint ${result.endpoint}` : ''}`);
 }

@@ -17,7 +17,7 @@ export async function main(inputs: SetupInputs): Promise<void> {
     setupClusterAuth(inputs, {
       logger: coreLogger,
       state: runnerState,
-      http: createHttpClient({ userAgent: USER_AGENT, onRetry: (m) => core.info(m) }),
+      http: createHttpClient({ userAgent: USER_AGENT, onRetry: (m) => coreLogger.info(m) }),
       env: process.env,
       which: (command) => which(command),
       userAgent: USER_AGENT,
@@ -31,6 +31,6 @@ export async function main(inputs: SetupInputs): Promise<void> {
   core.exportVariable('KUBECONFIG', result.kubeconfigPath);
   // Terraform's and Helm's Kubernetes providers read this one.
   core.exportVariable('KUBE_CONFIG_PATH', result.kubeconfigPath);
-  core.info(`KUBECONFIG=${result.kubeconfigPath} (context ${result.context})`);
+  coreLogger.info(`KUBECONFIG=${result.kubeconfigPath} (context ${result.context})`);
   await writeSummary(setupSummary(result));
 }

@@ -1,0 +1,51 @@
+/**
+ * What a server returns (ids, digests, revisions) is checked against its grammar before it
+ * reaches a file path, a URL, an output or a log. A hostile or broken server answering
+ * `run_id: "x/../../../package.json"` or a digest `sha256:../../evil latest` gets an error
+ * naming the field, never a write outside our own directory or a forged output.
+ */
+
+/** A content digest as registries send it (`Docker-Content-Digest`): sha256 or sha512, hex. */
+export const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** A full git object name: SHA-1 (40 hex) or SHA-256 (64 hex). */
+export const GIT_COMMIT = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
+/**
+ * An opaque server identifier safe in a path segment and a URL: KFP's UUIDs, Argo CD names.
+ * Letters, digits, `.`, `_`, `-`; no leading dot; at most 128.
+ */
+export const OPAQUE_ID = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+/** A server answered a value that does not fit its grammar. */
+export class ServerValueError extends Error {
+  override name = 'ServerValueError';
+}
+
+/** The value as an error may show it: JSON-quoted (so control characters stay visible), cut to 80. */
+export function shownValue(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+/**
+ * `value` when it is a string matching `grammar`; otherwise a ServerValueError saying which
+ * server sent which field (`what`, e.g. "KFP run_id").
+ */
+export function checkedServerString(value: unknown, grammar: RegExp, what: string): string {
+  if (typeof value === 'string' && grammar.test(value)) return value;
+  throw new ServerValueError(
+    `${what} from the server is not a valid value (got ${shownValue(value)}); refusing to use it`,
+  );
+}
+
+/** A positive integer id (GitHub comment and pull request ids), as a number. */
+export function checkedServerInteger(value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+  throw new ServerValueError(
+    `${what} from the server is not a positive integer (got ${shownValue(value)}); refusing to use it`,
+  );
+}
