@@ -1,8 +1,8 @@
 /**
  * What a server returns (ids, digests, revisions) is checked against its grammar before it
- * reaches a file path, a URL, an output or a log. A hostile or broken server answering
- * `run_id: "x/../../../package.json"` or a digest `sha256:../../evil latest` gets an error
- * naming the field, never a write outside our own directory or a forged output.
+ * reaches a file path, a URL, an output or a log. A hostile or broken server answering a run id
+ * that climbs directories or a digest with a space and a second word gets an error naming the
+ * field, never a write outside our own directory or a forged output.
  */
 
 /** A content digest as registries send it (`Docker-Content-Digest`): sha256 or sha512, hex. */
