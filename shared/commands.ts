@@ -47,7 +47,5 @@ export function readInput(name: string): string {
  * marker; what a person reads is unchanged.
  */
 export function neutraliseCommands(text: string): string {
-  return text
-    .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
-    .replace(/##\[/g, '##\u200b[');
+  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##\[/g, '##\u200b[');
 }

@@ -1,4 +1,12 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { glob, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { InputError } from './errors.ts';
 import * as path from 'node:path';
@@ -334,7 +342,9 @@ export function confinePath(
     const others = allowed.slice(1);
     const roots = `the workspace (${policy.workspace})${others.length ? ` or ${others.join(', ')}` : ''}`;
     const lift = policy.liftWith ? ` (set '${policy.liftWith}: true' to lift this)` : '';
-    throw new InputError(`Input '${input}': "${value}" ${where} ${roots}; it is read only there${lift}.`);
+    throw new InputError(
+      `Input '${input}': "${value}" ${where} ${roots}; it is read only there${lift}.`,
+    );
   }
   const info = statSync(real);
   const isKind = kind === 'file' ? info.isFile() : info.isDirectory();
@@ -386,9 +396,7 @@ export function readConfinedFile(
       length += n;
     }
     if (length > maxBytes) {
-      throw new InputError(
-        `Input '${input}': "${value}" is larger than ${formatBytes(maxBytes)}.`,
-      );
+      throw new InputError(`Input '${input}': "${value}" is larger than ${formatBytes(maxBytes)}.`);
     }
     return { ...checked, text: buffer.subarray(0, length).toString('utf8') };
   } finally {
