@@ -2,18 +2,23 @@
 import { describe, expect, it } from '@jest/globals';
 import { BAD_INPUTS, runBadInput } from '../harness/bad-inputs.ts';
 
-describe.each(['render-manifests', 'setup-cluster-auth', 'rollout-and-verify', 'build-push-image'])(
-  '%s: bad inputs fail cleanly',
-  (action) => {
-    it.each(BAD_INPUTS.filter((c) => c.action === action).map((c) => [c.name, c] as const))(
-      '%s',
-      async (_name, c) => {
-        const outcome = await runBadInput(c);
-        expect({ why: outcome.why, line: outcome.failureLine.split('\n')[0] }).toEqual({
-          why: [],
-          line: expect.stringContaining(`${action}: `),
-        });
-      },
-    );
-  },
-);
+describe.each([
+  'render-manifests',
+  'setup-cluster-auth',
+  'rollout-and-verify',
+  'build-push-image',
+  'kfp-run-and-wait',
+  'argocd-bump-image',
+  'pr-deploy-comment',
+])('%s: bad inputs fail cleanly', (action) => {
+  it.each(BAD_INPUTS.filter((c) => c.action === action).map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const outcome = await runBadInput(c);
+      expect({ why: outcome.why, line: outcome.failureLine.split('\n')[0] }).toEqual({
+        why: [],
+        line: expect.stringContaining(`${action}: `),
+      });
+    },
+  );
+});

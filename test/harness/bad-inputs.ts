@@ -23,7 +23,21 @@ import * as path from 'node:path';
 import { runAction, type ActionRunResult } from './runner.ts';
 
 export type ActionName =
-  'render-manifests' | 'setup-cluster-auth' | 'rollout-and-verify' | 'build-push-image';
+  | 'render-manifests'
+  | 'setup-cluster-auth'
+  | 'rollout-and-verify'
+  | 'build-push-image'
+  | 'kfp-run-and-wait'
+  | 'argocd-bump-image'
+  | 'pr-deploy-comment';
+
+/** Actions whose server is the counting loopback server below: nothing may reach it. */
+const SERVED: readonly ActionName[] = [
+  'rollout-and-verify',
+  'kfp-run-and-wait',
+  'argocd-bump-image',
+  'pr-deploy-comment',
+];
 
 export interface BadInput {
   action: ActionName;
@@ -467,7 +481,99 @@ const build: BadInput[] = (
   ] as Omit<BadInput, 'action'>[]
 ).map((c) => ({ ...c, action: 'build-push-image' as const }));
 
-export const BAD_INPUTS: readonly BadInput[] = [...render, ...auth, ...rollout, ...build];
+/**
+ * Path inputs of the actions that read a file the user names (issue 20): a pull request can
+ * carry a symlink, so each is confined to the workspace (and RUNNER_TEMP) after resolving it,
+ * and never reads the kernel's pseudo-files even when `allow-outside-workspace` lifts that.
+ */
+const OUTSIDE = `${'../'.repeat(8)}etc/hostname`;
+const ENVIRON = { 'notes.md': 'symlink:/proc/self/environ' };
+const ESCAPE = { 'escape.md': 'symlink:/etc/hostname' };
+const pathCases = (
+  action: ActionName,
+  input: string,
+  base: Record<string, string>,
+  files: Record<string, string> = {},
+): BadInput[] => [
+  {
+    action,
+    name: `${input}: ../ outside`,
+    inputs: { ...base, [input]: OUTSIDE },
+    names: `'${input}'`,
+    message: new RegExp(`Input '${input}': "[./]*etc/hostname" is outside the workspace`),
+    files,
+  },
+  {
+    action,
+    name: `${input}: absolute path outside`,
+    inputs: { ...base, [input]: '/etc/hostname' },
+    names: `'${input}'`,
+    message: new RegExp(`Input '${input}': "/etc/hostname" is outside the workspace`),
+    files,
+  },
+  {
+    action,
+    name: `${input}: symlink out of the workspace`,
+    inputs: { ...base, [input]: 'escape.md' },
+    names: `'${input}'`,
+    message: new RegExp(`Input '${input}': "escape\\.md" resolves to /etc/hostname, outside`),
+    files: { ...files, ...ESCAPE },
+  },
+  {
+    action,
+    name: `${input}: symlink to /proc/self/environ, even with allow-outside-workspace`,
+    inputs: { ...base, [input]: 'notes.md', 'allow-outside-workspace': 'true' },
+    names: `'${input}'`,
+    message: new RegExp(
+      `Input '${input}': "notes\\.md" resolves to /proc/(self|\\d+)/environ, a kernel pseudo-file`,
+    ),
+    files: { ...files, ...ENVIRON },
+  },
+];
+
+const COMMENT = { status: 'success', 'pr-number': '7', token: 'ghs_badinputsweep' };
+const KFP = { host: 'SERVER' };
+const paths: BadInput[] = [
+  ...pathCases('pr-deploy-comment', 'body-file', COMMENT),
+  ...pathCases('pr-deploy-comment', 'metrics', COMMENT),
+  ...pathCases('pr-deploy-comment', 'metrics-baseline', {
+    ...COMMENT,
+    metrics: '{"accuracy": 0.9}',
+  }),
+  ...pathCases('kfp-run-and-wait', 'pipeline-file', KFP),
+  ...pathCases('build-push-image', 'file', { image: 'ghcr.io/org/app' }, DOCKERFILE),
+  {
+    action: 'build-push-image',
+    name: 'context: ../ outside',
+    inputs: { image: 'ghcr.io/org/app', context: '../../../../../../../../etc' },
+    names: "'context'",
+    message: /Input 'context': .*is outside the workspace/,
+  },
+  {
+    action: 'build-push-image',
+    name: 'context: symlink to a directory outside',
+    inputs: { image: 'ghcr.io/org/app', context: 'ctx' },
+    names: "'context'",
+    message: /Input 'context': "ctx" resolves to \/etc, outside the workspace/,
+    files: { ctx: 'symlink:/etc' },
+  },
+  {
+    action: 'setup-cluster-auth',
+    name: 'kubeconfig: a path is not read (the input holds the kubeconfig itself)',
+    inputs: { provider: 'kubeconfig', kubeconfig: '/proc/self/environ' },
+    names: "'kubeconfig'",
+    message: /neither kubeconfig YAML nor base64 of it/,
+  },
+  ...(['/etc/hostname', '../outside.yaml', 'apps/../../x.yaml'] as const).map((file): BadInput => ({
+    action: 'argocd-bump-image',
+    name: `files: ${file}`,
+    inputs: { repository: 'SERVER/org/config.git', token: 't', files: file, image: 'r/app:v2' },
+    names: "'files'",
+    message: /Input 'files': ".*" must be a path relative to the root of the repository, inside it/,
+  })),
+];
+
+export const BAD_INPUTS: readonly BadInput[] = [...render, ...auth, ...rollout, ...build, ...paths];
 
 /** A loopback "API server" that answers 500 to everything and counts what it was sent. */
 async function countingServer(): Promise<{ server: Server; url: string; count(): number }> {
@@ -493,7 +599,7 @@ function failure(r: ActionRunResult): string {
 /** Runs one case and judges it. */
 export async function runBadInput(c: BadInput): Promise<Outcome> {
   const workspace = mkdtempSync(path.join(tmpdir(), 'bad-ws-'));
-  const api = c.action === 'rollout-and-verify' ? await countingServer() : undefined;
+  const api = SERVED.includes(c.action) ? await countingServer() : undefined;
   try {
     for (const [file, content] of Object.entries(c.files ?? {})) {
       const abs = path.join(workspace, file);
@@ -510,8 +616,15 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
       );
       env.KUBECONFIG = kubeconfig;
     }
-    const inputs =
-      c.action === 'render-manifests' ? { 'output-dir': 'out', ...c.inputs } : c.inputs;
+    if (api && c.action !== 'rollout-and-verify') {
+      env.GITHUB_API_URL = api.url;
+      env.GITHUB_SERVER_URL = api.url;
+      env.GITHUB_REPOSITORY = 'org/app';
+    }
+    const served = Object.fromEntries(
+      Object.entries(c.inputs).map(([k, v]) => [k, api ? v.replace('SERVER', api.url) : v]),
+    );
+    const inputs = c.action === 'render-manifests' ? { 'output-dir': 'out', ...served } : served;
     const r = await runAction(c.action, { inputs, env, workspace, keep: true, post: false });
     try {
       const line = failure(r);
@@ -541,7 +654,7 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
         if (readdirSync(r.runnerTemp).length > 0) why.push('files left in RUNNER_TEMP');
         if (r.env.KUBECONFIG) why.push('KUBECONFIG exported');
       }
-      if (api && api.count() > 0) why.push(`${api.count()} request(s) sent to the cluster`);
+      if (api && api.count() > 0) why.push(`${api.count()} request(s) sent to the server`);
       return { case: c, clean: why.length === 0, why, failureLine: line, durationMs: r.durationMs };
     } finally {
       r.cleanup();
