@@ -545,7 +545,7 @@ const paths: BadInput[] = [
   {
     action: 'build-push-image',
     name: 'context: ../ outside',
-    inputs: { image: 'ghcr.io/org/app', context: '../../../../../../../../etc' },
+    inputs: { image: 'ghcr.io/org/app', context: OUTSIDE.replace('/hostname', '') },
     names: "'context'",
     message: /Input 'context': .*is outside the workspace/,
   },
