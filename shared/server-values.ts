@@ -49,3 +49,31 @@ export function checkedServerInteger(value: unknown, what: string): number {
     `${what} from the server is not a positive integer (got ${shownValue(value)}); refusing to use it`,
   );
 }
+
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+/** A host as an API returns a cluster endpoint: a DNS name, IPv4 or [IPv6], with an optional port. */
+export const HOST = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[[0-9A-Fa-f:.]+\\])(?::\\d{1,5})?$`);
+/** Base64 as APIs send certificates (PEM bodies may be wrapped). */
+export const BASE64 = /^[A-Za-z0-9+/\s]+={0,2}\s*$/;
+
+/**
+ * A server URL an API returned (an EKS cluster endpoint): https, a host by HOST, no
+ * credentials, query or fragment. Returned as the API wrote it, less a trailing slash.
+ */
+export function checkedServerUrl(value: unknown, what: string): string {
+  const refuse = (): never => {
+    throw new ServerValueError(
+      `${what} from the server is not an https URL of a host (got ${shownValue(value)}); refusing to use it`,
+    );
+  };
+  if (typeof value !== 'string' || /\s/.test(value)) return refuse();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return refuse();
+  }
+  const clean = url.protocol === 'https:' && !url.username && !url.password && !url.search;
+  if (!clean || url.hash || !HOST.test(url.host) || !/^\/?$/.test(url.pathname)) return refuse();
+  return value.replace(/\/+$/, '');
+}

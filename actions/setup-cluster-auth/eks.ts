@@ -9,6 +9,11 @@ import { awsCredentials } from './aws-credentials.ts';
 import { awsErrorMessage, awsStatus } from './aws-errors.ts';
 import { eksToken, type AwsCredentials } from './eks-token.ts';
 import type { EksInputs } from './inputs.ts';
+import { BASE64, checkedServerString, checkedServerUrl } from '../../shared/server-values.ts';
+
+/** arn:<partition>:eks:<region>:<account>:cluster/<name>, as DescribeCluster returns it. */
+const EKS_CLUSTER_ARN =
+  /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 export async function describeEksCluster(
   inputs: EksInputs,
@@ -73,7 +78,13 @@ export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<
   const caData = cluster.certificateAuthority?.data;
   if (!caData)
     throw new Error(`EKS cluster '${inputs.cluster}' reports no certificateAuthority.data.`);
-  const entryName = cluster.arn ?? inputs.cluster;
+  // What the API returns becomes the kubeconfig (server, CA, context name) and outputs.
+  const server = checkedServerUrl(cluster.endpoint, `EKS cluster '${inputs.cluster}' endpoint`);
+  checkedServerString(caData, BASE64, 'EKS certificateAuthority.data');
+  const entryName =
+    cluster.arn === undefined
+      ? inputs.cluster
+      : checkedServerString(cluster.arn, EKS_CLUSTER_ARN, 'EKS cluster arn');
 
   const files: ClusterAccess['files'] = [];
   let user: KubeUser;
@@ -134,7 +145,7 @@ export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<
   return {
     entryName,
     context: inputs.context ?? entryName,
-    server: cluster.endpoint,
+    server,
     caData,
     user,
     files,

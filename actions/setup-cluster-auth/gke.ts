@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { HttpError, InputError, errorMessage } from '../../shared/errors.ts';
 import { EXEC_API_VERSION, type KubeUser } from '../../shared/kube/kubeconfig.ts';
 import { bundledCredential, type ClusterAccess, type ProviderDeps } from './access.ts';
+import { BASE64, checkedServerString, HOST } from '../../shared/server-values.ts';
 import {
   endpointOf,
   externalAccountConfig,
@@ -162,8 +163,12 @@ export function serverOf(
     throw new Error(
       `GKE cluster ${inputs.cluster} has no endpoint yet (status ${cluster.status ?? 'unknown'}).`,
     );
+  // What the API returns becomes the kubeconfig's server and the cluster-endpoint output.
+  checkedServerString(endpoint, HOST, `GKE cluster ${inputs.cluster} endpoint`);
   if (endpoint.endsWith('gke.goog')) publicCert = true;
   const caData = cluster.masterAuth?.clusterCaCertificate;
+  if (caData !== undefined)
+    checkedServerString(caData, BASE64, 'GKE masterAuth.clusterCaCertificate');
   if (!publicCert && !caData)
     throw new Error(`GKE cluster ${inputs.cluster} reports no masterAuth.clusterCaCertificate.`);
   return { server: `https://${endpoint}`, ...(!publicCert && caData ? { caData } : {}) };

@@ -240,6 +240,12 @@ describe('eks: failures', () => {
       world_user,
       /EKS cluster 'fresh' is CREATING; it must be ACTIVE or UPDATING/,
     ],
+    [
+      'an endpoint that is not an https URL of a host (a hostile answer)',
+      { 'cluster-name': 'hostile' },
+      world_user,
+      /EKS cluster 'hostile' endpoint from the server is not an https URL of a host \(got ".*"\); refusing to use it/,
+    ],
   ])('%s', async (_name, inputs, id, message) => {
     const r = await run({ region: EKS_REGION, ...inputs }, keyEnv(id()));
     try {

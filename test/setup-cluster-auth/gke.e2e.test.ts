@@ -329,6 +329,20 @@ describe('gke: endpoints and failures', () => {
     }
   });
 
+  it('an endpoint the API answers that is not a host (a path, a query) is refused, not written to the kubeconfig', async () => {
+    const r = await run(wifInputs({ 'cluster-name': 'hostile' }));
+    try {
+      expect(r.exitCode).toBe(1);
+      expect(errorLine(r)).toMatch(
+        /GKE cluster hostile endpoint from the server is not a valid value \(got "evil\.example\/steal\?x="\)/,
+      );
+      expect(r.outputs['cluster-endpoint']).toBeUndefined();
+      expect(runnerTempEntries(r.runnerTemp)).toEqual([]);
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('permission denied (403) says which permission is missing', async () => {
     // Direct federation: the federated principal has no container.clusters.get.
     const r = await run(wifInputs({ 'service-account': '', 'project-id': GKE_PROJECT }));

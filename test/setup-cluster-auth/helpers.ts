@@ -143,6 +143,12 @@ export async function startGkeWorld(): Promise<GkeWorld> {
         status: 'RUNNING',
         masterAuth: { clusterCaCertificate: sim.caData! },
       },
+      [`${base}/hostile`]: {
+        name: 'hostile',
+        endpoint: 'evil.example/steal?x=',
+        status: 'RUNNING',
+        masterAuth: { clusterCaCertificate: sim.caData! },
+      },
       [`${base}/private-one`]: {
         name: 'private-one',
         endpoint: '203.0.113.10',
@@ -219,6 +225,12 @@ export async function startEksWorld(scratch: Scratch): Promise<EksWorld> {
         endpoint: proxy.url,
         certificateAuthority: { data: proxy.caData },
         status: 'CREATING',
+      },
+      // A hostile answer: the endpoint would carry a path and a second line into the kubeconfig.
+      hostile: {
+        endpoint: `${proxy.url}/x?\n::error::pwned`,
+        certificateAuthority: { data: proxy.caData },
+        status: 'ACTIVE',
       },
     },
     denied: [denied.arn],
