@@ -37,8 +37,13 @@ export function details(title: string, body: string): string {
   return `<details><summary>${title}</summary>\n\n${body}\n\n</details>`;
 }
 
+/**
+ * Text from elsewhere (a server's message, a pod's log) as a fenced block: the fence is longer
+ * than any run of backticks in the text, so the text cannot close it and go live as Markdown.
+ */
 export function codeBlock(text: string, lang = ''): string {
-  const fence = text.includes('```') ? '````' : '```';
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 

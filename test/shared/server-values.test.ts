@@ -90,3 +90,16 @@ describe('withRetry: a cancelled job ends the wait between attempts', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('codeBlock: server text cannot close its fence', () => {
+  it('uses a fence longer than any run of backticks in the text', async () => {
+    const { codeBlock } = await import('../../shared/summary.ts');
+    const hostile = 'error\n````\n<img src=x> @org/admins\n````';
+    const block = codeBlock(hostile);
+    const fence = block.split('\n')[0]!;
+    expect(fence).toBe('`````');
+    // The only lines that are exactly the fence are the opening and closing ones.
+    expect(block.split('\n').filter((l) => l === fence)).toHaveLength(2);
+    expect(codeBlock('plain')).toBe('```\nplain\n```');
+  });
+});
