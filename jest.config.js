@@ -8,4 +8,6 @@ export default {
   // Tests share a machine with 2 cores and spawn real peers (kubectl, git, registries).
   maxWorkers: 2,
   testTimeout: 60000,
+  // Installs (or names) the programs the tests run as peers before any test file starts.
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
 };

@@ -50,11 +50,21 @@ export function parseYamlFile(text: string, file: string): SourceDocument[] {
         pos.col,
       );
     }
-    // An empty document (`---` at the end, or a comment-only file) carries nothing.
-    if (doc.contents === null) return;
+    if (isEmptyDocument(doc)) return;
     result.push({ file, index, doc, lineCounter, source: text.slice(start, doc.range[2]) });
   });
   return result;
+}
+
+/**
+ * Whether a document holds no object: nothing, only comments (what `helm template` prints for
+ * a template whose condition is false), or a bare `null`/`~`. The yaml library gives `---`
+ * followed by comments a null scalar rather than null contents. kubectl skips these documents
+ * (its stream visitor drops empty and `null` ones), so everything reading manifests does too.
+ */
+export function isEmptyDocument(doc: Document.Parsed): boolean {
+  const contents = doc.contents;
+  return contents === null || (isScalar(contents) && contents.value === null);
 }
 
 /** The 1-based line of the node at `path` in a document (or of its nearest existing parent). */

@@ -20,6 +20,7 @@ import {
   type ImageRef,
 } from '../../shared/image-ref.ts';
 import { KUSTOMIZATION_FILES } from '../../shared/files.ts';
+import { isEmptyDocument } from '../../shared/yaml.ts';
 import {
   FileEditor,
   pairOf,
@@ -248,7 +249,7 @@ function editImages(ed: FileEditor, doc: Doc, t: EditTarget): void {
 export function editText(text: string, file: string, t: EditTarget): FileEdit {
   const ed = new FileEditor(text, file);
   for (const doc of ed.docs) {
-    if (doc.contents === null) continue;
+    if (isEmptyDocument(doc)) continue;
     if (isKustomization(doc, file)) editKustomization(ed, doc, t);
     else if (t.yamlPath) editYamlPath(ed, doc, t, t.yamlPath);
     else editImages(ed, doc, t);

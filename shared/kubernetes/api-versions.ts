@@ -136,3 +136,24 @@ export function apiAvailabilityProblem(
   }
   return undefined;
 }
+
+/**
+ * The versions the bundled CRDs serve, by `group/Kind` (the `served` versions in
+ * crd-schemas.json; a test keeps the two equal). A cluster with that CRD serves no other
+ * version of the kind. Other kinds of the same group (KServe's ServingRuntime, InferenceGraph)
+ * have no bundled CRD and pass through, as every unknown kind does.
+ */
+export const CRD_SERVED_VERSIONS: Readonly<Record<string, readonly string[]>> = {
+  'serving.kserve.io/InferenceService': ['v1beta1'],
+};
+
+/** Why a bundled CRD's kind at a version its CRD does not serve cannot be applied, or undefined. */
+export function unservedCrdVersionProblem(apiVersion: string, kind: string): string | undefined {
+  const slash = apiVersion.indexOf('/');
+  if (slash < 0) return undefined;
+  const group = apiVersion.slice(0, slash);
+  const served = CRD_SERVED_VERSIONS[`${group}/${kind}`];
+  if (!served || served.includes(apiVersion.slice(slash + 1))) return undefined;
+  const servedText = served.map((v) => `${group}/${v}`).join(', ');
+  return `${apiVersion} ${kind} is not served: the ${kind} CRD serves only ${servedText} (the API server answers: no matches for kind "${kind}" in version "${apiVersion}"); use ${servedText}`;
+}

@@ -6,7 +6,11 @@
  * loaded on first use, so nothing is compiled at run time.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { apiAvailabilityProblem, type KubernetesVersion } from './api-versions.ts';
+import {
+  apiAvailabilityProblem,
+  unservedCrdVersionProblem,
+  type KubernetesVersion,
+} from './api-versions.ts';
 
 type Validators = Record<string, ValidateFunction | undefined>;
 
@@ -142,6 +146,10 @@ export class ManifestValidator {
       problems.push({ path: ['metadata'], message: 'missing required field "metadata.name"' });
     }
     const validate = this.validators[validatorExportName(apiVersion, kind)];
+    const unserved = validate ? undefined : unservedCrdVersionProblem(apiVersion, kind);
+    // A bundled CRD's kind at another version: known, and refused (not "no schema").
+    if (unserved)
+      return { known: true, problems: [...problems, { path: ['apiVersion'], message: unserved }] };
     if (!validate) return { known: false, problems };
     if (!validate(object)) problems.push(...toProblems(validate.errors ?? [], object));
     return { known: true, problems };
