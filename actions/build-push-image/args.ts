@@ -186,3 +186,40 @@ export function buildCommands(p: BuildPlan): { build: Command; pushes: Command[]
     pushes: p.push ? refs(p).map((r) => buildahPushArgs(p, r)) : [],
   };
 }
+
+/** Characters a POSIX shell reads literally in a word: such an argument is shown bare. */
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** Inside bash's `$'…'`: the escapes for the characters that need one (others as \\xNN). */
+const C_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/**
+ * One argv element as a shell would need it typed: bare when it is all safe characters, else
+ * in single quotes (a `'` as `'\''`), or as `$'…'` with escapes when it holds a control
+ * character, so a line break cannot start a new log line.
+ */
+export function shellQuote(arg: string): string {
+  if (SHELL_SAFE.test(arg)) return arg;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(arg)) {
+    // eslint-disable-next-line no-control-regex
+    const escaped = arg.replace(/[\\'\u0000-\u001f\u007f]/g, (ch) => {
+      return C_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    });
+    return `$'${escaped}'`;
+  }
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command as logged: each argv element quoted on its own, so one argument holding spaces
+ * (`--build-arg=A=--network=host --privileged`) reads as the one argument it is.
+ */
+export function shownCommand(c: Command): string {
+  return [c.command, ...c.args].map(shellQuote).join(' ');
+}

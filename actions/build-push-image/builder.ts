@@ -3,11 +3,15 @@
  * `auto` picks, whether the build files are there, and what their output says (error lines,
  * cache hits, the pushed digest).
  */
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
+import { confinePath, type PathPolicy } from '../../shared/files.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
-import type { BuildInputs, Builder } from './inputs.ts';
+import type { Logger } from '../../shared/logger.ts';
+import { checkedServerString, DIGEST } from '../../shared/server-values.ts';
+import type { BuildInputs, Builder, CacheMode } from './inputs.ts';
 
 export class BuildError extends Error {
   override name = 'BuildError';
@@ -119,29 +123,110 @@ export async function chooseBuilder(
   );
 }
 
-/** A missing context or Dockerfile fails before any login or build (remote contexts pass). */
-export async function checkBuildFiles(inputs: BuildInputs, workspace: string): Promise<void> {
-  if (/^[a-z]+:\/\/|^git@/.test(inputs.context)) return;
-  const context = path.resolve(workspace, inputs.context);
-  const isDir = await stat(context).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) {
-    throw new InputError(`Input 'context': directory "${inputs.context}" does not exist.`);
+/** What the builder reads: real paths (symlinks resolved), or a remote context as written. */
+export interface BuildFiles {
+  context: string;
+  file?: string;
+}
+
+const REMOTE_CONTEXT = /^[a-z]+:\/\/|^git@/;
+
+/**
+ * The context directory and Dockerfile, confined like every path input (shared/files.ts):
+ * after resolving symlinks they must lie in the workspace or RUNNER_TEMP unless
+ * `allow-outside-workspace`, never in /proc, /sys or /dev; a missing one fails before any
+ * login or build. The builder gets the real paths, so what it reads is what was checked. A
+ * remote context (git, https) passes as written: its `file` is a path inside that context.
+ */
+export function confineBuildFiles(
+  inputs: BuildInputs,
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+): BuildFiles {
+  if (REMOTE_CONTEXT.test(inputs.context)) {
+    return { context: inputs.context, ...(inputs.file ? { file: inputs.file } : {}) };
   }
-  const file = inputs.file
-    ? path.resolve(workspace, inputs.file)
-    : path.join(context, 'Dockerfile');
-  const exists = await stat(file).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  if (!exists) {
+  const policy: PathPolicy = {
+    workspace,
+    roots: env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [],
+    allowOutside: inputs.allowOutsideWorkspace,
+    liftWith: 'allow-outside-workspace',
+  };
+  const context = confinePath('context', inputs.context, policy, 'directory').real;
+  // Docker's default, `Dockerfile` in the context, is read by the builder too: confined alike.
+  const file = inputs.file ?? path.join(inputs.context, 'Dockerfile');
+  if (!inputs.file && !existsSync(path.resolve(workspace, file))) {
     throw new InputError(
-      inputs.file
-        ? `Input 'file': "${inputs.file}" does not exist.`
-        : `Input 'file': no Dockerfile in "${inputs.context}"; add one or set 'file'.`,
+      `Input 'file': no Dockerfile in "${inputs.context}"; add one or set 'file'.`,
     );
   }
+  return { context, file: confinePath('file', file, policy, 'file').real };
+}
+
+/** The builder for this run, whether docker must use its legacy builder, and the cache it gets. */
+export interface BuilderSetup {
+  builder: Builder;
+  legacy: boolean;
+  cache: CacheMode;
+}
+
+/**
+ * Picks the builder and what it can do here, warning when a setting cannot apply (the legacy
+ * builder, a gha cache without buildx, a cache with buildx's docker driver).
+ */
+export async function setUpBuilder(
+  inputs: BuildInputs,
+  runner: CommandRunner,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<BuilderSetup> {
+  const builder = await chooseBuilder(inputs.builder, runner, env);
+  if (inputs.platforms.length > 1 && builder !== 'buildx') {
+    throw new InputError(
+      `Input 'platforms': ${inputs.platforms.length} platforms need builder buildx (a multi-platform index); ${builder} builds one platform.`,
+    );
+  }
+  // Docker ≥ 23 without the buildx plugin has no BuildKit: its legacy builder still builds.
+  const legacy = builder === 'docker' && !(await dockerHasBuildKit(runner, env));
+  if (legacy) {
+    logger.warning(
+      'The docker CLI has no buildx plugin, and since Docker 23 `docker build` has BuildKit only through it: building with the legacy builder (deprecated; no cache hits reported). Install docker-buildx-plugin for BuildKit.',
+    );
+  }
+  if (inputs.cache === 'gha' && builder !== 'buildx') {
+    logger.warning(`cache: gha needs docker buildx; building with ${builder} without a cache.`);
+  }
+  let cache = builder === 'buildx' || inputs.cache !== 'gha' ? inputs.cache : 'none';
+  // The default builder of GitHub-hosted runners uses buildx's docker driver, which cannot
+  // export a cache ("cache export feature is currently not supported for docker driver").
+  if (builder === 'buildx' && cache !== 'none' && (await buildxDriver(runner, env)) === 'docker') {
+    logger.warning(
+      `cache: ${cache} needs a buildx builder with the docker-container driver, and this one uses the docker driver: building without the cache. Add docker/setup-buildx-action before this step.`,
+    );
+    cache = 'none';
+  }
+  return { builder, legacy, cache };
+}
+
+/**
+ * The digest in buildx's metadata file (`containerimage.digest`), checked against the digest
+ * grammar; undefined when buildx wrote none (the digest then comes from the registry).
+ */
+export async function buildxDigest(metadataFile: string): Promise<string | undefined> {
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const digest = meta['containerimage.digest'];
+  return digest === undefined
+    ? undefined
+    : checkedServerString(digest, DIGEST, "buildx's containerimage.digest");
+}
+
+/** The digest `buildah push --digestfile` wrote, checked against the digest grammar. */
+export async function buildahDigest(digestFile: string): Promise<string> {
+  const text = (await readFile(digestFile, 'utf8')).trim();
+  return checkedServerString(text, DIGEST, "buildah's pushed digest");
 }

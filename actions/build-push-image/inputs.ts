@@ -26,8 +26,12 @@ export interface BuildInputs {
   /** The registry host as Docker names it (`docker.io` for Docker Hub names). */
   registry: string;
   builder: BuilderChoice;
+  /** As written: a directory relative to the workspace, or a remote (git/https) context. */
   context: string;
+  /** As written, relative to the workspace; unset: `Dockerfile` in the context. */
   file?: string;
+  /** Lifts the workspace confinement of `context` and `file` (not /proc, /sys, /dev). */
+  allowOutsideWorkspace: boolean;
   target?: string;
   buildArgs: [string, string][];
   platforms: string[];
@@ -173,6 +177,7 @@ export function getInputs(inputs = new Inputs()): BuildInputs {
     builder,
     context,
     ...(file ? { file } : {}),
+    allowOutsideWorkspace: inputs.bool('allow-outside-workspace', false),
     ...(target ? { target } : {}),
     buildArgs: pairs(inputs, 'build-args', KEY, 'NAME'),
     platforms,

@@ -60,7 +60,7 @@ export async function main(inputs: BuildInputs, signal: AbortSignal): Promise<vo
         logger: coreLogger,
         env: process.env,
         signal,
-        workspace: process.cwd(),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         tempDir: process.env.RUNNER_TEMP || tmpdir(),
         ...(loginProvider ? { loginProvider } : {}),
         onConfigDir: (dir) => configDirState.save(runnerState, dir),

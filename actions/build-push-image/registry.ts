@@ -6,6 +6,29 @@
 import type { HttpClient, HttpResponse } from '../../shared/http.ts';
 import { HttpError } from '../../shared/errors.ts';
 import { repositoryOf } from '../../shared/image-ref.ts';
+import { checkedServerString, DIGEST } from '../../shared/server-values.ts';
+
+/** The registry's `Docker-Content-Digest`, checked: it reaches outputs, refs and the log. */
+function contentDigest(res: HttpResponse): string | undefined {
+  const header = res.header('docker-content-digest');
+  return header === undefined || header === ''
+    ? undefined
+    : checkedServerString(header, DIGEST, "the registry's Docker-Content-Digest");
+}
+
+/** A manifest's compressed size from its config and layer sizes; only whole byte counts. */
+function manifestSize(body: string): number | undefined {
+  let m: { config?: { size?: unknown }; layers?: { size?: unknown }[] };
+  try {
+    m = JSON.parse(body) as typeof m;
+  } catch {
+    return undefined; // not JSON: no size
+  }
+  if (!m?.config || !Array.isArray(m.layers)) return undefined;
+  const sizes = [m.config.size ?? 0, ...m.layers.map((l) => l?.size ?? 0)];
+  if (!sizes.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) return undefined;
+  return (sizes as number[]).reduce((a, n) => a + n, 0);
+}
 
 export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -159,9 +182,7 @@ export class RegistryClient {
   async head(ref: string): Promise<string | undefined> {
     const res = await this.call('HEAD', ref);
     if (res.status === 404) return undefined;
-    const digest = res.header('docker-content-digest');
-    if (digest) return digest;
-    return (await this.get(ref))?.digest;
+    return contentDigest(res) ?? (await this.get(ref))?.digest;
   }
 
   /** The manifest itself: its digest (sha256 of the bytes when the header is missing) and size. */
@@ -170,19 +191,8 @@ export class RegistryClient {
     if (res.status === 404) return undefined;
     const { createHash } = await import('node:crypto');
     const digest =
-      res.header('docker-content-digest') ??
-      `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
-    let size: number | undefined;
-    try {
-      const m = JSON.parse(res.body) as {
-        config?: { size?: number };
-        layers?: { size?: number }[];
-      };
-      if (m.config && m.layers)
-        size = (m.config.size ?? 0) + m.layers.reduce((a, l) => a + (l.size ?? 0), 0);
-    } catch {
-      // Not JSON: no size.
-    }
+      contentDigest(res) ?? `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
+    const size = manifestSize(res.body);
     return {
       digest,
       mediaType: res.header('content-type') ?? '',

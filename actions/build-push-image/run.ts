@@ -3,24 +3,25 @@
  * push → confirm → scan → report — with every dependency injected (commands, HTTP, clock,
  * logins, the Trivy install), so tests drive it with fakes and real peers alike.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
 import { cancellation, InputError } from '../../shared/errors.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
 import type { HttpClient } from '../../shared/http.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { buildCommands, type BuildPlan, type Command } from './args.ts';
+import { buildCommands, shownCommand, type BuildPlan, type Command } from './args.ts';
 import {
   BuildError,
-  buildxDriver,
+  buildahDigest,
+  buildxDigest,
   cacheHits,
-  checkBuildFiles,
-  chooseBuilder,
-  dockerHasBuildKit,
+  confineBuildFiles,
   errorLines,
   pushedDigest,
+  setUpBuilder,
 } from './builder.ts';
+import { buildLeftovers, withLeftoversRemoved } from './leftovers.ts';
 import { isLoopbackRegistry, type BuildInputs, type Builder } from './inputs.ts';
 import {
   createDockerConfig,
@@ -138,7 +139,7 @@ async function phases(
   report.refs = tags.map((t) => `${inputs.image}:${t}`);
   const plainHttp = isLoopbackRegistry(inputs.registry) || inputs.insecure;
   const labels = ociLabels(ctx, new Date(clock.now()), inputs.labels);
-  await checkBuildFiles(inputs, deps.workspace);
+  const files = confineBuildFiles(inputs, deps.workspace, deps.env);
 
   // login
   report.phase = 'login';
@@ -214,40 +215,15 @@ async function phases(
   // build
   report.phase = 'build';
   checkAborted(deps, 'build');
-  const builder = await chooseBuilder(inputs.builder, runner, env);
+  const { builder, legacy, cache } = await setUpBuilder(inputs, runner, env, logger);
   report.builder = builder;
-  if (inputs.platforms.length > 1 && builder !== 'buildx') {
-    throw new InputError(
-      `Input 'platforms': ${inputs.platforms.length} platforms need builder buildx (a multi-platform index); ${builder} builds one platform.`,
-    );
-  }
-  // Docker ≥ 23 without the buildx plugin has no BuildKit: its legacy builder still builds.
-  const legacy = builder === 'docker' && !(await dockerHasBuildKit(runner, env));
-  if (legacy) {
-    logger.warning(
-      'The docker CLI has no buildx plugin, and since Docker 23 `docker build` has BuildKit only through it: building with the legacy builder (deprecated; no cache hits reported). Install docker-buildx-plugin for BuildKit.',
-    );
-  }
-  if (inputs.cache === 'gha' && builder !== 'buildx') {
-    logger.warning(`cache: gha needs docker buildx; building with ${builder} without a cache.`);
-  }
-  let cache = builder === 'buildx' || inputs.cache !== 'gha' ? inputs.cache : 'none';
-  // The default builder of GitHub-hosted runners uses buildx's docker driver, which cannot
-  // export a cache ("cache export feature is currently not supported for docker driver").
-  if (builder === 'buildx' && cache !== 'none' && (await buildxDriver(runner, env)) === 'docker') {
-    logger.warning(
-      `cache: ${cache} needs a buildx builder with the docker-container driver, and this one uses the docker driver: building without the cache. Add docker/setup-buildx-action before this step.`,
-    );
-    cache = 'none';
-  }
   const work = await mkdtemp(path.join(deps.tempDir, 'bpi-build-'));
   temporary.push(work);
   const plan: BuildPlan = {
     builder,
     image: inputs.image,
     tags,
-    context: inputs.context,
-    ...(inputs.file ? { file: inputs.file } : {}),
+    ...files,
     ...(inputs.target ? { target: inputs.target } : {}),
     buildArgs: inputs.buildArgs,
     labels,
@@ -266,7 +242,7 @@ async function phases(
   const { build, pushes } = buildCommands(plan);
   const exec = async (c: Command, what: string): Promise<string> => {
     checkAborted(deps, report.phase);
-    logger.info(`$ ${[c.command, ...c.args].join(' ')}`);
+    logger.info(`$ ${shownCommand(c)}`);
     const r = await deps.streamOutput((write) =>
       runner.run(c.command, c.args, {
         env: { ...env, ...c.env },
@@ -288,17 +264,19 @@ async function phases(
   };
   const started = clock.now();
   let buildOutput: string;
+  // A cancelled or timed-out build is killed: remove the working containers it left.
+  const leftovers = buildLeftovers(builder, runner, env);
+  const runBuild = (): Promise<string> =>
+    withLeftoversRemoved(leftovers, logger, () => exec(build, 'the build'));
   try {
-    buildOutput = await logger.group(`Build with ${builder}`, () => exec(build, 'the build'));
+    buildOutput = await logger.group(`Build with ${builder}`, runBuild);
   } catch (error) {
     // A buildx push that hit an expired token: log in again and push from the builder's cache.
     const unauthorized =
       error instanceof BuildError &&
       /401|unauthori[sz]ed|authentication required/i.test(error.message);
     if (builder === 'buildx' && inputs.push && unauthorized && (await renewIfNeeded())) {
-      buildOutput = await logger.group('Push again after logging in', () =>
-        exec(build, 'the build'),
-      );
+      buildOutput = await logger.group('Push again after logging in', runBuild);
     } else throw error;
   }
   report.buildMs = clock.now() - started;
@@ -306,13 +284,9 @@ async function phases(
   if (hits) report.cacheHits = hits;
 
   if (builder === 'buildx') {
-    try {
-      const meta = JSON.parse(await readFile(plan.metadataFile, 'utf8')) as Record<string, unknown>;
-      const d = meta['containerimage.digest'];
-      if (typeof d === 'string' && /^sha256:[a-f0-9]{64}$/.test(d)) report.digest = d;
-    } catch {
-      logger.warning('buildx wrote no metadata file: the digest comes from the registry.');
-    }
+    const digest = await buildxDigest(plan.metadataFile);
+    if (digest) report.digest = digest;
+    else logger.warning('buildx reported no digest: the digest comes from the registry.');
     report.pushed = inputs.push;
   }
 
@@ -328,8 +302,7 @@ async function phases(
           if (pushed) report.digest = pushed.digest;
         }
         if (builder === 'buildah' && p.args.at(-2) === report.refs[0]) {
-          const d = (await readFile(plan.digestFile, 'utf8')).trim();
-          if (/^sha256:[a-f0-9]{64}$/.test(d)) report.digest = d;
+          report.digest = await buildahDigest(plan.digestFile);
         }
       }
     });

@@ -5,6 +5,8 @@ import {
   buildahPushArgs,
   buildxArgs,
   dockerBuildArgs,
+  shellQuote,
+  shownCommand,
   type BuildPlan,
 } from '../../actions/build-push-image/args.ts';
 
@@ -218,5 +220,32 @@ describe('no option injection', () => {
     expect(args).toContain('--build-arg=A=--push --output=type=local,dest=/');
     expect(args).toContain('--label=x=-f /etc/passwd');
     expect(args.filter((a) => a.startsWith('--push') || a === '-f')).toEqual([]);
+  });
+});
+
+describe('the logged command line', () => {
+  it.each<[string, string, string]>([
+    ['a plain flag stays bare', '--tls-verify=false', '--tls-verify=false'],
+    ['a path stays bare', '/tmp/bpi-build-x/iid', '/tmp/bpi-build-x/iid'],
+    [
+      'a space: single-quoted',
+      '--build-arg=A=--network=host --privileged',
+      "'--build-arg=A=--network=host --privileged'",
+    ],
+    ['a single quote', "--label=x=it's", "'--label=x=it'\\''s'"],
+    ['shell characters', '--label=x=$(id);`id`|*', "'--label=x=$(id);`id`|*'"],
+    ['empty', '', "''"],
+    ["a line break: $'…' escapes", '/w/a\n::error::x', "$'/w/a\\n::error::x'"],
+    ['a control character and a quote', "a'\u0007", "$'a\\'\\x07'"],
+  ])('%s', (_n, arg, shown) => {
+    expect(shellQuote(arg)).toBe(shown);
+  });
+
+  it('each argv element is quoted on its own: one argument with a space reads as one', () => {
+    const c = buildahBudArgs(plan({ buildArgs: [['A', '--network=host --privileged']] }));
+    const line = shownCommand(c);
+    expect(line).toContain(" '--build-arg=A=--network=host --privileged' ");
+    expect(line.startsWith('buildah bud ')).toBe(true);
+    expect(line).not.toMatch(/ --privileged /);
   });
 });

@@ -4,6 +4,7 @@ import { readContractJson } from '../harness/contracts.ts';
 import { json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { HttpError } from '../../shared/errors.ts';
+import { ServerValueError } from '../../shared/server-values.ts';
 import {
   MANIFEST_ACCEPT,
   RegistryClient,
@@ -29,6 +30,8 @@ const TOKEN = 'registry-bearer-token-0123';
 
 let registry: FakeServer;
 let sendDigestHeader = true;
+/** When set: what a hostile registry answers instead (header and manifest body). */
+let hostile: { digest?: string; body?: string } | undefined;
 beforeAll(async () => {
   registry = await startFake('registry', (req) => {
     if (req.path === '/token') {
@@ -57,9 +60,9 @@ beforeAll(async () => {
       status: 200,
       headers: {
         'content-type': 'application/vnd.oci.image.manifest.v1+json',
-        ...(sendDigestHeader ? { 'docker-content-digest': DIGEST } : {}),
+        ...(sendDigestHeader ? { 'docker-content-digest': hostile?.digest ?? DIGEST } : {}),
       },
-      body: req.method === 'HEAD' ? '' : MANIFEST,
+      body: req.method === 'HEAD' ? '' : (hostile?.body ?? MANIFEST),
     };
   });
 });
@@ -111,6 +114,38 @@ describe('RegistryClient', () => {
       });
     } finally {
       sendDigestHeader = true;
+    }
+  });
+
+  it.each([
+    'sha256:../../evil latest',
+    `sha256:${'a'.repeat(64)} latest`,
+    `sha256:${'A'.repeat(64)}`,
+    'md5:0123',
+  ])(
+    'a Docker-Content-Digest that is no digest (%j): an error naming the header, from HEAD and GET',
+    async (digest) => {
+      hostile = { digest };
+      try {
+        for (const call of [() => client('right').head('v1'), () => client('right').get('v1')]) {
+          const error = await call().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ServerValueError);
+          expect((error as Error).message).toContain("the registry's Docker-Content-Digest");
+        }
+      } finally {
+        hostile = undefined;
+      }
+    },
+  );
+
+  it('a manifest whose sizes are not byte counts: no size (never text in the summary)', async () => {
+    hostile = { body: JSON.stringify({ config: { size: '<img src=x>' }, layers: [{ size: 1 }] }) };
+    try {
+      const info = await client('right').get('v1');
+      expect(info?.digest).toBe(DIGEST);
+      expect(info?.size).toBeUndefined();
+    } finally {
+      hostile = undefined;
     }
   });
 

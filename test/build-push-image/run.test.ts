@@ -3,7 +3,7 @@
  * throws on anything unexpected, a manual clock, a fake registry, fake logins.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../shared/clock.ts';
@@ -444,8 +444,11 @@ describe('buildPushImage', () => {
 
 describe('build files', () => {
   it.each([
-    [{ file: 'nope/Dockerfile' }, `Input 'file': "nope/Dockerfile" does not exist.`],
-    [{ context: 'missing' }, `Input 'context': directory "missing" does not exist.`],
+    [{ file: 'nope/Dockerfile' }, `Input 'file': "nope/Dockerfile" not found`],
+    [{ context: 'missing' }, `Input 'context': "missing" not found`],
+    [{ context: '..' }, `Input 'context': ".." is outside the workspace`],
+    [{ file: '/etc/hostname' }, `Input 'file': "/etc/hostname" is outside the workspace`],
+    [{ file: '/proc/self/environ', 'allow-outside-workspace': 'true' }, 'kernel pseudo-file'],
   ])('%j: fails before anything runs', async (values, message) => {
     const runner = new FakeRunner(unexpected);
     const d = deps(runner);
@@ -498,5 +501,103 @@ describe('output parsing', () => {
   it('error lines: the errors when there are some, else the tail', () => {
     expect(errorLines('a\nb\nERROR: x\nc')).toEqual(['ERROR: x']);
     expect(errorLines(Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n'))).toHaveLength(20);
+  });
+});
+
+describe('confinement lifted', () => {
+  it('allow-outside-workspace: the builder gets the real paths of a context outside', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'bpi-outside-'));
+    dirs.push(outside);
+    writeFileSync(path.join(outside, 'Dockerfile'), 'FROM scratch\n');
+    const runner = new FakeRunner((c, a) => (a[0] === 'build' ? ok() : unexpected(c, a)));
+    const d = deps(runner);
+    const i = inputs({
+      builder: 'docker',
+      push: 'false',
+      context: outside,
+      'allow-outside-workspace': 'true',
+    });
+    runner.calls.length = 0;
+    await buildPushImage(i, d, newReport(d.clock));
+    const build = runner.calls.find((c) => c.args[0] === 'build')!.args;
+    expect(build.at(-1)).toBe(realpathSync(outside));
+    expect(build).toContain(`--file=${realpathSync(path.join(outside, 'Dockerfile'))}`);
+  });
+});
+
+describe('digests from builders', () => {
+  const EVIL = 'sha256:../../evil latest';
+  it('buildx: a metadata digest that is no digest fails the step, never reaches the report', async () => {
+    const runner = new FakeRunner((c, a) => {
+      if (a[0] === 'buildx' && a[1] === 'version') return ok('github.com/docker/buildx v0.17.0');
+      if (a[0] === 'buildx' && a[1] === 'build') {
+        const meta = a.find((x) => x.startsWith('--metadata-file='))!.slice(16);
+        writeFileSync(meta, JSON.stringify({ 'containerimage.digest': EVIL }));
+        return ok();
+      }
+      return unexpected(c, a);
+    });
+    const d = deps(runner);
+    const report = newReport(d.clock);
+    await expect(buildPushImage(inputs({}), d, report)).rejects.toThrow(
+      "buildx's containerimage.digest from the server is not a valid value",
+    );
+    expect(report.digest).toBeUndefined();
+  });
+
+  it('buildah: a digest file that is no digest fails the step, never reaches the report', async () => {
+    const runner = new FakeRunner((c, a) => {
+      if (c === 'buildah' && a[0] === 'containers') return ok('null');
+      if (c === 'buildah' && a[0] === 'bud') return ok();
+      if (c === 'buildah' && a[0] === 'push') {
+        writeFileSync(a.find((x) => x.startsWith('--digestfile='))!.slice(13), EVIL);
+        return ok();
+      }
+      return unexpected(c, a);
+    });
+    const d = deps(runner);
+    const report = newReport(d.clock);
+    await expect(buildPushImage(inputs({ builder: 'buildah' }), d, report)).rejects.toThrow(
+      "buildah's pushed digest from the server is not a valid value",
+    );
+    expect(report.digest).toBeUndefined();
+  });
+});
+
+describe('a killed buildah build', () => {
+  const id = (c: string): string => c.repeat(64);
+  const listing = (...ids: [string, boolean][]): string =>
+    JSON.stringify(ids.map(([i, builder]) => ({ id: i, builder, containername: `c-${i[0]}` })));
+
+  it.each<[string, boolean, string[]]>([
+    ['cancelled: removes the builder containers that appeared during the build', true, [id('b')]],
+    ['failed on its own (buildah cleaned up): removes nothing', false, []],
+  ])('%s', async (_n, cancelled, removed) => {
+    const controller = new AbortController();
+    let listed = 0;
+    const runner = new FakeRunner((c, a) => {
+      if (c === 'buildah' && a[0] === 'containers') {
+        listed++;
+        return ok(
+          listed === 1
+            ? listing([id('a'), true])
+            : listing([id('a'), true], [id('b'), true], [id('c'), false]),
+        );
+      }
+      if (c === 'buildah' && a[0] === 'bud') {
+        if (!cancelled) return fail('Error: building at STEP "RUN make": exit status 2');
+        controller.abort('SIGTERM');
+        throw new Error('buildah stopped: SIGTERM'); // as processRunner rejects after a kill
+      }
+      if (c === 'buildah' && a[0] === 'rm') return ok();
+      return unexpected(c, a);
+    });
+    const d = deps(runner, { signal: controller.signal });
+    await expect(
+      buildPushImage(inputs({ builder: 'buildah' }), d, newReport(d.clock)),
+    ).rejects.toThrow();
+    const rm = runner.calls.filter((c) => c.args[0] === 'rm').flatMap((c) => c.args.slice(1));
+    expect(rm).toEqual(removed);
+    expect(d.logger.text().includes('Removed what the stopped build left: c-b')).toBe(cancelled);
   });
 });

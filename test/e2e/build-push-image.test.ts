@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -262,7 +263,7 @@ describe('docker build (BuildKit) + docker push', () => {
     const r = await build({ image: `${open.host}/demo/app`, file: 'docker/Dockerfile.gpu' });
     expect(r.exitCode).toBe(1);
     expect(failure(r)).toBe(
-      `build-push-image: Input 'file': "docker/Dockerfile.gpu" does not exist.`,
+      `build-push-image: Input 'file': "docker/Dockerfile.gpu" not found (relative to ${r.workspace}).`,
     );
     expect(r.log).not.toContain('$ docker');
   });
@@ -336,7 +337,8 @@ describe('builder: auto', () => {
     );
     expect(args).toContain('--tag=ghcr.io/octo-org/model:sha-0123456');
     expect(args).toContain('--load');
-    expect(args.at(-1)).toBe('.');
+    // The context as its real path: what the builder reads is what was confined.
+    expect(args.at(-1)).toBe(realpathSync(r.workspace));
     expect(r.outputs.digest).toBe(digest);
     expect(r.outputs['image-ref']).toBe(`ghcr.io/octo-org/model@${digest}`);
     expect(r.summary).toContain('built (not pushed)');

@@ -49,6 +49,12 @@ export interface BadInput {
   message?: RegExp;
   /** Files to create in the workspace (path → content; a value starting with `symlink:` links). */
   files?: Record<string, string>;
+  /**
+   * Files to create outside the workspace: the workspace is then `<root>/ws`, these go under
+   * `<root>` (so `../x` from the workspace is `x` here), and `@ROOT@` in input values and
+   * symlink targets stands for `<root>`.
+   */
+  outside?: Record<string, string>;
   env?: Record<string, string>;
 }
 
@@ -410,6 +416,8 @@ const rollout: BadInput[] = (
 ).map((c) => ({ ...c, action: 'rollout-and-verify' as const }));
 
 const DOCKERFILE = { Dockerfile: 'FROM scratch\n' };
+const CONFINED = { image: 'ghcr.io/org/app', builder: 'docker', push: 'false' };
+const NO_DOCKER = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 const build: BadInput[] = (
   [
     { name: 'image missing', inputs: {}, names: "'image'", files: DOCKERFILE },
@@ -478,6 +486,58 @@ const build: BadInput[] = (
       names: "'scan-fail-on'",
       files: DOCKERFILE,
     },
+    // Paths that lead out of the workspace (issue 20). Should the check ever be missed, the
+    // build fails at once on a docker socket that is not there, never reaching a registry.
+    {
+      name: 'context ../x',
+      inputs: { ...CONFINED, context: '../x' },
+      env: NO_DOCKER,
+      names: "'context'",
+      message: /"\.\.\/x" is outside the workspace .*allow-outside-workspace/,
+      outside: { 'x/Dockerfile': 'FROM scratch\n' },
+    },
+    {
+      name: 'context absolute, outside',
+      inputs: { ...CONFINED, context: '@ROOT@/x' },
+      env: NO_DOCKER,
+      names: "'context'",
+      message: /is outside the workspace/,
+      outside: { 'x/Dockerfile': 'FROM scratch\n' },
+    },
+    {
+      name: 'context a symlink to a directory outside',
+      inputs: { ...CONFINED, context: 'ctx' },
+      env: NO_DOCKER,
+      names: "'context'",
+      message: /"ctx" resolves to .*, outside the workspace/,
+      files: { ctx: 'symlink:@ROOT@/x' },
+      outside: { 'x/Dockerfile': 'FROM scratch\n' },
+    },
+    {
+      name: 'file a symlink to /proc/self/environ',
+      inputs: { ...CONFINED, file: 'Dockerfile.env' },
+      env: NO_DOCKER,
+      names: "'file'",
+      message: /kernel pseudo-file/,
+      files: { ...DOCKERFILE, 'Dockerfile.env': 'symlink:/proc/self/environ' },
+    },
+    {
+      name: 'Dockerfile in the context a symlink to /proc/self/environ',
+      inputs: { ...CONFINED },
+      env: NO_DOCKER,
+      names: "'file'",
+      message: /kernel pseudo-file/,
+      files: { Dockerfile: 'symlink:/proc/self/environ' },
+    },
+    {
+      name: 'file ../Dockerfile',
+      inputs: { ...CONFINED, file: '../Dockerfile' },
+      env: NO_DOCKER,
+      names: "'file'",
+      message: /"\.\.\/Dockerfile" is outside the workspace/,
+      files: DOCKERFILE,
+      outside: { Dockerfile: 'FROM scratch\n' },
+    },
   ] as Omit<BadInput, 'action'>[]
 ).map((c) => ({ ...c, action: 'build-push-image' as const }));
 
@@ -541,22 +601,6 @@ const paths: BadInput[] = [
     metrics: '{"accuracy": 0.9}',
   }),
   ...pathCases('kfp-run-and-wait', 'pipeline-file', KFP),
-  ...pathCases('build-push-image', 'file', { image: 'ghcr.io/org/app' }, DOCKERFILE),
-  {
-    action: 'build-push-image',
-    name: 'context: ../ outside',
-    inputs: { image: 'ghcr.io/org/app', context: OUTSIDE.replace('/hostname', '') },
-    names: "'context'",
-    message: /Input 'context': .*is outside the workspace/,
-  },
-  {
-    action: 'build-push-image',
-    name: 'context: symlink to a directory outside',
-    inputs: { image: 'ghcr.io/org/app', context: 'ctx' },
-    names: "'context'",
-    message: /Input 'context': "ctx" resolves to \/etc, outside the workspace/,
-    files: { ctx: 'symlink:/etc' },
-  },
   {
     action: 'setup-cluster-auth',
     name: 'kubeconfig: a path is not read (the input holds the kubeconfig itself)',
@@ -596,17 +640,29 @@ function failure(r: ActionRunResult): string {
   return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
 }
 
+function writeFiles(
+  dir: string,
+  files: Record<string, string>,
+  place: (v: string) => string,
+): void {
+  for (const [file, content] of Object.entries(files)) {
+    const abs = path.join(dir, file);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    if (content.startsWith('symlink:')) symlinkSync(place(content.slice('symlink:'.length)), abs);
+    else writeFileSync(abs, content);
+  }
+}
+
 /** Runs one case and judges it. */
 export async function runBadInput(c: BadInput): Promise<Outcome> {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'bad-ws-'));
+  const root = c.outside ? mkdtempSync(path.join(tmpdir(), 'bad-root-')) : undefined;
+  const workspace = root ? path.join(root, 'ws') : mkdtempSync(path.join(tmpdir(), 'bad-ws-'));
+  const place = (v: string): string => (root ? v.replaceAll('@ROOT@', root) : v);
   const api = SERVED.includes(c.action) ? await countingServer() : undefined;
   try {
-    for (const [file, content] of Object.entries(c.files ?? {})) {
-      const abs = path.join(workspace, file);
-      mkdirSync(path.dirname(abs), { recursive: true });
-      if (content.startsWith('symlink:')) symlinkSync(content.slice('symlink:'.length), abs);
-      else writeFileSync(abs, content);
-    }
+    mkdirSync(workspace, { recursive: true });
+    writeFiles(workspace, c.files ?? {}, place);
+    if (root) writeFiles(root, c.outside ?? {}, place);
     const env: Record<string, string> = { ...c.env };
     if (api) {
       const kubeconfig = path.join(workspace, '.kubeconfig');
@@ -621,10 +677,10 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
       env.GITHUB_SERVER_URL = api.url;
       env.GITHUB_REPOSITORY = 'org/app';
     }
-    const served = Object.fromEntries(
-      Object.entries(c.inputs).map(([k, v]) => [k, api ? v.replace('SERVER', api.url) : v]),
+    const given = Object.fromEntries(
+      Object.entries(c.inputs).map(([k, v]) => [k, place(api ? v.replace('SERVER', api.url) : v)]),
     );
-    const inputs = c.action === 'render-manifests' ? { 'output-dir': 'out', ...served } : served;
+    const inputs = c.action === 'render-manifests' ? { 'output-dir': 'out', ...given } : given;
     const r = await runAction(c.action, { inputs, env, workspace, keep: true, post: false });
     try {
       const line = failure(r);
@@ -661,7 +717,7 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
     }
   } finally {
     api?.server.close();
-    rmSync(workspace, { recursive: true, force: true });
+    rmSync(root ?? workspace, { recursive: true, force: true });
   }
 }
 
