@@ -76,7 +76,7 @@ describe('Argo CD contract', () => {
     async (name) => {
       const app = validator('v1alpha1Application');
       const before = argo.served.length;
-      await client().sync(name, 'b'.repeat(40));
+      await client().sync(name, { revision: 'b'.repeat(40) });
       for (let i = 0; i < 4; i++) await client().get(name);
       const served = argo.served.slice(before);
       expect(served.length).toBe(5);
@@ -93,7 +93,7 @@ describe('Argo CD contract', () => {
   );
 
   it('the sync request the action sends matches applicationApplicationSyncRequest', async () => {
-    await client().sync('healthy', 'c'.repeat(40));
+    await client().sync('healthy', { revision: 'c'.repeat(40) });
     const sent = argo.syncRequests.at(-1)?.body;
     expect(sent).toEqual({ name: 'healthy', revision: 'c'.repeat(40) });
     expect(check(validator('applicationApplicationSyncRequest'), sent)).toEqual([]);
@@ -115,7 +115,7 @@ describe('Argo CD contract', () => {
       "rejected 'argocd-token' (401: invalid session",
     );
     await expect(client().get('nope')).rejects.toThrow('Argo CD application "nope" was not found');
-    expect(await client().sync('busy', 'd'.repeat(40))).toEqual({
+    expect(await client().sync('busy', { revision: 'd'.repeat(40) })).toEqual({
       state: 'busy',
       message: 'another operation is already in progress',
     });

@@ -11,6 +11,8 @@ import { runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const TOKEN = 'ghs_prToken0123456789abcdef';
 const ARGO_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.argo-project-token.c2lnbmF0dXJl';
+/** The commit Argo CD last synced the applications to (not in the config repositories). */
+const OLD = 'a'.repeat(40);
 const ISVC = `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
 metadata: {name: recommender}
@@ -45,11 +47,11 @@ beforeAll(async () => {
   git = await startGitServer({ tokens: [TOKEN] });
   const head = (name: string) => () => history(git.repoPath(name))[0]?.sha ?? '';
   argo = await startFakeArgo(ARGO_TOKEN, [
-    { name: 'healthy', revision: 'old', outcome: 'healthy' },
-    { name: 'degraded', revision: 'old', outcome: 'degraded' },
-    { name: 'failed', revision: 'old', outcome: 'sync-failed' },
-    { name: 'busy', revision: 'old', outcome: 'healthy', busySyncs: 2 },
-    { name: 'auto', revision: 'old', outcome: 'healthy', autoSync: true, head: head('org/auto') },
+    { name: 'healthy', revision: OLD, outcome: 'healthy' },
+    { name: 'degraded', revision: OLD, outcome: 'degraded' },
+    { name: 'failed', revision: OLD, outcome: 'sync-failed' },
+    { name: 'busy', revision: OLD, outcome: 'healthy', busySyncs: 2 },
+    { name: 'auto', revision: OLD, outcome: 'healthy', autoSync: true, head: head('org/auto') },
   ]);
   github = await startFake('github', (req) => {
     if (bearer(req) !== TOKEN) return json(401, { message: 'Bad credentials' });
