@@ -6,12 +6,15 @@
  * that could be read or logged. Prompts and credential helpers are switched off: a missing or
  * rejected token fails at once instead of hanging the job.
  */
+import { InputError } from './errors.ts';
 import type { CommandResult, CommandRunner } from './exec.ts';
 
 export interface GitAuth {
   /** The origin the header is scoped to, e.g. `https://github.com`. */
   origin: string;
   token: string;
+  /** The action input the token came from, named when the server rejects it (default `token`). */
+  input?: string;
 }
 
 export interface GitOptions {
@@ -35,7 +38,11 @@ export type PushOutcome =
   | { ok: true }
   /** Someone else updated the ref first: fetch, re-apply, try again. */
   | { ok: false; race: true; detail: string }
-  | { ok: false; race: false; detail: string };
+  /**
+   * `refused`: the server answered that the ref was not updated (porcelain `!` line);
+   * `rejected`: it refused the token (401/403), said in words naming the input.
+   */
+  | { ok: false; race: false; detail: string; refused?: boolean; rejected?: string };
 
 /** The header value actions/checkout uses: basic auth with user `x-access-token`. */
 export function basicAuthHeader(token: string): string {
@@ -51,6 +58,23 @@ export class GitError extends Error {
     super(`git ${args[0] ?? ''} failed (exit ${result.exitCode})${detail ? `: ${detail}` : ''}`);
     this.result = result;
   }
+}
+
+/**
+ * The HTTP status with which the git server refused our credentials, read from git's words:
+ * with the token in a header and prompts off, a 401 surfaces as "could not read Username …
+ * terminal prompts disabled" (git wanted to ask for a user name), a 403 as "The requested URL
+ * returned error: 403".
+ */
+export function credentialRejection(stderr: string): 401 | 403 | undefined {
+  if (
+    /could not read (Username|Password) for|Authentication failed for|returned error: 401/i.test(
+      stderr,
+    )
+  )
+    return 401;
+  if (/returned error: 403/.test(stderr)) return 403;
+  return undefined;
 }
 
 /**
@@ -127,8 +151,29 @@ export class Git {
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       ...(opts.input !== undefined ? { input: opts.input } : {}),
     });
-    if (result.exitCode !== 0 && opts.check !== false) throw new GitError(args, result);
+    if (result.exitCode !== 0 && opts.check !== false) throw this.failure(args, result);
     return result;
+  }
+
+  /**
+   * The words for a token the server refused: the input, the host and the status, never the
+   * token (git's own "could not read Username … terminal prompts disabled" names none of them).
+   */
+  tokenRejection(stderr: string): string | undefined {
+    const status = credentialRejection(stderr);
+    const auth = this.options.auth;
+    if (!status || !auth?.token) return undefined;
+    const host = new URL(auth.origin).host;
+    const input = auth.input ?? 'token';
+    return status === 401
+      ? `Input '${input}': the git server ${host} rejected the token (HTTP 401): it is not valid there (wrong, expired or revoked).`
+      : `Input '${input}': the git server ${host} refused the token (HTTP 403): it lacks permission on this repository (pushing needs contents: write, and the branch must not be protected against it).`;
+  }
+
+  /** A token the server refused is the user's to fix (InputError); anything else a GitError. */
+  private failure(args: readonly string[], result: CommandResult): Error {
+    const rejection = this.tokenRejection(result.stderr);
+    return rejection ? new InputError(rejection) : new GitError(args, result);
   }
 
   /** A shallow, single-branch clone into this.cwd (which must not exist or be empty). */
@@ -156,7 +201,7 @@ export class Git {
     );
     if (r.exitCode !== 0) {
       if (/couldn't find remote ref|not our ref|no such ref/i.test(r.stderr)) return undefined;
-      throw new GitError(['fetch'], r);
+      throw this.failure(['fetch'], r);
     }
     return (await this.run(['rev-parse', 'refs/mlops/fetched'])).stdout.trim();
   }
@@ -193,7 +238,34 @@ export class Git {
     if (r.exitCode === 0) return { ok: true };
     const output = `${r.stdout}\n${r.stderr}`;
     const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-6).join('\n');
-    return { ok: false, race: classifyPushFailure(output).race, detail };
+    const rejected = this.tokenRejection(r.stderr);
+    const race = classifyPushFailure(output).race;
+    if (race) return { ok: false, race: true, detail };
+    return {
+      ok: false,
+      race: false,
+      detail,
+      ...(/^!\t/m.test(r.stdout) ? { refused: true } : {}),
+      ...(rejected ? { rejected } : {}),
+    };
+  }
+
+  /**
+   * The commit `refs/heads/<branch>` points at on origin now; undefined when there is no such
+   * branch. Runs with its own deadline and without the job's cancellation signal: it says
+   * where an interrupted push left the branch, after the job was cancelled.
+   */
+  async remoteBranchTip(branch: string, deadlineMs: number): Promise<string | undefined> {
+    const ref = `refs/heads/${branch}`;
+    const result = await this.runner.run('git', ['ls-remote', '--refs', 'origin', ref], {
+      cwd: this.cwd,
+      env: this.environment(),
+      timeoutMs: deadlineMs,
+      check: false,
+    });
+    if (result.exitCode !== 0) throw this.failure(['ls-remote'], result);
+    const line = result.stdout.split('\n').find((l) => l.endsWith(`\t${ref}`));
+    return line?.split('\t')[0];
   }
 
   /** Whether `ancestor` is reachable from `descendant` (both must be present locally). */

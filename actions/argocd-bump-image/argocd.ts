@@ -16,20 +16,36 @@ export interface ArgoResource {
   health?: { status?: string; message?: string };
 }
 
+/** A revision per source: `revision` for one source, `revisions[i]` for `spec.sources[i]`. */
+interface Revisions {
+  revision?: string;
+  revisions?: string[];
+}
+
 export interface ArgoOperationState {
   phase?: string;
   message?: string;
   startedAt?: string;
   finishedAt?: string;
-  operation?: { sync?: { revision?: string } };
-  syncResult?: { revision?: string; resources?: ArgoResource[] };
+  operation?: { sync?: Revisions };
+  syncResult?: Revisions & { resources?: ArgoResource[] };
+}
+
+/** `v1alpha1ApplicationSource`: a git repository (path) or a Helm repository (`chart`). */
+export interface ArgoSource {
+  repoURL?: string;
+  path?: string;
+  chart?: string;
+  targetRevision?: string;
+  ref?: string;
 }
 
 export interface ArgoApplication {
   metadata?: { name?: string };
-  operation?: { sync?: { revision?: string } } | null;
+  spec?: { source?: ArgoSource; sources?: ArgoSource[]; sourceHydrator?: object };
+  operation?: { sync?: Revisions } | null;
   status?: {
-    sync?: { status?: string; revision?: string };
+    sync?: { status?: string } & Revisions;
     health?: { status?: string; message?: string };
     operationState?: ArgoOperationState | null;
     resources?: ArgoResource[];
@@ -37,6 +53,13 @@ export interface ArgoApplication {
     reconciledAt?: string;
   };
 }
+
+/**
+ * What to sync to: one source's revision, or (multi-source) revisions at 1-based source
+ * positions, as Argo CD's ApplicationSyncRequest carries them (`sourcePositions` is int64,
+ * which grpc-gateway JSON writes as strings).
+ */
+export type SyncTarget = { revision: string } | { revisions: string[]; sourcePositions: number[] };
 
 /** The error body of grpc-gateway (`runtimeError`). */
 function apiMessage(error: HttpError): string {
@@ -46,6 +69,15 @@ function apiMessage(error: HttpError): string {
   } catch {
     return error.detail;
   }
+}
+
+function syncRequest(app: string, target: SyncTarget): Record<string, unknown> {
+  if ('revision' in target) return { name: app, revision: target.revision };
+  return {
+    name: app,
+    revisions: target.revisions,
+    sourcePositions: target.sourcePositions.map(String),
+  };
 }
 
 export class ArgoError extends Error {
@@ -103,12 +135,12 @@ export class ArgoClient {
   }
 
   /**
-   * Starts a sync to `revision`. Returns `busy` when another operation is in progress
+   * Starts a sync to `target`. Returns `busy` when another operation is in progress
    * (the caller retries), `auto` when automated sync pins the revision (Argo syncs by itself).
    */
   async sync(
     app: string,
-    revision: string,
+    target: SyncTarget,
     signal?: AbortSignal,
   ): Promise<
     { state: 'started'; app: ArgoApplication } | { state: 'busy' | 'auto'; message: string }
@@ -118,7 +150,7 @@ export class ArgoClient {
         method: 'POST',
         url: `${this.server}/api/v1/applications/${encodeURIComponent(app)}/sync`,
         headers: { ...this.headers(), 'content-type': 'application/json' },
-        body: JSON.stringify({ name: app, revision }),
+        body: JSON.stringify(syncRequest(app, target)),
         label: `POST sync ${app}`,
         ...(signal ? { signal } : {}),
       });

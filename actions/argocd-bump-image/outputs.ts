@@ -16,7 +16,8 @@ import { bumpImage, newReport, type BumpReport } from './run.ts';
 import { bumpSummary } from './summary.ts';
 
 function setOutputs(r: BumpReport): void {
-  core.setOutput('changed', String(r.changed));
+  // `unknown`: an interrupted push whose landing the remote could not confirm or deny.
+  core.setOutput('changed', r.pushUnknown ? 'unknown' : String(r.changed));
   core.setOutput('commit-sha', r.commitSha);
   core.setOutput('pr-url', r.prUrl);
   core.setOutput('sync-status', r.syncStatus);

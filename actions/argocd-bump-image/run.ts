@@ -7,16 +7,19 @@
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
-import { cancellation, InputError } from '../../shared/errors.ts';
+import { CancelledError, cancellation, InputError } from '../../shared/errors.ts';
 import { expandPatterns } from '../../shared/files.ts';
 import type { Git } from '../../shared/git.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { pause, waitFor } from '../../shared/wait.ts';
-import { unhealthyResources, type ArgoApplication, type ArgoClient } from './argocd.ts';
+import { pause } from '../../shared/wait.ts';
+import { argoPhase } from './argo-phase.ts';
+import { locateOurSources, type OurSources } from './argo-sources.ts';
+import type { ArgoClient } from './argocd.ts';
 import { editText, noMatchError, type FileEdit } from './edit.ts';
 import type { GitHubPulls } from './github.ts';
 import type { BumpInputs } from './inputs.ts';
+import { pushAndConfirm, type PushResult } from './push.ts';
 
 /**
  * Push-retry backoff. Every writer that lost a race fetches, re-applies and pushes again, so
@@ -65,6 +68,10 @@ export interface BumpReport {
   syncStatus: string;
   healthStatus: string;
   argoMessage: string;
+  /** Set when a push was interrupted and the remote could not say whether it landed. */
+  pushUnknown: string;
+  /** Set when the push landed although the job was cancelled while it ran. */
+  pushNote: string;
   phase: string;
   startedAt: number;
   durationMs: number;
@@ -85,6 +92,8 @@ export function newReport(inputs: BumpInputs, clock: Clock): BumpReport {
     syncStatus: '',
     healthStatus: '',
     argoMessage: '',
+    pushUnknown: '',
+    pushNote: '',
     phase: 'clone',
     startedAt: clock.now(),
     durationMs: 0,
@@ -142,28 +151,15 @@ export async function editFiles(dir: string, inputs: BumpInputs): Promise<FileEd
   return edits;
 }
 
-export async function bumpImage(
+/** Which branch the clone is on, and (pull-request mode) the PR branch checked out on top. */
+async function cloneAndCheckout(
   inputs: BumpInputs,
   deps: BumpDeps,
-  report: BumpReport = newReport(inputs, deps.clock),
-): Promise<BumpReport> {
-  const { logger, clock, signal } = deps;
-  const deadline = report.startedAt + inputs.timeoutMs;
-  const checkCancelled = (): void => {
-    if (signal.aborted) throw cancellation(signal, report.phase);
-  };
-  const dir = path.join(deps.workdir, 'repo');
-  await mkdir(deps.workdir, { recursive: true });
-  const git = deps.git(dir);
-
-  if (inputs.argocd && deps.argo) {
-    // A wrong token or application fails here, before anything is pushed.
-    report.phase = 'check Argo CD';
-    await deps.argo().get(inputs.argocd.application, { signal });
-  }
-
+  report: BumpReport,
+  git: Git,
+): Promise<{ branch: string; pushBranch: string; remoteTip: string | undefined }> {
   report.phase = 'clone';
-  await logger.group(`Clone ${inputs.remote.display}`, () =>
+  await deps.logger.group(`Clone ${inputs.remote.display}`, () =>
     git.cloneShallow(inputs.remote.url, inputs.branch),
   );
   const branch = inputs.branch ?? (await git.currentBranch());
@@ -171,47 +167,93 @@ export async function bumpImage(
   const pushBranch =
     inputs.mode === 'pull-request' ? pullRequestBranch(inputs.imageName, branch) : branch;
   report.pushBranch = pushBranch;
-  if (inputs.mode === 'pull-request') {
-    // An open bump PR is updated in place: its branch is the base of the edit.
-    const existing = await git.fetch(`refs/heads/${pushBranch}`);
-    await git.checkoutNewBranch(pushBranch, existing ?? 'HEAD');
-  }
-  checkCancelled();
+  if (inputs.mode !== 'pull-request') return { branch, pushBranch, remoteTip: await git.head() };
+  // An open bump PR is updated in place: its branch is the base of the edit.
+  const existing = await git.fetch(`refs/heads/${pushBranch}`);
+  await git.checkoutNewBranch(pushBranch, existing ?? 'HEAD');
+  return { branch, pushBranch, remoteTip: existing };
+}
 
+/**
+ * A push that did not land, or whose fate is unknown, ends the step; one that landed although
+ * the job was cancelled in the middle ends it too, saying so (the outputs carry the commit).
+ */
+function pushFailure(
+  inputs: BumpInputs,
+  report: BumpReport,
+  pushed: Exclude<PushResult, { state: 'race' }>,
+  sha: string,
+  signal: AbortSignal,
+): Error | undefined {
+  const where = `${inputs.remote.display} ${report.pushBranch}`;
+  if (pushed.state === 'pushed') {
+    if (!signal.aborted) return undefined;
+    report.pushNote = `the commit landed; the job was cancelled after the push (${pushed.interrupted ?? 'cancelled'})`;
+    return new CancelledError(
+      `cancelled after the push: ${sha} is on ${where} (confirmed with git ls-remote); nothing after the push ran`,
+    );
+  }
+  if (pushed.state === 'unknown') {
+    report.pushUnknown = `whether ${sha} reached ${report.pushBranch} could not be told: ${pushed.interrupted}; ${pushed.detail}`;
+    const text = `the outcome of the push to ${where} is unknown: ${report.pushUnknown}. Check the branch before retrying.`;
+    return signal.aborted ? new CancelledError(`cancelled during push; ${text}`) : new Error(text);
+  }
+  const why = pushed.rejected ?? pushed.detail;
+  if (pushed.interrupted) {
+    const text = `the push to ${where} did not land (nothing was pushed): ${pushed.interrupted}; ${pushed.detail}`;
+    return signal.aborted ? new CancelledError(`cancelled during push; ${text}`) : new Error(text);
+  }
+  return new Error(
+    `push to ${where} was refused (nothing was pushed): ${why}${!pushed.rejected && /403|denied|permission/i.test(why) ? "\nThe 'token' needs contents: write on the repository (and the branch must not be protected against it)." : ''}`,
+  );
+}
+
+/** Edit, commit, push; on a lost race fetch, re-apply and retry with jittered backoff. */
+async function commitAndPush(
+  inputs: BumpInputs,
+  deps: BumpDeps,
+  report: BumpReport,
+  git: Git,
+  start: { dir: string; remoteTip: string | undefined; deadline: number },
+): Promise<void> {
+  const { logger, clock, signal } = deps;
+  const { pushBranch } = report;
   const message = inputs.commitMessage ?? defaultCommitMessage(inputs);
+  let remoteTip = start.remoteTip;
   for (let attempt = 1; ; attempt++) {
     report.attempts = attempt;
     report.phase = 'edit';
-    const edits = await editFiles(dir, inputs);
+    const edits = await editFiles(start.dir, inputs);
     report.files = edits;
     const changedFiles = edits.filter((e) => e.after !== e.before).map((e) => e.file);
     if (changedFiles.length === 0) {
-      report.changed = false;
       report.commitSha = await git.head();
       logger.info(
         `${inputs.imageName} is already ${inputs.imageText} in ${edits.map((e) => e.file).join(', ')}: nothing to commit.`,
       );
-      break;
+      return;
     }
     report.phase = 'commit';
     const sha = await git.commit(changedFiles, message, inputs.author);
     report.phase = 'push';
-    const outcome = await git.push(pushBranch);
-    if (outcome.ok) {
+    const pushed = await pushAndConfirm(git, pushBranch, sha, remoteTip, signal);
+    if (pushed.state === 'pushed') {
       report.changed = true;
       report.pushed = true;
       report.commitSha = sha;
-      logger.info(`Pushed ${sha} to ${pushBranch} (attempt ${attempt}).`);
-      break;
+      const note = pushed.interrupted
+        ? ` (git did not finish: ${pushed.interrupted}; the remote shows the commit)`
+        : '';
+      logger.info(`Pushed ${sha} to ${pushBranch} (attempt ${attempt})${note}.`);
     }
-    if (!outcome.race) {
-      throw new Error(
-        `push to ${inputs.remote.display} ${pushBranch} was refused (nothing was pushed): ${outcome.detail}${/403|denied|permission/i.test(outcome.detail) ? "\nThe 'token' needs contents: write on the repository (and the branch must not be protected against it)." : ''}`,
-      );
+    if (pushed.state !== 'race') {
+      const failure = pushFailure(inputs, report, pushed, sha, signal);
+      if (failure) throw failure;
+      return;
     }
-    if (attempt > inputs.maxRetries || clock.now() >= deadline) {
+    if (attempt > inputs.maxRetries || clock.now() >= start.deadline) {
       throw new Error(
-        `push to ${pushBranch} lost the race ${attempt} times (another writer pushed first each time); gave up after ${attempt - 1} retries${clock.now() >= deadline ? ` and ${formatDuration(inputs.timeoutMs)}` : ''}. Nothing was pushed; raise 'max-retries'. Last answer: ${outcome.detail}`,
+        `push to ${pushBranch} lost the race ${attempt} times (another writer pushed first each time); gave up after ${attempt - 1} retries${clock.now() >= start.deadline ? ` and ${formatDuration(inputs.timeoutMs)}` : ''}. Nothing was pushed; raise 'max-retries'. Last answer: ${pushed.detail}`,
       );
     }
     const delay = pushRetryDelay(attempt, deps.random ?? Math.random);
@@ -220,166 +262,77 @@ export async function bumpImage(
     );
     if (!(await pause(delay, clock, signal))) throw cancellation(signal, 'push retry');
     report.phase = 'fetch';
-    const tip = await git.fetch(`refs/heads/${pushBranch}`);
-    if (!tip)
+    remoteTip = await git.fetch(`refs/heads/${pushBranch}`);
+    if (!remoteTip)
       throw new Error(
         `branch ${pushBranch} disappeared from ${inputs.remote.display} while retrying`,
       );
-    await git.resetHard(tip);
+    await git.resetHard(remoteTip);
   }
-  checkCancelled();
-
-  if (inputs.mode === 'pull-request' && deps.pulls && inputs.remote.github) {
-    report.phase = 'pull request';
-    const { owner } = inputs.remote.github;
-    const title = (inputs.commitMessage ?? defaultCommitMessage(inputs)).split('\n')[0] ?? '';
-    const body = `Bumps \`${inputs.imageName}\` to \`${inputs.imageText}\` on \`${branch}\`.\n\nOpened by mlops-actions/argocd-bump-image; later bumps of this image update this pull request.`;
-    if (report.changed || (await git.fetch(`refs/heads/${pushBranch}`))) {
-      const { pr, created } = await deps.pulls().upsert(owner, pushBranch, branch, title, body);
-      report.prUrl = pr.html_url;
-      report.prCreated = created;
-      logger.info(`${created ? 'Opened' : 'Updated'} pull request ${pr.html_url}`);
-    }
-  }
-
-  if (inputs.argocd && deps.argo) {
-    await argoPhase(inputs, deps, report, git, deadline);
-  }
-  report.phase = 'done';
-  report.durationMs = clock.now() - report.startedAt;
-  return report;
 }
 
-/** Whether Argo's revision contains our commit: the same, or a later commit on the branch. */
-function revisionChecker(
-  git: Git,
-  branch: string,
-  sha: string,
-): (rev: string | undefined) => Promise<boolean> {
-  const known = new Map<string, boolean>();
-  let deepened = false;
-  return async (rev) => {
-    if (!rev) return false;
-    if (rev === sha) return true;
-    const cached = known.get(rev);
-    if (cached !== undefined) return cached;
-    if (!(await git.hasCommit(rev)) && !deepened) {
-      deepened = true;
-      await git.fetch(`refs/heads/${branch}`, 50);
-    }
-    if (!(await git.hasCommit(rev))) return false;
-    const result = await git.isAncestor(sha, rev);
-    known.set(rev, result);
-    return result;
-  };
-}
-
-async function argoPhase(
+async function pullRequestPhase(
   inputs: BumpInputs,
   deps: BumpDeps,
   report: BumpReport,
   git: Git,
-  deadline: number,
 ): Promise<void> {
-  const argo = inputs.argocd;
-  if (!argo || !deps.argo) return;
-  const client = deps.argo();
-  const { logger, clock, signal } = deps;
-  const sha = report.commitSha;
-  const includes = revisionChecker(git, report.pushBranch, sha);
-  const note = (app: ArgoApplication): void => {
-    report.syncStatus = app.status?.sync?.status ?? '';
-    report.healthStatus = app.status?.health?.status ?? '';
-  };
-
-  if (argo.sync) {
-    report.phase = 'sync';
-    const done = await waitFor(
-      async () => {
-        const r = await client.sync(argo.application, sha, signal);
-        if (r.state === 'started') {
-          note(r.app);
-          logger.info(`Argo CD: sync of ${argo.application} to ${sha.slice(0, 12)} started.`);
-          return true;
-        }
-        if (r.state === 'auto') {
-          logger.info(`Argo CD: ${r.message}; its automated sync will deploy the commit.`);
-          return true;
-        }
-        logger.info(`Argo CD: ${r.message}; retrying the sync.`);
-        return undefined;
-      },
-      { clock, deadline, signal, intervalMs: 1000, factor: 1.5, maxIntervalMs: 10_000 },
-    );
-    if (!done.done) {
-      if (done.reason === 'aborted') throw cancellation(signal, 'sync');
-      throw new Error(
-        `Argo CD: could not start a sync of ${argo.application} within ${formatDuration(inputs.timeoutMs)}: another operation stayed in progress. The commit ${sha} is pushed; Argo CD will pick it up.`,
-      );
-    }
+  if (inputs.mode !== 'pull-request' || !deps.pulls || !inputs.remote.github) return;
+  report.phase = 'pull request';
+  const { owner } = inputs.remote.github;
+  const title = (inputs.commitMessage ?? defaultCommitMessage(inputs)).split('\n')[0] ?? '';
+  const body = `Bumps \`${inputs.imageName}\` to \`${inputs.imageText}\` on \`${report.branch}\`.\n\nOpened by mlops-actions/argocd-bump-image; later bumps of this image update this pull request.`;
+  if (report.changed || (await git.fetch(`refs/heads/${report.pushBranch}`))) {
+    const { pr, created } = await deps
+      .pulls()
+      .upsert(owner, report.pushBranch, report.branch, title, body);
+    report.prUrl = pr.html_url;
+    report.prCreated = created;
+    deps.logger.info(`${created ? 'Opened' : 'Updated'} pull request ${pr.html_url}`);
   }
-  if (!argo.wait) {
-    if (!argo.sync) return;
-    note(await client.get(argo.application, { signal }));
-    return;
-  }
+}
 
-  report.phase = 'wait';
-  let first = !argo.sync;
-  let last: ArgoApplication | undefined;
-  let lastLine = '';
-  const outcome = await logger.group(
-    `Wait for ${argo.application} to be Synced at ${sha.slice(0, 12)} and Healthy`,
-    () =>
-      waitFor<{ ok: true } | { ok: false; message: string }>(
-        async () => {
-          // The first look asks Argo to compare with git now instead of at its next poll.
-          const app = await client.get(argo.application, { refresh: first, signal });
-          first = false;
-          last = app;
-          note(app);
-          const st = app.status ?? {};
-          const op = st.operationState;
-          const line = `sync ${st.sync?.status ?? '?'} at ${(st.sync?.revision ?? '?').slice(0, 12)}, health ${st.health?.status ?? '?'}${op?.phase ? `, operation ${op.phase}` : ''}`;
-          if (line !== lastLine) logger.info(`Argo CD: ${line}`);
-          lastLine = line;
-          const opRevision = op?.syncResult?.revision ?? op?.operation?.sync?.revision;
-          if (
-            op &&
-            (op.phase === 'Failed' || op.phase === 'Error') &&
-            (await includes(opRevision))
-          ) {
-            return { ok: false, message: `sync operation ${op.phase}: ${op.message ?? ''}` };
-          }
-          const inProgress =
-            Boolean(app.operation) || op?.phase === 'Running' || op?.phase === 'Terminating';
-          if (inProgress || st.sync?.status !== 'Synced' || !(await includes(st.sync?.revision)))
-            return undefined;
-          if (st.health?.status === 'Healthy') return { ok: true };
-          if (st.health?.status === 'Degraded') {
-            return {
-              ok: false,
-              message: `health Degraded${st.health.message ? `: ${st.health.message}` : ''}`,
-            };
-          }
-          return undefined;
-        },
-        { clock, deadline, signal, intervalMs: 500, factor: 1.5, maxIntervalMs: 5000 },
-      ),
+/** Checks the application before anything is pushed, and finds our repository among its sources. */
+async function checkArgo(
+  inputs: BumpInputs,
+  deps: BumpDeps,
+  report: BumpReport,
+): Promise<OurSources> {
+  if (!inputs.argocd || !deps.argo) return {};
+  // A wrong token or application fails here, before anything is pushed.
+  report.phase = 'check Argo CD';
+  const app = await deps.argo().get(inputs.argocd.application, { signal: deps.signal });
+  const { warning, ...ours } = locateOurSources(
+    app,
+    inputs.argocd.application,
+    inputs.remote.url,
+    inputs.remote.display,
   );
-  if (!outcome.done) {
-    if (outcome.reason === 'aborted') throw cancellation(signal, 'wait');
-    const details = last ? unhealthyResources(last) : [];
-    throw new Error(
-      `Argo CD: ${argo.application} was not Synced at ${sha.slice(0, 12)} and Healthy within ${formatDuration(inputs.timeoutMs)} (last: ${lastLine || 'no answer'}).${details.length ? `\n${details.map((d) => `  - ${d}`).join('\n')}` : ''}`,
-    );
-  }
-  if (!outcome.value.ok) {
-    const details = last ? unhealthyResources(last) : [];
-    report.argoMessage = outcome.value.message;
-    throw new Error(
-      `Argo CD: ${argo.application} ${outcome.value.message}${details.length ? `\n${details.map((d) => `  - ${d}`).join('\n')}` : ''}`,
-    );
-  }
-  logger.info(`Argo CD: ${argo.application} is Synced at ${sha.slice(0, 12)} and Healthy.`);
+  if (warning) deps.logger.warning(warning);
+  return ours;
+}
+
+export async function bumpImage(
+  inputs: BumpInputs,
+  deps: BumpDeps,
+  report: BumpReport = newReport(inputs, deps.clock),
+): Promise<BumpReport> {
+  const { signal } = deps;
+  const deadline = report.startedAt + inputs.timeoutMs;
+  const checkCancelled = (): void => {
+    if (signal.aborted) throw cancellation(signal, report.phase);
+  };
+  const dir = path.join(deps.workdir, 'repo');
+  await mkdir(deps.workdir, { recursive: true });
+  const git = deps.git(dir);
+  const ours = await checkArgo(inputs, deps, report);
+  const { remoteTip } = await cloneAndCheckout(inputs, deps, report, git);
+  checkCancelled();
+  await commitAndPush(inputs, deps, report, git, { dir, remoteTip, deadline });
+  checkCancelled();
+  await pullRequestPhase(inputs, deps, report, git);
+  if (inputs.argocd && deps.argo) await argoPhase(inputs, deps, report, git, { deadline, ours });
+  report.phase = 'done';
+  report.durationMs = deps.clock.now() - report.startedAt;
+  return report;
 }

@@ -59,7 +59,7 @@ export function bumpSummary(
       : `## ${statusEmoji('skipped')} argocd-bump-image: ${inputs.imageName} is already \`${inputs.imageText}\``;
   const facts: [string, string][] = [
     ['Repository', `${r.repository}${r.branch ? ` @ \`${r.branch}\`` : ''}`],
-    ['Changed', r.changed ? 'yes' : 'no'],
+    ['Changed', r.pushUnknown ? 'unknown' : r.changed ? 'yes' : 'no'],
   ];
   if (r.commitSha)
     facts.push([r.pushed ? 'Pushed commit' : 'Commit', commitLink(inputs, r.commitSha, env)]);
@@ -78,7 +78,9 @@ export function bumpSummary(
       facts.push(['Argo CD status', `${r.syncStatus || '?'} / ${r.healthStatus || '?'}`]);
   }
   if (r.durationMs) facts.push(['Duration', formatDuration(r.durationMs)]);
-  if (error && !r.pushed) facts.push(['Remote', 'unchanged: nothing was pushed']);
+  if (r.pushUnknown) facts.push(['Remote', `unknown: ${r.pushUnknown}`]);
+  else if (r.pushNote) facts.push(['Remote', r.pushNote]);
+  else if (error && !r.pushed) facts.push(['Remote', 'unchanged: nothing was pushed']);
   const parts = [head, '', markdownTable(['', ''], facts), ''];
   if (error) parts.push('### Error', '', codeBlock(error), '');
   const changes = r.files.flatMap((f) =>

@@ -53,6 +53,25 @@ beforeAll(async () => {
     { name: 'degraded', revision: 'a'.repeat(40), outcome: 'degraded' },
     { name: 'failed', revision: 'a'.repeat(40), outcome: 'sync-failed' },
     { name: 'busy', revision: 'a'.repeat(40), outcome: 'healthy', busySyncs: 1 },
+    {
+      name: 'multi',
+      revision: '',
+      outcome: 'healthy',
+      sources: [
+        {
+          repoURL: 'https://charts.example.com',
+          chart: 'model',
+          targetRevision: '1.4.0',
+          revision: '1.4.0',
+        },
+        {
+          repoURL: 'https://git.example.com/org/config.git',
+          ref: 'values',
+          targetRevision: 'main',
+          revision: 'a'.repeat(40),
+        },
+      ],
+    },
   ]);
 });
 afterAll(async () => {
@@ -76,7 +95,7 @@ describe('Argo CD contract', () => {
     async (name) => {
       const app = validator('v1alpha1Application');
       const before = argo.served.length;
-      await client().sync(name, 'b'.repeat(40));
+      await client().sync(name, { revision: 'b'.repeat(40) });
       for (let i = 0; i < 4; i++) await client().get(name);
       const served = argo.served.slice(before);
       expect(served.length).toBe(5);
@@ -93,10 +112,23 @@ describe('Argo CD contract', () => {
   );
 
   it('the sync request the action sends matches applicationApplicationSyncRequest', async () => {
-    await client().sync('healthy', 'c'.repeat(40));
+    await client().sync('healthy', { revision: 'c'.repeat(40) });
     const sent = argo.syncRequests.at(-1)?.body;
     expect(sent).toEqual({ name: 'healthy', revision: 'c'.repeat(40) });
     expect(check(validator('applicationApplicationSyncRequest'), sent)).toEqual([]);
+  });
+
+  it('a multi-source sync request (revisions at sourcePositions) and the multi-source Application match the schemas', async () => {
+    const before = argo.served.length;
+    await client().sync('multi', { revisions: ['e'.repeat(40)], sourcePositions: [2] });
+    const sent = argo.syncRequests.at(-1)?.body;
+    expect(sent).toEqual({ name: 'multi', revisions: ['e'.repeat(40)], sourcePositions: ['2'] });
+    expect(check(validator('applicationApplicationSyncRequest'), sent)).toEqual([]);
+    for (let i = 0; i < 3; i++) await client().get('multi');
+    const served = argo.served.slice(before);
+    expect(served.flatMap((s) => check(validator('v1alpha1Application'), s))).toEqual([]);
+    const last = served.at(-1) as { status: { sync: { status: string; revisions: string[] } } };
+    expect(last.status.sync).toEqual({ status: 'Synced', revisions: ['1.4.0', 'e'.repeat(40)] });
   });
 
   it('the strict schema does catch a field Argo CD does not have', () => {
@@ -115,7 +147,7 @@ describe('Argo CD contract', () => {
       "rejected 'argocd-token' (401: invalid session",
     );
     await expect(client().get('nope')).rejects.toThrow('Argo CD application "nope" was not found');
-    expect(await client().sync('busy', 'd'.repeat(40))).toEqual({
+    expect(await client().sync('busy', { revision: 'd'.repeat(40) })).toEqual({
       state: 'busy',
       message: 'another operation is already in progress',
     });

@@ -11,6 +11,9 @@ import { runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const TOKEN = 'ghs_prToken0123456789abcdef';
 const ARGO_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.argo-project-token.c2lnbmF0dXJl';
+/** The commit Argo CD last synced the applications to (not in the config repositories). */
+const OLD = 'a'.repeat(40);
+const PLATFORM = 'c'.repeat(40);
 const ISVC = `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
 metadata: {name: recommender}
@@ -45,11 +48,69 @@ beforeAll(async () => {
   git = await startGitServer({ tokens: [TOKEN] });
   const head = (name: string) => () => history(git.repoPath(name))[0]?.sha ?? '';
   argo = await startFakeArgo(ARGO_TOKEN, [
-    { name: 'healthy', revision: 'old', outcome: 'healthy' },
-    { name: 'degraded', revision: 'old', outcome: 'degraded' },
-    { name: 'failed', revision: 'old', outcome: 'sync-failed' },
-    { name: 'busy', revision: 'old', outcome: 'healthy', busySyncs: 2 },
-    { name: 'auto', revision: 'old', outcome: 'healthy', autoSync: true, head: head('org/auto') },
+    { name: 'healthy', revision: OLD, outcome: 'healthy' },
+    { name: 'degraded', revision: OLD, outcome: 'degraded' },
+    { name: 'failed', revision: OLD, outcome: 'sync-failed' },
+    { name: 'busy', revision: OLD, outcome: 'healthy', busySyncs: 2 },
+    { name: 'auto', revision: OLD, outcome: 'healthy', autoSync: true, head: head('org/auto') },
+    {
+      name: 'multi',
+      revision: '',
+      outcome: 'healthy',
+      sources: [
+        {
+          repoURL: 'https://charts.example.com/kserve',
+          chart: 'model-server',
+          targetRevision: '1.4.0',
+          revision: '1.4.0',
+        },
+        // The config repository as Argo CD may spell it: other case, no .git suffix.
+        {
+          repoURL: `${git.url.replace('http://', 'HTTP://')}/Org/Multi`,
+          ref: 'values',
+          targetRevision: 'main',
+          revision: OLD,
+        },
+        {
+          repoURL: 'https://github.com/octo-org/platform.git',
+          path: 'base',
+          targetRevision: 'main',
+          revision: PLATFORM,
+        },
+      ],
+    },
+    {
+      name: 'elsewhere',
+      revision: '',
+      outcome: 'healthy',
+      sources: [
+        {
+          repoURL: 'https://charts.example.com/kserve',
+          chart: 'model-server',
+          targetRevision: '1.4.0',
+          revision: '1.4.0',
+        },
+        {
+          repoURL: 'https://github.com/octo-org/platform.git',
+          path: 'base',
+          targetRevision: 'main',
+          revision: PLATFORM,
+        },
+      ],
+    },
+    {
+      name: 'hostile',
+      revision: OLD,
+      outcome: 'degraded',
+      busySyncs: 1,
+      busyMessage: `another operation is already in progress\n::error title=forged::from the busy message\n::add-mask::Healthy`,
+      healthMessage: `crash\n::error title=forged::from the health message\n##[error]v1 command`,
+    },
+    {
+      name: 'badrev',
+      revision: 'main\n::warning title=forged::from a revision',
+      outcome: 'healthy',
+    },
   ]);
   github = await startFake('github', (req) => {
     if (bearer(req) !== TOKEN) return json(401, { message: 'Bad credentials' });
@@ -167,6 +228,73 @@ describe('argocd-bump-image: Argo CD sync and wait', () => {
     expect(failure(r)).toContain(
       `Input 'application': Argo CD application "no-such-app" was not found, or 'argocd-token' may not get it (403: permission denied)`,
     );
+  });
+});
+
+describe('argocd-bump-image: multi-source applications', () => {
+  it('syncs our repository at source position 2 to the commit and waits for it there', async () => {
+    const { r, bare } = await bumpWithArgo('multi');
+    expect(failure(r)).toBe('');
+    const sha = history(bare)[0]?.sha ?? '';
+    expect(r.outputs).toMatchObject({
+      changed: 'true',
+      'commit-sha': sha,
+      'sync-status': 'Synced',
+      'health-status': 'Healthy',
+    });
+    expect(argo.syncRequests.filter((s) => s.app === 'multi').map((s) => s.body)).toEqual([
+      { name: 'multi', revisions: [sha], sourcePositions: ['2'] },
+    ]);
+    // Our source is at the commit; the chart and the other repository are where they were.
+    expect(argo.apps.get('multi')?.sources?.map((s) => s.revision)).toEqual([
+      '1.4.0',
+      sha,
+      PLATFORM,
+    ]);
+    expect(r.log).toContain(`sync of multi to ${sha.slice(0, 12)} (source 2) started`);
+    expect(r.log).toContain(`Argo CD: sync Synced at ${sha.slice(0, 12)}, health Healthy`);
+  });
+
+  it('a multi-source application none of whose sources is the repository fails before the push', async () => {
+    const { r, bare } = await bumpWithArgo('elsewhere');
+    expect(r.exitCode).toBe(1);
+    expect(failure(r)).toContain(
+      `Input 'application': Argo CD application elsewhere has 2 sources ("https://charts.example.com/kserve", "https://github.com/octo-org/platform.git") and none is`,
+    );
+    expect(history(bare)).toHaveLength(1);
+    expect(argo.syncRequests.filter((s) => s.app === 'elsewhere')).toEqual([]);
+  });
+});
+
+describe('argocd-bump-image: what Argo CD says cannot act as a workflow command', () => {
+  const forged = (r: ActionRunResult) =>
+    r.annotations.filter(
+      (a) => a.properties.title === 'forged' || /^(from |v1 command)/.test(a.message),
+    );
+
+  it('messages holding ::error / ::add-mask:: / ##[ lines are logged as text', async () => {
+    const { r, bare } = await bumpWithArgo('hostile');
+    expect(r.exitCode).toBe(1);
+    expect(forged(r)).toEqual([]);
+    expect(r.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
+    expect(r.masks).not.toContain('Healthy');
+    expect(r.log).not.toMatch(/^\s*##\[error\]/m);
+    // Still said, as data: the busy message and the health message.
+    expect(r.log).toContain('from the busy message');
+    expect(failure(r)).toContain(
+      'health Degraded: crash\n::error title=forged::from the health message',
+    );
+    expect(r.outputs['commit-sha']).toBe(history(bare)[0]?.sha);
+  });
+
+  it('a revision that is not a git commit is refused, named, and never printed as a command', async () => {
+    const { r, bare } = await bumpWithArgo('badrev', { timeout: '10s' });
+    expect(r.exitCode).toBe(1);
+    expect(failure(r)).toContain(
+      'Argo CD status.sync.revision from the server is not a valid value (got "main\\n::warning title=forged::from a revision")',
+    );
+    expect(forged(r)).toEqual([]);
+    expect(r.outputs['commit-sha']).toBe(history(bare)[0]?.sha);
   });
 });
 

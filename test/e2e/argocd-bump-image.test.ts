@@ -268,10 +268,35 @@ describe('argocd-bump-image: bad input changes nothing', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(failure(r)).toContain('was refused (nothing was pushed)');
-    expect(failure(r)).toContain("The 'token' needs contents: write");
+    expect(failure(r)).toContain(
+      `Input 'token': the git server ${new URL(git.url).host} refused the token (HTTP 403)`,
+    );
+    expect(failure(r)).toContain('pushing needs contents: write');
     expect(history(bare)).toHaveLength(1);
     expect(unmaskedLog(r)).not.toContain(READ_ONLY);
     expect(r.outputs.changed).toBe('false');
+  });
+});
+
+describe('argocd-bump-image: a token the git server rejects', () => {
+  it('names the input and the host with HTTP 401, never the token, and changes nothing', async () => {
+    const wrong = 'ghs_wrongToken0123456789abcdef';
+    const { url, bare } = repo({ 'a.yaml': app(1) });
+    const r = await bump({
+      repository: url,
+      token: wrong,
+      files: 'a.yaml',
+      image: 'ghcr.io/octo-org/model-1:v2',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(failure(r)).toBe(
+      `argocd-bump-image: Input 'token': the git server ${new URL(git.url).host} rejected the token (HTTP 401): it is not valid there (wrong, expired or revoked).`,
+    );
+    expect(r.log).not.toContain('could not read Username');
+    expect(unmaskedLog(r)).not.toContain(wrong);
+    expect(r.summary).not.toContain(wrong);
+    expect(r.summary).toContain('unchanged: nothing was pushed');
+    expect(history(bare)).toHaveLength(1);
   });
 });
 

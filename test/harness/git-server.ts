@@ -45,7 +45,18 @@ export interface GitServerOptions {
    * receive-pack sees it: lets a test move the branch at exactly that moment (another writer
    * winning the race), deterministically.
    */
-  beforeReceivePack?: (bare: string) => void;
+  beforeReceivePack?: (bare: string) => void | Promise<void>;
+  /**
+   * Called when git receive-pack has finished (the ref is updated) and before its answer is
+   * sent: a promise holds the answer, so a test can act while the push is in flight from the
+   * client's side although it has landed.
+   */
+  afterReceivePack?: (bare: string) => void | Promise<void>;
+  /** Answers a request itself (e.g. a 503 while a push is held); undefined: served as usual. */
+  intercept?: (request: {
+    method: string;
+    url: string;
+  }) => { status: number; body: string } | undefined;
 }
 
 const GIT_ENV = {
@@ -143,7 +154,7 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const requests: GitRequest[] = [];
   const children = new Set<ReturnType<typeof spawn>>();
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://git');
     const record: GitRequest = {
       method: req.method ?? 'GET',
@@ -153,6 +164,14 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
       headers: req.headers,
     };
     requests.push(record);
+    const intercepted = options.intercept?.({ method: record.method, url: record.url });
+    if (intercepted) {
+      record.status = intercepted.status;
+      req.resume();
+      res.writeHead(intercepted.status, { 'content-type': 'text/plain' });
+      res.end(intercepted.body);
+      return;
+    }
     const deny = (status: number, text: string, extra: Record<string, string> = {}): void => {
       record.status = status;
       req.resume();
@@ -176,13 +195,17 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
       deny(403, 'Permission to push denied\n');
       return;
     }
-    if (req.method === 'POST' && url.pathname.endsWith('/git-receive-pack')) {
-      const repoDir = path.join(
-        root,
-        decodeURIComponent(url.pathname).replace(/\/git-receive-pack$/, ''),
-      );
-      options.beforeReceivePack?.(repoDir);
+    const receivePack = req.method === 'POST' && url.pathname.endsWith('/git-receive-pack');
+    const repoDir = path.join(
+      root,
+      decodeURIComponent(url.pathname).replace(/\/git-receive-pack$/, ''),
+    );
+    if (receivePack) {
+      req.pause();
+      await options.beforeReceivePack?.(repoDir);
+      if (req.destroyed) return;
     }
+    const holdAnswer = receivePack && options.afterReceivePack !== undefined;
     const child = spawn(HTTP_BACKEND, [], {
       env: {
         PATH: process.env.PATH,
@@ -206,7 +229,12 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     child.stdin.on('error', () => undefined);
     let buffer = Buffer.alloc(0);
     let headersDone = false;
+    const held: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
+      if (holdAnswer) {
+        held.push(chunk);
+        return;
+      }
       if (headersDone) {
         res.write(chunk);
         return;
@@ -237,6 +265,17 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     child.stderr.resume();
     child.on('close', () => {
       children.delete(child);
+      if (holdAnswer) {
+        void Promise.resolve(options.afterReceivePack?.(repoDir)).then(() => {
+          record.status = 200;
+          if (res.destroyed) return;
+          res.writeHead(200, { 'content-type': 'application/x-git-receive-pack-result' });
+          const answer = Buffer.concat(held);
+          const end = answer.indexOf('\r\n\r\n');
+          res.end(end < 0 ? answer : answer.subarray(end + 4));
+        });
+        return;
+      }
       if (!headersDone) {
         record.status = 500;
         res.writeHead(500);
@@ -245,7 +284,7 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     });
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -9,7 +9,13 @@ import {
   type CommandRunner,
   type RunOptions,
 } from '../../shared/exec.ts';
-import { basicAuthHeader, classifyPushFailure, Git } from '../../shared/git.ts';
+import { InputError } from '../../shared/errors.ts';
+import {
+  basicAuthHeader,
+  classifyPushFailure,
+  credentialRejection,
+  Git,
+} from '../../shared/git.ts';
 
 class RecordingRunner implements CommandRunner {
   readonly calls: { command: string; args: readonly string[]; options: RunOptions }[] = [];
@@ -150,5 +156,53 @@ describe('Git', () => {
       await new Promise((resolve) => server.close(resolve));
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('credentialRejection', () => {
+  it.each([
+    [
+      "git's words for a 401 with prompts off",
+      "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      401,
+    ],
+    [
+      'a rejected helper credential',
+      "fatal: Authentication failed for 'https://git.example.com/org/x.git/'",
+      401,
+    ],
+    [
+      'a 403',
+      "fatal: unable to access 'https://h/x.git/': The requested URL returned error: 403",
+      403,
+    ],
+    [
+      'a 500 is not about the token',
+      'fatal: unable to access: The requested URL returned error: 500',
+      undefined,
+    ],
+  ])('%s', (_name, stderr, status) => {
+    expect(credentialRejection(stderr)).toBe(status);
+  });
+
+  it('the rejection names the input and the host, never the token', async () => {
+    const runner = new RecordingRunner({
+      exitCode: 128,
+      stdout: '',
+      stderr:
+        "fatal: could not read Username for 'https://git.example.com': terminal prompts disabled",
+    });
+    const git = new Git(runner, {
+      cwd: '/tmp/clone',
+      auth: { origin: 'https://git.example.com', token: TOKEN, input: 'config-token' },
+    });
+    const error = await git
+      .cloneShallow('https://git.example.com/org/x.git', 'main')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(String(error)).toContain(
+      "Input 'config-token': the git server git.example.com rejected the token (HTTP 401)",
+    );
+    expect(String(error)).not.toContain(TOKEN);
   });
 });

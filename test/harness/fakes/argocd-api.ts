@@ -5,16 +5,36 @@
  * sync requested → operation Running, OutOfSync, Progressing → Succeeded (or Failed), Synced
  * at the revision → Healthy (or Degraded). `autoSync` apps follow their branch head (read
  * through `head()`) as Argo's automated sync does. Unknown apps answer 403 `permission
- * denied`, as Argo does when no project is given.
+ * denied`, as Argo does when no project is given. A multi-source app (`sources`) reports
+ * `status.sync.revisions[i]` per source and syncs to `revisions` at 1-based `sourcePositions`
+ * (server/application/application.go resolveSourceRevisions); other sources stay where they are.
  */
 import { bearer, json, startFake, type FakeServer, type FakeResponse } from './http-fake.ts';
 
 export type Outcome = 'healthy' | 'degraded' | 'sync-failed';
 
+/** One entry of `spec.sources`, with the revision Argo last synced it to. */
+export interface FakeSource {
+  repoURL: string;
+  path?: string;
+  chart?: string;
+  ref?: string;
+  targetRevision: string;
+  revision: string;
+}
+
 export interface FakeArgoApp {
   name: string;
-  /** The revision Argo last synced. */
+  /** The revision Argo last synced (single source). */
   revision: string;
+  /** Multi-source: `spec.sources` (then `revision` is not served). */
+  sources?: FakeSource[];
+  /** `spec.source.repoURL` of a single-source app. */
+  repoURL?: string;
+  /** The health message of a Degraded app (default: a KServe CrashLoopBackOff). */
+  healthMessage?: string;
+  /** The message of a busy answer (default Argo's own). */
+  busyMessage?: string;
   outcome: Outcome;
   /** Sync requests answered "another operation is already in progress" first. */
   busySyncs?: number;
@@ -29,7 +49,8 @@ interface AppState extends FakeArgoApp {
   healthMessage?: string;
   /** Steps of a running operation: 0 none. */
   step: number;
-  target?: string;
+  /** The revision per source the running operation syncs to (one entry for one source). */
+  target?: string[];
   opState?: Record<string, unknown>;
   reconciledAt: string;
 }
@@ -66,15 +87,23 @@ function view(app: AppState): Record<string, unknown> {
     metadata: { name: app.name, namespace: 'argocd', resourceVersion: '1' },
     spec: {
       project: 'default',
-      source: { repoURL: 'http://git/config.git', path: 'apps', targetRevision: 'main' },
+      ...(app.sources
+        ? { sources: app.sources.map(({ revision: _synced, ...source }) => source) }
+        : {
+            source: {
+              repoURL: app.repoURL ?? 'http://git/config.git',
+              path: 'apps',
+              targetRevision: 'main',
+            },
+          }),
       destination: { server: 'https://kubernetes.default.svc', namespace: 'models' },
       ...(app.autoSync ? { syncPolicy: { automated: { prune: false } } } : {}),
     },
     ...(app.step > 0 && app.opState?.phase === undefined
-      ? { operation: { sync: { revision: app.target } } }
+      ? { operation: { sync: revisionsOf(app, app.target ?? []) } }
       : {}),
     status: {
-      sync: { status: app.sync, revision: app.revision },
+      sync: { status: app.sync, ...revisionsOf(app, current(app)) },
       health: {
         status: app.health,
         ...(app.healthMessage ? { message: app.healthMessage } : {}),
@@ -86,7 +115,16 @@ function view(app: AppState): Record<string, unknown> {
   };
 }
 
-function start(app: AppState, revision: string): void {
+function current(app: AppState): string[] {
+  return app.sources ? app.sources.map((s) => s.revision) : [app.revision];
+}
+
+/** The revision(s) in the shape of the app: `revision` or `revisions`. */
+function revisionsOf(app: AppState, target: string[]): Record<string, unknown> {
+  return app.sources ? { revisions: target } : { revision: target[0] };
+}
+
+function start(app: AppState, revision: string[]): void {
   app.target = revision;
   app.step = 1;
   app.opState = undefined;
@@ -95,7 +133,7 @@ function start(app: AppState, revision: string): void {
 /** One controller step, run on every GET. */
 function advance(app: AppState): void {
   if (app.step === 0 && app.autoSync && app.head && app.head() !== app.revision) {
-    start(app, app.head());
+    start(app, [app.head()]);
   }
   if (app.step === 0 || !app.target) return;
   const target = app.target;
@@ -103,24 +141,24 @@ function advance(app: AppState): void {
     app.sync = 'OutOfSync';
     app.health = 'Progressing';
     app.opState = {
-      operation: { sync: { revision: target } },
+      operation: { sync: revisionsOf(app, target) },
       phase: 'Running',
       message: 'one or more tasks are running',
       startedAt: NOW,
-      syncResult: { revision: target, resources: [] },
+      syncResult: { ...revisionsOf(app, target), resources: [] },
     };
     app.step = 2;
   } else if (app.step === 2) {
     if (app.outcome === 'sync-failed') {
       app.opState = {
-        operation: { sync: { revision: target } },
+        operation: { sync: revisionsOf(app, target) },
         phase: 'Failed',
         message:
           'one or more objects failed to apply, reason: admission webhook denied the request',
         startedAt: NOW,
         finishedAt: NOW,
         syncResult: {
-          revision: target,
+          ...revisionsOf(app, target),
           resources: [
             {
               group: 'serving.kserve.io',
@@ -138,21 +176,23 @@ function advance(app: AppState): void {
       app.step = 0;
       return;
     }
-    app.revision = target;
+    if (app.sources) app.sources.forEach((source, i) => (source.revision = target[i] ?? ''));
+    else app.revision = target[0] ?? '';
     app.sync = 'Synced';
     app.opState = {
-      operation: { sync: { revision: target } },
+      operation: { sync: revisionsOf(app, target) },
       phase: 'Succeeded',
       message: 'successfully synced (all tasks run)',
       startedAt: NOW,
       finishedAt: NOW,
-      syncResult: { revision: target, resources: [] },
+      syncResult: { ...revisionsOf(app, target), resources: [] },
     };
     app.step = 3;
   } else {
     if (app.outcome === 'degraded') {
       app.health = 'Degraded';
       app.healthMessage =
+        app.healthMessage ??
         'Predictor: RevisionMissing: container "kserve-container" is in CrashLoopBackOff';
     } else {
       app.health = 'Healthy';
@@ -161,11 +201,53 @@ function advance(app: AppState): void {
   }
 }
 
+/**
+ * The revisions a sync request asks for, per source, or Argo CD's error: a single source
+ * takes `revision`; a multi-source app takes `revisions[i]` at `sourcePositions[i]` (1-based,
+ * int64 as a JSON string or number) and ignores `revision`; automated sync refuses a revision.
+ */
+function syncTarget(app: AppState, body: Record<string, unknown>): string[] | FakeResponse {
+  if (!app.sources) {
+    if (app.autoSync && typeof body.revision === 'string') {
+      return error(400, 9, `Cannot sync to ${body.revision}: auto-sync currently set to main`);
+    }
+    return [typeof body.revision === 'string' ? body.revision : (app.head?.() ?? app.revision)];
+  }
+  const target = current(app);
+  const positions = Array.isArray(body.sourcePositions) ? body.sourcePositions : [];
+  const revisions = Array.isArray(body.revisions) ? (body.revisions as unknown[]) : [];
+  for (const [i, raw] of positions.entries()) {
+    const pos = Number(raw);
+    // errors.New in resolveSourceRevisions: gRPC Unknown, HTTP 500.
+    if (!Number.isInteger(pos) || pos <= 0 || pos > target.length) {
+      return error(500, 2, 'source position is out of range');
+    }
+    const source = app.sources[pos - 1];
+    const wanted = String(revisions[i] ?? '');
+    if (app.autoSync && source && wanted && wanted !== source.targetRevision) {
+      return error(
+        400,
+        9,
+        `Cannot sync source ${source.repoURL} to ${wanted}: auto-sync currently set to ${source.targetRevision}`,
+      );
+    }
+    target[pos - 1] = wanted;
+  }
+  return target;
+}
+
 export async function startFakeArgo(token: string, apps: FakeArgoApp[]): Promise<FakeArgo> {
   const state = new Map<string, AppState>(
     apps.map((a) => [
       a.name,
-      { ...a, sync: 'Synced', health: 'Healthy', step: 0, reconciledAt: NOW } as AppState,
+      {
+        ...a,
+        ...(a.sources ? { sources: a.sources.map((source) => ({ ...source })) } : {}),
+        sync: 'Synced',
+        health: 'Healthy',
+        step: 0,
+        reconciledAt: NOW,
+      } as AppState,
     ]),
   );
   const syncRequests: FakeArgo['syncRequests'] = [];
@@ -183,15 +265,11 @@ export async function startFakeArgo(token: string, apps: FakeArgoApp[]): Promise
       syncRequests.push({ app: app.name, body });
       if ((app.busySyncs ?? 0) > 0) {
         app.busySyncs = (app.busySyncs ?? 0) - 1;
-        return error(400, 9, 'another operation is already in progress');
+        return error(400, 9, app.busyMessage ?? 'another operation is already in progress');
       }
-      if (app.autoSync && typeof body.revision === 'string') {
-        return error(400, 9, `Cannot sync to ${body.revision}: auto-sync currently set to main`);
-      }
-      start(
-        app,
-        typeof body.revision === 'string' ? body.revision : (app.head?.() ?? app.revision),
-      );
+      const target = syncTarget(app, body);
+      if (typeof target === 'object' && !Array.isArray(target)) return target;
+      start(app, target);
       const out = view(app);
       served.push(out);
       return json(200, out);
