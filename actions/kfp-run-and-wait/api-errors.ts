@@ -42,7 +42,8 @@ export class KfpError extends Error {
 export function explain(error: HttpError, host: string, authKind: string): KfpError {
   const what = `${error.method} ${error.url}`;
   const said = kfpMessage(error.body);
-  const detail = said ?? error.detail;
+  // Why the retries stopped (a Retry-After past the timeout) is kept next to KFP's message.
+  const detail = said ? `${said}${error.gaveUp ? ` (${error.gaveUp})` : ''}` : error.detail;
   const transient = error.status === undefined ? !error.tls : RETRYABLE_STATUSES.has(error.status);
   // Not processed: the server said so (429, 503) or no connection was made.
   const notProcessed =

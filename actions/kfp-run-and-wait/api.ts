@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HttpError } from '../../shared/errors.ts';
+import { checkedId, checkedRun } from './api-answers.ts';
 import { explain, KfpError, kfpMessage } from './api-errors.ts';
 import type {
   CreateRunBody,
@@ -31,12 +32,31 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface KfpClientOptions {
   host: string;
+  /** Bounded by the step's deadline (when it has one): no retry waits past it. */
   http: HttpClient;
   /** The same stack without retries: for creating a run, which must not happen twice. */
   once: HttpClient;
+  /** The same stack bounded by another deadline: to cancel a run once the step's time is spent. */
+  within(deadline: number): HttpClient;
   clock: Clock;
   signal?: AbortSignal;
+  /** The step's deadline (on `clock`): createRun's own retries never wait past it. */
+  deadline?: number;
   authKind: string;
+}
+
+/**
+ * A request bounded on its own, not by the step: a signal (ends a hang, in real time) and a
+ * deadline (on the clock: no retry waits past it).
+ */
+export interface Bound {
+  signal: AbortSignal;
+  deadline: number;
+}
+
+/** A bound `ms` from now. */
+export function boundFor(clock: Clock, ms: number): Bound {
+  return { signal: AbortSignal.timeout(ms), deadline: clock.now() + ms };
 }
 
 export class KfpClient {
@@ -45,6 +65,8 @@ export class KfpClient {
   private readonly once: HttpClient;
   private readonly clock: Clock;
   private readonly signal: AbortSignal | undefined;
+  private readonly deadline: number | undefined;
+  private readonly within: (deadline: number) => HttpClient;
   private readonly authKind: string;
   /** Requests made, by kind: for the summary and the benchmark. */
   readonly counts = new Map<string, number>();
@@ -55,6 +77,8 @@ export class KfpClient {
     this.once = o.once;
     this.clock = o.clock;
     this.signal = o.signal;
+    this.deadline = o.deadline;
+    this.within = o.within;
     this.authKind = o.authKind;
   }
 
@@ -106,15 +130,17 @@ export class KfpClient {
         page_size: '10',
       }),
     });
-    return list.experiments?.find((e) => e.display_name === name);
+    const found = list.experiments?.find((e) => e.display_name === name);
+    return found && { ...found, experiment_id: checkedId(found.experiment_id, 'experiment_id') };
   }
 
-  createExperiment(name: string, namespace?: string): Promise<Experiment> {
-    return this.json('experiment', 'POST', this.url('/experiments'), {
+  async createExperiment(name: string, namespace?: string): Promise<Experiment> {
+    const created = await this.json<Experiment>('experiment', 'POST', this.url('/experiments'), {
       display_name: name,
       ...(namespace ? { namespace } : {}),
       description: 'Created by mlops-actions/kfp-run-and-wait',
     });
+    return { ...created, experiment_id: checkedId(created.experiment_id, 'experiment_id') };
   }
 
   async findPipeline(name: string, namespace?: string): Promise<Pipeline | undefined> {
@@ -125,7 +151,7 @@ export class KfpClient {
         page_size: '10',
       }),
     });
-    return list.pipelines?.find((p) => p.display_name === name);
+    return checkedPipeline(list.pipelines?.find((p) => p.display_name === name));
   }
 
   getPipelineVersion(pipelineId: string, versionId: string): Promise<PipelineVersion> {
@@ -143,7 +169,7 @@ export class KfpClient {
         page_size: '10',
       }),
     });
-    return list.pipeline_versions?.find((v) => v.display_name === name);
+    return checkedVersion(list.pipeline_versions?.find((v) => v.display_name === name));
   }
 
   async latestVersion(pipelineId: string): Promise<PipelineVersion | undefined> {
@@ -153,19 +179,24 @@ export class KfpClient {
         page_size: '1',
       }),
     });
-    return list.pipeline_versions?.[0];
+    return checkedVersion(list.pipeline_versions?.[0]);
   }
 
   /** Uploads a new pipeline (its first version is the file). */
-  uploadPipeline(name: string, file: Upload, namespace?: string): Promise<Pipeline> {
-    return this.upload<Pipeline>(
+  async uploadPipeline(name: string, file: Upload, namespace?: string): Promise<Pipeline> {
+    const created = await this.upload<Pipeline>(
       this.url('/pipelines/upload', { name, display_name: name, namespace }),
       file,
     );
+    return { ...created, pipeline_id: checkedId(created.pipeline_id, 'pipeline_id') };
   }
 
-  uploadVersion(pipelineId: string, versionName: string, file: Upload): Promise<PipelineVersion> {
-    return this.upload<PipelineVersion>(
+  async uploadVersion(
+    pipelineId: string,
+    versionName: string,
+    file: Upload,
+  ): Promise<PipelineVersion> {
+    const created = await this.upload<PipelineVersion>(
       this.url('/pipelines/upload_version', {
         pipelineid: pipelineId,
         name: versionName,
@@ -173,6 +204,10 @@ export class KfpClient {
       }),
       file,
     );
+    return {
+      ...created,
+      pipeline_version_id: checkedId(created.pipeline_version_id, 'pipeline_version_id'),
+    };
   }
 
   private upload<T>(url: string, file: Upload): Promise<T> {
@@ -210,7 +245,7 @@ export class KfpClient {
           okStatuses: [...RETRYABLE_STATUSES],
           ...(this.signal ? { signal: this.signal } : {}),
         });
-        if (res.status >= 200 && res.status < 300) return res.json<Run>();
+        if (res.status >= 200 && res.status < 300) return checkedRun(res.json<unknown>());
         const retryAfterMs = parseRetryAfter(res.header('retry-after'), this.clock.now());
         problem = {
           message: `POST ${url} failed with HTTP ${res.status}: ${kfpMessage(res.body) ?? (res.body.trim().slice(0, 200) || 'no body')}`,
@@ -239,9 +274,26 @@ export class KfpClient {
         );
       }
       const wait = Math.min(60_000, Math.max(problem.retryAfterMs ?? 0, backoffDelay(attempt)));
+      this.checkWaitFits(wait, problem.retryAfterMs, problem.message);
       o.onRetry?.(`${problem.message}; retry ${attempt} in ${wait} ms`);
       await this.clock.sleep(wait, this.signal);
     }
+  }
+
+  /** No wait between attempts ends past the step's deadline: it gives up at once, saying why. */
+  private checkWaitFits(wait: number, askedMs: number | undefined, problem: string): void {
+    if (this.deadline === undefined) return;
+    const left = this.deadline - this.clock.now();
+    if (wait < left) return;
+    const why =
+      askedMs !== undefined && askedMs >= left
+        ? `the server asked to retry after ${Math.ceil(askedMs / 1000)} s`
+        : `the next retry would start in ${wait} ms`;
+    throw new KfpError(
+      `${problem} (${why}, past the time left (${Math.max(0, Math.round(left / 1000))} s of the timeout))`,
+      undefined,
+      true,
+    );
   }
 
   /** The newest run named like `body` (in its experiment) created at or after `since`. */
@@ -254,23 +306,49 @@ export class KfpClient {
         page_size: '5',
       }),
     });
-    return list.runs?.find(
+    const found = list.runs?.find(
       (r) => r.display_name === body.display_name && Date.parse(r.created_at ?? '') >= since,
     );
+    return found && checkedRun(found);
   }
 
-  getRun(runId: string, signal?: AbortSignal): Promise<Run> {
-    return this.call('get-run', { url: this.url(`/runs/${encodeURIComponent(runId)}`) }, signal);
+  /** The run; `bound` replaces the step's signal and deadline (the post step's own budget). */
+  async getRun(runId: string, bound?: Bound): Promise<Run> {
+    const answer = await this.call<unknown>(
+      'get-run',
+      { url: this.url(`/runs/${encodeURIComponent(runId)}`) },
+      bound ? bound.signal : this.signal,
+      this.httpFor(bound),
+    );
+    return checkedRun(answer, runId);
   }
 
-  /** Cancels a run (`:terminate`): the store moves it to CANCELING, then CANCELED. */
-  async terminateRun(runId: string, signal?: AbortSignal): Promise<void> {
+  /**
+   * Cancels a run (`:terminate`): the store moves it to CANCELING, then CANCELED. Bounded by
+   * `bound` alone: it runs when the step's time is spent or the job is cancelled.
+   */
+  async terminateRun(runId: string, bound: Bound): Promise<void> {
     await this.call(
       'terminate',
       { method: 'POST', url: this.url(`/runs/${encodeURIComponent(runId)}:terminate`) },
-      signal,
+      bound.signal,
+      this.httpFor(bound),
     );
   }
+
+  private httpFor(bound: Bound | undefined): HttpClient {
+    return bound ? this.within(bound.deadline) : this.http;
+  }
+}
+
+function checkedPipeline(p: Pipeline | undefined): Pipeline | undefined {
+  return p && { ...p, pipeline_id: checkedId(p.pipeline_id, 'pipeline_id') };
+}
+
+function checkedVersion(v: PipelineVersion | undefined): PipelineVersion | undefined {
+  return (
+    v && { ...v, pipeline_version_id: checkedId(v.pipeline_version_id, 'pipeline_version_id') }
+  );
 }
 
 export interface Upload {

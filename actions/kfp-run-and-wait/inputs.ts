@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
+import type { PathPolicy } from '../../shared/files.ts';
 import { Inputs } from '../../shared/inputs.ts';
 
 /** Where the pipeline comes from: the three ways of the issue, exactly one of them. */
@@ -47,6 +48,11 @@ export interface KfpInputs extends ConnectionInputs {
   outputDir: string;
   /** GITHUB_WORKSPACE: `pipeline-file` is relative to it. */
   workspace: string;
+  /**
+   * Where `pipeline-file` may lead (after symlinks): the workspace and RUNNER_TEMP, unless
+   * `allow-outside-workspace` lifts that.
+   */
+  pathPolicy: PathPolicy;
   /** Used to name uploaded versions and default run names. */
   context: { sha: string; runId: string; runAttempt: string; repository: string };
 }
@@ -120,7 +126,7 @@ export function getConnectionInputs(inputs = new Inputs()): ConnectionInputs {
   };
 }
 
-function parseSource(inputs: Inputs, workspace: string): PipelineSource {
+function parseSource(inputs: Inputs): PipelineSource {
   const given = inputs.exactlyOneOf('pipeline-file', 'pipeline-id');
   if (given === 'pipeline-file') {
     if (inputs.has('pipeline-version-id')) {
@@ -128,7 +134,8 @@ function parseSource(inputs: Inputs, workspace: string): PipelineSource {
         "Input 'pipeline-version-id' goes with 'pipeline-id', not with 'pipeline-file' (a file is uploaded as a new version: name its pipeline with 'pipeline-name').",
       );
     }
-    const file = path.resolve(workspace, inputs.required('pipeline-file'));
+    // As written: read (confined to the workspace) in the first phase, by loadPipelineFile.
+    const file = inputs.required('pipeline-file');
     const pipelineName = inputs.optional('pipeline-name');
     if (pipelineName === undefined) return { kind: 'inline', file };
     if (!NAME.test(pipelineName)) {
@@ -167,7 +174,7 @@ function parseSource(inputs: Inputs, workspace: string): PipelineSource {
 export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): KfpInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const connection = getConnectionInputs(inputs);
-  const source = parseSource(inputs, workspace);
+  const source = parseSource(inputs);
   const experimentName = inputs.optional('experiment-name');
   if (experimentName !== undefined && !NAME.test(experimentName)) {
     throw new InputError(
@@ -200,6 +207,12 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
     pollIntervalMs,
     outputDir: env.RUNNER_TEMP || workspace,
     workspace,
+    pathPolicy: {
+      workspace,
+      roots: env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [],
+      allowOutside: inputs.bool('allow-outside-workspace', false),
+      liftWith: 'allow-outside-workspace',
+    },
     context,
   };
 }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { systemClock } from '../../shared/clock.ts';
 import { CancelledError } from '../../shared/errors.ts';
@@ -14,12 +14,14 @@ import { preRunSummary, runSummary } from './summary.ts';
 
 /** Runs the logic with the runner's dependencies and maps the result to outputs. */
 export async function main(inputs: KfpInputs, signal: AbortSignal): Promise<void> {
-  // Bounds every request (a server that hangs) by `timeout`, on the real clock.
+  // Bounds every request (a server that hangs) by `timeout`, on the real clock; the client's
+  // deadline keeps every retry wait (a Retry-After of an hour) inside it too.
   const deadlineSignal = AbortSignal.timeout(inputs.timeoutMs);
   const client = createKfpClient(inputs, {
     logger: coreLogger,
     clock: systemClock,
     signal: AbortSignal.any([signal, deadlineSignal]),
+    deadline: systemClock.now() + inputs.timeoutMs,
   });
   const result = await kfpRunAndWait(inputs, {
     client,
@@ -35,9 +37,11 @@ export async function main(inputs: KfpInputs, signal: AbortSignal): Promise<void
     }
     throw error;
   });
-  const details = path.join(inputs.outputDir, `kfp-run-${result.run.run_id}.json`);
-  await writeFile(details, JSON.stringify(result.run, null, 2) + '\n', 'utf8');
-  core.setOutput('run-id', result.run.run_id);
+  // A name this step chose, in a directory of its own: nothing the server sent is in the path.
+  const dir = await mkdtemp(path.join(inputs.outputDir, 'kfp-run-and-wait-'));
+  const details = path.join(dir, 'run-details.json');
+  await writeFile(details, JSON.stringify(result.run, null, 2) + '\n', { flag: 'wx' });
+  core.setOutput('run-id', result.runId);
   core.setOutput('state', result.state);
   core.setOutput('run-url', result.runUrl);
   core.setOutput('run-details', details);
@@ -46,5 +50,5 @@ export async function main(inputs: KfpInputs, signal: AbortSignal): Promise<void
   if (result.outcome !== 'succeeded' && result.outcome !== 'submitted') {
     throw new Error(result.error ?? `run ended ${result.state}`);
   }
-  coreLogger.info(`Run ${result.run.run_id} ${result.state}: ${result.runUrl}`);
+  coreLogger.info(`Run ${result.runId} ${result.state}: ${result.runUrl}`);
 }

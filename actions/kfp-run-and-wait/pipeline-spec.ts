@@ -3,8 +3,8 @@
  * checked to be a PipelineSpec before any request, and `parameters` against the spec's root
  * `inputDefinitions`, so a typo fails in the workflow, not 10 minutes into the run.
  */
-import { readFile } from 'node:fs/promises';
 import { InputError, LocatedError } from '../../shared/errors.ts';
+import { readConfinedFile, type PathPolicy } from '../../shared/files.ts';
 import { lineOf, parseYamlFile } from '../../shared/yaml.ts';
 
 /** PipelineSpec `ParameterType.ParameterTypeEnum` (pipeline_spec.proto). */
@@ -36,17 +36,22 @@ export interface LoadedPipeline {
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Reads the file and checks that it is a compiled KFP v2 pipeline. */
-export async function loadPipelineFile(file: string, shown: string): Promise<LoadedPipeline> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new InputError(
-      `Input 'pipeline-file': cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  const docs = parseYamlFile(bytes.toString('utf8'), shown);
+/**
+ * The largest pipeline file read: KFP's own upload limit (apiserver `MaxFileLength = 32 << 20`,
+ * backend/src/apiserver/server/util.go). Compiled specs are KiBs to a few MiB; a larger file
+ * could not be uploaded anyway, and reading it whole would only cost the runner memory.
+ */
+export const MAX_PIPELINE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads `pipeline-file` (confined to the workspace and RUNNER_TEMP unless `policy` lifts
+ * that; never a kernel pseudo-file) and checks that it is a compiled KFP v2 pipeline.
+ */
+export function loadPipelineFile(value: string, policy: PathPolicy): LoadedPipeline {
+  const read = readConfinedFile('pipeline-file', value, policy, MAX_PIPELINE_BYTES);
+  const { real: file, shown } = read;
+  const bytes = Buffer.from(read.text, 'utf8');
+  const docs = parseYamlFile(read.text, shown);
   const first = docs[0];
   if (!first)
     throw new LocatedError(`${shown} is empty: expected a compiled KFP pipeline`, shown, 1);

@@ -9,7 +9,7 @@ import { Inputs } from '../../shared/inputs.ts';
 import { coreLogger, type Logger } from '../../shared/logger.ts';
 import { runnerState, type StateStore } from '../../shared/state.ts';
 import { writeSummary } from '../../shared/summary.ts';
-import { TERMINAL_STATES, type KfpClient } from './api.ts';
+import { boundFor, TERMINAL_STATES, type KfpClient } from './api.ts';
 import { createKfpClient } from './client.ts';
 import { getConnectionInputs, type ConnectionInputs } from './inputs.ts';
 import { runState } from './state.ts';
@@ -33,6 +33,25 @@ const runnerDeps: PostDeps = {
   summary: writeSummary,
 };
 
+/** Time for the post step to read the run's state: a refusal or a hang must not stop the cancel. */
+export const POST_READ_MS = 5_000;
+/** Time for the post step's `:terminate` (with its retries): the post step ends within both. */
+export const POST_CANCEL_MS = 10_000;
+
+/** The run's state, or why it could not be read (the cancel is tried all the same). */
+async function readState(
+  client: KfpClient,
+  runId: string,
+  clock: Clock,
+): Promise<{ state: string } | { unread: string }> {
+  try {
+    const run = await client.getRun(runId, boundFor(clock, POST_READ_MS));
+    return { state: run.state ?? 'RUNTIME_STATE_UNSPECIFIED' };
+  } catch (error) {
+    return { unread: errorMessage(error).replace(/\.$/, '') };
+  }
+}
+
 export async function cancelLeftRun(deps: PostDeps = runnerDeps): Promise<void> {
   const saved = runState.load(deps.store);
   if (!saved || saved.settled) return;
@@ -45,18 +64,19 @@ export async function cancelLeftRun(deps: PostDeps = runnerDeps): Promise<void> 
     return;
   }
   const client = deps.client(conn);
+  const read = await readState(client, runId, deps.clock);
+  if ('state' in read && TERMINAL_STATES.has(read.state)) {
+    deps.logger.info(`Run ${runId} already ended ${read.state}: nothing to cancel.`);
+    return;
+  }
+  const was =
+    'state' in read ? `it was ${read.state}` : `its state could not be read: ${read.unread}`;
   let message: string;
   let ok = false;
   try {
-    const run = await client.getRun(runId, AbortSignal.timeout(20_000));
-    const state = run.state ?? 'RUNTIME_STATE_UNSPECIFIED';
-    if (TERMINAL_STATES.has(state)) {
-      deps.logger.info(`Run ${runId} already ended ${state}: nothing to cancel.`);
-      return;
-    }
-    await client.terminateRun(runId, AbortSignal.timeout(20_000));
+    await client.terminateRun(runId, boundFor(deps.clock, POST_CANCEL_MS));
     ok = true;
-    message = `Cancelled run ${runId} in KFP (it was ${state}; the main step did not finish): ${runUrl}`;
+    message = `Cancelled run ${runId} in KFP (${was}; the main step did not finish): ${runUrl}`;
   } catch (error) {
     message = `Could not cancel run ${runId} in KFP: ${errorMessage(error).replace(/\.$/, '')}. Cancel it in the KFP UI: ${runUrl}`;
   }

@@ -4,7 +4,6 @@
  * other jobs and lost answers (409 on retry) end in reuse, never in a duplicate or a failure.
  */
 import * as path from 'node:path';
-import { workspaceRelative } from '../../shared/files.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { KfpError, type CreateRunBody, type KfpClient } from './api.ts';
 import type { KfpInputs } from './inputs.ts';
@@ -36,7 +35,7 @@ export async function preparePipeline(inputs: KfpInputs): Promise<Prepared> {
   const parameters = parseParameters(inputs.parameters);
   const s = inputs.source;
   if (s.kind === 'version') return { parameters, pipeline: undefined };
-  const loaded = await loadPipelineFile(s.file, workspaceRelative(s.file, inputs.workspace));
+  const loaded = loadPipelineFile(s.file, inputs.pathPolicy);
   checkParameters(parameters, loaded.parameters, `pipeline '${loaded.name}'`);
   return { parameters, pipeline: loaded };
 }

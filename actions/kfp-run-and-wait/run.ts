@@ -8,7 +8,14 @@ import { cancellation, errorMessage, InputError } from '../../shared/errors.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { waitFor } from '../../shared/wait.ts';
-import { KfpError, TERMINAL_STATES, type KfpClient, type Run, type TaskDetail } from './api.ts';
+import {
+  boundFor,
+  KfpError,
+  TERMINAL_STATES,
+  type KfpClient,
+  type Run,
+  type TaskDetail,
+} from './api.ts';
 import type { KfpInputs } from './inputs.ts';
 import { preparePipeline, resolveExperiment, resolvePipeline, type Prepared } from './resolve.ts';
 import type { SavedRun } from './state.ts';
@@ -28,6 +35,8 @@ export interface CancelReport {
 
 export interface KfpResult {
   outcome: Outcome;
+  /** The created run's id (checked against its grammar): what outputs and files are named by. */
+  runId: string;
   run: Run;
   runUrl: string;
   state: string;
@@ -100,7 +109,6 @@ async function submit(
     },
     { onRetry: (message) => logger.warning(message) },
   );
-  if (!run.run_id) throw new KfpError('KFP created a run but returned no run_id', undefined, false);
   return { run, source: resolved.source };
 }
 
@@ -127,9 +135,8 @@ export function taskName(t: TaskDetail): string {
 
 /** Cancels the run in KFP, bounded by its own time (the step's may be spent). */
 async function cancelRun(deps: RunDeps, runId: string, why: string): Promise<CancelReport> {
-  const budget = AbortSignal.timeout(CANCEL_BUDGET_MS);
   try {
-    await deps.client.terminateRun(runId, budget);
+    await deps.client.terminateRun(runId, boundFor(deps.clock, CANCEL_BUDGET_MS));
     deps.logger.info(`Cancelled run ${runId} in KFP (${why})`);
     return { ok: true, message: `Cancelled run ${runId} in KFP (${why})` };
   } catch (error) {
@@ -137,49 +144,21 @@ async function cancelRun(deps: RunDeps, runId: string, why: string): Promise<Can
   }
 }
 
-export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<KfpResult> {
+/** What the wait ended with: the terminal run, or why not (and the cancel it led to). */
+type Waited =
+  | { done: true; value: Run }
+  | { done: false; reason: 'timeout' | 'aborted' }
+  | { done: false; reason: 'error'; error: unknown; cancel: CancelReport | undefined };
+
+/** Polls the run until it ends, the deadline passes or the job is cancelled. */
+async function follow(
+  inputs: KfpInputs,
+  deps: RunDeps,
+  target: { runId: string; url: string; created: Run; startedAt: number; deadline: number },
+): Promise<{ waited: Waited; last: Run }> {
+  const { runId, url, startedAt, deadline } = target;
   const { client, clock, logger, signal } = deps;
-  const startedAt = clock.now();
-  const deadline = startedAt + inputs.timeoutMs;
-  const changes: string[] = [];
-
-  const prepared = await preparePipeline(inputs);
-  let submitted: { run: Run; source: string };
-  try {
-    submitted = await submit(inputs, prepared, deps, changes);
-  } catch (error) {
-    // A request cut short by the step's deadline or the job's cancellation says which.
-    const cause = deps.deadlineSignal?.aborted
-      ? new Error(
-          `timed out after ${formatDuration(inputs.timeoutMs)} before the run was created (${errorMessage(error)})`,
-        )
-      : signal.aborted
-        ? cancellation(signal, 'the submission of the run')
-        : error;
-    throw changes.length > 0 ? new PreRunError(cause, changes) : cause;
-  }
-  const created = submitted.run;
-  const runId = created.run_id;
-  const url = runUrl(inputs.host, runId);
-  deps.saveRun({ runId, runUrl: url, settled: !inputs.wait });
-  changes.push(`Created run \`${inputs.runName}\` (${runId})`);
-  logger.info(`Created run ${runId}: ${url}`);
-
-  const result = (outcome: Outcome, run: Run, extra: Partial<KfpResult> = {}): KfpResult => ({
-    outcome,
-    run,
-    runUrl: url,
-    state: stateOf(run),
-    durationMs: clock.now() - startedAt,
-    changes,
-    failedTasks: [],
-    source: submitted.source,
-    ...extra,
-  });
-
-  if (!inputs.wait) return result('submitted', created);
-
-  let last = created;
+  let last = target.created;
   let reported = '';
   const waited = await waitFor<Run>(
     async () => {
@@ -220,6 +199,84 @@ export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<K
     if (cancel?.ok) deps.saveRun({ runId, runUrl: url, settled: true });
     return { done: false as const, reason: 'error' as const, error, cancel };
   });
+  return { waited, last };
+}
+
+/** A wait cut short (timeout, cancelled job): the run is cancelled in KFP, or left and said so. */
+async function endedEarly(
+  inputs: KfpInputs,
+  deps: RunDeps,
+  target: { runId: string; url: string; last: Run },
+  reason: 'timeout' | 'aborted',
+): Promise<Partial<KfpResult>> {
+  const { runId, url, last } = target;
+  const why =
+    reason === 'timeout'
+      ? `timed out after ${formatDuration(inputs.timeoutMs)}`
+      : 'the job was cancelled';
+  let cancel: CancelReport | undefined;
+  if (inputs.cancelOnTimeout) {
+    cancel = await cancelRun(deps, runId, why);
+    if (cancel.ok) deps.saveRun({ runId, runUrl: url, settled: true });
+  } else {
+    deps.saveRun({ runId, runUrl: url, settled: true });
+  }
+  const tail = cancel
+    ? cancel.ok
+      ? `the run was cancelled in KFP`
+      : `${cancel.message}; the post step tries again`
+    : 'the run was left running in KFP (cancel-on-timeout is false)';
+  const what =
+    reason === 'timeout'
+      ? `run ${runId} ${why} in state ${stateOf(last)}`
+      : `${why} while run ${runId} was ${stateOf(last)}`;
+  return { ...(cancel ? { cancel } : {}), error: `${what}; ${tail}\n${url}` };
+}
+
+export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<KfpResult> {
+  const { clock, logger, signal } = deps;
+  const startedAt = clock.now();
+  const deadline = startedAt + inputs.timeoutMs;
+  const changes: string[] = [];
+
+  const prepared = await preparePipeline(inputs);
+  let submitted: { run: Run; source: string };
+  try {
+    submitted = await submit(inputs, prepared, deps, changes);
+  } catch (error) {
+    // A request cut short by the step's deadline or the job's cancellation says which.
+    const cause = deps.deadlineSignal?.aborted
+      ? new Error(
+          `timed out after ${formatDuration(inputs.timeoutMs)} before the run was created (${errorMessage(error)})`,
+        )
+      : signal.aborted
+        ? cancellation(signal, 'the submission of the run')
+        : error;
+    throw changes.length > 0 ? new PreRunError(cause, changes) : cause;
+  }
+  const created = submitted.run;
+  const runId = created.run_id;
+  const url = runUrl(inputs.host, runId);
+  deps.saveRun({ runId, runUrl: url, settled: !inputs.wait });
+  changes.push(`Created run \`${inputs.runName}\` (${runId})`);
+  logger.info(`Created run ${runId}: ${url}`);
+
+  const result = (outcome: Outcome, run: Run, extra: Partial<KfpResult> = {}): KfpResult => ({
+    outcome,
+    runId,
+    run,
+    runUrl: url,
+    state: stateOf(run),
+    durationMs: clock.now() - startedAt,
+    changes,
+    failedTasks: [],
+    source: submitted.source,
+    ...extra,
+  });
+
+  if (!inputs.wait) return result('submitted', created);
+
+  const { waited, last } = await follow(inputs, deps, { runId, url, created, startedAt, deadline });
 
   if (waited.done) {
     deps.saveRun({ runId, runUrl: url, settled: true });
@@ -241,28 +298,6 @@ export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<K
       error: `${errorMessage(waited.error)}\n${tail}`,
     });
   }
-  const why =
-    waited.reason === 'timeout'
-      ? `timed out after ${formatDuration(inputs.timeoutMs)}`
-      : 'the job was cancelled';
-  let cancel: CancelReport | undefined;
-  if (inputs.cancelOnTimeout) {
-    cancel = await cancelRun(deps, runId, why);
-    if (cancel.ok) deps.saveRun({ runId, runUrl: url, settled: true });
-  } else {
-    deps.saveRun({ runId, runUrl: url, settled: true });
-  }
-  const tail = cancel
-    ? cancel.ok
-      ? `the run was cancelled in KFP`
-      : `${cancel.message}; the post step tries again`
-    : 'the run was left running in KFP (cancel-on-timeout is false)';
-  const what =
-    waited.reason === 'timeout'
-      ? `run ${runId} ${why} in state ${stateOf(last)}`
-      : `${why} while run ${runId} was ${stateOf(last)}`;
-  return result(waited.reason === 'timeout' ? 'timeout' : 'cancelled', last, {
-    ...(cancel ? { cancel } : {}),
-    error: `${what}; ${tail}\n${url}`,
-  });
+  const early = await endedEarly(inputs, deps, { runId, url, last }, waited.reason);
+  return result(waited.reason === 'timeout' ? 'timeout' : 'cancelled', last, early);
 }

@@ -1,4 +1,5 @@
 /** What kfp-run-and-wait's main step leaves its post step: the run, and whether it is settled. */
+import { OPAQUE_ID } from '../../shared/server-values.ts';
 import { jsonState } from '../../shared/state.ts';
 
 export interface SavedRun {
@@ -17,7 +18,8 @@ function isSavedRun(value: unknown): value is SavedRun {
     typeof v === 'object' &&
     v !== null &&
     typeof v.runId === 'string' &&
-    v.runId !== '' &&
+    // Checked when main saved it; checked again since the post step puts it in a URL.
+    OPAQUE_ID.test(v.runId) &&
     typeof v.runUrl === 'string' &&
     typeof v.settled === 'boolean'
   );

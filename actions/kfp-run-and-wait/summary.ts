@@ -38,7 +38,7 @@ export function runSummary(r: KfpResult): string {
   const parts = [`## ${HEADINGS[r.outcome]}`, ''];
   parts.push(
     [
-      `- Run: [${r.run.display_name ?? r.run.run_id}](${r.runUrl}) (\`${r.run.run_id}\`)`,
+      `- Run: [${r.run.display_name ?? r.runId}](${r.runUrl}) (\`${r.runId}\`)`,
       `- State: ${emoji(r.state)} ${r.state}`,
       `- Duration: ${formatDuration(r.durationMs)}`,
       `- Pipeline: ${r.source}`,

@@ -68,7 +68,9 @@ describe('kfp-run-and-wait (bundle)', () => {
         'run-id': runId,
         state: 'SUCCEEDED',
         'run-url': `${kfp.url}/#/runs/details/${runId}`,
-        'run-details': expect.stringMatching(new RegExp(`kfp-run-${runId}\\.json$`)) as unknown,
+        'run-details': expect.stringMatching(
+          new RegExp(`^${r.runnerTemp}/kfp-run-and-wait-\\w+/run-details\\.json$`),
+        ) as unknown,
       });
       const details = JSON.parse(readFileSync(r.outputs['run-details']!, 'utf8')) as {
         state: string;

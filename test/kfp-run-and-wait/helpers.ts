@@ -59,6 +59,8 @@ export function depsFor(
       logger,
       clock,
       signal,
+      // As main: the step's deadline bounds every request and retry wait.
+      deadline: clock.now() + inputs.timeoutMs,
       ...(o.idToken ? { idToken: o.idToken } : {}),
     }),
     clock,

@@ -1,6 +1,5 @@
 /** kfp-run-and-wait's inputs: every mistake is one InputError naming the input. */
 import { describe, expect, it } from '@jest/globals';
-import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
 import { parseParameters } from '../../actions/kfp-run-and-wait/parameters.ts';
 import { FIXTURES, inputsOf } from './helpers.ts';
@@ -8,11 +7,24 @@ import { FIXTURES, inputsOf } from './helpers.ts';
 const host = 'https://kubeflow.example.com/pipeline/';
 
 describe('pipeline source', () => {
-  it('pipeline-file alone: inline, resolved in the workspace', () => {
-    expect(inputsOf({ host, 'pipeline-file': 'pipeline.yaml' }).source).toEqual({
-      kind: 'inline',
-      file: path.join(FIXTURES, 'pipeline.yaml'),
+  it('pipeline-file alone: inline, as written, read confined to the workspace and RUNNER_TEMP', () => {
+    const inputs = inputsOf({ host, 'pipeline-file': 'pipeline.yaml' });
+    expect(inputs.source).toEqual({ kind: 'inline', file: 'pipeline.yaml' });
+    expect(inputs.pathPolicy).toEqual({
+      workspace: FIXTURES,
+      roots: [FIXTURES],
+      allowOutside: false,
+      liftWith: 'allow-outside-workspace',
     });
+  });
+
+  it('allow-outside-workspace: true lifts the confinement', () => {
+    const inputs = inputsOf({
+      host,
+      'pipeline-file': '/abs/p.yaml',
+      'allow-outside-workspace': 'true',
+    });
+    expect(inputs.pathPolicy.allowOutside).toBe(true);
   });
 
   it('pipeline-file + pipeline-name: upload', () => {
@@ -20,7 +32,7 @@ describe('pipeline source', () => {
       inputsOf({ host, 'pipeline-file': 'pipeline.yaml', 'pipeline-name': 'train' }).source,
     ).toEqual({
       kind: 'upload',
-      file: path.join(FIXTURES, 'pipeline.yaml'),
+      file: 'pipeline.yaml',
       pipelineName: 'train',
     });
   });

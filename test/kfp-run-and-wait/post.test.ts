@@ -5,9 +5,14 @@ import { RecordingLogger } from '../../shared/logger.ts';
 import { MemoryState } from '../../shared/state.ts';
 import { createKfpClient } from '../../actions/kfp-run-and-wait/client.ts';
 import type { ConnectionInputs } from '../../actions/kfp-run-and-wait/inputs.ts';
-import { cancelLeftRun, type PostDeps } from '../../actions/kfp-run-and-wait/post-cancel.ts';
+import {
+  cancelLeftRun,
+  POST_CANCEL_MS,
+  POST_READ_MS,
+  type PostDeps,
+} from '../../actions/kfp-run-and-wait/post-cancel.ts';
 import { runState } from '../../actions/kfp-run-and-wait/state.ts';
-import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
+import { startKfpFake, type Fault, type KfpFake } from '../harness/fakes/kfp-api.ts';
 
 let kfp: KfpFake;
 beforeEach(async () => {
@@ -37,12 +42,13 @@ function deps(settled: boolean | undefined, runId: string, cancelOnTimeout = tru
   const logger = new RecordingLogger();
   const summaries: string[] = [];
   const conn: ConnectionInputs = { host: kfp.url, auth: { kind: 'none' }, cancelOnTimeout };
+  const clock = new ManualClock();
   const d: PostDeps = {
     store,
     logger,
-    clock: new ManualClock(),
+    clock,
     connection: () => conn,
-    client: (c) => createKfpClient(c, { logger, clock: new ManualClock() }),
+    client: (c) => createKfpClient(c, { logger, clock }),
     summary: async (m) => {
       summaries.push(m);
     },
@@ -100,6 +106,32 @@ describe('post step', () => {
     expect(logger.messages('warning')[0]).toContain(
       'may still be running in KFP (cancel-on-timeout is false)',
     );
+  });
+
+  it.each<[string, Omit<Fault, 'path'> & { status: number }]>([
+    ['refused (500 after every retry)', { status: 500, times: 100 }],
+    [
+      'asks to wait an hour (429, Retry-After: 3600)',
+      { status: 429, retryAfter: '3600', times: 100 },
+    ],
+  ])('GET run %s: the run is cancelled all the same, within the post budget', async (_n, fault) => {
+    const runId = await createRun();
+    kfp.fault({ method: 'GET', path: /\/runs\/[^/:]+$/, ...fault });
+    const { d, logger, summaries } = deps(false, runId);
+    await cancelLeftRun(d);
+    expect(terminates()).toBe(1);
+    expect(kfp.runs.get(runId)?.terminated).toBe('canceling');
+    expect(logger.messages('warning')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Cancelled run ${runId} in KFP \\(its state could not be read: GET \\S+ failed with HTTP ${fault.status}`,
+        ),
+      ),
+    ]);
+    expect(summaries).toHaveLength(1);
+    // Every wait the post step made fits its own budget (read + cancel).
+    const slept = (d.clock as ManualClock).sleeps.reduce((a, b) => a + b, 0);
+    expect(slept).toBeLessThanOrEqual(POST_READ_MS + POST_CANCEL_MS);
   });
 
   it('a failed cancel is reported with the link, not thrown', async () => {

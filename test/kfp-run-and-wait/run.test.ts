@@ -358,6 +358,17 @@ describe('transient and fatal API errors', () => {
     expect(kfp.runs.size).toBe(1);
   });
 
+  it('a create answered 429 with a Retry-After past the timeout gives up at once, saying so', async () => {
+    kfp.fault({ method: 'POST', path: /\/runs$/, status: 429, retryAfter: '3600' });
+    const inputs = inputsOf(base({ timeout: '5s' }));
+    const deps = depsFor(inputs);
+    await expect(kfpRunAndWait(inputs, deps)).rejects.toThrow(
+      /HTTP 429: injected HTTP 429 \(the server asked to retry after 3600 s, past the time left \(5 s of the timeout\)\)$/,
+    );
+    expect(deps.clock.sleeps).toEqual([]);
+    expect(kfp.runs.size).toBe(0);
+  });
+
   it('a create whose answer was lost (502 after the run was made) adopts that run: never two', async () => {
     kfp.fault({ method: 'POST', path: /\/runs$/, status: 502, processed: true });
     const inputs = inputsOf(base());
@@ -562,7 +573,7 @@ describe('bad pipeline or parameters: no call is made', () => {
   it('a missing file names the input', async () => {
     const inputs = inputsOf(base({ 'pipeline-file': 'nope.yaml' }));
     await expect(kfpRunAndWait(inputs, depsFor(inputs))).rejects.toThrow(
-      "Input 'pipeline-file': cannot read nope.yaml: ENOENT",
+      `Input 'pipeline-file': "nope.yaml" not found (relative to ${FIXTURES}).`,
     );
     expect(kfp.requests).toEqual([]);
   });

@@ -7,7 +7,8 @@
  *
  * Each created run follows a script (steps of state + task details), advanced by polls or by
  * time on an injected clock; `:terminate` moves it to CANCELING then CANCELED. Faults: fail
- * the next N matching requests with a status (and Retry-After), or hang them.
+ * the next N matching requests with a status (and Retry-After), or hang them. Tampering: a
+ * hostile (or broken) server that rewrites its JSON answers, off the contract on purpose.
  */
 import { readContractJson } from '../contracts.ts';
 import {
@@ -94,6 +95,14 @@ export interface Fault {
   processed?: boolean;
 }
 
+/** Rewrites the next N matching JSON answers: what a hostile server would send. */
+export interface Tamper {
+  method?: string;
+  path: RegExp;
+  edit(body: Record<string, unknown>): Record<string, unknown>;
+  times?: number;
+}
+
 export interface StoredRun {
   body: Record<string, unknown>;
   run_id: string;
@@ -130,6 +139,7 @@ export interface KfpFake extends FakeServer {
   /** The script of runs created from now on. */
   script(steps: RunStep[]): void;
   fault(f: Fault): void;
+  tamper(t: Tamper): void;
   /** Adds a pipeline with one version (a spec as JSON); returns their ids. */
   addPipeline(
     name: string,
@@ -201,6 +211,7 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
   const pipelines: KfpFake['pipelines'] = new Map();
   const versions: KfpFake['versions'] = [];
   const faults: (Fault & { left: number })[] = [];
+  const tampers: (Tamper & { left: number })[] = [];
   let script: RunStep[] = [{ state: 'RUNNING' }, { state: 'SUCCEEDED' }];
   let seq = 0;
   const id = (prefix: string): string => `${prefix}-${(++seq).toString().padStart(4, '0')}-7f3c`;
@@ -299,7 +310,13 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
         fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
       );
     }
-    return serve(req);
+    const answer = await serve(req);
+    const tamper = tampers.find(
+      (t) => t.left > 0 && t.path.test(req.path) && (!t.method || t.method === req.method),
+    );
+    if (!tamper || typeof answer.body !== 'object') return answer;
+    tamper.left--;
+    return { ...answer, body: tamper.edit(answer.body as Record<string, unknown>) };
   };
 
   const serve = async (req: FakeRequest): Promise<FakeResponse> => {
@@ -587,6 +604,9 @@ export async function startKfpFake(options: KfpFakeOptions = {}): Promise<KfpFak
     },
     fault(f) {
       faults.push({ ...f, left: f.times ?? 1 });
+    },
+    tamper(t) {
+      tampers.push({ ...t, left: t.times ?? 1 });
     },
     addPipeline(name, spec, namespace) {
       const pipeline = {
