@@ -39,7 +39,7 @@ describe('pr-deploy-comment: bad input changes nothing', () => {
     [
       'metrics file missing',
       { metrics: 'metrics/eval.json' },
-      /Input 'metrics': file "metrics\/eval.json" not found/,
+      /Input 'metrics': "metrics\/eval.json" not found/,
     ],
     [
       'metrics file not JSON/YAML',
@@ -64,7 +64,7 @@ describe('pr-deploy-comment: bad input changes nothing', () => {
     [
       'body-file missing',
       { 'body-file': 'nope.md' },
-      /Input 'body-file': file "nope.md" not found/,
+      /Input 'body-file': "nope.md" not found/,
     ],
     [
       'endpoint not http(s)',
