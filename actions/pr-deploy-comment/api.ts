@@ -14,6 +14,11 @@ export interface IssueComment {
   createdAt: string;
   /** Minimized (hidden) comments are history, never the sticky comment. */
   minimized: boolean;
+  /**
+   * Who wrote it (REST `user.login`: `octocat`, `github-actions[bot]`, `<app-slug>[bot]`);
+   * empty for a deleted account. Only the token's own comments are the sticky comment.
+   */
+  authorLogin: string;
 }
 
 export interface PullRequestRef {
@@ -24,6 +29,11 @@ export interface PullRequestRef {
 }
 
 export interface CommentsApi {
+  /**
+   * The login the token acts as (GraphQL `viewer { login }`): works for personal tokens and
+   * for installation tokens (GITHUB_TOKEN, GitHub Apps), which may not call `GET /user`.
+   */
+  viewerLogin(): Promise<string>;
   /** Every comment of the issue or PR (all pages), ascending by id; `since` filters on updated_at. */
   listComments(issue: number, since?: string): Promise<IssueComment[]>;
   createComment(issue: number, body: string): Promise<IssueComment>;

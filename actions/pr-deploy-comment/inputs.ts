@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
+import { readConfinedFile, type PathPolicy } from '../../shared/files.ts';
 import { isDigest, isValidImageName, isValidTag, parseImageRef } from '../../shared/image-ref.ts';
 import { Inputs } from '../../shared/inputs.ts';
 import { parseMetrics, type Metric } from './metrics.ts';
@@ -33,7 +32,8 @@ export interface CommentInputs {
 /** What a key may hold: it is written into an HTML comment and compared byte for byte. */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9 ._:/@+=-]{0,99}$/;
 const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9 ._:/()+-]{0,99}$/;
-const MAX_BODY_FILE = 1024 * 1024;
+/** `metrics`, `metrics-baseline` and `body-file` are read up to this size. */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 function httpUrl(inputs: Inputs, name: string): string | undefined {
   const value = inputs.optional(name);
@@ -70,35 +70,21 @@ function image(inputs: Inputs): string | undefined {
 /**
  * `metrics` holds either a file name (one line, no `:` or `{`) or the JSON/YAML text itself.
  * A file that is not there is an error: silently rendering no metrics would hide a broken path.
+ * The file is read confined (a pull request can carry `metrics.json -> /proc/self/environ`).
  */
-function metrics(inputs: Inputs, name: string, workspace: string): Metric[] | undefined {
+function metrics(inputs: Inputs, name: string, policy: PathPolicy): Metric[] | undefined {
   const value = inputs.optional(name);
   if (value === undefined) return undefined;
   const looksLikePath = !value.includes('\n') && !/[:{[]/.test(value);
   if (!looksLikePath) return parseMetrics(value, `Input '${name}'`);
-  const file = path.resolve(workspace, value);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new InputError(`Input '${name}': file "${value}" not found (relative to ${workspace}).`);
-  }
-  if (statSync(file).size > MAX_BODY_FILE) {
-    throw new InputError(`Input '${name}': file "${value}" is larger than 1 MiB.`);
-  }
-  return parseMetrics(readFileSync(file, 'utf8'), `Input '${name}' (file "${value}")`);
+  const file = readConfinedFile(name, value, policy, MAX_FILE_BYTES);
+  return parseMetrics(file.text, `Input '${name}' (file "${value}")`);
 }
 
-function bodyFile(inputs: Inputs, workspace: string): string | undefined {
+function bodyFile(inputs: Inputs, policy: PathPolicy): string | undefined {
   const value = inputs.optional('body-file');
   if (value === undefined) return undefined;
-  const file = path.resolve(workspace, value);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new InputError(
-      `Input 'body-file': file "${value}" not found (relative to ${workspace}).`,
-    );
-  }
-  if (statSync(file).size > MAX_BODY_FILE) {
-    throw new InputError(`Input 'body-file': file "${value}" is larger than 1 MiB.`);
-  }
-  return readFileSync(file, 'utf8').trimEnd();
+  return readConfinedFile('body-file', value, policy, MAX_FILE_BYTES).text.trimEnd();
 }
 
 /** The default key: one comment per workflow and environment, as the design says. */
@@ -152,12 +138,19 @@ export function getInputs(
       `Input 'hide-previous' applies only to mode 'recreate' (the superseded comment is minimized instead of deleted); mode is '${mode}'.`,
     );
   }
-  const baseline = metrics(inputs, 'metrics-baseline', workspace);
-  const current = metrics(inputs, 'metrics', workspace);
+  // Paths resolve (symlinks too) inside the workspace or RUNNER_TEMP unless lifted.
+  const policy: PathPolicy = {
+    workspace,
+    roots: env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [],
+    allowOutside: inputs.bool('allow-outside-workspace', false),
+    liftWith: 'allow-outside-workspace',
+  };
+  const baseline = metrics(inputs, 'metrics-baseline', policy);
+  const current = metrics(inputs, 'metrics', policy);
   if (baseline && !current) {
     throw new InputError("Input 'metrics-baseline' needs 'metrics' to compare against.");
   }
-  const bodyParts = [inputs.optional('body'), bodyFile(inputs, workspace)].filter(
+  const bodyParts = [inputs.optional('body'), bodyFile(inputs, policy)].filter(
     (part): part is string => part !== undefined && part !== '',
   );
   const endpoint = httpUrl(inputs, 'endpoint');

@@ -73,14 +73,20 @@ export function formatDelta(current: number, baseline: number): string {
   return `${arrow} ${sign}${formatNumber(Math.abs(diff))}${pct}`;
 }
 
-/** A metric name in code style; a backtick inside would end it early. */
-function code(name: string): string {
-  return `\`${name.replace(/`/g, "'")}\``;
+/**
+ * Text from a metrics file in code style, where GitHub renders no Markdown or HTML: an
+ * `@mention`, an image `![](https://tracker…)`, `<details>` or an HTML comment stays literal
+ * text. A backtick inside would end the code span early, so it becomes a quote. The one
+ * escaping for names and values alike.
+ */
+export function literal(text: string): string {
+  if (text === '') return '';
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function show(value: number | string | undefined): string {
   if (value === undefined) return '—';
-  return typeof value === 'number' ? formatNumber(value) : value;
+  return typeof value === 'number' ? formatNumber(value) : literal(value);
 }
 
 /** The metrics table; with a baseline, a Baseline and a Δ column (and rows for removed metrics). */
@@ -88,7 +94,7 @@ export function metricsTable(current: readonly Metric[], baseline?: readonly Met
   if (!baseline) {
     return markdownTable(
       ['Metric', 'Value'],
-      current.map((m) => [code(m.name), show(m.value)]),
+      current.map((m) => [literal(m.name), show(m.value)]),
     );
   }
   const before = new Map(baseline.map((m) => [m.name, m.value]));
@@ -100,10 +106,10 @@ export function metricsTable(current: readonly Metric[], baseline?: readonly Met
     else if (typeof m.value === 'number' && typeof base === 'number')
       delta = formatDelta(m.value, base);
     else delta = String(base) === String(m.value) ? '=' : 'changed';
-    return [code(m.name), show(m.value), show(base), delta];
+    return [literal(m.name), show(m.value), show(base), delta];
   });
   for (const m of baseline) {
-    if (!names.has(m.name)) rows.push([code(m.name), '—', show(m.value), 'removed']);
+    if (!names.has(m.name)) rows.push([literal(m.name), '—', show(m.value), 'removed']);
   }
   return markdownTable(['Metric', 'Value', 'Baseline', 'Δ'], rows);
 }

@@ -12,6 +12,13 @@ import { cancellation } from '../../shared/errors.ts';
 import { redactUrl } from '../../shared/http.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
+import {
+  checkedServerInteger,
+  checkedServerString,
+  GIT_COMMIT,
+  OPAQUE_ID,
+} from '../../shared/server-values.ts';
+import { checkedWebUrl, GITHUB_LOGIN, webHosts } from './comment-values.ts';
 import { GitHubApiError, type CommentsApi, type IssueComment, type PullRequestRef } from './api.ts';
 
 export interface OctokitApiOptions {
@@ -20,6 +27,8 @@ export interface OctokitApiOptions {
   repo: string;
   /** REST base URL: GITHUB_API_URL (https://api.github.com, or https://ghes/api/v3). */
   baseUrl: string;
+  /** GITHUB_SERVER_URL: comment URLs may name its host too. */
+  serverUrl?: string;
   logger: Logger;
   signal: AbortSignal;
   /** Epoch ms after which no retry is started. */
@@ -33,22 +42,27 @@ const USER_AGENT = 'mlops-actions/pr-deploy-comment';
 const MAX_RATE_LIMIT_RETRIES = 3;
 
 interface RestComment {
-  id: number;
-  node_id: string;
+  id: unknown;
+  node_id: unknown;
   body?: string | undefined;
-  html_url: string;
+  html_url: unknown;
   created_at: string;
+  user?: { login?: unknown } | null;
   minimized?: { reason?: string | null } | null;
 }
 
-function toComment(c: RestComment): IssueComment {
+/** A REST comment with every value we use checked (ids reach URLs, the URL an output). */
+function toComment(c: RestComment, hosts: ReadonlySet<string>): IssueComment {
+  const login = c.user?.login;
   return {
-    id: c.id,
-    nodeId: c.node_id,
+    id: checkedServerInteger(c.id, 'GitHub comment id'),
+    nodeId: checkedServerString(c.node_id, OPAQUE_ID, 'GitHub comment node_id'),
     body: c.body ?? '',
-    htmlUrl: c.html_url,
+    htmlUrl: checkedWebUrl(c.html_url, hosts, 'GitHub comment html_url'),
     createdAt: c.created_at,
     minimized: c.minimized != null,
+    // A login outside GitHub's grammar is nobody's: such a comment is never ours.
+    authorLogin: typeof login === 'string' && GITHUB_LOGIN.test(login) ? login : '',
   };
 }
 
@@ -155,6 +169,7 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
     });
   });
   const repo = { owner: o.owner, repo: o.repo };
+  const hosts = webHosts(o.baseUrl, o.serverUrl);
   const call = async <T>(method: string, route: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -180,6 +195,12 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
   };
 
   return {
+    async viewerLogin() {
+      const result = await call('POST', '/graphql', () =>
+        octokit.graphql<{ viewer: { login: unknown } | null }>('query { viewer { login } }'),
+      );
+      return checkedServerString(result.viewer?.login, GITHUB_LOGIN, 'GitHub viewer login');
+    },
     async listComments(issue, since) {
       const route = `/repos/${o.owner}/${o.repo}/issues/${issue}/comments`;
       const comments = await call('GET', route, () =>
@@ -190,21 +211,21 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
           ...(since ? { since } : {}),
         }),
       );
-      return comments.map((c) => toComment(c as RestComment)).sort((a, b) => a.id - b.id);
+      return comments.map((c) => toComment(c as RestComment, hosts)).sort((a, b) => a.id - b.id);
     },
     async createComment(issue, body) {
       const route = `/repos/${o.owner}/${o.repo}/issues/${issue}/comments`;
       const { data } = await call('POST', route, () =>
         octokit.rest.issues.createComment({ ...repo, issue_number: issue, body }),
       );
-      return toComment(data as RestComment);
+      return toComment(data as RestComment, hosts);
     },
     async updateComment(id, body) {
       const route = `/repos/${o.owner}/${o.repo}/issues/comments/${id}`;
       const { data } = await call('PATCH', route, () =>
         octokit.rest.issues.updateComment({ ...repo, comment_id: id, body }),
       );
-      return toComment(data as RestComment);
+      return toComment(data as RestComment, hosts);
     },
     async deleteComment(id) {
       const route = `/repos/${o.owner}/${o.repo}/issues/comments/${id}`;
@@ -243,10 +264,10 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
         octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha }),
       );
       return data.map((pr): PullRequestRef => ({
-        number: pr.number,
+        number: checkedServerInteger(pr.number, 'GitHub pull request number'),
         state: pr.state,
         headRef: pr.head.ref,
-        headSha: pr.head.sha,
+        headSha: checkedServerString(pr.head.sha, GIT_COMMIT, 'GitHub pull request head sha'),
       }));
     },
   };

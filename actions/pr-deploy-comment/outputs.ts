@@ -31,6 +31,7 @@ export async function main(inputs: CommentInputs, signal: AbortSignal): Promise<
     owner,
     repo,
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     logger: coreLogger,
     signal: requestSignal,
     deadline,

@@ -85,7 +85,9 @@ describe('pr-deploy-comment modes', () => {
     });
     expect(result.exitCode).toBe(0);
     expect(old!.minimized).toEqual({ reason: 'outdated' });
-    const graphql = fake.apiCalls().filter((r) => r.path === '/graphql');
+    const graphql = fake
+      .apiCalls()
+      .filter((r) => r.path === '/graphql' && r.body.includes('minimizeComment'));
     expect(graphql).toHaveLength(1);
     expect(JSON.parse(graphql[0]!.body)).toMatchObject({
       variables: { input: { subjectId: old!.node_id, classifier: 'OUTDATED' } },
@@ -143,10 +145,17 @@ describe('pr-deploy-comment modes', () => {
     const result = await runComment(fake, { inputs: { status: 'failure' } });
     expect(result.exitCode).toBe(0);
     const calls = fake.apiCalls().slice(before);
-    expect(calls.map((r) => `${r.method} ${r.query.get('page') ?? ''}`)).toEqual([
+    expect(
+      calls.map(
+        (r) =>
+          `${r.method} ${r.path.endsWith('/graphql') ? 'viewer' : (r.query.get('page') ?? '')}`,
+      ),
+    ).toEqual([
       'GET ',
       'GET 2',
       'GET 3',
+      // A comment carries the marker: whose is it? (GraphQL viewer, once)
+      'POST viewer',
       'PATCH ',
     ]);
     expect(sticky(fake, 7)).toHaveLength(1);

@@ -67,12 +67,39 @@ describe('metrics', () => {
       '| `loss` | 0.2 | 0.25 | ↓ −0.05 (−20%) |',
       '| `latency_ms` | 40 | 40 | = 0 |',
       '| `new_metric` | 1 | — | new |',
-      '| `model` | b | a | changed |',
+      '| `model` | `b` | `a` | changed |',
       '| `old_metric` | — | 3 | removed |',
     ]);
     expect(formatDelta(1, 0)).toBe('↑ +1');
     // Colour-neutral: no judging emoji in the table.
     expect(metricsTable(current, baseline)).not.toMatch(/[🟢🔴✅❌]/u);
+  });
+
+  it('metric values are literal text, escaped as the names are: no mention, image, HTML or comment goes live', () => {
+    const hostile = parseMetrics(
+      JSON.stringify({
+        '@octo-org/admins': '@octo-org/admins please approve',
+        tracker: '![](https://tracker.example/p.gif?pr=7)',
+        html: '<details open><summary>x</summary>hidden</details>',
+        marker: '<!-- mlops-actions/pr-deploy-comment key="deploy/staging" -->',
+        tick: 'a`b',
+        list: ['<img src=x>'],
+      }),
+      'm',
+    );
+    const baseline = parseMetrics('{"tracker": "<b>old</b>"}', 'b');
+    for (const table of [metricsTable(hostile), metricsTable(hostile, baseline)]) {
+      const cells = table
+        .split('\n')
+        .slice(2)
+        .flatMap((row) => row.slice(2, -2).split(' | '));
+      // Every cell is a number, an em dash, a delta word or one code span (rendered as text).
+      for (const c of cells) expect(c).toMatch(/^(`[^`]*`|—|new|changed|removed|=.*|[0-9.]+)$/);
+    }
+    expect(metricsTable(hostile)).toContain("| `tick` | `a'b` |");
+    expect(metricsTable(hostile, baseline)).toContain(
+      '| `tracker` | `![](https://tracker.example/p.gif?pr=7)` | `<b>old</b>` | changed |',
+    );
   });
 
   it('rejects what is not a mapping', () => {

@@ -10,6 +10,12 @@
  *   errors as HTTP 200 `{"errors": […]}`);
  * - token check (401 Bad credentials), a read-only mode (403 Resource not accessible by
  *   integration on every write, as for a fork PR's GITHUB_TOKEN);
+ * - the token's identity by kind (test/contracts/github/identity.md): the job's GITHUB_TOKEN
+ *   acts as `github-actions[bot]`, a GitHub App's installation token as `<slug>[bot]`, a
+ *   personal token as its user. GraphQL `viewer { login }` answers for all three; `GET /user`
+ *   only for a personal token (403 for installation tokens). Comments it creates are by that
+ *   identity; editing or deleting another author's comment is refused with 403 unless
+ *   `othersCommentsWritable` (maintainers' tokens may);
  * - injectable faults: primary rate limit (403 + x-ratelimit-remaining: 0), secondary rate
  *   limit (403 + Retry-After), 429, 5xx;
  * - a barrier that holds the first listings until N runs are listing (to force a race);
@@ -25,6 +31,16 @@ import {
 
 export const OWNER = 'octo-org';
 export const REPO = 'model-service';
+
+/** Who a token acts as (test/contracts/github/identity.md). */
+export type TokenKind = 'github-token' | 'app' | 'pat';
+
+/** The login each kind of token acts as in this fake. */
+export const IDENTITY: Record<TokenKind, { login: string; id: number; prefix: string }> = {
+  'github-token': { login: 'github-actions[bot]', id: 41898282, prefix: 'ghs_' },
+  app: { login: 'deploy-preview[bot]', id: 149000001, prefix: 'ghs_' },
+  pat: { login: 'release-manager', id: 5000001, prefix: 'ghp_' },
+};
 
 export interface FakeComment {
   id: number;
@@ -63,6 +79,8 @@ export interface GitHubFake extends FakeServer {
   comments: Map<number, FakeComment[]>;
   pulls: Map<string, FakePull[]>;
   readOnly: boolean;
+  /** The login this token acts as. */
+  login: string;
   faults: Fault[];
   /** Adds a comment (e.g. other people's, or an earlier run's); returns it. */
   seed(issue: number, body: string, login?: string): FakeComment;
@@ -153,12 +171,18 @@ export interface GitHubApiOptions {
   token?: string;
   /** false: REST comments have no `minimized` field, as on servers older than that field. */
   restMinimized?: boolean;
+  /** Whose token this is (default the job's GITHUB_TOKEN). */
+  tokenKind?: TokenKind;
+  /** Let the token edit and delete other authors' comments (a maintainer's rights). */
+  othersCommentsWritable?: boolean;
 }
 
 export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubFake> {
   const prefix = options.prefix ?? '';
   const graphqlPath = prefix === '/api/v3' ? '/api/graphql' : `${prefix}/graphql`;
-  const token = options.token ?? `ghs_fake${Math.random().toString(36).slice(2, 14)}`;
+  const kind = options.tokenKind ?? 'github-token';
+  const identity = IDENTITY[kind];
+  const token = options.token ?? `${identity.prefix}fake${Math.random().toString(36).slice(2, 14)}`;
   const comments = new Map<number, FakeComment[]>();
   const pulls = new Map<string, FakePull[]>();
   let nextId = 1_000_001;
@@ -174,8 +198,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   const fake = {} as GitHubFake;
   let base = '';
   const bot = user('github-actions[bot]', 41898282);
+  const me = user(identity.login, identity.id);
 
-  const make = (issue: number, body: string, author = bot): FakeComment => {
+  const make = (issue: number, body: string, author = me): FakeComment => {
     const id = nextId++;
     const now = iso(tick());
     return {
@@ -205,7 +230,21 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     if (options.restMinimized !== false) return c;
     return Object.fromEntries(Object.entries(c).filter(([field]) => field !== 'minimized'));
   };
+  // GitHub's wording differs by token kind (test/contracts/github/identity.md).
+  const refusedMessage =
+    kind === 'pat'
+      ? 'Resource not accessible by personal access token'
+      : 'Resource not accessible by integration';
+  const refused = (): FakeResponse => error(403, refusedMessage);
   const rest = async (req: FakeRequest, path: string): Promise<FakeResponse> => {
+    if (path === '/user' && req.method === 'GET') {
+      return kind === 'pat'
+        ? json(200, me)
+        : error(403, 'Resource not accessible by integration', {
+            documentation_url:
+              'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          });
+    }
     const repoPath = `/repos/${OWNER}/${REPO}`;
     if (!path.startsWith(repoPath)) return error(404, 'Not Found');
     const sub = path.slice(repoPath.length);
@@ -272,6 +311,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if (!hit) return error(404, 'Not Found');
       const c = hit.list[hit.index]!;
       if (req.method === 'GET') return json(200, shown(c));
+      const others = (c.user as { login: string }).login !== identity.login;
+      if (others && !options.othersCommentsWritable) return refused();
       if (req.method === 'PATCH') {
         const body = (JSON.parse(req.body || '{}') as { body?: unknown }).body;
         if (typeof body !== 'string') return error(422, 'Invalid request.');
@@ -326,6 +367,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       query?: string;
       variables?: { input?: { subjectId?: string; classifier?: string } };
     };
+    if (/^\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(payload.query ?? '')) {
+      return json(200, { data: { viewer: { login: identity.login } } });
+    }
     if (!/minimizeComment\s*\(/.test(payload.query ?? '')) {
       return json(200, { errors: [{ message: 'fake supports only minimizeComment' }] });
     }
@@ -364,6 +408,15 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         ],
       });
     }
+    if (
+      (target.user as { login: string }).login !== identity.login &&
+      !options.othersCommentsWritable
+    ) {
+      return json(200, {
+        data: { minimizeComment: null },
+        errors: [{ type: 'FORBIDDEN', path: ['minimizeComment'], message: refusedMessage }],
+      });
+    }
     const reason = input.classifier!.toLowerCase().replace('_', '-');
     target.minimized = { reason };
     return json(200, {
@@ -392,9 +445,12 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     comments,
     pulls,
     readOnly: false,
+    login: identity.login,
     faults: [],
     seed(issue: number, body: string, login = 'octocat') {
-      const c = make(issue, body, login === 'github-actions[bot]' ? bot : user(login, 583231));
+      const author =
+        login === identity.login ? me : login === 'github-actions[bot]' ? bot : user(login, 583231);
+      const c = make(issue, body, author);
       comments.set(issue, [...(comments.get(issue) ?? []), c]);
       return c;
     },
