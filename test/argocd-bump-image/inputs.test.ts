@@ -14,13 +14,14 @@ function parse(values: Record<string, string>, e: NodeJS.ProcessEnv = env) {
 }
 
 function errorOf(values: Record<string, string>): string {
+  let caught: unknown;
   try {
     parse(values);
   } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as Error).message;
+    caught = error;
   }
-  throw new Error('expected an InputError');
+  expect(caught).toBeInstanceOf(InputError);
+  return (caught as Error).message;
 }
 
 describe('argocd-bump-image inputs', () => {

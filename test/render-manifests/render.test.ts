@@ -54,13 +54,15 @@ async function renderError(
     // As on a runner: the output dir is under RUNNER_TEMP, where output may go.
     RUNNER_TEMP: out,
   });
-  try {
-    await renderManifests(inputs, { runner: processRunner, logger: new RecordingLogger() });
-  } catch (error) {
-    expect(error).toBeInstanceOf(LocatedErrors);
-    return { error: error as LocatedErrors, out };
-  }
-  throw new Error('expected the render to fail');
+  const error = await renderManifests(inputs, {
+    runner: processRunner,
+    logger: new RecordingLogger(),
+  }).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(LocatedErrors);
+  return { error: error as LocatedErrors, out };
 }
 
 describe('renderManifests', () => {
