@@ -7,7 +7,7 @@
 import { startFakeArgo, type FakeArgo } from '../test/harness/fakes/argocd-api.ts';
 import { startGitHubApi, type GitHubFake } from '../test/harness/fakes/github-api.ts';
 import { startKfpFake, type KfpFake } from '../test/harness/fakes/kfp-api.ts';
-import { startGitServer, type GitServer } from '../test/harness/git-server.ts';
+import { gitSync, startGitServer, type GitServer } from '../test/harness/git-server.ts';
 import { startKubeSim, type KubeSim } from '../test/harness/kube-sim/index.ts';
 import { startRegistry, type Registry } from '../test/harness/registry.ts';
 
@@ -87,8 +87,10 @@ export async function startStandIns(o: { speed: number; namespace: string }): Pr
       [GITOPS_FILE]: gitopsInferenceService(`${registry.host}/octo-org/recommender:v1`),
       'README.md': '# GitOps config\nArgo CD syncs apps/ to the cluster.\n',
     });
+    // Argo CD last synced the repository's first commit (a real commit: revisions are checked).
+    const initial = gitSync(['rev-parse', 'main'], git.repoPath(GITOPS_REPO)).trim();
     const argo = await startFakeArgo(secrets.argoToken, [
-      { name: ARGO_APP, revision: 'initial', outcome: 'healthy' },
+      { name: ARGO_APP, revision: initial, outcome: 'healthy' },
     ]);
     started.push(argo);
     const kfp = await startKfpFake({ token: secrets.kfpToken });

@@ -1,7 +1,7 @@
 /**
  * KFP's answers, checked before any value in them is used. An id reaches a URL, an output, a
  * log line and the summary; a state reaches the `state` output and the log. A hostile or broken
- * server answering `run_id: "x/../../../.bashrc"` or `state: "RUNNING\n::error::…"` gets an
+ * server answering a run_id that climbs directories or `state: "RUNNING\n::error::…"` gets an
  * error naming the field, never a forged path, output or annotation.
  *
  * Ids must be OPAQUE_ID (letters, digits, `.`, `_`, `-`; no leading dot): the contract
