@@ -1,5 +1,9 @@
-/** The GitHub REST calls of mode: pull-request — find the open PR of a branch, or open one. */
-import { HttpError } from '../../shared/errors.ts';
+/**
+ * The GitHub REST calls of mode: pull-request — find the open PR of a branch, or open one —
+ * through the one GitHub client (shared/github.ts: Octokit over the step's HTTP client, so
+ * its retries and deadline apply).
+ */
+import { createGitHubClient, type GitHubClient } from '../../shared/github.ts';
 import type { HttpClient } from '../../shared/http.ts';
 
 interface PullRequest {
@@ -7,33 +11,38 @@ interface PullRequest {
   html_url: string;
 }
 
-export class GitHubPulls {
-  private readonly http: HttpClient;
-  private readonly apiUrl: string;
-  private readonly token: string;
-  private readonly repo: string;
-  constructor(http: HttpClient, apiUrl: string, token: string, owner: string, repo: string) {
-    this.http = http;
-    this.apiUrl = apiUrl;
-    this.token = token;
-    this.repo = `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  }
+/** Octokit's RequestError, as much of it as we read. */
+interface GitHubRequestError {
+  status?: number;
+  message?: string;
+}
 
-  private headers(): Record<string, string> {
-    return {
-      authorization: `Bearer ${this.token}`,
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': '2022-11-28',
-    };
+const USER_AGENT = 'mlops-actions/argocd-bump-image';
+
+export class GitHubPulls {
+  private readonly owner: string;
+  private readonly repo: string;
+  private readonly client: () => Promise<GitHubClient>;
+  constructor(http: HttpClient, apiUrl: string, token: string, owner: string, repo: string) {
+    this.owner = owner;
+    this.repo = repo;
+    let made: Promise<GitHubClient> | undefined;
+    // Made at the first call: Octokit loads only in mode: pull-request.
+    this.client = () =>
+      (made ??= createGitHubClient({ token, baseUrl: apiUrl, http, userAgent: USER_AGENT }));
   }
 
   async find(owner: string, head: string, base: string): Promise<PullRequest | undefined> {
-    const q = new URLSearchParams({ state: 'open', head: `${owner}:${head}`, base, per_page: '1' });
-    const res = await this.http.request({
-      url: `${this.apiUrl}/repos/${this.repo}/pulls?${q.toString()}`,
-      headers: this.headers(),
+    const octokit = await this.client();
+    const { data } = await octokit.rest.pulls.list({
+      owner: this.owner,
+      repo: this.repo,
+      state: 'open',
+      head: `${owner}:${head}`,
+      base,
+      per_page: 1,
     });
-    return res.json<PullRequest[]>()[0];
+    return data[0];
   }
 
   /** The open PR from `head` into `base`: found, else created (a concurrent creation is found again). */
@@ -46,25 +55,31 @@ export class GitHubPulls {
   ): Promise<{ pr: PullRequest; created: boolean }> {
     const existing = await this.find(owner, head, base);
     if (existing) return { pr: existing, created: false };
+    const octokit = await this.client();
     try {
-      const res = await this.http.request({
-        method: 'POST',
-        url: `${this.apiUrl}/repos/${this.repo}/pulls`,
-        headers: { ...this.headers(), 'content-type': 'application/json' },
-        body: JSON.stringify({ title, head, base, body }),
+      const { data } = await octokit.rest.pulls.create({
+        owner: this.owner,
+        repo: this.repo,
+        title,
+        head,
+        base,
+        body,
       });
-      return { pr: res.json<PullRequest>(), created: true };
+      return { pr: data, created: true };
     } catch (error) {
-      if (error instanceof HttpError && error.status === 422) {
+      const { status, message } = error as GitHubRequestError;
+      if (status === 422) {
         const again = await this.find(owner, head, base);
         if (again) return { pr: again, created: false };
       }
-      if (error instanceof HttpError && error.status === 403) {
-        throw new Error(
-          `${error.message} — the token needs pull-requests: write on ${this.repo.replace('%2F', '/')}`,
-        );
-      }
-      throw error;
+      const what = `GitHub POST /repos/${this.owner}/${this.repo}/pulls failed`;
+      const detail = `${status === undefined ? '' : ` with HTTP ${status}`}: ${message ?? String(error)}`;
+      throw new Error(
+        status === 403
+          ? `${what}${detail} — the token needs pull-requests: write on ${this.owner}/${this.repo}`
+          : `${what}${detail}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -3,13 +3,15 @@
  * GCR through a Google access token (`oauth2accesstoken`), anything else through
  * username/password. Credentials go to a temporary DOCKER_CONFIG (0600, in RUNNER_TEMP,
  * removed by the post step) that buildah reads as its auth file too. The cloud SDKs load
- * only for their registry type.
+ * only for their registry type, and send through the one HTTP client (shared/http.ts).
  */
 import { chmod, copyFile, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import type { Clock } from '../../shared/clock.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
+import { createHttpClient, type HttpClient } from '../../shared/http.ts';
+import { awsClientTransport } from '../../shared/http-aws.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { CONFIG_DIR_PREFIX } from './cleanup.ts';
 import type { RegistryType } from './inputs.ts';
@@ -25,75 +27,83 @@ export interface Login extends Credentials {
 /** Obtains credentials for a registry; injected so tests can use fakes. */
 export type LoginProvider = (host: string, signal?: AbortSignal) => Promise<Login>;
 
+/** The HTTP client and clock a cloud login uses (the step's, with its deadline). */
+export interface LoginIo {
+  http: HttpClient;
+  clock: Clock;
+}
+
+/** Standalone use (tests, a caller without a step client): a client of its own. */
+function defaultLoginIo(): LoginIo {
+  return { http: createHttpClient({ userAgent: USER_AGENT }), clock: systemClock };
+}
+
+const USER_AGENT = 'mlops-actions/build-push-image';
+
 /** ECR: GetAuthorizationToken (region from the host); the token decodes to `AWS:<password>`. */
-export const ecrLogin: LoginProvider = async (host) => {
-  const region = /\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(host)?.[1];
-  const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
-  // The SDK reads AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL itself (VPC endpoints, tests).
-  const client = new ECRClient({ ...(region ? { region } : {}), maxAttempts: 5 });
-  try {
-    const out = await client.send(new GetAuthorizationTokenCommand({}));
-    const data = out.authorizationData?.[0];
-    if (!data?.authorizationToken) throw new Error('ECR GetAuthorizationToken returned no token');
-    const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw new Error('ECR returned a token that is not user:password');
-    return {
-      username: decoded.slice(0, colon),
-      password: decoded.slice(colon + 1),
-      ...(data.expiresAt ? { expiresAt: data.expiresAt.getTime() } : {}),
-      via: 'ECR GetAuthorizationToken',
-    };
-  } catch (error) {
-    const e = error as { name?: string; message?: string };
-    throw new Error(
-      `ECR login for ${host} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)} (are AWS credentials configured, e.g. with aws-actions/configure-aws-credentials, with ecr:GetAuthorizationToken?)`,
-      { cause: error },
-    );
-  } finally {
-    client.destroy();
-  }
-};
+export function ecrLoginWith(io?: LoginIo): LoginProvider {
+  return async (host) => {
+    const region = /\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(host)?.[1];
+    const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
+    // The SDK reads AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL itself (VPC endpoints, tests);
+    // the one HTTP client carries the call and does the retrying.
+    const client = new ECRClient({
+      ...(region ? { region } : {}),
+      ...awsClientTransport((io ?? defaultLoginIo()).http),
+    });
+    try {
+      const out = await client.send(new GetAuthorizationTokenCommand({}));
+      const data = out.authorizationData?.[0];
+      if (!data?.authorizationToken) throw new Error('ECR GetAuthorizationToken returned no token');
+      const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw new Error('ECR returned a token that is not user:password');
+      return {
+        username: decoded.slice(0, colon),
+        password: decoded.slice(colon + 1),
+        ...(data.expiresAt ? { expiresAt: data.expiresAt.getTime() } : {}),
+        via: 'ECR GetAuthorizationToken',
+      };
+    } catch (error) {
+      const e = error as { name?: string; message?: string };
+      throw new Error(
+        `ECR login for ${host} failed: ${e.name ?? 'Error'}: ${e.message ?? String(error)} (are AWS credentials configured, e.g. with aws-actions/configure-aws-credentials, with ecr:GetAuthorizationToken?)`,
+        { cause: error },
+      );
+    } finally {
+      client.destroy();
+    }
+  };
+}
+
+export const ecrLogin: LoginProvider = ecrLoginWith();
+
+const GOOGLE_TOKEN_ENDPOINT = 'https://oauth2.googleapis.com/token';
 
 /**
  * Artifact Registry / GCR: an access token from Application Default Credentials (as
- * google-github-actions/auth leaves them). `tokenUrl` overrides the OAuth token endpoint
- * (tests: a local fake).
+ * google-github-actions/auth leaves them), by shared/google-token.ts. `tokenUrl` overrides
+ * the OAuth token endpoint (tests: a local fake).
  */
-export async function googleAccessToken(
-  tokenUrl?: string,
-): Promise<{ token: string; expiresAt?: number }> {
-  const { GoogleAuth, gaxios } = await import('google-auth-library');
-  const transporter = new gaxios.Gaxios();
-  if (tokenUrl) {
-    transporter.interceptors.request.add({
-      resolved: async (options) => {
-        const url = options.url.toString();
-        if (url.startsWith('https://oauth2.googleapis.com/token')) options.url = new URL(tokenUrl);
-        return options;
-      },
-    });
-  }
-  const client = await new GoogleAuth({
-    scopes: ['https://www.googleapis.com/auth/cloud-platform'],
-    clientOptions: { transporter },
-  }).getClient();
-  const { token } = await client.getAccessToken();
-  if (!token) throw new Error('Google credentials returned no access token');
-  const expiry = (client as { credentials?: { expiry_date?: number | null } }).credentials
-    ?.expiry_date;
-  return { token, ...(typeof expiry === 'number' ? { expiresAt: expiry } : {}) };
-}
-
-export function garLogin(tokenUrl?: string): LoginProvider {
+export function garLogin(tokenUrl?: string, io?: LoginIo): LoginProvider {
   return async (host) => {
+    const { http, clock } = io ?? defaultLoginIo();
     try {
-      const { token, expiresAt } = await googleAccessToken(tokenUrl);
+      const { googleAccessToken } = await import('../../shared/google-token.ts');
+      const { token, expiresAt } = await googleAccessToken(
+        { kind: 'adc' },
+        {
+          http,
+          ...(tokenUrl
+            ? { rewriteUrl: (url) => (url.startsWith(GOOGLE_TOKEN_ENDPOINT) ? tokenUrl : url) }
+            : {}),
+        },
+      );
       return {
         username: 'oauth2accesstoken',
         password: token,
         // Google access tokens live an hour unless the library says otherwise.
-        expiresAt: expiresAt ?? Date.now() + 3_600_000,
+        expiresAt: expiresAt ?? clock.now() + 3_600_000,
         via: 'Google access token (Application Default Credentials)',
       };
     } catch (error) {
@@ -105,15 +115,19 @@ export function garLogin(tokenUrl?: string): LoginProvider {
   };
 }
 
-/** Which provider logs in to a registry type; undefined: no login (use the existing docker config). */
+/**
+ * Which provider logs in to a registry type; undefined: no login (use the existing docker
+ * config). `io`: the step's HTTP client (its deadline and retries) and clock.
+ */
 export function loginProviderFor(
   type: RegistryType,
   given: Credentials | undefined,
   googleTokenUrl?: string,
+  io?: LoginIo,
 ): LoginProvider | undefined {
   if (given) return async () => ({ ...given, via: 'username/password' });
-  if (type === 'ecr') return ecrLogin;
-  if (type === 'gar') return garLogin(googleTokenUrl);
+  if (type === 'ecr') return io ? ecrLoginWith(io) : ecrLogin;
+  if (type === 'gar') return garLogin(googleTokenUrl, io);
   return undefined;
 }
 

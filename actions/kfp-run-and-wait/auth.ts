@@ -1,10 +1,11 @@
 /**
  * The credentials every KFP request carries: a bearer token, a session cookie, or a
- * Google-signed ID token for IAP (google-auth-library, loaded only on that path). Every secret
+ * Google-signed ID token for IAP (shared/google-token.ts, loaded only on that path). Every secret
  * is masked before anything can print it.
  */
 import type { Logger } from '../../shared/logger.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { createHttpClient, type HttpClient } from '../../shared/http.ts';
 import type { KfpAuth } from './inputs.ts';
 
 export type AuthHeaders = () => Promise<Record<string, string>>;
@@ -15,49 +16,21 @@ export type IdTokenSource = (audience: string) => Promise<string>;
 /** ID tokens live an hour: mint a new one well before that. */
 const ID_TOKEN_REUSE_MS = 45 * 60_000;
 
-const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
-
 /**
- * From Application Default Credentials: a service-account key, GCE metadata, or an
- * impersonated service account sign ID tokens themselves; Workload Identity Federation (what
- * google-github-actions/auth leaves, an `external_account` with a service account) cannot, so
- * its service account mints the token through IAM Credentials generateIdToken.
+ * From Application Default Credentials, by shared/google-token.ts over a client of its own
+ * (the KFP client's carries these very headers, so it cannot mint them).
  */
-export const googleIdToken: IdTokenSource = async (audience) => {
-  const { GoogleAuth, IdentityPoolClient } = await import('google-auth-library');
-  // An ID token needs no project; naming one spares getClient() a Resource Manager lookup
-  // that federated credentials would make (with a token the step does not need).
-  const projectId =
-    process.env.GOOGLE_CLOUD_PROJECT || process.env.GCLOUD_PROJECT || 'not-used-for-id-tokens';
-  const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM], projectId });
-  const client = await auth.getClient();
-  if ('fetchIdToken' in client && typeof client.fetchIdToken === 'function') {
-    return (client as { fetchIdToken(a: string): Promise<string> }).fetchIdToken(audience);
-  }
-  const config = (auth.jsonContent ?? {}) as { service_account_impersonation_url?: string };
-  const impersonationUrl = config.service_account_impersonation_url;
-  const email = /serviceAccounts\/([^/:]+):generateAccessToken/.exec(impersonationUrl ?? '')?.[1];
-  if (!impersonationUrl || !email) {
-    throw new Error(
-      'these credentials cannot mint ID tokens: federated credentials need a service account to impersonate (google-github-actions/auth with `service_account`)',
-    );
-  }
-  // As google-github-actions/auth does for `token_format: id_token`: the federated token (not
-  // the service account's own) calls generateIdToken, at the endpoint the configuration names.
-  const federated = { ...(auth.jsonContent as object) } as Record<string, unknown>;
-  delete federated.service_account_impersonation_url;
-  delete federated.service_account_impersonation;
-  const source = new IdentityPoolClient(
-    federated as unknown as ConstructorParameters<typeof IdentityPoolClient>[0],
-  );
-  const res = await source.request<{ token?: string }>({
-    url: `${new URL(impersonationUrl).origin}/v1/projects/-/serviceAccounts/${email}:generateIdToken`,
-    method: 'POST',
-    data: { audience, includeEmail: true, delegates: [] },
-  });
-  if (!res.data.token) throw new Error('IAM Credentials generateIdToken returned no token');
-  return res.data.token;
-};
+export function googleIdTokenOver(http: HttpClient): IdTokenSource {
+  return async (audience) => {
+    const { googleIdToken } = await import('../../shared/google-token.ts');
+    return googleIdToken(audience, { http, userAgent: USER_AGENT });
+  };
+}
+
+const USER_AGENT = 'mlops-actions/kfp-run-and-wait';
+
+export const googleIdToken: IdTokenSource = (audience) =>
+  googleIdTokenOver(createHttpClient({ userAgent: USER_AGENT }))(audience);
 
 export function authHeaders(
   auth: KfpAuth,

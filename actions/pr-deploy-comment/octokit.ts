@@ -1,15 +1,20 @@
 /**
- * CommentsApi over Octokit (@actions/github: proxy-aware fetch, GITHUB_API_URL for GitHub
- * Enterprise Server) with the retry plugin (5xx) and the throttling plugin (primary and
- * secondary rate limits, Retry-After, spaced writes). Every request carries one signal that
- * aborts at the step's deadline or on cancellation, and a rate-limit wait is taken only when
- * it ends before the deadline: no wait is unbounded.
+ * CommentsApi over the shared GitHub client (shared/github.ts: Octokit whose requests go
+ * through shared/http.ts, which retries 429/5xx within the deadline; GITHUB_API_URL for GitHub
+ * Enterprise Server) with the throttling plugin (primary and secondary rate limits,
+ * Retry-After, spaced writes). Every request carries one signal that aborts at the step's
+ * deadline or on cancellation, and a rate-limit wait is taken only when it ends before the
+ * deadline: no wait is unbounded.
  */
-import { defaults as actionsDefaults, GitHub, getOctokitOptions } from '@actions/github/lib/utils';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
+import { systemClock } from '../../shared/clock.ts';
 import { cancellation } from '../../shared/errors.ts';
-import { redactUrl } from '../../shared/http.ts';
+import {
+  createGitHubClient,
+  type GitHubClient,
+  type GitHubClientOptions,
+  type RateLimitHandler,
+} from '../../shared/github.ts';
+import { createHttpClient, redactUrl, type HttpClient } from '../../shared/http.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
 import {
@@ -36,6 +41,8 @@ export interface OctokitApiOptions {
   /** The step's whole budget, for messages. */
   timeoutMs: number;
   now?: () => number;
+  /** The transport (default: a client with this step's deadline and timeout). */
+  http?: HttpClient;
 }
 
 const USER_AGENT = 'mlops-actions/pr-deploy-comment';
@@ -103,19 +110,16 @@ function abortError(signal: AbortSignal): Error {
   return error;
 }
 
-export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
-  const now = o.now ?? Date.now;
-  const Client = GitHub.plugin(retry, throttling);
+/** Rate limits: retried when the wait ends before the deadline, at most a few times. */
+function rateLimitHandlers(
+  o: OctokitApiOptions,
+  now: () => number,
+): NonNullable<GitHubClientOptions['throttle']> {
   const fitsDeadline = (retryAfterSeconds: number): boolean =>
     now() + retryAfterSeconds * 1000 < o.deadline && !o.signal.aborted;
   const onLimit =
-    (kind: string) =>
-    (
-      retryAfter: number,
-      options: { method?: string; url?: string },
-      _: unknown,
-      retryCount: number,
-    ): boolean => {
+    (kind: string): RateLimitHandler =>
+    (retryAfter, options, _, retryCount) => {
       const what = `${options.method ?? 'GET'} ${options.url ?? ''}`;
       if (retryCount < MAX_RATE_LIMIT_RETRIES && fitsDeadline(retryAfter)) {
         o.logger.warning(`GitHub ${kind} on ${what}: retrying in ${retryAfter}s.`);
@@ -126,38 +130,44 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
       );
       return false;
     };
-  // Octokit retries a failed fetch as if it were a 500 unless it is an AbortError: once the
-  // step's signal has fired (deadline or cancellation), say AbortError so nothing retries.
-  const baseFetch = actionsDefaults.request?.fetch ?? fetch;
-  const abortableFetch: typeof fetch = async (input, init) => {
-    try {
-      return await baseFetch(input, init);
-    } catch (error) {
-      if (!o.signal.aborted) throw error;
-      throw abortError(o.signal);
-    }
+  return {
+    onRateLimit: onLimit('rate limit'),
+    onSecondaryRateLimit: onLimit('secondary rate limit'),
   };
-  const octokit = new Client(
-    getOctokitOptions(o.token, {
-      baseUrl: o.baseUrl.replace(/\/+$/, ''),
+}
+
+/** The shared GitHub client, with this step's signal on every request and every wait. */
+async function stepOctokit(o: OctokitApiOptions): Promise<GitHubClient> {
+  const now = o.now ?? systemClock.now;
+  const http =
+    o.http ??
+    createHttpClient({
       userAgent: USER_AGENT,
-      // Keep @actions/github's proxy-aware fetch: options replace the defaults' request object.
-      request: { ...actionsDefaults.request, fetch: abortableFetch, signal: o.signal },
-      retry: { retries: 3 },
-      throttle: {
-        onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit'),
-      },
-      log: {
-        debug: (m: string) => o.logger.debug(m),
-        info: (m: string) => o.logger.debug(m),
-        warn: (m: string) => o.logger.debug(m),
-        error: (m: string) => o.logger.debug(m),
-      },
-    }),
-  );
-  // Outermost: a retry's back-off (the plugins sleep between attempts) ends at the signal too,
-  // so no wait outlives the step's timeout.
+      timeoutMs: o.timeoutMs,
+      deadline: () => o.deadline,
+      onRetry: (m) => o.logger.info(m),
+    });
+  const octokit = await createGitHubClient({
+    token: o.token,
+    baseUrl: o.baseUrl,
+    http,
+    userAgent: USER_AGENT,
+    signal: o.signal,
+    // Octokit reports a failed fetch as HTTP 500: once the step's signal has fired (deadline
+    // or cancellation), say AbortError.
+    wrapFetch: (base) => async (input, init) => {
+      try {
+        return await base(input, init);
+      } catch (error) {
+        if (!o.signal.aborted) throw error;
+        throw abortError(o.signal);
+      }
+    },
+    throttle: rateLimitHandlers(o, now),
+    debug: (m) => o.logger.debug(m),
+  });
+  // Outermost: a rate-limit wait (the throttling plugin sleeps between attempts) ends at the
+  // signal too, so no wait outlives the step's timeout.
   octokit.hook.wrap('request', (request, options) => {
     if (o.signal.aborted) return Promise.reject(abortError(o.signal));
     return new Promise((resolve, reject) => {
@@ -168,11 +178,20 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
         .finally(() => o.signal.removeEventListener('abort', onAbort));
     });
   });
-  const repo = { owner: o.owner, repo: o.repo };
-  const hosts = webHosts(o.baseUrl, o.serverUrl);
-  const call = async <T>(method: string, route: string, fn: () => Promise<T>): Promise<T> => {
+  return octokit;
+}
+
+type Call = <T>(
+  method: string,
+  route: string,
+  fn: (octokit: GitHubClient) => Promise<T>,
+) => Promise<T>;
+
+/** Runs one GitHub call; its failure becomes a GitHubApiError that says what happened. */
+function stepCall(o: OctokitApiOptions, github: () => Promise<GitHubClient>): Call {
+  return async (method, route, fn) => {
     try {
-      return await fn();
+      return await fn(await github());
     } catch (error) {
       const url = redactUrl(`${o.baseUrl}${route}`);
       if (o.signal.aborted) {
@@ -193,17 +212,26 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
       throw wrapError(error, { method, url });
     }
   };
+}
 
+export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
+  // Made at the first call: Octokit loads only when GitHub is asked something.
+  let client: Promise<GitHubClient> | undefined;
+  const call = stepCall(o, () => (client ??= stepOctokit(o)));
+  return { ...commentCalls(o, call), ...graphqlAndPullCalls(o, call) };
+}
+
+/** The REST comment calls. */
+function commentCalls(
+  o: OctokitApiOptions,
+  call: Call,
+): Pick<CommentsApi, 'listComments' | 'createComment' | 'updateComment' | 'deleteComment'> {
+  const repo = { owner: o.owner, repo: o.repo };
+  const hosts = webHosts(o.baseUrl, o.serverUrl);
   return {
-    async viewerLogin() {
-      const result = await call('POST', '/graphql', () =>
-        octokit.graphql<{ viewer: { login: unknown } | null }>('query { viewer { login } }'),
-      );
-      return checkedServerString(result.viewer?.login, GITHUB_LOGIN, 'GitHub viewer login');
-    },
     async listComments(issue, since) {
       const route = `/repos/${o.owner}/${o.repo}/issues/${issue}/comments`;
-      const comments = await call('GET', route, () =>
+      const comments = await call('GET', route, (octokit) =>
         octokit.paginate(octokit.rest.issues.listComments, {
           ...repo,
           issue_number: issue,
@@ -215,14 +243,14 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
     },
     async createComment(issue, body) {
       const route = `/repos/${o.owner}/${o.repo}/issues/${issue}/comments`;
-      const { data } = await call('POST', route, () =>
+      const { data } = await call('POST', route, (octokit) =>
         octokit.rest.issues.createComment({ ...repo, issue_number: issue, body }),
       );
       return toComment(data as RestComment, hosts);
     },
     async updateComment(id, body) {
       const route = `/repos/${o.owner}/${o.repo}/issues/comments/${id}`;
-      const { data } = await call('PATCH', route, () =>
+      const { data } = await call('PATCH', route, (octokit) =>
         octokit.rest.issues.updateComment({ ...repo, comment_id: id, body }),
       );
       return toComment(data as RestComment, hosts);
@@ -230,7 +258,7 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
     async deleteComment(id) {
       const route = `/repos/${o.owner}/${o.repo}/issues/comments/${id}`;
       try {
-        await call('DELETE', route, () =>
+        await call('DELETE', route, (octokit) =>
           octokit.rest.issues.deleteComment({ ...repo, comment_id: id }),
         );
         return true;
@@ -239,8 +267,24 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
         throw error;
       }
     },
+  };
+}
+
+/** The GraphQL calls and the pull requests of a commit. */
+function graphqlAndPullCalls(
+  o: OctokitApiOptions,
+  call: Call,
+): Pick<CommentsApi, 'viewerLogin' | 'minimizeComment' | 'pullRequestsOfCommit'> {
+  const repo = { owner: o.owner, repo: o.repo };
+  return {
+    async viewerLogin() {
+      const result = await call('POST', '/graphql', (octokit) =>
+        octokit.graphql<{ viewer: { login: unknown } | null }>('query { viewer { login } }'),
+      );
+      return checkedServerString(result.viewer?.login, GITHUB_LOGIN, 'GitHub viewer login');
+    },
     async minimizeComment(nodeId) {
-      const result = await call('POST', '/graphql', () =>
+      const result = await call('POST', '/graphql', (octokit) =>
         octokit.graphql<{ minimizeComment: { minimizedComment: { isMinimized: boolean } | null } }>(
           `mutation($input: MinimizeCommentInput!) {
   minimizeComment(input: $input) { minimizedComment { isMinimized minimizedReason } }
@@ -260,7 +304,7 @@ export function createOctokitApi(o: OctokitApiOptions): CommentsApi {
     },
     async pullRequestsOfCommit(sha) {
       const route = `/repos/${o.owner}/${o.repo}/commits/${sha}/pulls`;
-      const { data } = await call('GET', route, () =>
+      const { data } = await call('GET', route, (octokit) =>
         octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha }),
       );
       return data.map((pr): PullRequestRef => ({

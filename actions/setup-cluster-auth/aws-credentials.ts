@@ -1,11 +1,12 @@
 /**
  * AWS credentials for the EKS path: the SDK's default chain (environment as left by
  * aws-actions/configure-aws-credentials, profiles, web identity files, container and
- * instance roles), or keyless `role-to-assume` through STS AssumeRoleWithWebIdentity with the
+ * instance roles; their own metadata lookups stay the SDK's), or keyless `role-to-assume` through STS AssumeRoleWithWebIdentity with the
  * GitHub OIDC token. Endpoints follow the SDK's own settings (AWS_ENDPOINT_URL_STS, …).
  */
 import { STSClient, AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { HttpClient } from '../../shared/http.ts';
+import { awsClientTransport } from '../../shared/http-aws.ts';
 import type { EksInputs } from './inputs.ts';
 import type { AwsCredentials } from './eks-token.ts';
 import { githubIdToken } from './oidc.ts';
@@ -28,6 +29,8 @@ export async function awsCredentials(
   const sts = new STSClient({
     region: o.region,
     ...(o.stsEndpoint ? { endpoint: o.stsEndpoint } : {}),
+    // The one HTTP client carries STS calls (its retries, deadline, abort), none of the SDK's.
+    ...awsClientTransport(o.http),
   });
   try {
     if (source.kind === 'default') {

@@ -3,6 +3,8 @@
  * then a presigned-STS bearer token or an exec plugin, as `aws eks update-kubeconfig` does.
  */
 import { DescribeClusterCommand, EKSClient, type Cluster } from '@aws-sdk/client-eks';
+import type { HttpClient } from '../../shared/http.ts';
+import { awsClientTransport } from '../../shared/http-aws.ts';
 import { EXEC_API_VERSION, type KubeUser } from '../../shared/kube/kubeconfig.ts';
 import { bundledCredential, type ClusterAccess, type ProviderDeps } from './access.ts';
 import { awsCredentials } from './aws-credentials.ts';
@@ -18,8 +20,9 @@ const EKS_CLUSTER_ARN =
 export async function describeEksCluster(
   inputs: EksInputs,
   credentials: AwsCredentials,
+  http: HttpClient,
 ): Promise<Cluster> {
-  const eks = new EKSClient({ region: inputs.region, credentials });
+  const eks = new EKSClient({ region: inputs.region, credentials, ...awsClientTransport(http) });
   try {
     const out = await eks.send(new DescribeClusterCommand({ name: inputs.cluster }));
     if (!out.cluster)
@@ -68,7 +71,7 @@ export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<
   logger.secret(credentials.secretAccessKey);
   if (credentials.sessionToken) logger.secret(credentials.sessionToken);
 
-  const cluster = await describeEksCluster(inputs, credentials);
+  const cluster = await describeEksCluster(inputs, credentials, deps.http);
   if (cluster.status !== 'ACTIVE' && cluster.status !== 'UPDATING') {
     throw new Error(
       `EKS cluster '${inputs.cluster}' is ${cluster.status ?? 'in an unknown state'}; it must be ACTIVE or UPDATING.`,

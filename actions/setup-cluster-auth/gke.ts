@@ -199,6 +199,7 @@ export async function gkeAccess(inputs: GkeInputs, deps: ProviderDeps): Promise<
       project,
       // The GitHub OIDC JWT the library fetches for federation is a credential too.
       (jwt) => logger.secret(jwt),
+      deps.http,
     ));
   } catch (error) {
     throw new Error(`Google authentication (${describe(source)}) failed: ${errorMessage(error)}`, {

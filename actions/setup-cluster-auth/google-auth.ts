@@ -2,9 +2,16 @@
  * Google access tokens through google-auth-library: Application Default Credentials, a
  * service-account key, or keyless Workload Identity Federation from the GitHub OIDC token
  * (an `external_account` configuration, as google-github-actions/auth writes it, so the
- * library does the STS exchange and the impersonation). Shared by the action and the
- * bundled credential command; loaded only on the GKE path.
+ * library does the STS exchange and the impersonation), minted by shared/google-token.ts over
+ * the one HTTP client. Shared by the action and the bundled credential command; loaded only
+ * on the GKE path.
  */
+import { createHttpClient, type HttpClient } from '../../shared/http.ts';
+import {
+  googleAccessToken as mintGoogleAccessToken,
+  type GoogleToken,
+  type GoogleTokenSource,
+} from '../../shared/google-token.ts';
 import type { GoogleService, OidcRequest } from './inputs.ts';
 import { oidcTokenUrl } from './oidc-url.ts';
 
@@ -21,11 +28,7 @@ export type GoogleCredentialSource =
   | { kind: 'key'; json: string }
   | { kind: 'wif'; provider: string; serviceAccount?: string; audience: string; oidc: OidcRequest };
 
-export interface GoogleToken {
-  token: string;
-  /** Epoch milliseconds, when the library reports it. */
-  expiresAt?: number;
-}
+export type { GoogleToken };
 
 export function defaultEndpoint(service: GoogleService): string {
   return `https://${service}.googleapis.com`;
@@ -70,22 +73,17 @@ function rewrite(url: string, endpoints: GoogleEndpoints): string {
   return url;
 }
 
-/**
- * Hooks an external-account client (IdentityPoolClient, also what ADC returns for an
- * `external_account` file) so the subject token it fetches is reported before it is exchanged.
- */
-function reportSubjectToken(client: object, report: (token: string) => void): void {
-  const external = client as { retrieveSubjectToken?: () => Promise<string> };
-  const original = external.retrieveSubjectToken;
-  if (typeof original !== 'function') return;
-  external.retrieveSubjectToken = async () => {
-    const token = await original.call(client);
-    report(token);
-    return token;
-  };
+/** The shared module's source for a credential source (federation as an `external_account`). */
+function tokenSource(
+  source: GoogleCredentialSource,
+  endpoints: GoogleEndpoints,
+): GoogleTokenSource {
+  return source.kind === 'wif'
+    ? { kind: 'external', config: externalAccountConfig(source, endpoints) }
+    : source;
 }
 
-/** Mints a Google access token with the chosen credentials. */
+/** Mints a Google access token with the chosen credentials, through the one HTTP client. */
 export async function googleAccessToken(
   source: GoogleCredentialSource,
   endpoints: GoogleEndpoints,
@@ -94,56 +92,16 @@ export async function googleAccessToken(
   projectId?: string,
   /** Called with the external subject token (the GitHub OIDC JWT) as soon as it is fetched. */
   onSubjectToken?: (token: string) => void,
+  http: HttpClient = createHttpClient({ userAgent }),
 ): Promise<GoogleToken> {
-  const { GoogleAuth, IdentityPoolClient, JWT, gaxios } = await import('google-auth-library');
-  const transporter = new gaxios.Gaxios({ headers: { 'User-Agent': userAgent } });
-  transporter.interceptors.request.add({
-    resolved: async (options) => {
-      const original = options.url.toString();
-      const target = rewrite(original, endpoints);
-      if (target !== original) options.url = new URL(target);
-      return options;
-    },
+  return mintGoogleAccessToken(tokenSource(source, endpoints), {
+    http,
+    userAgent,
+    rewriteUrl: (url) => rewrite(url, endpoints),
+    scopes: GOOGLE_SCOPES,
+    ...(projectId ? { projectId } : {}),
+    ...(onSubjectToken ? { onSubjectToken } : {}),
   });
-  // Type-specific constructors: the library warns (on stderr, which kubectl shows) about
-  // the generic `credentials`/fromJSON paths.
-  let client: {
-    getAccessToken(): Promise<{ token?: string | null }>;
-    credentials?: { expiry_date?: number | null };
-  };
-  if (source.kind === 'key') {
-    const key = JSON.parse(source.json) as {
-      client_email?: string;
-      private_key?: string;
-      private_key_id?: string;
-    };
-    client = new JWT({
-      email: key.client_email,
-      key: key.private_key,
-      ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
-      scopes: GOOGLE_SCOPES,
-      transporter,
-    });
-  } else if (source.kind === 'wif') {
-    client = new IdentityPoolClient({
-      ...externalAccountConfig(source, endpoints),
-      scopes: GOOGLE_SCOPES,
-      transporter,
-    } as ConstructorParameters<typeof IdentityPoolClient>[0]);
-  } else {
-    // ADC discovers the file through the environment, as every Google client does.
-    if (source.file) process.env.GOOGLE_APPLICATION_CREDENTIALS = source.file;
-    client = await new GoogleAuth({
-      scopes: GOOGLE_SCOPES,
-      ...(projectId ? { projectId } : {}),
-      clientOptions: { transporter },
-    }).getClient();
-  }
-  if (onSubjectToken) reportSubjectToken(client, onSubjectToken);
-  const { token } = await client.getAccessToken();
-  if (!token) throw new Error('Google credentials returned no access token');
-  const expiry = client.credentials?.expiry_date;
-  return { token, ...(typeof expiry === 'number' ? { expiresAt: expiry } : {}) };
 }
 
 /** The project of a credential, when it names one without a network call. */

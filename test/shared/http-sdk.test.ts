@@ -1,0 +1,264 @@
+/**
+ * Every SDK sends through the one HTTP client (shared/http.ts): Octokit by `request.fetch`
+ * (shared/github.ts), the AWS SDK by `requestHandler` (shared/http-aws.ts), gaxios by its
+ * adapter (shared/google-token.ts). Proven by what only shared/http.ts does: it retries a 503
+ * after the Retry-After it names, on the injected clock (a ManualClock records the wait), and
+ * waits for none past its deadline. The SDKs' own retries are off: a retry the SDK made
+ * would not be on the ManualClock, and a 4xx reaches the SDK once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as http from 'node:http';
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { ManualClock } from '../../shared/clock.ts';
+import { createHttpClient, type HttpClient } from '../../shared/http.ts';
+import { awsClientTransport } from '../../shared/http-aws.ts';
+import { createGitHubClient } from '../../shared/github.ts';
+import { googleAccessToken } from '../../shared/google-token.ts';
+import {
+  startFake,
+  type FakeRequest,
+  type FakeResponse,
+  type FakeServer,
+} from '../harness/fakes/http-fake.ts';
+import { OWNER, REPO, startGitHubApi, type GitHubFake } from '../harness/fakes/github-api.ts';
+import { AwsKeyStore } from '../harness/fakes/aws-sigv4.ts';
+import { startAwsEcr, type EcrFake } from '../harness/fakes/aws-ecr.ts';
+import {
+  makeServiceAccountKey,
+  startGoogleOAuth2,
+  type OAuth2Fake,
+} from '../harness/fakes/google-oauth2.ts';
+
+/** Forwards a request unchanged (Host too: SigV4 signs it) to a contract fake. */
+function forward(target: string, req: FakeRequest): Promise<FakeResponse> {
+  return new Promise((resolve, reject) => {
+    const out = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers });
+    out.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: { 'content-type': res.headers['content-type'] ?? 'application/json' },
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    out.on('error', reject);
+    out.end(req.body);
+  });
+}
+
+/**
+ * A contract fake behind a front that first answers with `faults` (as the service's edge does
+ * when overloaded), then passes requests through.
+ */
+async function behindFaults(
+  target: FakeServer,
+  faults: FakeResponse[],
+): Promise<FakeServer & { faults: FakeResponse[] }> {
+  const queue = faults;
+  const front = await startFake('faulty-front', (req) => {
+    const fault = queue.shift();
+    return fault ?? forward(target.url, req);
+  });
+  return Object.assign(front, { faults: queue });
+}
+
+const unavailable = (retryAfterSeconds: number, body: object): FakeResponse => ({
+  status: 503,
+  headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
+  body,
+});
+
+function client(clock: ManualClock, deadlineInMs?: number): HttpClient {
+  const deadline = deadlineInMs === undefined ? undefined : clock.now() + deadlineInMs;
+  return createHttpClient({
+    userAgent: 'mlops-actions/test',
+    clock,
+    random: () => 0.5,
+    ...(deadline === undefined ? {} : { deadline: () => deadline }),
+  });
+}
+
+describe('Octokit through shared/http (shared/github.ts)', () => {
+  let github: GitHubFake;
+  beforeAll(async () => {
+    github = await startGitHubApi();
+  });
+  afterAll(() => github.stop());
+
+  it('a 503 with Retry-After is retried by shared/http after that wait; the call succeeds', async () => {
+    const clock = new ManualClock(Date.now());
+    github.faults.push({ times: 1, response: () => unavailable(2, { message: 'Unavailable' }) });
+    const before = github.requests.length;
+    const octokit = await createGitHubClient({
+      token: github.token,
+      baseUrl: github.apiUrl,
+      http: client(clock),
+      userAgent: 'mlops-actions/test',
+    });
+    const { data } = await octokit.rest.issues.listComments({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: 7,
+    });
+    expect(data).toEqual([]);
+    expect(github.requests.length - before).toBe(2);
+    expect(clock.sleeps).toEqual([2000]);
+    // The token went as a Bearer header, never into the URL.
+    const last = github.requests[github.requests.length - 1]!;
+    expect(last.headers.authorization).toBe(`Bearer ${github.token}`);
+    expect(last.url).not.toContain(github.token);
+  });
+
+  it('a Retry-After past the deadline is not waited for: one request, the 503 is the answer', async () => {
+    const clock = new ManualClock(Date.now());
+    github.faults.push({ times: 5, response: () => unavailable(60, { message: 'Unavailable' }) });
+    const before = github.requests.length;
+    const octokit = await createGitHubClient({
+      token: github.token,
+      baseUrl: github.apiUrl,
+      http: client(clock, 5_000),
+      userAgent: 'mlops-actions/test',
+    });
+    const error = await octokit.rest.issues
+      .listComments({ owner: OWNER, repo: REPO, issue_number: 7 })
+      .catch((e: unknown) => e as { status?: number });
+    github.faults.length = 0;
+    expect(error).toMatchObject({ status: 503 });
+    expect(github.requests.length - before).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('AWS SDK through shared/http (awsClientTransport)', () => {
+  const keys = new AwsKeyStore('111122223333');
+  const user = keys.addUser('ci');
+  let ecr: EcrFake;
+  beforeAll(async () => {
+    ecr = await startAwsEcr({
+      keys,
+      account: '111122223333',
+      region: 'eu-central-1',
+      mint: () => 'ecr-password',
+    });
+  });
+  afterAll(() => ecr.stop());
+
+  const ecrClient = (endpoint: string, httpClient: HttpClient): ECRClient =>
+    new ECRClient({
+      region: 'eu-central-1',
+      endpoint,
+      credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+      ...awsClientTransport(httpClient),
+    });
+  const throttled = { __type: 'ServiceUnavailableException', message: 'Service Unavailable' };
+
+  it('GetAuthorizationToken: a 503 is retried by shared/http (on its clock), the SDK retries nothing', async () => {
+    const front = await behindFaults(ecr, [unavailable(1, throttled)]);
+    const clock = new ManualClock(Date.now());
+    const sdk = ecrClient(front.url, client(clock));
+    try {
+      const out = await sdk.send(new GetAuthorizationTokenCommand({}));
+      const token = out.authorizationData?.[0]?.authorizationToken ?? '';
+      expect(Buffer.from(token, 'base64').toString('utf8')).toBe('AWS:ecr-password');
+      expect(front.requests).toHaveLength(2);
+      expect(ecr.requests.length).toBeGreaterThanOrEqual(1);
+      expect(clock.sleeps).toEqual([1000]);
+    } finally {
+      sdk.destroy();
+      await front.stop();
+    }
+  });
+
+  it('a Retry-After past the deadline: one request, the SDK reports the service error', async () => {
+    const front = await behindFaults(ecr, [unavailable(60, throttled), unavailable(60, throttled)]);
+    const clock = new ManualClock(Date.now());
+    const sdk = ecrClient(front.url, client(clock, 5_000));
+    try {
+      const error = await sdk
+        .send(new GetAuthorizationTokenCommand({}))
+        .catch((e: unknown) => e as { name?: string; $metadata?: { httpStatusCode?: number } });
+      expect(error).toMatchObject({ $metadata: { httpStatusCode: 503 } });
+      expect(front.requests).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+    } finally {
+      sdk.destroy();
+      await front.stop();
+    }
+  });
+
+  it('a 4xx answer reaches the SDK once (no SDK retry), as its modelled error', async () => {
+    const clock = new ManualClock(Date.now());
+    const before = ecr.requests.length;
+    const sdk = new ECRClient({
+      region: 'eu-central-1',
+      endpoint: ecr.url,
+      credentials: { accessKeyId: user.accessKeyId, secretAccessKey: 'not-the-secret-0123456789' },
+      ...awsClientTransport(client(clock)),
+    });
+    try {
+      const error = (await sdk.send(new GetAuthorizationTokenCommand({})).then(
+        () => ({}),
+        (e: unknown) => e,
+      )) as { $metadata?: { httpStatusCode?: number }; message?: string };
+      expect(error).toMatchObject({ $metadata: { httpStatusCode: 403 } });
+      expect(error.message).not.toContain('not-the-secret-0123456789');
+      expect(ecr.requests.length - before).toBe(1);
+      expect(clock.sleeps).toEqual([]);
+    } finally {
+      sdk.destroy();
+    }
+  });
+});
+
+describe('gaxios through shared/http (shared/google-token.ts)', () => {
+  const sa = makeServiceAccountKey('pusher@proj.iam.gserviceaccount.com', 'proj');
+  let google: OAuth2Fake;
+  beforeAll(async () => {
+    google = await startGoogleOAuth2({ keys: [sa], mint: () => 'ya29.token-through-shared-http' });
+  });
+  afterAll(() => google.stop());
+
+  const tokenAt =
+    (base: string) =>
+    (url: string): string =>
+      url.startsWith('https://oauth2.googleapis.com/token') ? `${base}/token` : url;
+  const unavailableGoogle = (seconds: number): FakeResponse =>
+    unavailable(seconds, { error: 'unavailable', error_description: 'Service Unavailable' });
+
+  it('a token grant answered 503 is retried by shared/http (on its clock); gaxios retries nothing', async () => {
+    const front = await behindFaults(google, [unavailableGoogle(3)]);
+    const clock = new ManualClock(Date.now());
+    try {
+      const t = await googleAccessToken(
+        { kind: 'key', json: sa.json },
+        { http: client(clock), rewriteUrl: tokenAt(front.url) },
+      );
+      expect(t.token).toBe('ya29.token-through-shared-http');
+      expect(front.requests).toHaveLength(2);
+      expect(front.requests[1]!.path).toBe('/token');
+      expect(clock.sleeps).toEqual([3000]);
+    } finally {
+      await front.stop();
+    }
+  });
+
+  it('a Retry-After past the deadline: one request, the grant fails', async () => {
+    const front = await behindFaults(google, [unavailableGoogle(60), unavailableGoogle(60)]);
+    const clock = new ManualClock(Date.now());
+    try {
+      await expect(
+        googleAccessToken(
+          { kind: 'key', json: sa.json },
+          { http: client(clock, 5_000), rewriteUrl: tokenAt(front.url) },
+        ),
+      ).rejects.toThrow(/503|unavailable/i);
+      expect(front.requests).toHaveLength(1);
+      expect(clock.sleeps).toEqual([]);
+    } finally {
+      await front.stop();
+    }
+  });
+});
