@@ -6,7 +6,7 @@
  * winds down (saving what its post step needs) instead of the process exiting mid-flight.
  */
 import { CancelledError, errorMessage, InputError, LocatedError, LocatedErrors } from './errors.ts';
-import { issueCommand, setFailed } from './commands.ts';
+import { issueCommand, setFailed, setOutput } from './commands.ts';
 import { failureSummary, summaryWritten, writeSummary } from './summary.ts';
 import { runPhases, type Phase, type PhaseContextBase, type PhaseReport } from './phases.ts';
 
@@ -120,7 +120,7 @@ export function defineAction<Inputs, Ctx extends PhaseContextBase, Report extend
   return () =>
     runAction(def.name, async (signal) => {
       const inputs = def.inputs();
-      const [body, { setOutput }] = await Promise.all([def.load(), import('@actions/core')]);
+      const body = await def.load();
       const ctx = await body.context(inputs, signal);
       const report = body.report(ctx);
       let failure: unknown;

@@ -87,3 +87,29 @@ describe('Deadline', () => {
     expect(d.passed()).toBe(true);
   });
 });
+
+describe('setOutput (the runner file-command protocol, as @actions/core writes it)', () => {
+  it('appends name<<delimiter, the value (multi-line kept), and the delimiter', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { setOutput } = await import('../../shared/commands.ts');
+    const dir = mkdtempSync(path.join(tmpdir(), 'out-'));
+    const saved = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = path.join(dir, 'output');
+    try {
+      setOutput('digest', 'sha256:abc');
+      setOutput('notes', 'line 1\nline 2');
+      const text = readFileSync(process.env.GITHUB_OUTPUT, 'utf8');
+      const parsed = [...text.matchAll(/^(\S+)<<(ghadelimiter_[0-9a-f-]{36})\n([\s\S]*?)\n\2\n/gm)];
+      expect(parsed.map((m) => [m[1], m[3]])).toEqual([
+        ['digest', 'sha256:abc'],
+        ['notes', 'line 1\nline 2'],
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
