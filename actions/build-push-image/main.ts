@@ -2,8 +2,9 @@ import { defineAction } from '../../shared/action.ts';
 import { getInputs } from './inputs.ts';
 
 // Inputs are checked before anything heavy loads (wiring.ts): a typo fails in milliseconds.
-export const run = defineAction({
+const run = defineAction({
   name: 'build-push-image',
   inputs: getInputs,
   load: () => import('./wiring.ts'),
 });
+export { run };

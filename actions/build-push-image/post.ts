@@ -1,6 +1,4 @@
 import { definePost } from '../../shared/action.ts';
 
-export const run = definePost({
-  name: 'build-push-image',
-  load: () => import('./cleanup.ts'),
-});
+const run = definePost({ name: 'build-push-image', load: () => import('./cleanup.ts') });
+export { run };
