@@ -198,6 +198,12 @@ const C_ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
+/** A C0 control character or DEL (a code-point test: no control characters in a regex). */
+function isControl(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+}
+
 /**
  * One argv element as a shell would need it typed: bare when it is all safe characters, else
  * in single quotes (a `'` as `'\''`), or as `$'…'` with escapes when it holds a control
@@ -205,12 +211,15 @@ const C_ESCAPES: Record<string, string> = {
  */
 export function shellQuote(arg: string): string {
   if (SHELL_SAFE.test(arg)) return arg;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(arg)) {
-    // eslint-disable-next-line no-control-regex
-    const escaped = arg.replace(/[\\'\u0000-\u001f\u007f]/g, (ch) => {
-      return C_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    });
+  const chars = [...arg];
+  if (chars.some(isControl)) {
+    const escaped = chars
+      .map((ch) =>
+        isControl(ch) || ch === '\\' || ch === "'"
+          ? (C_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+          : ch,
+      )
+      .join('');
     return `$'${escaped}'`;
   }
   return `'${arg.replace(/'/g, `'\\''`)}'`;

@@ -112,6 +112,26 @@ function severities(inputs: Inputs, name: string, fallback: string): Severity[] 
   return [...new Set(list)] as Severity[];
 }
 
+/** `scan`, and the Trivy release it installs when there is none on PATH. */
+function scanner(inputs: Inputs): {
+  scan: 'none' | 'trivy';
+  scanVersion: string;
+  scanChecksum?: string;
+} {
+  const scan = inputs.oneOf('scan', ['none', 'trivy'] as const, 'none');
+  const scanVersion = inputs.optional('scan-version', TRIVY_DEFAULT_VERSION);
+  if (!/^\d+\.\d+\.\d+$/.test(scanVersion)) {
+    throw new InputError(
+      `Input 'scan-version' must be a Trivy version such as ${TRIVY_DEFAULT_VERSION} (got "${scanVersion}").`,
+    );
+  }
+  const scanChecksum = inputs.optional('scan-checksum');
+  if (scanChecksum !== undefined && !/^(sha256:)?[a-f0-9]{64}$/.test(scanChecksum)) {
+    throw new InputError(`Input 'scan-checksum' must be a sha256 of 64 lower-case hex digits.`);
+  }
+  return { scan, scanVersion, ...(scanChecksum ? { scanChecksum } : {}) };
+}
+
 export function getInputs(inputs = new Inputs()): BuildInputs {
   const image = inputs.required('image');
   const ref = parseImageRef(image);
@@ -155,17 +175,7 @@ export function getInputs(inputs = new Inputs()): BuildInputs {
       `Inputs 'username' and 'password' go together: set both, or neither (${registryType === 'ecr' || registryType === 'gar' ? 'this registry logs in with cloud credentials' : 'to use an existing docker login'}).`,
     );
   }
-  const scan = inputs.oneOf('scan', ['none', 'trivy'] as const, 'none');
-  const scanVersion = inputs.optional('scan-version', TRIVY_DEFAULT_VERSION);
-  if (!/^\d+\.\d+\.\d+$/.test(scanVersion)) {
-    throw new InputError(
-      `Input 'scan-version' must be a Trivy version such as ${TRIVY_DEFAULT_VERSION} (got "${scanVersion}").`,
-    );
-  }
-  const scanChecksum = inputs.optional('scan-checksum');
-  if (scanChecksum !== undefined && !/^(sha256:)?[a-f0-9]{64}$/.test(scanChecksum)) {
-    throw new InputError(`Input 'scan-checksum' must be a sha256 of 64 lower-case hex digits.`);
-  }
+  const { scan, scanVersion, scanChecksum } = scanner(inputs);
   const push = inputs.bool('push', true);
   if (scan === 'trivy' && !push) {
     throw new InputError(`Input 'scan': trivy scans the pushed digest, so it needs push: true.`);

@@ -1,8 +1,7 @@
 /** The job summary: what was built and pushed (or skipped), how long it took, what Trivy found. */
 import { formatDuration } from '../../shared/inputs.ts';
 import { codeBlock, details, markdownTable, statusEmoji } from '../../shared/summary.ts';
-import type { BuildInputs } from './inputs.ts';
-import type { Report } from './run.ts';
+import { stoppedIn, type BuildReport } from './report.ts';
 import { countBySeverity } from './scan.ts';
 
 export function formatBytes(n: number): string {
@@ -17,17 +16,17 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
-export function buildSummary(inputs: BuildInputs, r: Report, error?: string): string {
+export function buildSummary(r: BuildReport, error?: string): string {
   const status = error ? 'failure' : r.skipped ? 'skipped' : 'success';
   const title = error
-    ? `build-push-image: failed during ${r.phase}`
+    ? `build-push-image: failed during ${stoppedIn(r)}`
     : r.skipped
       ? 'build-push-image: already in the registry, build skipped'
       : r.pushed
         ? 'build-push-image: built and pushed'
         : 'build-push-image: built (not pushed)';
   const rows: [string, string][] = [
-    ['Image', `\`${inputs.image}\``],
+    ['Image', `\`${r.image}\``],
     ['Tags', r.tags.map((t) => `\`${t}\``).join(' ')],
     ['Digest', r.digest ? `\`${r.digest}\`` : '—'],
     ['Reference', r.imageRef ? `\`${r.imageRef}\`` : '—'],

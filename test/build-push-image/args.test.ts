@@ -241,6 +241,18 @@ describe('the logged command line', () => {
     expect(shellQuote(arg)).toBe(shown);
   });
 
+  it('every C0 control character and DEL is escaped; backslash and quote beside them too', () => {
+    const named: Record<number, string> = { 9: '\\t', 10: '\\n', 13: '\\r' };
+    for (const code of [...Array.from({ length: 32 }, (_, i) => i), 0x7f]) {
+      const esc = named[code] ?? `\\x${code.toString(16).padStart(2, '0')}`;
+      expect([code, shellQuote(`a\\'${String.fromCharCode(code)}é`)]).toEqual([
+        code,
+        `$'a\\\\\\'${esc}é'`,
+      ]);
+    }
+    expect(shellQuote('é ü')).toBe("'é ü'");
+  });
+
   it('each argv element is quoted on its own: one argument with a space reads as one', () => {
     const c = buildahBudArgs(plan({ buildArgs: [['A', '--network=host --privileged']] }));
     const line = shownCommand(c);

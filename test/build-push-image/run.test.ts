@@ -23,6 +23,7 @@ import {
   pushedDigest,
 } from '../../actions/build-push-image/builder.ts';
 import { buildPushImage, newReport, type Deps } from '../../actions/build-push-image/run.ts';
+import { stoppedIn } from '../../actions/build-push-image/report.ts';
 import { buildSummary } from '../../actions/build-push-image/summary.ts';
 import { repoRoot } from '../harness/runner.ts';
 
@@ -82,8 +83,10 @@ const unexpected = (command: string, args: readonly string[]): never => {
   throw new Error(`unexpected command: ${command} ${args.join(' ')}`);
 };
 
+const image = (): string => `${host}/demo/app`;
+
 function inputs(values: Record<string, string>): BuildInputs {
-  return getInputs(new Inputs(mapInputs({ image: `${host}/demo/app`, ...values })));
+  return getInputs(new Inputs(mapInputs({ image: image(), ...values })));
 }
 
 function deps(
@@ -108,7 +111,7 @@ function deps(
     },
     workspace: temp,
     tempDir: temp,
-    onConfigDir: () => undefined,
+    savePostState: () => undefined,
     streamOutput: (fn) => fn(() => undefined),
     trivy: async () => ({ path: '/fake/trivy', source: 'PATH' }),
     ...over,
@@ -224,7 +227,7 @@ describe('buildPushImage', () => {
       return unexpected(c, a);
     });
     const d = deps(runner);
-    const report = newReport(d.clock);
+    const report = newReport(image());
     await buildPushImage(inputs({ cache: 'gha' }), d, report);
     expect(report).toMatchObject({
       builder: 'buildx',
@@ -256,7 +259,7 @@ describe('buildPushImage', () => {
       return unexpected(c, a);
     });
     const d = deps(runner);
-    await buildPushImage(inputs({ builder: 'buildx', cache: 'gha' }), d, newReport(d.clock));
+    await buildPushImage(inputs({ builder: 'buildx', cache: 'gha' }), d, newReport(image()));
     const build = runner.calls.at(-1)!.args;
     expect(build.some((x) => x.startsWith('--cache-'))).toBe(cached);
     const warned = d.logger.records.some(
@@ -276,7 +279,7 @@ describe('buildPushImage', () => {
     );
     const d = deps(runner);
     await expect(
-      buildPushImage(inputs({ builder: 'docker' }), d, newReport(d.clock)),
+      buildPushImage(inputs({ builder: 'docker' }), d, newReport(image())),
     ).rejects.toThrow('the builder reported');
     served = DIGEST;
   });
@@ -305,7 +308,7 @@ describe('buildPushImage', () => {
     });
     const d = deps(runner, { loginProvider: provider });
     clockRef.clock = d.clock;
-    const report = newReport(d.clock);
+    const report = newReport(image());
     await buildPushImage(
       inputs({ builder: 'docker', 'registry-type': 'gar', timeout: '3h' }),
       d,
@@ -351,7 +354,7 @@ describe('buildPushImage', () => {
     });
     const d = deps(runner, { loginProvider: provider });
     clockRef.clock = d.clock;
-    const report = newReport(d.clock);
+    const report = newReport(image());
     await buildPushImage(
       inputs({ builder: 'buildx', 'registry-type': 'ecr', timeout: '3h' }),
       d,
@@ -367,7 +370,7 @@ describe('buildPushImage', () => {
     served = DIGEST;
     const runner = new FakeRunner(unexpected);
     const d = deps(runner);
-    const report = newReport(d.clock);
+    const report = newReport(image());
     await buildPushImage(inputs({ 'skip-if-exists': 'true' }), d, report);
     expect(report).toMatchObject({
       skipped: true,
@@ -386,14 +389,15 @@ describe('buildPushImage', () => {
         : unexpected(c, a),
     );
     const d = deps(runner);
-    const report = newReport(d.clock);
+    const report = newReport(image());
     const error = await buildPushImage(inputs({ builder: 'docker' }), d, report).catch(
       (e: unknown) => e as Error,
     );
     expect((error as Error).message).toContain('the build failed (docker exited with 1)');
     expect((error as Error).message).toContain('did not complete successfully');
-    expect(report.phase).toBe('build');
-    expect(buildSummary(inputs({}), report, (error as Error).message)).toContain(
+    expect(stoppedIn(report)).toBe('build');
+    expect(report.phases.at(-1)).toMatchObject({ name: 'build', outcome: 'failed' });
+    expect(buildSummary(report, (error as Error).message)).toContain(
       'did not complete successfully',
     );
   });
@@ -412,14 +416,14 @@ describe('buildPushImage', () => {
       return unexpected(c, a);
     });
     const d = deps(runner);
-    const report = newReport(d.clock);
+    const report = newReport(image());
     const i = inputs({ builder: 'docker', scan: 'trivy', 'scan-fail-on': 'CRITICAL' });
     const error = await buildPushImage(i, d, report).catch((e: unknown) => e as Error);
     expect((error as Error).message).toContain('Trivy found 1 CRITICAL');
     expect((error as Error).message).toContain('the image was pushed');
     expect(report.pushed).toBe(true);
     expect(report.scanFailed).toEqual(['CRITICAL']);
-    const summary = buildSummary(i, report, (error as Error).message);
+    const summary = buildSummary(report, (error as Error).message);
     expect(summary).toContain('| CRITICAL | CVE-2024-0002 | zlib1g |');
     expect(summary).toContain('fails on CRITICAL');
   });
@@ -435,7 +439,7 @@ describe('buildPushImage', () => {
     });
     const d = deps(runner, { signal: controller.signal });
     await expect(
-      buildPushImage(inputs({ builder: 'docker' }), d, newReport(d.clock)),
+      buildPushImage(inputs({ builder: 'docker' }), d, newReport(image())),
     ).rejects.toThrow(CancelledError);
     // The BuildKit probes (docker buildx version, docker version), the build, then nothing.
     expect(runner.calls.map((c) => c.args[0])).toEqual(['buildx', 'version', 'build']);
@@ -452,7 +456,7 @@ describe('build files', () => {
   ])('%j: fails before anything runs', async (values, message) => {
     const runner = new FakeRunner(unexpected);
     const d = deps(runner);
-    await expect(buildPushImage(inputs(values), d, newReport(d.clock))).rejects.toThrow(message);
+    await expect(buildPushImage(inputs(values), d, newReport(image()))).rejects.toThrow(message);
     expect(runner.calls).toEqual([]);
   });
 });
@@ -467,7 +471,7 @@ describe('platforms', () => {
         buildPushImage(
           inputs({ builder, platforms: 'linux/amd64,linux/arm64' }),
           d,
-          newReport(d.clock),
+          newReport(image()),
         ),
       ).rejects.toThrow("Input 'platforms': 2 platforms need builder buildx");
       expect(runner.calls).toEqual([]);
@@ -518,7 +522,7 @@ describe('confinement lifted', () => {
       'allow-outside-workspace': 'true',
     });
     runner.calls.length = 0;
-    await buildPushImage(i, d, newReport(d.clock));
+    await buildPushImage(i, d, newReport(image()));
     const build = runner.calls.find((c) => c.args[0] === 'build')!.args;
     expect(build.at(-1)).toBe(realpathSync(outside));
     expect(build).toContain(`--file=${realpathSync(path.join(outside, 'Dockerfile'))}`);
@@ -538,7 +542,7 @@ describe('digests from builders', () => {
       return unexpected(c, a);
     });
     const d = deps(runner);
-    const report = newReport(d.clock);
+    const report = newReport(image());
     await expect(buildPushImage(inputs({}), d, report)).rejects.toThrow(
       "buildx's containerimage.digest from the server is not a valid value",
     );
@@ -556,7 +560,7 @@ describe('digests from builders', () => {
       return unexpected(c, a);
     });
     const d = deps(runner);
-    const report = newReport(d.clock);
+    const report = newReport(image());
     await expect(buildPushImage(inputs({ builder: 'buildah' }), d, report)).rejects.toThrow(
       "buildah's pushed digest from the server is not a valid value",
     );
@@ -594,7 +598,7 @@ describe('a killed buildah build', () => {
     });
     const d = deps(runner, { signal: controller.signal });
     await expect(
-      buildPushImage(inputs({ builder: 'buildah' }), d, newReport(d.clock)),
+      buildPushImage(inputs({ builder: 'buildah' }), d, newReport(image())),
     ).rejects.toThrow();
     const rm = runner.calls.filter((c) => c.args[0] === 'rm').flatMap((c) => c.args.slice(1));
     expect(rm).toEqual(removed);
