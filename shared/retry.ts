@@ -42,6 +42,21 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * The wait before retry `attempt`: the backoff, or the server's ask when longer — capped, since
+ * a server asking for more than a minute (or `maxDelayMs`, if larger) is not waited for blindly.
+ */
+export function retryWait(
+  attempt: number,
+  askedMs: number | undefined,
+  opts: BackoffOptions = {},
+): number {
+  return Math.min(
+    Math.max(askedMs ?? 0, backoffDelay(attempt, opts)),
+    Math.max(opts.maxDelayMs ?? 10_000, 60_000),
+  );
+}
+
 export interface RetryDecision {
   retry: boolean;
   /** A delay the server asked for (Retry-After), used instead of the backoff when larger. */
@@ -84,11 +99,7 @@ export async function withRetry<T>(
     } catch (error) {
       const decision = classify(error);
       if (!decision.retry || attempt >= attempts) throw error;
-      const wait = Math.min(
-        Math.max(decision.delayMs ?? 0, backoffDelay(attempt, opts)),
-        // A server asking for longer than a minute is not waited for blindly.
-        Math.max(opts.maxDelayMs ?? 10_000, 60_000),
-      );
+      const wait = retryWait(attempt, decision.delayMs, opts);
       if (opts.deadline !== undefined) {
         const left = opts.deadline - clock.now();
         if (wait >= left) {
