@@ -52,6 +52,8 @@ export class GitHubPulls {
         url: `${this.apiUrl}/repos/${this.repo}/pulls`,
         headers: { ...this.headers(), 'content-type': 'application/json' },
         body: JSON.stringify({ title, head, base, body }),
+        // Safe to repeat: a second PR for this head and base is refused (422), then found.
+        idempotent: true,
       });
       return { pr: res.json<PullRequest>(), created: true };
     } catch (error) {
