@@ -1,15 +1,19 @@
 /**
  * The one HTTP stack of every action: node:http(s) (no fetch: its first use loads undici,
  * and it cannot present a client certificate), a user agent, timeouts for the response
- * headers and for the whole answer, and retries of connection failures, 408/425/429 and 5xx
- * with capped backoff + jitter, honouring Retry-After. The Kubernetes client
+ * headers and for the whole answer (on the injected clock), and THE retry policy
+ * (shared/retry.ts: capped exponential backoff with full jitter, Retry-After within the
+ * deadline). An idempotent request (GET, HEAD, PUT, DELETE, OPTIONS, or one marked
+ * `idempotent: true`) is retried on connection failures, 408/425/429 and 5xx; any other
+ * (POST, PATCH) only when the failure shows it was not processed: the connection was refused
+ * or the name did not resolve, or the answer was 425, 429 or 503. The Kubernetes client
  * (shared/kube/client.ts) is this client with an agent for the cluster's TLS and auth headers.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { HttpError } from './errors.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { parseRetryAfter, RetryDeadlineError, withRetry } from './retry.ts';
+import { parseRetryAfter, RetryDeadlineError, withRetry, type RetryDecision } from './retry.ts';
 
 export interface HttpRequest {
   method?: string;
@@ -23,6 +27,12 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** What to call this request in retry messages (default: method and redacted URL). */
   label?: string;
+  /**
+   * Whether sending it twice is safe, so a failure that may have been processed is retried
+   * (default: true for GET, HEAD, PUT, DELETE, OPTIONS; false for POST and PATCH). Set it on a
+   * POST only with a comment saying why repeating is harmless.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -75,7 +85,23 @@ export interface HttpClient {
 }
 
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
+/** Answers that say the request was not processed (RFC 9110 §15.6.4, RFC 6585 §4, RFC 8470 §5.2). */
+const NOT_PROCESSED_STATUSES: ReadonlySet<number> = new Set([425, 429, 503]);
+/** Connection failures before anything was sent: safe to repeat any request. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+]);
 const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/** Whether `req` may be sent again after a failure that might have been processed. */
+export function isIdempotent(req: HttpRequest): boolean {
+  return req.idempotent ?? IDEMPOTENT_METHODS.has((req.method ?? 'GET').toUpperCase());
+}
 
 /** A URL safe to print: no credentials, no query string (it may hold signatures). */
 export function redactUrl(url: string): string {
@@ -122,205 +148,242 @@ function readBody(res: http.IncomingMessage): Promise<string> {
   });
 }
 
-export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const clock = options.clock ?? systemClock;
-  const totalTimeoutMs = options.timeoutMs ?? 30_000;
-  const retryTimeouts = options.retryTimeouts ?? true;
+/** What every exchange of one client shares. */
+interface ClientSetup {
+  options: HttpClientOptions;
+  clock: Clock;
+  totalTimeoutMs: number;
+}
 
-  /**
-   * One exchange: resolves with the answer stream once headers arrive. `totalMs` bounds the
-   * whole answer (undefined for streams: a watch is bounded by its signal).
-   */
-  async function open(
-    req: HttpRequest,
-    totalMs: number | undefined,
-  ): Promise<http.IncomingMessage> {
-    const method = req.method ?? 'GET';
-    const printable = redactUrl(req.url);
-    const url = new URL(req.url);
-    const auth = options.authHeaders ? await options.authHeaders() : {};
-    const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
-    const left = timeLeft() ?? Infinity;
-    const headersMs = Math.min(options.connectTimeoutMs ?? Infinity, totalMs ?? Infinity, left);
-    // Which limit ended the wait, for the message.
-    const headersLimit =
-      headersMs === options.connectTimeoutMs
-        ? ' (connect timeout)'
-        : headersMs === left
-          ? ' (the time left before the deadline)'
-          : '';
-    const mod = url.protocol === 'https:' ? https : http;
-    const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
-    return new Promise((resolve, reject) => {
-      const timeoutError = (ms: number, connect: boolean): HttpError =>
-        new HttpError(
-          method,
-          printable,
-          undefined,
-          `no answer within ${ms} ms${connect ? headersLimit : ''}`,
-          '',
-          { timedOut: true },
-        );
-      const outgoing = mod.request(url, {
-        method,
-        ...(agent ? { agent } : {}),
-        headers: {
-          ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
-          ...auth,
-          ...req.headers,
-          ...(body === undefined ? {} : { 'content-length': body.byteLength }),
-        },
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
-      const timers: NodeJS.Timeout[] = [];
-      const clear = (): void => timers.forEach(clearTimeout);
-      if (Number.isFinite(headersMs)) {
-        timers.push(setTimeout(() => outgoing.destroy(timeoutError(headersMs, true)), headersMs));
-      }
-      outgoing.on('response', (res) => {
-        clear();
-        if (totalMs !== undefined) {
-          const t = setTimeout(() => res.destroy(timeoutError(totalMs, false)), totalMs);
-          res.on('close', () => clearTimeout(t));
-        }
-        resolve(res);
-      });
-      outgoing.on('error', (error: NodeJS.ErrnoException) => {
-        clear();
-        if (error instanceof HttpError || req.signal?.aborted) {
-          reject(error);
-          return;
-        }
-        const code = error.code;
-        const tls = code !== undefined && TLS_ERROR.test(code);
-        reject(
-          new HttpError(method, printable, undefined, code ?? error.message, '', {
-            ...(code ? { code } : {}),
-            tls,
-          }),
-        );
-      });
-      outgoing.end(body);
+/** Milliseconds until the caller's deadline, if it has one. */
+function timeLeft(setup: ClientSetup): number | undefined {
+  const deadline = setup.options.deadline?.();
+  return deadline === undefined ? undefined : Math.max(1, deadline - setup.clock.now());
+}
+
+/** Calls `fn` once `ms` have passed on `clock`; returns the cancel. */
+function onTimeout(clock: Clock, ms: number, fn: () => void): () => void {
+  const signal = clock.timeout(ms);
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}
+
+/** How long the headers may take, and which limit that is (for the message). */
+function headersBudget(
+  setup: ClientSetup,
+  totalMs: number | undefined,
+): { ms: number; limit: string } {
+  const connectMs = setup.options.connectTimeoutMs;
+  const left = timeLeft(setup) ?? Infinity;
+  const ms = Math.min(connectMs ?? Infinity, totalMs ?? Infinity, left);
+  const limit =
+    ms === connectMs
+      ? ' (connect timeout)'
+      : ms === left
+        ? ' (the time left before the deadline)'
+        : '';
+  return { ms, limit };
+}
+
+/** A failure of the connection itself (no answer), as an HttpError. */
+function transportError(
+  method: string,
+  printable: string,
+  error: NodeJS.ErrnoException,
+): HttpError {
+  const code = error.code;
+  const tls = code !== undefined && TLS_ERROR.test(code);
+  return new HttpError(method, printable, undefined, code ?? error.message, '', {
+    ...(code ? { code } : {}),
+    tls,
+  });
+}
+
+/**
+ * One exchange: resolves with the answer stream once headers arrive. `totalMs` bounds the
+ * whole answer (undefined for streams: a watch is bounded by its signal).
+ */
+async function open(
+  setup: ClientSetup,
+  req: HttpRequest,
+  totalMs: number | undefined,
+): Promise<http.IncomingMessage> {
+  const { options, clock } = setup;
+  const method = req.method ?? 'GET';
+  const printable = redactUrl(req.url);
+  const url = new URL(req.url);
+  const auth = options.authHeaders ? await options.authHeaders() : {};
+  const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+  const headers = headersBudget(setup, totalMs);
+  const mod = url.protocol === 'https:' ? https : http;
+  const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
+  const timeoutError = (ms: number, limit: string): HttpError =>
+    new HttpError(method, printable, undefined, `no answer within ${ms} ms${limit}`, '', {
+      timedOut: true,
     });
-  }
-
-  /** Milliseconds until the caller's deadline, if it has one. */
-  function timeLeft(): number | undefined {
-    const deadline = options.deadline?.();
-    return deadline === undefined ? undefined : Math.max(1, deadline - clock.now());
-  }
-
-  async function attempt(req: HttpRequest): Promise<HttpResponse> {
-    const method = req.method ?? 'GET';
-    const totalMs = Math.min(req.timeoutMs ?? totalTimeoutMs, timeLeft() ?? Infinity);
-    const res = await open(req, totalMs);
-    let text: string;
-    try {
-      text = await readBody(res);
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      const reason = (res.errored as HttpError | null) ?? error;
-      if (reason instanceof HttpError) throw reason;
-      throw new HttpError(method, redactUrl(req.url), undefined, (error as Error).message);
-    }
-    const status = res.statusCode ?? 0;
-    const response: HttpResponse = {
-      status,
-      headers: res.headers,
-      header: headerOf(res.headers),
-      body: text,
-      json<T>() {
-        return JSON.parse(text) as T;
-      },
-    };
-    if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) return response;
-    if (RETRYABLE_STATUSES.has(status)) throw new RetryableAnswer(response);
-    throw new HttpError(
+  return new Promise((resolve, reject) => {
+    const outgoing = mod.request(url, {
       method,
-      redactUrl(req.url),
-      status,
-      snippet(text) || `HTTP ${status}`,
-      text,
+      ...(agent ? { agent } : {}),
+      headers: {
+        ...(options.userAgent ? { 'user-agent': options.userAgent } : {}),
+        ...auth,
+        ...req.headers,
+        ...(body === undefined ? {} : { 'content-length': body.byteLength }),
+      },
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    const cancelHeadersTimeout = Number.isFinite(headers.ms)
+      ? onTimeout(clock, headers.ms, () =>
+          outgoing.destroy(timeoutError(headers.ms, headers.limit)),
+        )
+      : () => undefined;
+    outgoing.on('response', (res) => {
+      cancelHeadersTimeout();
+      if (totalMs !== undefined && Number.isFinite(totalMs)) {
+        const cancel = onTimeout(clock, totalMs, () => res.destroy(timeoutError(totalMs, '')));
+        res.on('close', cancel);
+      }
+      resolve(res);
+    });
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      cancelHeadersTimeout();
+      if (error instanceof HttpError || req.signal?.aborted) reject(error);
+      else reject(transportError(method, printable, error));
+    });
+    outgoing.end(body);
+  });
+}
+
+/** One attempt: the whole answer, or an error (a RetryableAnswer when the policy allows another). */
+async function attempt(setup: ClientSetup, req: HttpRequest): Promise<HttpResponse> {
+  const method = req.method ?? 'GET';
+  const totalMs = Math.min(req.timeoutMs ?? setup.totalTimeoutMs, timeLeft(setup) ?? Infinity);
+  const res = await open(setup, req, totalMs);
+  let text: string;
+  try {
+    text = await readBody(res);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    const reason = (res.errored as HttpError | null) ?? error;
+    if (reason instanceof HttpError) throw reason;
+    throw new HttpError(method, redactUrl(req.url), undefined, (error as Error).message);
+  }
+  const status = res.statusCode ?? 0;
+  const response: HttpResponse = {
+    status,
+    headers: res.headers,
+    header: headerOf(res.headers),
+    body: text,
+    json<T>() {
+      return JSON.parse(text) as T;
+    },
+  };
+  if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) return response;
+  const retryable = isIdempotent(req)
+    ? RETRYABLE_STATUSES.has(status)
+    : NOT_PROCESSED_STATUSES.has(status);
+  if (retryable) throw new RetryableAnswer(response);
+  throw new HttpError(method, redactUrl(req.url), status, snippet(text) || `HTTP ${status}`, text);
+}
+
+/** Whether a failed attempt is tried again, and after how long the server asked for. */
+function retryDecision(setup: ClientSetup, req: HttpRequest, error: unknown): RetryDecision {
+  if (req.signal?.aborted) return { retry: false };
+  if (error instanceof RetryableAnswer) {
+    const r = error.response;
+    const delayMs =
+      parseRetryAfter(r.header('retry-after'), setup.clock.now()) ??
+      setup.options.retryAfterFromBody?.(r.body);
+    return delayMs === undefined ? { retry: true } : { retry: true, delayMs };
+  }
+  // Only connection-level failures (reset, refused) are left: they have no status. A
+  // certificate problem or (when asked) a silent server would only multiply the wait.
+  if (!(error instanceof HttpError) || error.status !== undefined) return { retry: false };
+  if (error.tls) return { retry: false };
+  // A request that may not be repeated: only when it surely never reached the server.
+  if (!isIdempotent(req))
+    return { retry: error.code !== undefined && NOT_SENT_CODES.has(error.code) };
+  return { retry: (setup.options.retryTimeouts ?? true) || !error.timedOut };
+}
+
+/** The retry options of one request: the client's policy, its deadline and signal. */
+function retryOptions(setup: ClientSetup, req: HttpRequest): Parameters<typeof withRetry>[2] {
+  const { options, clock } = setup;
+  const label = req.label ?? `${req.method ?? 'GET'} ${redactUrl(req.url)}`;
+  const deadline = options.deadline?.();
+  return {
+    clock,
+    ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+    ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
+    onRetry: (error, n, delayMs) =>
+      options.onRetry?.(`${label}: ${failureText(error)}; retry ${n} in ${delayMs} ms`),
+  };
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof HttpError) return error.detail ?? error.message;
+  return error instanceof Error ? error.message : 'error';
+}
+
+/** The error a request ends with once retrying stopped, saying why it stopped. */
+function finalError(req: HttpRequest, caught: unknown): unknown {
+  const method = req.method ?? 'GET';
+  const printable = redactUrl(req.url);
+  let error = caught;
+  let why = 'gave up after retries';
+  if (caught instanceof RetryDeadlineError) {
+    error = caught.last;
+    why = caught.message;
+    if (error instanceof HttpError) {
+      return new HttpError(method, printable, error.status, `${error.detail}; ${why}`, error.body, {
+        ...(error.code ? { code: error.code } : {}),
+        timedOut: error.timedOut,
+        tls: error.tls,
+        retriesExhausted: true,
+        gaveUp: why,
+      });
+    }
+  }
+  if (error instanceof RetryableAnswer) {
+    const r = error.response;
+    return new HttpError(
+      method,
+      printable,
+      r.status,
+      `${snippet(r.body) || 'no body'} (${why})`,
+      r.body,
+      { retriesExhausted: true, gaveUp: why },
     );
   }
+  return error;
+}
 
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const setup: ClientSetup = {
+    options,
+    clock: options.clock ?? systemClock,
+    totalTimeoutMs: options.timeoutMs ?? 30_000,
+  };
   return {
     async request(req) {
-      const method = req.method ?? 'GET';
-      const printable = redactUrl(req.url);
       try {
         return await withRetry(
-          () => attempt(req),
-          (error) => {
-            if (req.signal?.aborted) return { retry: false };
-            if (error instanceof RetryableAnswer) {
-              const r = error.response;
-              const delayMs =
-                parseRetryAfter(r.header('retry-after'), clock.now()) ??
-                options.retryAfterFromBody?.(r.body);
-              return delayMs === undefined ? { retry: true } : { retry: true, delayMs };
-            }
-            // Connection-level failures (reset, refused) have no status; a certificate
-            // problem or (when asked) a silent server would only multiply the wait.
-            if (!(error instanceof HttpError) || error.status !== undefined)
-              return { retry: false };
-            if (error.tls) return { retry: false };
-            return { retry: retryTimeouts || !error.timedOut };
-          },
-          {
-            clock,
-            ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
-            ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-            ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
-            ...(options.random ? { random: options.random } : {}),
-            ...(options.deadline?.() !== undefined ? { deadline: options.deadline() } : {}),
-            ...(req.signal ? { signal: req.signal } : {}),
-            onRetry: (error, n, delayMs) =>
-              options.onRetry?.(
-                `${req.label ?? `${method} ${printable}`}: ${error instanceof HttpError ? (error.detail ?? error.message) : error instanceof Error ? error.message : 'error'}; retry ${n} in ${delayMs} ms`,
-              ),
-          },
+          () => attempt(setup, req),
+          (error) => retryDecision(setup, req, error),
+          retryOptions(setup, req),
         );
       } catch (caught) {
-        let error = caught;
-        let why = 'gave up after retries';
-        if (caught instanceof RetryDeadlineError) {
-          error = caught.last;
-          why = caught.message;
-          if (error instanceof HttpError) {
-            throw new HttpError(
-              method,
-              printable,
-              error.status,
-              `${error.detail}; ${why}`,
-              error.body,
-              {
-                ...(error.code ? { code: error.code } : {}),
-                timedOut: error.timedOut,
-                tls: error.tls,
-                retriesExhausted: true,
-                gaveUp: why,
-              },
-            );
-          }
-        }
-        if (error instanceof RetryableAnswer) {
-          const r = error.response;
-          throw new HttpError(
-            method,
-            printable,
-            r.status,
-            `${snippet(r.body) || 'no body'} (${why})`,
-            r.body,
-            { retriesExhausted: true, gaveUp: why },
-          );
-        }
-        throw error;
+        throw finalError(req, caught);
       }
     },
 
     async stream(req) {
-      const res = await open(req, undefined);
+      const res = await open(setup, req, undefined);
       return { status: res.statusCode ?? 0, header: headerOf(res.headers), body: res };
     },
   };

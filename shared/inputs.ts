@@ -54,6 +54,52 @@ export function splitList(text: string, { commas = true }: { commas?: boolean } 
  * Typed input parsers. Each throws an InputError naming the input and what is allowed,
  * before the action has any side effect.
  */
+/** How an http(s) URL input is checked (see parseHttpUrl). */
+export interface UrlRules {
+  /** What the input must do, for the error: "be an http(s) URL" unless given. */
+  must?: string;
+  /** Plain http only to a loopback host (localhost, 127.0.0.0/8, [::1]); https anywhere. */
+  loopbackHttp?: boolean;
+  /** Refuse user:password@ in the URL; the text says where credentials go instead. */
+  credentials?: string;
+  /** Refuse a query string or fragment. */
+  plain?: boolean;
+  /** Refuse what could break out of a Markdown or HTML link: whitespace, <, >, ", `. */
+  linkSafe?: boolean;
+}
+
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** The one parser of http(s) URL inputs: an absolute http(s) URL, checked by `rules`. */
+export function parseHttpUrl(name: string, value: string, rules: UrlRules = {}): URL {
+  const invalid = new InputError(
+    `Input '${name}' must ${rules.must ?? 'be an http(s) URL'} (got "${value}").`,
+  );
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid;
+  }
+  if (rules.loopbackHttp) {
+    if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))
+    )
+      throw new InputError(
+        `Input '${name}': ${value} must use https (plain http only on loopback).`,
+      );
+  } else if (!/^https?:$/.test(url.protocol)) {
+    throw invalid;
+  }
+  if (rules.linkSafe && /[\s<>"`]/.test(value)) throw invalid;
+  if (rules.credentials !== undefined && (url.username || url.password))
+    throw new InputError(`Input '${name}' must not carry credentials: ${rules.credentials}.`);
+  if (rules.plain && (url.search || url.hash))
+    throw new InputError(`Input '${name}' must not have a query or fragment (got "${value}").`);
+  return url;
+}
+
 export class Inputs {
   readonly source: InputSource;
   constructor(source: InputSource = runnerInputs) {
@@ -150,6 +196,13 @@ export class Inputs {
       result.set(key, line.slice(eq + 1).trim());
     }
     return result;
+  }
+
+  /** An optional http(s) URL input checked by parseHttpUrl, as given; undefined when unset. */
+  url(name: string, rules: UrlRules = {}): string | undefined {
+    const value = this.optional(name);
+    if (value !== undefined) parseHttpUrl(name, value, rules);
+    return value;
   }
 
   /** A DNS label (a Kubernetes namespace), at most `max` characters; undefined when unset. */

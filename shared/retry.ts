@@ -5,30 +5,56 @@ export interface BackoffOptions {
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The least a wait may be (default 10 ms, never above the attempt's ceiling). */
+  minDelayMs?: number;
   clock?: Clock;
   /** Returns 0..1; injected for deterministic tests. */
   random?: () => number;
 }
 
-/** Capped exponential backoff with full jitter: attempt 1 → up to base, 2 → up to 2×base, … */
+/**
+ * Capped exponential backoff with full jitter, as AWS's Architecture Blog defines it
+ * ("Exponential Backoff And Jitter", 2015): sleep = random_between(0, min(cap, base × 2^n)),
+ * with n = attempt − 1 (after attempt 1 → up to base, after 2 → up to 2×base, …). Full
+ * jitter spreads clients that failed together over the whole window, which is what
+ * de-synchronises them. One departure: a floor (`minDelayMs`, default 10 ms, at most the
+ * ceiling), because a 0 ms retry fires in the same tick as the failure and only repeats it
+ * (a refused connection, a server still restarting); 10 ms is far below every base we use,
+ * so the spread is kept.
+ */
 export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
   const base = opts.baseDelayMs ?? 500;
   const cap = opts.maxDelayMs ?? 10_000;
   const ceiling = Math.min(cap, base * 2 ** (attempt - 1));
+  const floor = Math.min(ceiling, opts.minDelayMs ?? 10);
   const random = opts.random ?? Math.random;
-  // Half fixed, half jitter: never zero, never synchronised with other clients.
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return Math.max(floor, Math.round(random() * ceiling));
 }
 
-/** Seconds or an HTTP date, as RFC 9110 allows; milliseconds from now, or undefined. */
-export function parseRetryAfter(
-  value: string | null | undefined,
-  now = Date.now(),
-): number | undefined {
+/**
+ * Seconds or an HTTP date, as RFC 9110 allows; milliseconds from `now` (the caller's clock),
+ * or undefined.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The wait before retry `attempt`: the backoff, or the server's ask when longer — capped, since
+ * a server asking for more than a minute (or `maxDelayMs`, if larger) is not waited for blindly.
+ */
+export function retryWait(
+  attempt: number,
+  askedMs: number | undefined,
+  opts: BackoffOptions = {},
+): number {
+  return Math.min(
+    Math.max(askedMs ?? 0, backoffDelay(attempt, opts)),
+    Math.max(opts.maxDelayMs ?? 10_000, 60_000),
+  );
 }
 
 export interface RetryDecision {
@@ -73,11 +99,7 @@ export async function withRetry<T>(
     } catch (error) {
       const decision = classify(error);
       if (!decision.retry || attempt >= attempts) throw error;
-      const wait = Math.min(
-        Math.max(decision.delayMs ?? 0, backoffDelay(attempt, opts)),
-        // A server asking for longer than a minute is not waited for blindly.
-        Math.max(opts.maxDelayMs ?? 10_000, 60_000),
-      );
+      const wait = retryWait(attempt, decision.delayMs, opts);
       if (opts.deadline !== undefined) {
         const left = opts.deadline - clock.now();
         if (wait >= left) {

@@ -18,7 +18,8 @@ import type {
 } from './api-types.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { RETRYABLE_STATUSES, type HttpClient, type HttpRequest } from '../../shared/http.ts';
-import { backoffDelay, parseRetryAfter } from '../../shared/retry.ts';
+import { parseRetryAfter, RetryDeadlineError, withRetry } from '../../shared/retry.ts';
+import type { RetryDecision } from '../../shared/retry.ts';
 
 export * from './api-types.ts';
 export { explain, KfpError, kfpMessage } from './api-errors.ts';
@@ -57,6 +58,18 @@ export interface Bound {
 /** A bound `ms` from now. */
 export function boundFor(clock: Clock, ms: number): Bound {
   return { signal: AbortSignal.timeout(ms), deadline: clock.now() + ms };
+}
+
+/** A create that failed in a way worth retrying: whether KFP may have processed it, the wait asked. */
+class CreateRunFailure extends Error {
+  readonly maybeProcessed: boolean;
+  readonly decision: RetryDecision;
+  constructor(message: string, maybeProcessed: boolean, retryAfterMs: number | undefined) {
+    super(message);
+    this.maybeProcessed = maybeProcessed;
+    this.decision =
+      retryAfterMs === undefined ? { retry: true } : { retry: true, delayMs: retryAfterMs };
+  }
 }
 
 export class KfpClient {
@@ -115,6 +128,8 @@ export class KfpClient {
       url,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
+      // Only experiment creation uses this: names are unique, a repeat gets 409 → found by name.
+      idempotent: true,
     });
   }
 
@@ -217,6 +232,8 @@ export class KfpClient {
       url,
       headers: { 'content-type': contentType },
       body,
+      // Names are unique: a repeat whose first answer was lost gets 409 → found by name.
+      idempotent: true,
     });
   }
 
@@ -224,76 +241,82 @@ export class KfpClient {
    * Creates a run, never two. KFP has no idempotency key, so a create whose answer was lost
    * (a 500/502/504, a reset, a timeout) may have created the run: before trying again, the
    * runs of that name created since the first attempt are listed, and one found is the run.
-   * Answers that mean "not processed" (429, 503, connection refused) are simply retried.
+   * Answers that mean "not processed" (429, 503, connection refused) are simply retried, on
+   * the one retry policy (shared/retry.ts), never waiting past the step's deadline.
    */
   async createRun(
     body: CreateRunBody,
     o: { attempts?: number; onRetry?: (message: string) => void } = {},
   ): Promise<Run> {
-    const attempts = o.attempts ?? 5;
     const since = this.clock.now() - CLOCK_SKEW_MS;
-    const url = this.url('/runs');
-    for (let attempt = 1; ; attempt++) {
-      this.counts.set('create-run', (this.counts.get('create-run') ?? 0) + 1);
-      let problem: { message: string; maybeProcessed: boolean; retryAfterMs?: number };
-      try {
-        const res = await this.once.request({
-          method: 'POST',
-          url,
-          headers: { accept: 'application/json', 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          okStatuses: [...RETRYABLE_STATUSES],
+    const attempts = o.attempts ?? 5;
+    try {
+      return await withRetry(
+        () => this.createRunOnce(body, since, o.onRetry),
+        (error) => (error instanceof CreateRunFailure ? error.decision : { retry: false }),
+        {
+          attempts,
+          clock: this.clock,
+          ...(this.deadline !== undefined ? { deadline: this.deadline } : {}),
           ...(this.signal ? { signal: this.signal } : {}),
-        });
-        if (res.status >= 200 && res.status < 300) return checkedRun(res.json<unknown>());
-        const retryAfterMs = parseRetryAfter(res.header('retry-after'), this.clock.now());
-        problem = {
-          message: `POST ${url} failed with HTTP ${res.status}: ${kfpMessage(res.body) ?? (res.body.trim().slice(0, 200) || 'no body')}`,
-          // 429 and 503 say the request was not processed; the others may hide a created run.
-          maybeProcessed: res.status !== 429 && res.status !== 503,
-          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        };
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        const explained = explain(error, this.host, this.authKind);
-        if (!explained.transient || this.signal?.aborted) throw explained;
-        problem = { message: explained.message, maybeProcessed: explained.maybeProcessed };
+          onRetry: (error, attempt, wait) =>
+            o.onRetry?.(`${(error as Error).message}; retry ${attempt} in ${wait} ms`),
+        },
+      );
+    } catch (error) {
+      if (error instanceof RetryDeadlineError) {
+        throw new KfpError(`${(error.last as Error).message} (${error.message})`, undefined, true);
       }
-      if (problem.maybeProcessed) {
-        const found = await this.findRunCreatedSince(body, since);
-        if (found) {
-          o.onRetry?.(`${problem.message}; the run was created all the same: ${found.run_id}`);
-          return found;
-        }
-      }
-      if (attempt >= attempts) {
+      if (error instanceof CreateRunFailure) {
         throw new KfpError(
-          `${problem.message} (gave up after ${attempt} attempts)`,
+          `${error.message} (gave up after ${attempts} attempts)`,
           undefined,
           true,
         );
       }
-      const wait = Math.min(60_000, Math.max(problem.retryAfterMs ?? 0, backoffDelay(attempt)));
-      this.checkWaitFits(wait, problem.retryAfterMs, problem.message);
-      o.onRetry?.(`${problem.message}; retry ${attempt} in ${wait} ms`);
-      await this.clock.sleep(wait, this.signal);
+      throw error;
     }
   }
 
-  /** No wait between attempts ends past the step's deadline: it gives up at once, saying why. */
-  private checkWaitFits(wait: number, askedMs: number | undefined, problem: string): void {
-    if (this.deadline === undefined) return;
-    const left = this.deadline - this.clock.now();
-    if (wait < left) return;
-    const why =
-      askedMs !== undefined && askedMs >= left
-        ? `the server asked to retry after ${Math.ceil(askedMs / 1000)} s`
-        : `the next retry would start in ${wait} ms`;
-    throw new KfpError(
-      `${problem} (${why}, past the time left (${Math.max(0, Math.round(left / 1000))} s of the timeout))`,
-      undefined,
-      true,
-    );
+  /** One create (`once`: no HTTP retries); a failure that may hide the run looks for it first. */
+  private async createRunOnce(
+    body: CreateRunBody,
+    since: number,
+    onRetry: ((message: string) => void) | undefined,
+  ): Promise<Run> {
+    const url = this.url('/runs');
+    this.counts.set('create-run', (this.counts.get('create-run') ?? 0) + 1);
+    let failure: CreateRunFailure;
+    try {
+      const res = await this.once.request({
+        method: 'POST',
+        url,
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        okStatuses: [...RETRYABLE_STATUSES],
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      if (res.status >= 200 && res.status < 300) return checkedRun(res.json<unknown>());
+      failure = new CreateRunFailure(
+        `POST ${url} failed with HTTP ${res.status}: ${kfpMessage(res.body) ?? (res.body.trim().slice(0, 200) || 'no body')}`,
+        // 429 and 503 say the request was not processed; the others may hide a created run.
+        res.status !== 429 && res.status !== 503,
+        parseRetryAfter(res.header('retry-after'), this.clock.now()),
+      );
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      const explained = explain(error, this.host, this.authKind);
+      if (!explained.transient || this.signal?.aborted) throw explained;
+      failure = new CreateRunFailure(explained.message, explained.maybeProcessed, undefined);
+    }
+    if (failure.maybeProcessed) {
+      const found = await this.findRunCreatedSince(body, since);
+      if (found) {
+        onRetry?.(`${failure.message}; the run was created all the same: ${found.run_id}`);
+        return found;
+      }
+    }
+    throw failure;
   }
 
   /** The newest run named like `body` (in its experiment) created at or after `since`. */
@@ -330,7 +353,12 @@ export class KfpClient {
   async terminateRun(runId: string, bound: Bound): Promise<void> {
     await this.call(
       'terminate',
-      { method: 'POST', url: this.url(`/runs/${encodeURIComponent(runId)}:terminate`) },
+      // Terminating twice is terminating once.
+      {
+        method: 'POST',
+        url: this.url(`/runs/${encodeURIComponent(runId)}:terminate`),
+        idempotent: true,
+      },
       bound.signal,
       this.httpFor(bound),
     );

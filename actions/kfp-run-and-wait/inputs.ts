@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
 import type { PathPolicy } from '../../shared/files.ts';
-import { Inputs } from '../../shared/inputs.ts';
+import { Inputs, parseHttpUrl } from '../../shared/inputs.ts';
 
 /** Where the pipeline comes from: the three ways of the issue, exactly one of them. */
 export type PipelineSource =
@@ -63,26 +63,11 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const NAME = /^[^\p{Cc}]{1,255}$/u;
 
 function parseHost(inputs: Inputs): string {
-  const raw = inputs.required('host');
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new InputError(
-      `Input 'host' must be the http(s) URL of the KFP API, e.g. https://kubeflow.example.com/pipeline (got "${raw}").`,
-    );
-  }
-  if (url.username || url.password) {
-    throw new InputError(
-      "Input 'host' must not carry credentials: use 'token', 'cookie' or 'iap-audience'.",
-    );
-  }
-  if (url.search || url.hash) {
-    throw new InputError(`Input 'host' must not have a query or fragment (got "${raw}").`);
-  }
+  const url = parseHttpUrl('host', inputs.required('host'), {
+    must: 'be the http(s) URL of the KFP API, e.g. https://kubeflow.example.com/pipeline',
+    credentials: "use 'token', 'cookie' or 'iap-audience'",
+    plain: true,
+  });
   return url.toString().replace(/\/+$/, '');
 }
 

@@ -36,19 +36,8 @@ const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9 ._:/()+-]{0,99}$/;
 const MAX_FILE_BYTES = 1024 * 1024;
 
 function httpUrl(inputs: Inputs, name: string): string | undefined {
-  const value = inputs.optional(name);
-  if (value === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
   // Only http(s) becomes a link: a javascript: or data: URL must never reach the comment.
-  if (!parsed || !/^https?:$/.test(parsed.protocol) || /[\s<>"`]/.test(value)) {
-    throw new InputError(`Input '${name}' must be an http(s) URL (got "${value}").`);
-  }
-  return value;
+  return inputs.url(name, { linkSafe: true });
 }
 
 function image(inputs: Inputs): string | undefined {

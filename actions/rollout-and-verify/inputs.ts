@@ -74,18 +74,7 @@ export function getInputs(
       "No kubeconfig: set input 'kubeconfig' to a kubeconfig file, or run setup-cluster-auth first (it exports KUBECONFIG).",
     );
   }
-  const url = inputs.optional('smoke-url');
-  if (url !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || !/^https?:$/.test(parsed.protocol)) {
-      throw new InputError(`Input 'smoke-url' must be an http(s) URL (got "${url}").`);
-    }
-  }
+  const url = inputs.url('smoke-url');
   const smokePath = inputs.optional('smoke-path', '/');
   if (!smokePath.startsWith('/')) {
     throw new InputError(`Input 'smoke-path' must start with '/' (got "${smokePath}").`);

@@ -1,5 +1,5 @@
 import { InputError } from '../../shared/errors.ts';
-import { DNS_LABEL, Inputs } from '../../shared/inputs.ts';
+import { DNS_LABEL, Inputs, parseHttpUrl } from '../../shared/inputs.ts';
 
 export const PROVIDERS = ['gke', 'eks', 'kubeconfig'] as const;
 export const AUTH_MODES = ['token', 'exec'] as const;
@@ -104,18 +104,7 @@ function oidcRequest(env: NodeJS.ProcessEnv, input: string): OidcRequest {
 }
 
 function https(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(`Input '${name}' must hold absolute URLs (got "${value}").`);
-  }
-  if (
-    url.protocol !== 'https:' &&
-    !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-  ) {
-    throw new InputError(`Input '${name}': ${value} must use https (plain http only on loopback).`);
-  }
+  parseHttpUrl(name, value, { must: 'hold absolute URLs', loopbackHttp: true });
   return value.replace(/\/+$/, '');
 }
 

@@ -43,12 +43,23 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Loads the kubeconfig at `kubeconfigPath`, masks its credentials, and resolves `context`. */
-export async function connectToCluster(
+/** The parts of a kubeconfig one context uses. */
+interface SelectedContext {
+  server: string;
+  namespace: string | undefined;
+  userName: string;
+  cluster: KubeCluster;
+  user: KubeUser;
+  /** The kubeconfig's directory: relative file paths in it are relative to this. */
+  dir: string;
+}
+
+/** Reads and validates the kubeconfig, masks every credential in it, and picks `context`. */
+async function loadContext(
   kubeconfigPath: string,
   context: string | undefined,
   logger: Logger,
-): Promise<ClusterConnection> {
+): Promise<SelectedContext> {
   let text: string;
   try {
     text = await readFile(kubeconfigPath, 'utf8');
@@ -61,32 +72,46 @@ export async function connectToCluster(
   for (const secret of kubeconfigSecrets(parsed)) logger.secret(secret);
   const selected = selectContext(parsed, context);
   const ctx = selected.config.contexts.find((c) => c.name === selected.context)?.context;
-  const cluster = selected.config.clusters.find((c) => c.name === ctx?.cluster)
-    ?.cluster as KubeCluster;
   const userName = ctx?.user ?? '';
-  const user: KubeUser = selected.config.users.find((u) => u.name === userName)?.user ?? {};
-  const dir = path.dirname(kubeconfigPath);
-  const server = selected.server.replace(/\/+$/, '');
-
-  const fileOrData = async (
-    from: Record<string, unknown>,
-    key: string,
-  ): Promise<Buffer | undefined> => {
-    const data = str(from[`${key}-data`]);
-    if (data) return Buffer.from(data, 'base64');
-    const file = str(from[key]);
-    if (!file) return undefined;
-    try {
-      return await readFile(path.resolve(dir, file));
-    } catch (error) {
-      throw new InputError(
-        `the kubeconfig's ${key} file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
-      );
-    }
+  return {
+    server: selected.server.replace(/\/+$/, ''),
+    namespace: str(ctx?.namespace),
+    userName,
+    cluster: selected.config.clusters.find((c) => c.name === ctx?.cluster)?.cluster as KubeCluster,
+    user: selected.config.users.find((u) => u.name === userName)?.user ?? {},
+    dir: path.dirname(kubeconfigPath),
   };
-  const ca = await fileOrData(cluster, 'certificate-authority');
-  const cert = await fileOrData(user, 'client-certificate');
-  const key = await fileOrData(user, 'client-key');
+}
+
+/** `<key>-data` (base64) or the file `<key>` (relative to the kubeconfig), if either is set. */
+async function fileOrData(
+  dir: string,
+  from: Record<string, unknown>,
+  key: string,
+): Promise<Buffer | undefined> {
+  const data = str(from[`${key}-data`]);
+  if (data) return Buffer.from(data, 'base64');
+  const file = str(from[key]);
+  if (!file) return undefined;
+  try {
+    return await readFile(path.resolve(dir, file));
+  } catch (error) {
+    throw new InputError(
+      `the kubeconfig's ${key} file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`,
+    );
+  }
+}
+
+/** The https agents for the cluster: its trust, the client certificate, the proxy tunnel. */
+async function agentsFor(selected: SelectedContext): Promise<{
+  makeAgent: (extra?: https.AgentOptions) => https.Agent;
+  staticAgent: https.Agent | undefined;
+  hasCertificate: boolean;
+}> {
+  const { cluster, user, dir, server } = selected;
+  const ca = await fileOrData(dir, cluster, 'certificate-authority');
+  const cert = await fileOrData(dir, user, 'client-certificate');
+  const key = await fileOrData(dir, user, 'client-key');
   const tlsOptions: https.AgentOptions = {
     keepAlive: true,
     ...(ca ? { ca } : {}),
@@ -106,48 +131,40 @@ export async function connectToCluster(
     );
   }
   const staticAgent = server.startsWith('https:') ? makeAgent() : undefined;
-  const base = {
-    server,
-    namespace: str(ctx?.namespace),
-    user: userName,
-    agent: () => staticAgent,
-  };
+  return { makeAgent, staticAgent, hasCertificate: cert !== undefined };
+}
 
-  if (user.exec) {
-    const exec = await execCredentials(
-      user.exec,
-      userName,
-      server,
-      cluster,
-      dir,
-      logger,
-      makeAgent,
+type Credentials = Pick<ClusterConnection, 'authHeaders' | 'credential'>;
+
+/** An auth-provider user: only OIDC survives in kubectl, its id-token a bearer token. */
+function providerCredentials(
+  provider: { name?: string; config?: Record<string, unknown> },
+  userName: string,
+  logger: Logger,
+): Credentials {
+  // gcp and azure were removed from kubectl in 1.26.
+  const idToken = provider.name === 'oidc' ? str(provider.config?.['id-token']) : undefined;
+  if (!idToken) {
+    throw new InputError(
+      `the kubeconfig's user '${userName}' uses the auth-provider '${provider.name ?? '?'}', which kubectl no longer supports; use an exec credential plugin (setup-cluster-auth writes one, as do 'gcloud container clusters get-credentials' and 'aws eks update-kubeconfig')`,
     );
-    return {
-      ...base,
-      ...exec,
-      agent: () => exec.certificateAgent() ?? staticAgent,
-    };
   }
-  const provider = user['auth-provider'] as
-    { name?: string; config?: Record<string, unknown> } | undefined;
-  if (provider) {
-    // Only OIDC survives in kubectl (gcp and azure were removed in 1.26): its id-token is a bearer token.
-    const idToken = provider.name === 'oidc' ? str(provider.config?.['id-token']) : undefined;
-    if (!idToken) {
-      throw new InputError(
-        `the kubeconfig's user '${userName}' uses the auth-provider '${provider.name ?? '?'}', which kubectl no longer supports; use an exec credential plugin (setup-cluster-auth writes one, as do 'gcloud container clusters get-credentials' and 'aws eks update-kubeconfig')`,
-      );
-    }
-    logger.secret(idToken);
-    return {
-      ...base,
-      authHeaders: async () => ({ authorization: `Bearer ${idToken}` }),
-      credential: 'OIDC id-token',
-    };
-  }
+  logger.secret(idToken);
+  return {
+    authHeaders: async () => ({ authorization: `Bearer ${idToken}` }),
+    credential: 'OIDC id-token',
+  };
+}
+
+/** A token, token file or basic auth (or only the client certificate), read once. */
+async function staticCredentials(
+  selected: SelectedContext,
+  hasCertificate: boolean,
+  logger: Logger,
+): Promise<Credentials> {
+  const { user, dir } = selected;
   const headers: Record<string, string> = {};
-  let credential = cert ? 'client certificate' : 'none';
+  let credential = hasCertificate ? 'client certificate' : 'none';
   let token = str(user.token);
   const tokenFile = str(user.tokenFile);
   if (!token && tokenFile) {
@@ -168,7 +185,40 @@ export async function connectToCluster(
     logger.secret(headers.authorization.slice('Basic '.length));
     credential = 'basic auth';
   }
-  return { ...base, authHeaders: async () => headers, credential };
+  return { authHeaders: async () => headers, credential };
+}
+
+/** Loads the kubeconfig at `kubeconfigPath`, masks its credentials, and resolves `context`. */
+export async function connectToCluster(
+  kubeconfigPath: string,
+  context: string | undefined,
+  logger: Logger,
+): Promise<ClusterConnection> {
+  const selected = await loadContext(kubeconfigPath, context, logger);
+  const { server, userName, user, cluster, dir } = selected;
+  const { makeAgent, staticAgent, hasCertificate } = await agentsFor(selected);
+  const base = {
+    server,
+    namespace: selected.namespace,
+    user: userName,
+    agent: () => staticAgent,
+  };
+  if (user.exec) {
+    const exec = await execCredentials(
+      user.exec,
+      userName,
+      server,
+      cluster,
+      dir,
+      logger,
+      makeAgent,
+    );
+    return { ...base, ...exec, agent: () => exec.certificateAgent() ?? staticAgent };
+  }
+  const provider = user['auth-provider'] as
+    { name?: string; config?: Record<string, unknown> } | undefined;
+  if (provider) return { ...base, ...providerCredentials(provider, userName, logger) };
+  return { ...base, ...(await staticCredentials(selected, hasCertificate, logger)) };
 }
 
 /**

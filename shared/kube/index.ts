@@ -2,5 +2,5 @@
 export * from './types.ts';
 export { describeTarget, labelSelector, pluralOf, resourcePath, targetText } from './paths.ts';
 export { KubeApiError, apiError, parseStatus } from './errors.ts';
-export { createKubeClient, type KubeClientOptions } from './client.ts';
+export { createKubeClient, kubeIdempotent, type KubeClientOptions } from './client.ts';
 export { watchLoop, type WatchLoopOptions } from './watch.ts';

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
-import { backoffDelay } from '../retry.ts';
+import { retryWait, type BackoffOptions } from '../retry.ts';
 import { pause } from '../wait.ts';
 import type { KubeClient, KubeList, WatchEvent } from './types.ts';
 
@@ -28,6 +28,9 @@ export interface WatchLoopOptions {
   /** Transient failures in a row before giving up (default 8). */
   maxFailures?: number;
 }
+
+/** Reconnecting quickly matters more than for one request: a watch feeds a live wait. */
+const WATCH_BACKOFF: BackoffOptions = { baseDelayMs: 200, maxDelayMs: 5000 };
 
 /** Runs until `signal` aborts or a non-transient error happens; never rejects. */
 export async function watchLoop(o: WatchLoopOptions): Promise<void> {
@@ -78,11 +81,9 @@ export async function watchLoop(o: WatchLoopOptions): Promise<void> {
       o.onError(error);
       return;
     }
-    // A 429's Retry-After is honoured (the loop ends anyway when its owner's deadline aborts it).
-    const delay = Math.max(
-      backoffDelay(failures, { baseDelayMs: 200, maxDelayMs: 5000 }),
-      end.retryAfterMs ?? 0,
-    );
+    // The one retry policy; a 429's Retry-After is honoured up to its cap (the loop ends anyway
+    // when its owner's deadline aborts it).
+    const delay = retryWait(failures, end.retryAfterMs, WATCH_BACKOFF);
     o.logger.info(`Watch of ${o.what} failed (${error.message}); retrying in ${delay} ms`);
     if (!(await pause(delay, o.clock, o.signal))) return;
   }

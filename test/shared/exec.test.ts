@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { CommandError, processRunner, which } from '../../shared/exec.ts';
+import { ManualClock } from '../../shared/clock.ts';
+import { CommandError, createProcessRunner, processRunner, which } from '../../shared/exec.ts';
 
 describe('processRunner', () => {
   it('passes argv without a shell and feeds stdin', async () => {
@@ -29,6 +30,33 @@ describe('processRunner', () => {
     await expect(processRunner.run('sleep', ['30'], { timeoutMs: 100 })).rejects.toThrow(
       'sleep did not finish within 100 ms',
     );
+  });
+
+  it('times out on the injected clock, not on real time', async () => {
+    const clock = new ManualClock();
+    const pending = createProcessRunner(clock).run('sh', ['-c', 'echo started; exec sleep 30'], {
+      timeoutMs: 600_000,
+      onOutput: () => clock.advance(600_000),
+    });
+    await expect(pending).rejects.toThrow('sh did not finish within 600000 ms');
+  });
+
+  it('the stop grace after cancelling runs on the injected clock', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    // Ignores SIGTERM: only the SIGKILL after the grace stops it.
+    const pending = createProcessRunner(clock).run(
+      'sh',
+      ['-c', 'trap "" TERM; echo ready; while :; do sleep 0.05; done'],
+      {
+        signal: controller.signal,
+        onOutput: () => {
+          controller.abort('cancelled');
+          clock.advance(5000);
+        },
+      },
+    );
+    await expect(pending).rejects.toThrow('sh stopped: cancelled');
   });
 
   it('does not fail when a program exits without reading its input', async () => {

@@ -42,7 +42,8 @@ describe('createHttpClient', () => {
     expect(res.json()).toEqual({ ok: true });
     expect(requests).toHaveLength(3);
     expect(requests[0]!.headers['user-agent']).toBe('mlops-actions-test');
-    expect(clock.sleeps).toEqual([75, 7000]);
+    // Full jitter: 0.5 of the first ceiling (100 ms); then the server's 7 s.
+    expect(clock.sleeps).toEqual([50, 7000]);
   });
 
   it('gives up after the attempts with an error naming method, URL (without query) and status', async () => {
@@ -51,7 +52,7 @@ describe('createHttpClient', () => {
     );
     const client = createHttpClient({ clock: new ManualClock(), attempts: 3 });
     const error = await client
-      .request({ method: 'POST', url: `${url}/api?token=SECRET`, body: '{}' })
+      .request({ method: 'POST', url: `${url}/api?token=SECRET`, body: '{}', idempotent: true })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(500);
@@ -60,6 +61,44 @@ describe('createHttpClient', () => {
     );
     expect((error as Error).message).not.toContain('SECRET');
     expect(requests).toHaveLength(3);
+  });
+
+  it('does not repeat a POST whose answer may hide a processed request (500, reset)', async () => {
+    const { url, requests } = await serve((_req, res, n) =>
+      n === 1 ? res.writeHead(500).end('{"message":"internal"}') : res.socket?.destroy(),
+    );
+    const client = createHttpClient({ clock: new ManualClock(), attempts: 3 });
+    const error = (await client
+      .request({ method: 'POST', url: `${url}/runs`, body: '{}' })
+      .catch((e: unknown) => e)) as HttpError;
+    expect(error.message).toBe(`POST ${url}/runs failed with HTTP 500: {"message":"internal"}`);
+    expect(error.retriesExhausted).toBe(false);
+    expect(requests).toHaveLength(1);
+    const reset = (await client
+      .request({ method: 'PATCH', url: `${url}/runs/1`, body: '{}' })
+      .catch((e: unknown) => e)) as HttpError;
+    expect(reset.status).toBeUndefined();
+    expect(requests).toHaveLength(2);
+  });
+
+  it('repeats a POST when the answer says it was not processed (429, 503) or the connection was refused', async () => {
+    const { url, requests } = await serve((_req, res, n) => {
+      if (n === 1) res.writeHead(429).end('slow down');
+      else if (n === 2) res.writeHead(503).end('busy');
+      else res.writeHead(201).end('{}');
+    });
+    const clock = new ManualClock();
+    const client = createHttpClient({ clock, attempts: 3, random: () => 1, baseDelayMs: 100 });
+    expect((await client.request({ method: 'POST', url, body: '{}' })).status).toBe(201);
+    expect(requests).toHaveLength(3);
+    expect(clock.sleeps).toEqual([100, 200]);
+    const closed = (await serve(() => undefined)).url;
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+    const refused = (await client
+      .request({ method: 'POST', url: closed, body: '{}' })
+      .catch((e: unknown) => e)) as HttpError;
+    expect(refused.code).toBe('ECONNREFUSED');
+    expect(clock.sleeps).toHaveLength(4);
   });
 
   it('does not retry 4xx other than 408/425/429', async () => {
@@ -83,10 +122,27 @@ describe('createHttpClient', () => {
     expect(clock.sleeps).toHaveLength(1);
   });
 
-  it('times out a request that never answers', async () => {
-    const { url } = await serve(() => undefined); // accepts, never responds
-    const client = createHttpClient({ clock: new ManualClock(), attempts: 1, timeoutMs: 200 });
-    await expect(client.request({ url })).rejects.toThrow('no answer within 200 ms');
+  it('times out a request that never answers, on the injected clock', async () => {
+    const clock = new ManualClock();
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const { url } = await serve(() => arrived()); // accepts, never responds
+    const client = createHttpClient({ clock, attempts: 1, timeoutMs: 60_000 });
+    const pending = client.request({ url });
+    await arrival;
+    clock.advance(60_000);
+    await expect(pending).rejects.toThrow('no answer within 60000 ms');
+  });
+
+  it('times out a body that stops halfway, on the injected clock', async () => {
+    const clock = new ManualClock();
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200);
+      res.write('{"partial":');
+      setImmediate(() => clock.advance(30_000));
+    });
+    const client = createHttpClient({ clock, attempts: 1, retryTimeouts: false });
+    await expect(client.request({ url })).rejects.toThrow('no answer within 30000 ms');
   });
 
   it('treats okStatuses as answers', async () => {
@@ -97,17 +153,21 @@ describe('createHttpClient', () => {
 });
 
 describe('retry helpers', () => {
-  it('backoff grows, is capped and jittered within [half, full]', () => {
-    expect(backoffDelay(1, { baseDelayMs: 100, random: () => 0 })).toBe(50);
+  it('backoff grows, is capped and fully jittered over [floor, ceiling]', () => {
+    // Full jitter: anywhere in the window, down to the 10 ms floor (not half of it).
+    expect(backoffDelay(1, { baseDelayMs: 100, random: () => 0 })).toBe(10);
+    expect(backoffDelay(1, { baseDelayMs: 100, random: () => 0.25 })).toBe(25);
+    expect(backoffDelay(3, { baseDelayMs: 100, random: () => 0.5 })).toBe(200);
     expect(backoffDelay(3, { baseDelayMs: 100, random: () => 1 })).toBe(400);
     expect(backoffDelay(20, { baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 })).toBe(1000);
+    expect(backoffDelay(1, { baseDelayMs: 4, random: () => 0 })).toBe(4);
   });
   it('parses Retry-After seconds and HTTP dates', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('3', 0)).toBe(3000);
     expect(
       parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
     ).toBe(10_000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
   });
   it('redacts credentials and query strings', () => {
     expect(redactUrl('https://user:pw@example.com/a?sig=1')).toBe('https://example.com/a?…');

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { InputError } from '../../shared/errors.ts';
-import { Inputs, mapInputs, parseDuration, splitList } from '../../shared/inputs.ts';
+import {
+  Inputs,
+  mapInputs,
+  parseDuration,
+  parseHttpUrl,
+  splitList,
+  type UrlRules,
+} from '../../shared/inputs.ts';
 
 const inputs = (values: Record<string, string>): Inputs => new Inputs(mapInputs(values));
 
@@ -96,5 +103,67 @@ describe('Inputs', () => {
     expect(() => inputs({ a: '1', b: '2' }).atMostOneOf('a', 'b')).toThrow(
       `Inputs 'a' and 'b' cannot be used together.`,
     );
+  });
+});
+
+describe('parseHttpUrl: the one URL input parser', () => {
+  it.each([
+    ['http anywhere by default', 'http://kfp.example.com/pipeline', {}],
+    ['https', 'https://kfp.example.com', {}],
+    ['http on loopback with loopbackHttp', 'http://127.0.0.2:8080', { loopbackHttp: true }],
+    ['a query when not plain', 'https://x.example/?a=1', {}],
+  ] as [string, string, UrlRules][])('accepts %s', (_name, value, rules) => {
+    expect(parseHttpUrl('u', value, rules).toString()).toBe(new URL(value).toString());
+  });
+  it.each([
+    [
+      'not a URL',
+      'kfp.example.com',
+      {},
+      `Input 'u' must be an http(s) URL (got "kfp.example.com").`,
+    ],
+    [
+      'another scheme',
+      'javascript:alert(1)',
+      {},
+      `Input 'u' must be an http(s) URL (got "javascript:alert(1)").`,
+    ],
+    [
+      'its own wording',
+      'ftp://x',
+      { must: 'be the KFP API' },
+      `Input 'u' must be the KFP API (got "ftp://x").`,
+    ],
+    [
+      'http off loopback',
+      'http://x.example',
+      { loopbackHttp: true },
+      `Input 'u': http://x.example must use https (plain http only on loopback).`,
+    ],
+    [
+      'credentials',
+      'https://a:b@x.example',
+      { credentials: "use 'token'" },
+      `Input 'u' must not carry credentials: use 'token'.`,
+    ],
+    [
+      'a fragment when plain',
+      'https://x.example/#f',
+      { plain: true },
+      `Input 'u' must not have a query or fragment (got "https://x.example/#f").`,
+    ],
+    [
+      'a quote in a link',
+      'https://x.example/"onclick',
+      { linkSafe: true },
+      `Input 'u' must be an http(s) URL (got "https://x.example/"onclick").`,
+    ],
+  ] as [string, string, UrlRules, string][])('refuses %s', (_name, value, rules, message) => {
+    expect(() => parseHttpUrl('u', value, rules)).toThrow(new InputError(message));
+  });
+  it('Inputs.url returns the value as given, undefined when unset', () => {
+    const i = inputs({ link: 'https://ci.example.com/run/1?x=y' });
+    expect(i.url('link')).toBe('https://ci.example.com/run/1?x=y');
+    expect(i.url('unset')).toBeUndefined();
   });
 });

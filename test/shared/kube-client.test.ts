@@ -15,8 +15,10 @@ import { ManualClock } from '../../shared/clock.ts';
 import {
   createKubeClient,
   KubeApiError,
+  kubeIdempotent,
   watchLoop,
   type KubeList,
+  type KubeRequest,
 } from '../../shared/kube/index.ts';
 import { RecordingLogger } from '../../shared/logger.ts';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
@@ -247,5 +249,88 @@ describe('watches', () => {
     await loop;
     expect(clock.sleeps[0]).toBeGreaterThanOrEqual(2000);
     expect(seen).toContain('after-429');
+  });
+});
+
+describe('which requests are repeated after a 500', () => {
+  const cases: [string, Pick<KubeRequest, 'method' | 'contentType'>, boolean][] = [
+    ['a read', { method: 'GET' }, true],
+    ['a delete', { method: 'DELETE' }, true],
+    ['a replace', { method: 'PUT' }, true],
+    ['a server-side apply', { method: 'PATCH', contentType: 'application/apply-patch+yaml' }, true],
+    ['a merge patch', { method: 'PATCH', contentType: 'application/merge-patch+json' }, true],
+    [
+      'a JSON patch (its add may append)',
+      { method: 'PATCH', contentType: 'application/json-patch+json' },
+      false,
+    ],
+    ['a create', { method: 'POST' }, false],
+  ];
+  it.each(cases)('%s', (_name, req, idempotent) => {
+    expect(kubeIdempotent(req)).toBe(idempotent);
+  });
+
+  it('a create that got a 500 is not sent again (it may have been created); an apply is', async () => {
+    const client = await createKubeClient({
+      kubeconfigPath: sim.kubeconfigPath,
+      logger: new RecordingLogger(),
+      clock: new ManualClock(),
+      attempts: 3,
+    });
+    const configmaps = '/api/v1/namespaces/ml/configmaps';
+    sim.resetRequests();
+    sim.failNext(1, { status: 500, method: 'POST', pathPrefix: configmaps });
+    const created = await client
+      .request({
+        method: 'POST',
+        path: configmaps,
+        body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'create-once' } },
+      })
+      .catch((e: unknown) => e);
+    expect(created).toBeInstanceOf(KubeApiError);
+    expect((created as KubeApiError).status).toBe(500);
+    expect(sim.requests().requests[`POST ${configmaps}`]).toBe(1);
+    sim.failNext(1, { status: 500, method: 'PATCH', pathPrefix: configmaps });
+    const applied = await client.request({
+      method: 'PATCH',
+      path: `${configmaps}/apply-twice`,
+      query: { fieldManager: 'test' },
+      contentType: 'application/apply-patch+yaml',
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'apply-twice' } },
+    });
+    expect(applied.status).toBeLessThan(300);
+    expect(sim.requests().requests[`PATCH ${configmaps}/apply-twice`]).toBe(2);
+  });
+});
+
+describe('a refused watch', () => {
+  it('reads an HTTP-date Retry-After against the injected clock, not real time', async () => {
+    const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
+    const refusing = createServer((_req, res) =>
+      res.writeHead(429, { 'retry-after': 'Tue, 01 Jan 2030 00:00:09 GMT' }).end('{}'),
+    );
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    try {
+      const port = (refusing.address() as AddressInfo).port;
+      const plain = kubeconfig('plain-http.yaml', (doc) => {
+        doc.clusters[0]!.cluster = { server: `http://127.0.0.1:${port}` };
+      });
+      const refused = await createKubeClient({
+        kubeconfigPath: plain,
+        logger: new RecordingLogger(),
+        clock,
+      });
+      const end = await refused.watch(
+        '/api/v1/namespaces',
+        {},
+        () => undefined,
+        new AbortController().signal,
+      );
+      expect(end.reason).toBe('error');
+      expect(end.transient).toBe(true);
+      expect(end.retryAfterMs).toBe(9000);
+    } finally {
+      await new Promise((r) => refusing.close(r));
+    }
   });
 });

@@ -103,3 +103,26 @@ describe('pause', () => {
     expect(await pause(10, new ManualClock())).toBe(true);
   });
 });
+
+describe('Clock.timeout', () => {
+  it('a ManualClock timeout aborts when its time is reached by advance or sleep, not before', async () => {
+    const clock = new ManualClock(1000);
+    const a = clock.timeout(500);
+    const b = clock.timeout(2000);
+    clock.advance(499);
+    expect(a.aborted).toBe(false);
+    clock.advance(1);
+    expect(a.aborted).toBe(true);
+    expect((a.reason as DOMException).name).toBe('TimeoutError');
+    await clock.sleep(1500);
+    expect(b.aborted).toBe(true);
+    expect(clock.timeout(0).aborted).toBe(true);
+  });
+  it('the system clock timeout is a real timer (clamped, never firing at once for huge values)', async () => {
+    const huge = systemClock.timeout(Number.MAX_SAFE_INTEGER);
+    const short = systemClock.timeout(5);
+    await new Promise<void>((resolve) => short.addEventListener('abort', () => resolve()));
+    expect(short.aborted).toBe(true);
+    expect(huge.aborted).toBe(false);
+  });
+});
