@@ -36,10 +36,20 @@ export interface GitHubClientOptions {
   debug?: (message: string) => void;
 }
 
+/**
+ * GitHub requests that may be sent again after a 5xx or a reset: every method but POST, and
+ * POST /graphql for queries and for minimizeComment (hiding a hidden comment changes nothing).
+ * Creating a comment or a pull request is never repeated blindly: a second comment would stay.
+ */
+export function githubIdempotent(method: string, url: string): boolean {
+  if (method.toUpperCase() !== 'POST') return true;
+  return /\/graphql$/.test(new URL(url).pathname);
+}
+
 /** An Octokit over shared/http.ts. */
 export async function createGitHubClient(o: GitHubClientOptions): Promise<GitHubClient> {
   const { GitHub } = await import('@actions/github/lib/utils');
-  const overHttp = fetchOverHttp(o.http);
+  const overHttp = fetchOverHttp(o.http, githubIdempotent);
   const fetch = o.wrapFetch ? o.wrapFetch(overHttp) : overHttp;
   const Client = o.throttle
     ? GitHub.plugin((await import('@octokit/plugin-throttling')).throttling)

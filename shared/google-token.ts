@@ -43,7 +43,8 @@ type Transporter = InstanceType<GoogleLibrary['gaxios']['Gaxios']>;
 
 /** Gaxios over shared http: URL rewrite, no gaxios retries, the adapter swapping in our fetch. */
 export function googleTransporter(lib: GoogleLibrary, o: GoogleTransportOptions): Transporter {
-  const fetchImplementation = fetchOverHttp(o.http);
+  // Token grants and metadata reads mint or read a token: sending one again is harmless.
+  const fetchImplementation = fetchOverHttp(o.http, () => true);
   const transporter = new lib.gaxios.Gaxios({
     ...(o.userAgent ? { headers: { 'User-Agent': o.userAgent } } : {}),
     adapter: (opts, defaultAdapter) => defaultAdapter({ ...opts, fetchImplementation }),

@@ -92,6 +92,9 @@ export function awsRequestHandler(http: HttpClient): AwsRequestHandler {
           headers: { ...request.headers },
           ...(body === undefined ? {} : { body }),
           okStatuses: ANSWER_STATUSES,
+          // The AWS calls made here read or mint (AssumeRoleWithWebIdentity, DescribeCluster,
+          // GetAuthorizationToken): repeating one after a 5xx is what the SDK itself would do.
+          idempotent: true,
           ...(signal ? { signal } : {}),
           ...(options?.requestTimeout ? { timeoutMs: options.requestTimeout } : {}),
         });

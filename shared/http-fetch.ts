@@ -60,10 +60,18 @@ async function readFetchRequest(
   };
 }
 
+/**
+ * Which requests of an SDK may be sent again after an answer that may hide a processed request
+ * (a 500, a reset): shared/http.ts repeats only GET/HEAD/PUT/DELETE/OPTIONS unless told. Each
+ * SDK's plug-in says what holds for the API it speaks.
+ */
+export type IdempotentWhen = (method: string, url: string) => boolean;
+
 /** A `fetch` whose every request goes through `http` (one transport, one retry policy). */
-export function fetchOverHttp(http: HttpClient): typeof fetch {
+export function fetchOverHttp(http: HttpClient, idempotent?: IdempotentWhen): typeof fetch {
   return async (input, init) => {
     const { method, url, headers, body } = await readFetchRequest(input, init);
+    const repeatable = idempotent?.(method, url);
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     try {
       const res = await http.request({
@@ -73,6 +81,7 @@ export function fetchOverHttp(http: HttpClient): typeof fetch {
         ...(body ? { body } : {}),
         okStatuses: ANSWER_STATUSES,
         ...(signal ? { signal } : {}),
+        ...(repeatable === undefined ? {} : { idempotent: repeatable }),
       });
       return answerResponse(url, res.status, res.headers, res.body);
     } catch (error) {

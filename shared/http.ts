@@ -14,6 +14,7 @@ import * as https from 'node:https';
 import { HttpError } from './errors.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { parseRetryAfter, RetryDeadlineError, withRetry, type RetryDecision } from './retry.ts';
+import { environmentProxyAgent } from './proxy.ts';
 
 export interface HttpRequest {
   method?: string;
@@ -216,7 +217,8 @@ async function open(
   const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
   const headers = headersBudget(setup, totalMs);
   const mod = url.protocol === 'https:' ? https : http;
-  const agent = url.protocol === 'https:' ? options.agent?.() : undefined;
+  const agent =
+    url.protocol === 'https:' ? (options.agent?.() ?? environmentProxyAgent(url)) : undefined;
   const timeoutError = (ms: number, limit: string): HttpError =>
     new HttpError(method, printable, undefined, `no answer within ${ms} ms${limit}`, '', {
       timedOut: true,

@@ -7,13 +7,11 @@
  * ExecAuth module, loaded only then — not the whole library. `proxy-url` (http/https) is a
  * CONNECT tunnel. Every credential is masked before anything can print it.
  */
-import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as tls from 'node:tls';
-import type { Duplex } from 'node:stream';
 import { errorMessage, InputError } from '../errors.ts';
+import { TunnelAgent } from '../proxy.ts';
 import type { Logger } from '../logger.ts';
 import {
   kubeconfigSecrets,
@@ -316,50 +314,4 @@ function proxyUrl(text: string): URL {
     );
   }
   return u;
-}
-
-/** An https agent that reaches the server through an HTTP CONNECT tunnel (kubeconfig proxy-url). */
-class TunnelAgent extends https.Agent {
-  private readonly proxy: URL;
-  constructor(proxy: URL, options: https.AgentOptions) {
-    super(options);
-    this.proxy = proxy;
-  }
-
-  override createConnection(
-    options: tls.ConnectionOptions & { host?: string | null; port?: number | null },
-    callback?: (error: Error | null, socket: Duplex) => void,
-  ): Duplex | null | undefined {
-    const target = `${options.host ?? 'localhost'}:${options.port ?? 443}`;
-    const proxy = this.proxy;
-    const auth =
-      proxy.username || proxy.password
-        ? {
-            'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
-          }
-        : {};
-    const connect = (proxy.protocol === 'https:' ? https : http).request({
-      host: proxy.hostname,
-      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
-      method: 'CONNECT',
-      path: target,
-      headers: { host: target, ...auth },
-      agent: false,
-    });
-    const fail = (error: Error): void => callback?.(error, undefined as unknown as Duplex);
-    connect.once('connect', (res, socket) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        fail(new Error(`the proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${target}`));
-        return;
-      }
-      const servername = options.servername ?? (options.host ? options.host : undefined);
-      callback?.(null, tls.connect({ ...options, socket, ...(servername ? { servername } : {}) }));
-    });
-    connect.once('error', (error) =>
-      fail(new Error(`cannot reach the proxy ${proxy.host}: ${errorMessage(error)}`)),
-    );
-    connect.end();
-    return undefined;
-  }
 }

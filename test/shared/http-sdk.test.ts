@@ -262,3 +262,16 @@ describe('gaxios through shared/http (shared/google-token.ts)', () => {
     }
   });
 });
+
+describe('which SDK requests may be repeated after a 5xx', () => {
+  it('GitHub: all but POST, and POST /graphql (queries, minimizeComment)', async () => {
+    const { githubIdempotent } = await import('../../shared/github.ts');
+    const api = 'https://api.github.com';
+    expect(githubIdempotent('PATCH', `${api}/repos/o/r/issues/comments/1`)).toBe(true);
+    expect(githubIdempotent('DELETE', `${api}/repos/o/r/issues/comments/1`)).toBe(true);
+    expect(githubIdempotent('POST', `${api}/graphql`)).toBe(true);
+    expect(githubIdempotent('POST', `https://ghe.example.com/api/graphql`)).toBe(true);
+    expect(githubIdempotent('POST', `${api}/repos/o/r/issues/1/comments`)).toBe(false);
+    expect(githubIdempotent('POST', `${api}/repos/o/r/pulls`)).toBe(false);
+  });
+});

@@ -173,3 +173,49 @@ describe('retry helpers', () => {
     expect(redactUrl('https://user:pw@example.com/a?sig=1')).toBe('https://example.com/a?…');
   });
 });
+
+describe('the environment proxy (HTTPS_PROXY / NO_PROXY), as self-hosted runners set it', () => {
+  it('proxyFor: https only, never loopback, NO_PROXY by host, parent domain, port or *', async () => {
+    const { proxyFor } = await import('../../shared/proxy.ts');
+    const env = { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.internal.corp,ghe.corp:8443' };
+    const at = (u: string, e: NodeJS.ProcessEnv = env): string | undefined =>
+      proxyFor(new URL(u), e)?.host;
+    expect(at('https://api.github.com/user')).toBe('proxy.corp:3128');
+    expect(at('https://kfp.internal.corp/apis')).toBeUndefined();
+    expect(at('https://ghe.corp:8443/api/v3')).toBeUndefined();
+    expect(at('https://ghe.corp/api/v3')).toBe('proxy.corp:3128');
+    expect(at('https://127.0.0.1:6443/version')).toBeUndefined();
+    expect(at('https://localhost/x')).toBeUndefined();
+    expect(at('http://example.com/')).toBeUndefined();
+    expect(at('https://api.github.com/', { https_proxy: 'proxy.corp:3128' })).toBe(
+      'proxy.corp:3128',
+    );
+    expect(at('https://api.github.com/', { ...env, NO_PROXY: '*' })).toBeUndefined();
+    expect(at('https://api.github.com/', {})).toBeUndefined();
+  });
+
+  it('an https request goes through the proxy by CONNECT (the proxy here refuses it: 403)', async () => {
+    const { createServer } = await import('node:http');
+    const targets: string[] = [];
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req, socket) => {
+      targets.push(req.url ?? '');
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    const saved = process.env.HTTPS_PROXY;
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${port}`;
+    try {
+      const client = createHttpClient({ attempts: 1 });
+      await expect(client.request({ url: 'https://api.github.com/zen' })).rejects.toThrow(
+        /the proxy 127\.0\.0\.1:\d+ answered 403 to CONNECT api\.github\.com:443/,
+      );
+      expect(targets).toEqual(['api.github.com:443']);
+    } finally {
+      if (saved === undefined) delete process.env.HTTPS_PROXY;
+      else process.env.HTTPS_PROXY = saved;
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+});
