@@ -10,7 +10,10 @@ function capped<T>(items: readonly T[], max: number): { shown: T[]; more: number
   return { shown: items.slice(0, max), more: Math.max(0, items.length - max) };
 }
 
-export function renderSummary(result: RenderResult, inputs: RenderInputs): string {
+export function renderSummary(
+  result: RenderResult,
+  inputs: Pick<RenderInputs, 'validate' | 'kubernetesVersion'>,
+): string {
   const lines: string[] = [];
   const validated = inputs.validate
     ? `validated against Kubernetes ${inputs.kubernetesVersion.major}.${inputs.kubernetesVersion.minor}`

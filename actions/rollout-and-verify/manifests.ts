@@ -1,10 +1,15 @@
 /** Reads the manifests, checks each document is a Kubernetes object, and orders them for apply. */
 import { readFile } from 'node:fs/promises';
 import { InputError, LocatedError, LocatedErrors } from '../../shared/errors.ts';
-import { resolveManifestSources } from '../../shared/files.ts';
+import { resolveManifestSources, type ManifestSource } from '../../shared/files.ts';
 import { pluralOf, type KubeObject } from '../../shared/kube/index.ts';
 import { isNamespaced } from '../../shared/kubernetes/kinds.ts';
-import { lineOf, parseYamlFile } from '../../shared/yaml.ts';
+import {
+  isRecord,
+  manifestDocuments,
+  manifestIdentity,
+  type ManifestDocument,
+} from '../../shared/manifests.ts';
 
 export interface Manifest {
   object: KubeObject;
@@ -56,8 +61,57 @@ export function applyRank(kind: string): number {
   return ORDER[kind] ?? 15;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Why a document is not a Kubernetes object this action can apply, or undefined. */
+function documentProblem(doc: ManifestDocument): string | undefined {
+  const { value } = doc;
+  if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items))
+    return 'kind List is not supported; write one document per object';
+  if (!isRecord(value))
+    return `document ${doc.index + 1} is not a Kubernetes object (it is not a YAML mapping)`;
+  const id = manifestIdentity(value);
+  const missing = [
+    ...(id.apiVersion === undefined ? ['apiVersion'] : []),
+    ...(id.kind === undefined ? ['kind'] : []),
+    ...(id.name === undefined ? ['metadata.name'] : []),
+  ];
+  if (missing.length > 0)
+    return `document ${doc.index + 1} is not a Kubernetes object (${missing.join(', ')} missing)`;
+  if (id.name === '')
+    return `document ${doc.index + 1} is not a Kubernetes object (metadata.name is empty)`;
+  return undefined;
+}
+
+/** A valid document as a Manifest; objects without a namespace get `defaultNamespace`. */
+function manifestOf(doc: ManifestDocument, defaultNamespace: string): Manifest {
+  const value = doc.value as Record<string, unknown>;
+  const metadata = value.metadata as Record<string, unknown>;
+  const id = manifestIdentity(value);
+  const apiVersion = id.apiVersion ?? '';
+  const kind = id.kind ?? '';
+  const namespace = isNamespaced(apiVersion, kind) ? id.namespace || defaultNamespace : undefined;
+  const object = {
+    ...value,
+    metadata: { ...metadata, ...(namespace ? { namespace } : {}) },
+  } as unknown as KubeObject;
+  return {
+    object,
+    apiVersion,
+    kind,
+    name: id.name ?? '',
+    namespace,
+    plural: pluralOf(apiVersion, kind),
+    file: doc.file,
+    line: doc.line,
+  };
+}
+
+async function readManifestFile(source: ManifestSource): Promise<ManifestDocument[]> {
+  if (source.type === 'kustomization') {
+    throw new InputError(
+      `Input 'manifests': ${source.dir} is a kustomization (${source.kustomizationFile}); render it with render-manifests first and pass its manifests-path output.`,
+    );
+  }
+  return manifestDocuments(await readFile(source.abs, 'utf8'), source.file);
 }
 
 /**
@@ -74,74 +128,13 @@ export async function loadManifests(
   const result: Manifest[] = [];
   const problems: LocatedError[] = [];
   for (const source of sources) {
-    if (source.type === 'kustomization') {
-      throw new InputError(
-        `Input 'manifests': ${source.dir} is a kustomization (${source.kustomizationFile}); render it with render-manifests first and pass its manifests-path output.`,
-      );
-    }
-    const { abs, file } = source;
-    const docs = parseYamlFile(await readFile(abs, 'utf8'), file);
-    for (const doc of docs) {
-      const value: unknown = doc.doc.toJS();
-      const line = lineOf(doc, []);
-      if (isRecord(value) && value.kind === 'List' && Array.isArray(value.items)) {
+    for (const doc of await readManifestFile(source)) {
+      const problem = documentProblem(doc);
+      if (problem === undefined) result.push(manifestOf(doc, defaultNamespace));
+      else
         problems.push(
-          new LocatedError(
-            `${file}:${line ?? 1}: kind List is not supported; write one document per object`,
-            file,
-            line,
-          ),
+          new LocatedError(`${doc.file}:${doc.line ?? 1}: ${problem}`, doc.file, doc.line),
         );
-        continue;
-      }
-      const metadata = isRecord(value) ? value.metadata : undefined;
-      if (
-        !isRecord(value) ||
-        typeof value.apiVersion !== 'string' ||
-        typeof value.kind !== 'string' ||
-        !isRecord(metadata) ||
-        typeof metadata.name !== 'string' ||
-        metadata.name === ''
-      ) {
-        const missing = !isRecord(value)
-          ? 'it is not a YAML mapping'
-          : ['apiVersion', 'kind']
-              .filter((k) => typeof value[k] !== 'string')
-              .concat(
-                isRecord(metadata) && typeof metadata.name === 'string' ? [] : ['metadata.name'],
-              )
-              .join(', ') + ' missing';
-        problems.push(
-          new LocatedError(
-            `${file}:${line ?? 1}: document ${doc.index + 1} is not a Kubernetes object (${missing})`,
-            file,
-            line,
-          ),
-        );
-        continue;
-      }
-      const apiVersion = value.apiVersion;
-      const kind = value.kind;
-      const namespaced = isNamespaced(apiVersion, kind);
-      const namespace = namespaced
-        ? typeof metadata.namespace === 'string' && metadata.namespace
-          ? metadata.namespace
-          : defaultNamespace
-        : undefined;
-      const object = {
-        ...value,
-        metadata: { ...metadata, ...(namespace ? { namespace } : {}) },
-      } as unknown as KubeObject;
-      result.push({
-        object,
-        apiVersion,
-        kind,
-        name: metadata.name,
-        namespace,
-        plural: pluralOf(apiVersion, kind),
-        file,
-        line,
-      });
     }
   }
   if (problems.length === 1 && problems[0]) throw problems[0];

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { ExecConfig, KubeUser } from '../../shared/kube/kubeconfig.ts';
 import type { CredentialConfig } from './credential-config.ts';
 import { EXEC_API_VERSION } from '../../shared/kube/kubeconfig.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 
 export interface ClusterAccess {
@@ -33,7 +34,7 @@ export interface ProviderDeps {
   dir: string;
   /** How to run the bundled credential command: the runner's node and the bundle. */
   execCredential: { node: string; script: string };
-  now(): Date;
+  clock: Pick<Clock, 'now'>;
 }
 
 export const CREDENTIAL_CONFIG_FILE = 'credential.json';

@@ -87,10 +87,11 @@ export async function eksToken(o: {
   cluster: string;
   region: string;
   credentials: AwsCredentials;
-  now?: Date;
+  /** Signing time: from the caller's clock. */
+  now: Date;
 }): Promise<EksToken> {
-  const now = o.now ?? new Date();
-  const url = await presignedCallerIdentityUrl({ ...o, now });
+  const now = o.now;
+  const url = await presignedCallerIdentityUrl(o);
   return {
     token: TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url'),
     expiresAt: new Date(now.getTime() + VALIDITY_MS),

@@ -54,6 +54,95 @@ export async function describeEksCluster(
   }
 }
 
+/** How kubectl authenticates: an embedded token, `aws eks get-token`, or the bundled command. */
+async function eksUser(
+  inputs: EksInputs,
+  deps: ProviderDeps,
+  credentials: AwsCredentials,
+  stsEndpoint: string | undefined,
+): Promise<Pick<ClusterAccess, 'user' | 'files' | 'expiresAt' | 'plugin'>> {
+  const { logger } = deps;
+  const aws =
+    inputs.authMode === 'exec' &&
+    inputs.execPlugin === 'auto' &&
+    inputs.credentials.kind === 'default'
+      ? deps.which('aws')
+      : undefined;
+  if (inputs.authMode === 'token') {
+    const t = await eksToken({
+      cluster: inputs.cluster,
+      region: inputs.region,
+      credentials,
+      now: new Date(deps.clock.now()),
+    });
+    logger.secret(t.token);
+    logger.info(
+      `The EKS token expires at ${t.expiresAt.toISOString()} (EKS tokens last 15 minutes); use auth-mode: exec for longer jobs.`,
+    );
+    return { user: { token: t.token }, files: [], expiresAt: t.expiresAt };
+  }
+  if (aws)
+    return {
+      user: awsCliUser(inputs, deps.env.AWS_PROFILE),
+      files: [],
+      plugin: `aws eks get-token (${aws})`,
+    };
+  const bundled = bundledCredential(deps, {
+    provider: 'eks',
+    cluster: inputs.cluster,
+    region: inputs.region,
+    credentials: inputs.credentials,
+    ...(stsEndpoint ? { stsEndpoint } : {}),
+    userAgent: deps.userAgent,
+  });
+  return { user: bundled.user, files: [bundled.file], plugin: bundled.plugin };
+}
+
+function awsCliUser(inputs: EksInputs, profile: string | undefined): KubeUser {
+  return {
+    exec: {
+      apiVersion: EXEC_API_VERSION,
+      command: 'aws',
+      args: [
+        '--region',
+        inputs.region,
+        'eks',
+        'get-token',
+        '--cluster-name',
+        inputs.cluster,
+        '--output',
+        'json',
+      ],
+      ...(profile ? { env: [{ name: 'AWS_PROFILE', value: profile }] } : {}),
+      interactiveMode: 'Never',
+    },
+  };
+}
+
+/** What DescribeCluster returned, checked: the server, CA and entry name of the kubeconfig. */
+function checkedCluster(
+  inputs: EksInputs,
+  cluster: Cluster,
+): { server: string; caData: string; entryName: string } {
+  if (cluster.status !== 'ACTIVE' && cluster.status !== 'UPDATING') {
+    throw new Error(
+      `EKS cluster '${inputs.cluster}' is ${cluster.status ?? 'in an unknown state'}; it must be ACTIVE or UPDATING.`,
+    );
+  }
+  if (!cluster.endpoint) throw new Error(`EKS cluster '${inputs.cluster}' has no endpoint yet.`);
+  const caData = cluster.certificateAuthority?.data;
+  if (!caData)
+    throw new Error(`EKS cluster '${inputs.cluster}' reports no certificateAuthority.data.`);
+  // What the API returns becomes the kubeconfig (server, CA, context name) and outputs.
+  const server = checkedServerUrl(cluster.endpoint, `EKS cluster '${inputs.cluster}' endpoint`);
+  checkedServerString(caData, BASE64, 'EKS certificateAuthority.data');
+  const entryName =
+    cluster.arn === undefined
+      ? inputs.cluster
+      : checkedServerString(cluster.arn, EKS_CLUSTER_ARN, 'EKS cluster arn');
+  return { server, caData, entryName };
+}
+
 export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<ClusterAccess> {
   const { logger } = deps;
   const stsEndpoint = deps.env.AWS_ENDPOINT_URL_STS || deps.env.AWS_ENDPOINT_URL || undefined;
@@ -72,79 +161,8 @@ export async function eksAccess(inputs: EksInputs, deps: ProviderDeps): Promise<
   if (credentials.sessionToken) logger.secret(credentials.sessionToken);
 
   const cluster = await describeEksCluster(inputs, credentials, deps.http);
-  if (cluster.status !== 'ACTIVE' && cluster.status !== 'UPDATING') {
-    throw new Error(
-      `EKS cluster '${inputs.cluster}' is ${cluster.status ?? 'in an unknown state'}; it must be ACTIVE or UPDATING.`,
-    );
-  }
-  if (!cluster.endpoint) throw new Error(`EKS cluster '${inputs.cluster}' has no endpoint yet.`);
-  const caData = cluster.certificateAuthority?.data;
-  if (!caData)
-    throw new Error(`EKS cluster '${inputs.cluster}' reports no certificateAuthority.data.`);
-  // What the API returns becomes the kubeconfig (server, CA, context name) and outputs.
-  const server = checkedServerUrl(cluster.endpoint, `EKS cluster '${inputs.cluster}' endpoint`);
-  checkedServerString(caData, BASE64, 'EKS certificateAuthority.data');
-  const entryName =
-    cluster.arn === undefined
-      ? inputs.cluster
-      : checkedServerString(cluster.arn, EKS_CLUSTER_ARN, 'EKS cluster arn');
-
-  const files: ClusterAccess['files'] = [];
-  let user: KubeUser;
-  let plugin: string | undefined;
-  let expiresAt: Date | undefined;
-  const aws =
-    inputs.authMode === 'exec' &&
-    inputs.execPlugin === 'auto' &&
-    inputs.credentials.kind === 'default'
-      ? deps.which('aws')
-      : undefined;
-  if (inputs.authMode === 'token') {
-    const t = await eksToken({
-      cluster: inputs.cluster,
-      region: inputs.region,
-      credentials,
-      now: deps.now(),
-    });
-    logger.secret(t.token);
-    user = { token: t.token };
-    expiresAt = t.expiresAt;
-    logger.info(
-      `The EKS token expires at ${t.expiresAt.toISOString()} (EKS tokens last 15 minutes); use auth-mode: exec for longer jobs.`,
-    );
-  } else if (aws) {
-    const profile = deps.env.AWS_PROFILE;
-    user = {
-      exec: {
-        apiVersion: EXEC_API_VERSION,
-        command: 'aws',
-        args: [
-          '--region',
-          inputs.region,
-          'eks',
-          'get-token',
-          '--cluster-name',
-          inputs.cluster,
-          '--output',
-          'json',
-        ],
-        ...(profile ? { env: [{ name: 'AWS_PROFILE', value: profile }] } : {}),
-        interactiveMode: 'Never',
-      },
-    };
-    plugin = `aws eks get-token (${aws})`;
-  } else {
-    const bundled = bundledCredential(deps, {
-      provider: 'eks',
-      cluster: inputs.cluster,
-      region: inputs.region,
-      credentials: inputs.credentials,
-      ...(stsEndpoint ? { stsEndpoint } : {}),
-      userAgent: deps.userAgent,
-    });
-    files.push(bundled.file);
-    ({ user, plugin } = bundled);
-  }
+  const { server, caData, entryName } = checkedCluster(inputs, cluster);
+  const { user, files, expiresAt, plugin } = await eksUser(inputs, deps, credentials, stsEndpoint);
   return {
     entryName,
     context: inputs.context ?? entryName,

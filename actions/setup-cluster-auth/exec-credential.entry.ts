@@ -5,6 +5,7 @@
  * job running many kubectl commands mints one token per validity period.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { systemClock } from '../../shared/clock.ts';
 import { execCredentialMain } from './exec-credential.ts';
 
 export async function run(): Promise<void> {
@@ -13,6 +14,6 @@ export async function run(): Promise<void> {
     writeFile: (p, text) => writeFile(p, text, { mode: 0o600 }),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    now: () => new Date(),
+    clock: systemClock,
   });
 }

@@ -1,5 +1,6 @@
 import { errorMessage } from '../../shared/errors.ts';
 import { createHttpClient } from '../../shared/http.ts';
+import type { Clock } from '../../shared/clock.ts';
 import type { CredentialConfig } from './credential-config.ts';
 
 export const EXEC_API_VERSIONS = [
@@ -13,7 +14,8 @@ export interface ExecCredentialIo {
   writeFile(path: string, text: string): Promise<void>;
   stdout(text: string): void;
   stderr(text: string): void;
-  now(): Date;
+  /** Cached tokens are compared with this clock (the shared Clock's `now`). */
+  clock: Pick<Clock, 'now'>;
 }
 
 export interface MintedToken {
@@ -72,7 +74,7 @@ async function cached(path: string, io: ExecCredentialIo): Promise<MintedToken |
     const c = JSON.parse(await io.readFile(path)) as { token?: unknown; expiresAt?: unknown };
     if (typeof c.token !== 'string' || typeof c.expiresAt !== 'string') return undefined;
     const expiresAt = new Date(c.expiresAt);
-    return expiresAt.getTime() - io.now().getTime() > REFRESH_MARGIN_MS
+    return expiresAt.getTime() - io.clock.now() > REFRESH_MARGIN_MS
       ? { token: c.token, expiresAt }
       : undefined;
   } catch {
@@ -96,7 +98,7 @@ export async function execCredentialMain(
     const cachePath = `${configPath}.cache`;
     let token = await cached(cachePath, io);
     if (!token) {
-      token = await mintToken(config, env, io.now());
+      token = await mintToken(config, env, new Date(io.clock.now()));
       if (token.expiresAt) {
         await io.writeFile(
           cachePath,

@@ -174,6 +174,58 @@ export function serverOf(
   return { server: `https://${endpoint}`, ...(!publicCert && caData ? { caData } : {}) };
 }
 
+/** gke-gcloud-auth-plugin with ADC: a credentials file that mints fresh tokens, and its exec. */
+function gcloudPluginUser(
+  inputs: GkeInputs,
+  deps: ProviderDeps,
+  source: GoogleCredentialSource,
+): { user: KubeUser; files: ClusterAccess['files'] } {
+  const files: ClusterAccess['files'] = [];
+  let adcFile = source.kind === 'adc' ? source.file : undefined;
+  if (source.kind !== 'adc') {
+    adcFile = path.join(deps.dir, 'application_default_credentials.json');
+    const doc =
+      source.kind === 'key'
+        ? source.json
+        : JSON.stringify(externalAccountConfig(source, inputs.endpoints), null, 2);
+    files.push({ path: adcFile, content: doc });
+  }
+  const user: KubeUser = {
+    exec: {
+      apiVersion: EXEC_API_VERSION,
+      command: PLUGIN,
+      args: ['--use_application_default_credentials'],
+      ...(adcFile ? { env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: adcFile }] } : {}),
+      installHint: PLUGIN_HINT,
+      provideClusterInfo: true,
+      interactiveMode: 'Never',
+    },
+  };
+  return { user, files };
+}
+
+/** How kubectl authenticates: the token, gke-gcloud-auth-plugin, or the bundled command. */
+function gkeUser(
+  inputs: GkeInputs,
+  deps: ProviderDeps,
+  source: GoogleCredentialSource,
+  project: string,
+  token: string,
+): { user: KubeUser; files: ClusterAccess['files']; plugin?: string } {
+  if (inputs.authMode === 'token') return { user: { token }, files: [] };
+  const pluginPath = inputs.execPlugin === 'auto' ? deps.which(PLUGIN) : undefined;
+  if (pluginPath)
+    return { ...gcloudPluginUser(inputs, deps, source), plugin: `${PLUGIN} (${pluginPath})` };
+  const bundled = bundledCredential(deps, {
+    provider: 'gke',
+    source,
+    endpoints: inputs.endpoints,
+    project,
+    userAgent: deps.userAgent,
+  });
+  return { user: bundled.user, files: [bundled.file], plugin: bundled.plugin };
+}
+
 export async function gkeAccess(inputs: GkeInputs, deps: ProviderDeps): Promise<ClusterAccess> {
   const { logger } = deps;
   const source = credentialSource(inputs, deps.env);
@@ -214,47 +266,7 @@ export async function gkeAccess(inputs: GkeInputs, deps: ProviderDeps): Promise<
   }
   const { server, caData } = serverOf(cluster, inputs);
   const entryName = `gke_${project}_${inputs.location}_${inputs.cluster}`;
-  const files: ClusterAccess['files'] = [];
-  let user: KubeUser;
-  let plugin: string | undefined;
-  const pluginPath =
-    inputs.authMode === 'exec' && inputs.execPlugin === 'auto' ? deps.which(PLUGIN) : undefined;
-  if (inputs.authMode === 'token') {
-    user = { token };
-  } else if (pluginPath) {
-    // gke-gcloud-auth-plugin with ADC: point it at a credentials file that mints fresh tokens.
-    let adcFile = source.kind === 'adc' ? source.file : undefined;
-    if (source.kind !== 'adc') {
-      adcFile = path.join(deps.dir, 'application_default_credentials.json');
-      const doc =
-        source.kind === 'key'
-          ? source.json
-          : JSON.stringify(externalAccountConfig(source, inputs.endpoints), null, 2);
-      files.push({ path: adcFile, content: doc });
-    }
-    user = {
-      exec: {
-        apiVersion: EXEC_API_VERSION,
-        command: PLUGIN,
-        args: ['--use_application_default_credentials'],
-        ...(adcFile ? { env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: adcFile }] } : {}),
-        installHint: PLUGIN_HINT,
-        provideClusterInfo: true,
-        interactiveMode: 'Never',
-      },
-    };
-    plugin = `${PLUGIN} (${pluginPath})`;
-  } else {
-    const bundled = bundledCredential(deps, {
-      provider: 'gke',
-      source,
-      endpoints: inputs.endpoints,
-      project,
-      userAgent: deps.userAgent,
-    });
-    files.push(bundled.file);
-    ({ user, plugin } = bundled);
-  }
+  const { user, files, plugin } = gkeUser(inputs, deps, source, project, token);
   return {
     entryName,
     context: inputs.context ?? entryName,

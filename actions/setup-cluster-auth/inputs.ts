@@ -128,6 +128,77 @@ function rejectForeignInputs(inputs: Inputs, provider: string): void {
   }
 }
 
+/** One way to authenticate to Google: a key, keyless (workload identity), or ADC. */
+function gkeCredentials(inputs: Inputs, env: NodeJS.ProcessEnv): GkeInputs['credentials'] {
+  const key = inputs.optional('credentials-json');
+  const wif = inputs.optional('workload-identity-provider');
+  const sa = inputs.optional('service-account');
+  if (key && (wif || sa)) {
+    throw new InputError(
+      `Input 'credentials-json' (a service-account key) cannot be used together with 'workload-identity-provider'/'service-account': use one way to authenticate, preferably keyless.`,
+    );
+  }
+  if (sa && !SERVICE_ACCOUNT.test(sa)) {
+    throw new InputError(
+      `Input 'service-account' must be a service-account email such as deployer@my-project.iam.gserviceaccount.com (got "${sa}").`,
+    );
+  }
+  if (sa && !wif) {
+    throw new InputError(
+      `Input 'service-account' needs 'workload-identity-provider' (keyless), or leave both empty to use Application Default Credentials.`,
+    );
+  }
+  if (key) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(
+        key.trim().startsWith('{') ? key : Buffer.from(key, 'base64').toString('utf8'),
+      );
+    } catch {
+      throw new InputError(
+        `Input 'credentials-json' must be a service-account key (JSON, or base64 of it).`,
+      );
+    }
+    if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) {
+      throw new InputError(
+        `Input 'credentials-json' must be a service-account key (JSON with a "type" field).`,
+      );
+    }
+    return { kind: 'key', json: JSON.stringify(parsed) };
+  } else if (wif) {
+    if (!WIF_PROVIDER.test(wif)) {
+      throw new InputError(
+        `Input 'workload-identity-provider' must be the full provider name projects/<NUMBER>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER> (got "${wif}").`,
+      );
+    }
+    return {
+      kind: 'wif',
+      provider: wif,
+      ...(sa ? { serviceAccount: sa } : {}),
+      audience: inputs.optional('audience') ?? `https://iam.googleapis.com/${wif}`,
+      oidc: oidcRequest(env, 'workload-identity-provider'),
+    };
+  } else if (inputs.has('audience')) {
+    throw new InputError(
+      `Input 'audience' is only used with 'workload-identity-provider' or 'role-to-assume'.`,
+    );
+  }
+  return { kind: 'adc' };
+}
+
+function googleEndpoints(inputs: Inputs): GkeInputs['endpoints'] {
+  const endpoints: GkeInputs['endpoints'] = {};
+  for (const [service, url] of inputs.keyValues('google-api-endpoints', /^[a-z0-9]+$/)) {
+    if (!(GOOGLE_SERVICES as readonly string[]).includes(service)) {
+      throw new InputError(
+        `Input 'google-api-endpoints': unknown service '${service}'; allowed: ${GOOGLE_SERVICES.join(', ')}.`,
+      );
+    }
+    endpoints[service as GoogleService] = https('google-api-endpoints', url);
+  }
+  return endpoints;
+}
+
 function gkeInputs(inputs: Inputs, env: NodeJS.ProcessEnv, common: Common): GkeInputs {
   const name = inputs.required('cluster-name');
   const full = GKE_FULL_NAME.exec(name);
@@ -162,70 +233,8 @@ function gkeInputs(inputs: Inputs, env: NodeJS.ProcessEnv, common: Common): GkeI
     );
   }
 
-  const key = inputs.optional('credentials-json');
-  const wif = inputs.optional('workload-identity-provider');
-  const sa = inputs.optional('service-account');
-  if (key && (wif || sa)) {
-    throw new InputError(
-      `Input 'credentials-json' (a service-account key) cannot be used together with 'workload-identity-provider'/'service-account': use one way to authenticate, preferably keyless.`,
-    );
-  }
-  if (sa && !SERVICE_ACCOUNT.test(sa)) {
-    throw new InputError(
-      `Input 'service-account' must be a service-account email such as deployer@my-project.iam.gserviceaccount.com (got "${sa}").`,
-    );
-  }
-  if (sa && !wif) {
-    throw new InputError(
-      `Input 'service-account' needs 'workload-identity-provider' (keyless), or leave both empty to use Application Default Credentials.`,
-    );
-  }
-  let credentials: GkeInputs['credentials'] = { kind: 'adc' };
-  if (key) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(
-        key.trim().startsWith('{') ? key : Buffer.from(key, 'base64').toString('utf8'),
-      );
-    } catch {
-      throw new InputError(
-        `Input 'credentials-json' must be a service-account key (JSON, or base64 of it).`,
-      );
-    }
-    if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) {
-      throw new InputError(
-        `Input 'credentials-json' must be a service-account key (JSON with a "type" field).`,
-      );
-    }
-    credentials = { kind: 'key', json: JSON.stringify(parsed) };
-  } else if (wif) {
-    if (!WIF_PROVIDER.test(wif)) {
-      throw new InputError(
-        `Input 'workload-identity-provider' must be the full provider name projects/<NUMBER>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER> (got "${wif}").`,
-      );
-    }
-    credentials = {
-      kind: 'wif',
-      provider: wif,
-      ...(sa ? { serviceAccount: sa } : {}),
-      audience: inputs.optional('audience') ?? `https://iam.googleapis.com/${wif}`,
-      oidc: oidcRequest(env, 'workload-identity-provider'),
-    };
-  } else if (inputs.has('audience')) {
-    throw new InputError(
-      `Input 'audience' is only used with 'workload-identity-provider' or 'role-to-assume'.`,
-    );
-  }
-
-  const endpoints: GkeInputs['endpoints'] = {};
-  for (const [service, url] of inputs.keyValues('google-api-endpoints', /^[a-z0-9]+$/)) {
-    if (!(GOOGLE_SERVICES as readonly string[]).includes(service)) {
-      throw new InputError(
-        `Input 'google-api-endpoints': unknown service '${service}'; allowed: ${GOOGLE_SERVICES.join(', ')}.`,
-      );
-    }
-    endpoints[service as GoogleService] = https('google-api-endpoints', url);
-  }
+  const credentials = gkeCredentials(inputs, env);
+  const endpoints = googleEndpoints(inputs);
   const quotaProjectId = inputs.optional('quota-project-id');
   return {
     ...common,

@@ -1,11 +1,13 @@
-import { runAction } from '../../shared/action.ts';
+import { defineAction } from '../../shared/action.ts';
 import { getInputs } from './inputs.ts';
 
+// Inputs are checked before anything heavy loads (wiring.ts): a typo fails in milliseconds.
+const setupClusterAuthAction = defineAction({
+  name: 'setup-cluster-auth',
+  inputs: () => getInputs(),
+  load: () => import('./wiring.ts'),
+});
+
 export async function run(): Promise<void> {
-  await runAction('setup-cluster-auth', async () => {
-    // Inputs are checked before anything heavy loads: a typo fails in milliseconds.
-    const inputs = getInputs();
-    const { main } = await import('./outputs.ts');
-    await main(inputs);
-  });
+  await setupClusterAuthAction();
 }

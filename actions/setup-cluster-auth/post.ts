@@ -1,12 +1,11 @@
-import { runPost } from '../../shared/action.ts';
+import { definePost } from '../../shared/action.ts';
+
+// The post step's modules load only when it runs.
+const setupClusterAuthPost = definePost({
+  name: 'setup-cluster-auth',
+  load: () => import('./post-wiring.ts'),
+});
 
 export async function run(): Promise<void> {
-  await runPost('setup-cluster-auth', async () => {
-    const [{ cleanupClusterAuth }, { runnerState }, { coreLogger }] = await Promise.all([
-      import('./cleanup.ts'),
-      import('../../shared/state.ts'),
-      import('../../shared/logger.ts'),
-    ]);
-    await cleanupClusterAuth(runnerState, coreLogger);
-  });
+  await setupClusterAuthPost();
 }

@@ -1,49 +1,23 @@
 /**
- * setup-cluster-auth's logic: credentials for the chosen provider, then a kubeconfig (0600)
- * in its own directory under RUNNER_TEMP, recorded in state for the post step. Each provider's
- * SDK is imported only on its own path.
+ * setup-cluster-auth as named phases over a SetupReport: mask the input credentials, check a
+ * given kubeconfig, make the directory, get cluster access from the provider, write the
+ * kubeconfig (0600, in its own directory under RUNNER_TEMP, recorded in state for the post
+ * step), export KUBECONFIG. Each provider's SDK is imported only on its own path.
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { HttpClient } from '../../shared/http.ts';
-import {
-  singleClusterKubeconfig,
-  writeKubeconfig,
-  type Kubeconfig,
-} from '../../shared/kube/kubeconfig.ts';
-import type { Logger } from '../../shared/logger.ts';
-import type { StateStore } from '../../shared/state.ts';
+import { singleClusterKubeconfig, writeKubeconfig } from '../../shared/kube/kubeconfig.ts';
+import { phase, type Phase } from '../../shared/phases.ts';
 import type { ClusterAccess, ProviderDeps } from './access.ts';
 import type { SetupInputs } from './inputs.ts';
-
 import { DIR_PREFIX, kubeconfigDirState } from './cleanup.ts';
 import { serviceAccountKeySecrets } from './credential-config.ts';
+import type { SetupContext, SetupReport } from './report.ts';
 
 export { DIR_PREFIX, kubeconfigDirState };
+export type { RunDeps, SetupContext, SetupReport, SetupResult } from './report.ts';
 
-export interface RunDeps {
-  logger: Logger;
-  state: StateStore;
-  http: HttpClient;
-  env: NodeJS.ProcessEnv;
-  which(command: string): string | undefined;
-  userAgent: string;
-  execCredential: { node: string; script: string };
-  now(): Date;
-}
-
-export interface SetupResult {
-  provider: SetupInputs['provider'];
-  kubeconfigPath: string;
-  context: string;
-  endpoint: string;
-  namespace?: string;
-  credentials: string;
-  plugin?: string;
-  expiresAt?: Date;
-}
-
-function maskInputs(inputs: SetupInputs, logger: Logger): void {
+function maskInputs({ inputs, logger }: SetupContext): void {
   if (inputs.provider === 'gke' && inputs.credentials.kind === 'wif')
     logger.secret(inputs.credentials.oidc.token);
   if (inputs.provider === 'gke' && inputs.credentials.kind === 'key')
@@ -53,75 +27,99 @@ function maskInputs(inputs: SetupInputs, logger: Logger): void {
   // provider kubeconfig: givenKubeconfig masks its credentials (values, not the document).
 }
 
+/** Validated before anything is written. */
+async function checkGivenKubeconfig(ctx: SetupContext, report: SetupReport): Promise<void> {
+  if (ctx.inputs.provider !== 'kubeconfig') return;
+  report.given = (await import('./kubeconfig-input.ts')).givenKubeconfig(ctx.inputs, ctx.logger);
+}
+
+async function makeDirectory(ctx: SetupContext, report: SetupReport): Promise<void> {
+  const dir = await mkdtemp(path.join(ctx.inputs.tempDir, DIR_PREFIX));
+  await chmod(dir, 0o700);
+  kubeconfigDirState.save(ctx.state, dir);
+  report.dir = dir;
+}
+
 async function providerAccess(inputs: SetupInputs, deps: ProviderDeps): Promise<ClusterAccess> {
   if (inputs.provider === 'gke') return (await import('./gke.ts')).gkeAccess(inputs, deps);
   if (inputs.provider === 'eks') return (await import('./eks.ts')).eksAccess(inputs, deps);
   throw new Error(`no cluster access for provider ${inputs.provider}`);
 }
 
-export async function setupClusterAuth(inputs: SetupInputs, deps: RunDeps): Promise<SetupResult> {
-  const { logger } = deps;
-  maskInputs(inputs, logger);
-  let config: Kubeconfig;
-  let result: Omit<SetupResult, 'kubeconfigPath'>;
-  let files: ClusterAccess['files'] = [];
-  let given: { config: Kubeconfig; context: string; server: string } | undefined;
-  if (inputs.provider === 'kubeconfig') {
-    // Validated before anything is written.
-    given = (await import('./kubeconfig-input.ts')).givenKubeconfig(inputs, logger);
+async function getClusterAccess(ctx: SetupContext, report: SetupReport): Promise<void> {
+  const { inputs, logger } = ctx;
+  if (report.given) {
+    report.config = report.given.config;
+    report.access = {
+      provider: 'kubeconfig',
+      context: report.given.context,
+      endpoint: report.given.server,
+      credentials: 'the given kubeconfig',
+    };
+    return;
   }
-
-  const dir = await mkdtemp(path.join(inputs.tempDir, DIR_PREFIX));
-  await chmod(dir, 0o700);
-  kubeconfigDirState.save(deps.state, dir);
-  const kubeconfigPath = path.join(dir, 'kubeconfig');
-  try {
-    if (given) {
-      config = given.config;
-      result = {
-        provider: 'kubeconfig',
-        context: given.context,
-        endpoint: given.server,
-        credentials: 'the given kubeconfig',
-      };
-    } else {
-      const access = await providerAccess(inputs, { ...deps, dir });
-      if (access.user.token) logger.secret(access.user.token);
-      config = singleClusterKubeconfig({
-        name: access.entryName,
-        context: access.context,
-        server: access.server,
-        ...(access.caData ? { caData: access.caData } : {}),
-        user: access.user,
-        ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
-      });
-      files = access.files;
-      result = {
-        provider: inputs.provider,
-        context: access.context,
-        endpoint: access.server,
-        credentials: access.credentials,
-        ...(access.plugin ? { plugin: access.plugin } : {}),
-        ...(access.expiresAt ? { expiresAt: access.expiresAt } : {}),
-      };
-    }
-    // The files hold credentials already masked above (the key's secrets, the OIDC request
-    // token): masking the documents themselves would mask every line of JSON.
-    for (const f of files) {
-      await writeFile(f.path, f.content, { mode: 0o600 });
-    }
-    await writeKubeconfig(kubeconfigPath, config);
-  } catch (error) {
-    // Nothing half-written stays behind (post would remove it too).
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  logger.info(
-    `Wrote kubeconfig ${kubeconfigPath} (context ${result.context}, server ${result.endpoint})`,
-  );
-  return {
-    ...result,
-    kubeconfigPath,
+  const access = await providerAccess(inputs, { ...ctx, dir: report.dir ?? '' });
+  if (access.user.token) logger.secret(access.user.token);
+  report.config = singleClusterKubeconfig({
+    name: access.entryName,
+    context: access.context,
+    server: access.server,
+    ...(access.caData ? { caData: access.caData } : {}),
+    user: access.user,
     ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
+  });
+  report.files = access.files;
+  report.access = {
+    provider: inputs.provider,
+    context: access.context,
+    endpoint: access.server,
+    credentials: access.credentials,
+    ...(access.plugin ? { plugin: access.plugin } : {}),
+    ...(access.expiresAt ? { expiresAt: access.expiresAt } : {}),
   };
 }
+
+async function writeKubeconfigFiles(ctx: SetupContext, report: SetupReport): Promise<void> {
+  const { dir, config, access } = report;
+  if (!dir || !config || !access) throw new Error('setup-cluster-auth: no cluster access to write');
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  // The files hold credentials already masked (the key's secrets, the OIDC request token):
+  // masking the documents themselves would mask every line of JSON.
+  for (const f of report.files) await writeFile(f.path, f.content, { mode: 0o600 });
+  await writeKubeconfig(kubeconfigPath, config);
+  ctx.logger.info(
+    `Wrote kubeconfig ${kubeconfigPath} (context ${access.context}, server ${access.endpoint})`,
+  );
+  const namespace = ctx.inputs.namespace;
+  report.result = { ...access, kubeconfigPath, ...(namespace ? { namespace } : {}) };
+}
+
+/** Nothing half-written stays behind when a phase fails (post would remove it too). */
+function removingDirOnFailure(run: Phase<SetupContext, SetupReport>['run']) {
+  return async (ctx: SetupContext, report: SetupReport): Promise<void> => {
+    try {
+      await run(ctx, report);
+    } catch (error) {
+      if (report.dir) await rm(report.dir, { recursive: true, force: true });
+      throw error;
+    }
+  };
+}
+
+function exportKubeconfig(ctx: SetupContext, report: SetupReport): void {
+  const result = report.result;
+  if (!result) return;
+  ctx.exportVariable('KUBECONFIG', result.kubeconfigPath);
+  // Terraform's and Helm's Kubernetes providers read this one.
+  ctx.exportVariable('KUBE_CONFIG_PATH', result.kubeconfigPath);
+  ctx.logger.info(`KUBECONFIG=${result.kubeconfigPath} (context ${result.context})`);
+}
+
+export const setupPhases: readonly Phase<SetupContext, SetupReport>[] = [
+  phase('mask inputs', maskInputs),
+  phase('check kubeconfig', checkGivenKubeconfig, (ctx) => ctx.inputs.provider === 'kubeconfig'),
+  phase('make directory', makeDirectory),
+  phase('get cluster access', removingDirOnFailure(getClusterAccess)),
+  phase('write kubeconfig', removingDirOnFailure(writeKubeconfigFiles)),
+  phase('export KUBECONFIG', exportKubeconfig),
+];

@@ -1,5 +1,5 @@
 import { markdownTable, statusEmoji } from '../../shared/summary.ts';
-import type { SetupResult } from './run.ts';
+import type { SetupResult } from './report.ts';
 
 export function setupSummary(r: SetupResult): string {
   const auth = r.plugin

@@ -55,7 +55,12 @@ describe('EKS token', () => {
   it('with session credentials: the token carries X-Amz-Security-Token, passes the server checks and verifies', async () => {
     const keys = new AwsKeyStore();
     const session = keys.addSession('arn:aws:iam::111122223333:role/deployer', 'GitHubActions');
-    const t = await eksToken({ cluster: 'prod', region: 'eu-west-1', credentials: session });
+    const t = await eksToken({
+      cluster: 'prod',
+      region: 'eu-west-1',
+      credentials: session,
+      now: new Date(),
+    });
     expect(t.token).not.toContain('=');
     const url = parseEksToken(t.token);
     if (typeof url === 'string') throw new Error(url);

@@ -25,7 +25,7 @@ function io(
     },
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
-    now: () => now,
+    clock: { now: () => now.getTime() },
   };
 }
 
