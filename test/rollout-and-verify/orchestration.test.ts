@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../shared/clock.ts';
-import type { Deadline } from '../../shared/deadline.ts';
 import { CancelledError } from '../../shared/errors.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import type { KubeClient, KubeObject } from '../../shared/kube/index.ts';
@@ -411,5 +410,183 @@ describe('progress state', () => {
     expect(progressState.load(state)).toBeUndefined();
     state.save('progress', 'not json');
     expect(progressState.load(state)).toBeUndefined();
+  });
+});
+
+describe('rollout-and-verify kind families through the phases', () => {
+  const failedIsvc = (list: Tracked[]): void => {
+    for (const t of list)
+      t.outcome =
+        t.manifest.kind === 'InferenceService'
+          ? { state: 'failed', reason: 'InferenceServiceNotReady', message: 'BlockedByFailedLoad' }
+          : { state: 'done', message: 'successfully rolled out', object: deployed };
+  };
+
+  it('each kind goes to its family once: workloads, InferenceServices, passive objects', async () => {
+    const handlers = createHandlers(inputs());
+    const families = ['Deployment', 'StatefulSet', 'DaemonSet', 'InferenceService', 'Service'].map(
+      (k) => handlers.handlerFor(k).family,
+    );
+    expect(families).toEqual([
+      'workloads',
+      'workloads',
+      'workloads',
+      'inference-services',
+      'passive',
+    ]);
+    expect(handlers.handlerFor('ConfigMap')).toBe(passiveHandler);
+    // Only followed families are tracked by the apply; the follow goes to each one's handler.
+    const followedBy: string[] = [];
+    const f = fakes(done, {}, {}, ['Deployment', 'Service', 'InferenceService']);
+    const routed = new KindHandlers(
+      f.handlers.all.map((h) => ({
+        ...h,
+        follow: async (w) => {
+          followedBy.push(`${h.family}: ${w.kind}`);
+          return { state: 'done', message: 'ready', object: deployed };
+        },
+      })),
+    );
+    const { result } = await run({
+      ops: { ...f.ops, follow: rolloutOps.follow },
+      handlers: routed,
+    });
+    expect(followedBy.sort()).toEqual([
+      'inference-services: InferenceService',
+      'workloads: Deployment',
+    ]);
+    expect(result.status).toBe('succeeded');
+    expect(result.resources.map((r) => r.kind)).toEqual(['Deployment', 'InferenceService']);
+  });
+
+  it('a canary that does not hold its share fails before the smoke test; its handler diagnoses it and rolls it back', async () => {
+    const f = fakes(done, {}, {}, ['InferenceService']);
+    const g = withIsvcHandler(f, {
+      verify: async () => ({
+        reason: 'CanaryNotHeld',
+        message: 'canary iris-2 does not hold 10 %',
+      }),
+      diagnose: async (list) => {
+        f.calls.push(`diagnose ${list.map((t) => t.manifest.name).join()}`);
+        return 'InferenceService ml/iris:\n  modelStatus.transitionStatus: BlockedByFailedLoad';
+      },
+      rollBack: async (list, deadline, _ctx, follow) => {
+        f.calls.push('rollBack inference-services');
+        await follow(list, deadline);
+        return [
+          {
+            undone: true,
+            healthy: true,
+            note: 'rollback: canary set back to 0 %',
+            revision: 'iris-1',
+          },
+        ];
+      },
+    });
+    const { result } = await run(g);
+    expect(f.calls).toEqual([
+      'load',
+      'apply',
+      'follow',
+      'diagnose iris',
+      'rollBack inference-services',
+      'follow',
+    ]);
+    expect(result).toMatchObject({ status: 'rolled-back', revision: 'iris-1' });
+    expect(result.failureReason).toBe('CanaryNotHeld: canary iris-2 does not hold 10 %');
+    expect(result.diagnosis).toContain('BlockedByFailedLoad');
+    expect(result.error).toContain('rollback: canary set back to 0 %');
+  });
+
+  it('a canary is promoted only after the smoke test; a failed promotion rolls back', async () => {
+    const f = fakes(done, {}, {}, ['InferenceService']);
+    const g = withIsvcHandler(f, {
+      promote: async () => {
+        f.calls.push('promote');
+        return {
+          reason: 'CanaryPromotionFailed',
+          message: 'the promoted revision did not take 100 %',
+        };
+      },
+      rollBack: async () => {
+        f.calls.push('rollBack inference-services');
+        return [{ undone: true, healthy: false, note: 'rollback: restore did not become ready' }];
+      },
+    });
+    const { result } = await run(g);
+    expect(f.calls).toEqual([
+      'load',
+      'apply',
+      'follow',
+      'verify',
+      'promote',
+      'rollBack inference-services',
+    ]);
+    expect(result.status).toBe('failed');
+    expect(result.failureReason).toMatch(/^CanaryPromotionFailed: /);
+  });
+
+  it('workloads and InferenceServices fail fast together; each family rolls back its own, with the time again', async () => {
+    const clock = new ManualClock(0);
+    const f = fakes(failedIsvc, {}, {}, ['Deployment', 'InferenceService']);
+    const rollbacks: string[] = [];
+    const both = new KindHandlers(
+      f.handlers.all.map((h) => ({
+        ...h,
+        // The Deployment would wait forever: the InferenceService's failure stops it.
+        follow: async (w, o) => {
+          if (w.kind === 'InferenceService') {
+            return {
+              state: 'failed',
+              reason: 'InferenceServiceNotReady',
+              message: 'BlockedByFailedLoad',
+            };
+          }
+          await new Promise<void>((resolve) => o.signal.addEventListener('abort', () => resolve()));
+          return { state: 'cancelled', message: '' };
+        },
+        rollBack: async (list, deadline) => {
+          rollbacks.push(
+            `${h.family} ${list.map((t) => t.manifest.kind).join()} until ${deadline.at}`,
+          );
+          clock.advance(1_000);
+          return [{ undone: true, healthy: true, note: `rollback: ${h.family}` }];
+        },
+      })),
+    );
+    const { result } = await run(
+      { ops: { ...f.ops, follow: rolloutOps.follow }, handlers: both },
+      inputs({ timeout: '60s' }),
+      new AbortController().signal,
+      clock,
+    );
+    expect(rollbacks).toEqual([
+      'workloads Deployment until 60000',
+      'inference-services InferenceService until 61000',
+    ]);
+    expect(result.status).toBe('rolled-back');
+    expect(result.failureReason).toBe(
+      'InferenceServiceNotReady: InferenceService ml/iris: BlockedByFailedLoad',
+    );
+    expect(result.error).toContain('rollback: workloads\nrollback: inference-services');
+  });
+
+  it('with only passive objects, a failed smoke test rolls nothing back and says so', async () => {
+    const f = fakes(
+      done,
+      {
+        verify: async () => ({
+          endpoint: 'http://svc',
+          failure: { reason: 'SmokeTestFailed', message: 'smoke test GET http://svc/ failed' },
+        }),
+      },
+      {},
+      ['Service'],
+    );
+    const { result } = await run(f, inputs({ 'smoke-url': 'http://svc' }));
+    expect(f.calls).toEqual(['load', 'apply', 'follow']);
+    expect(result.status).toBe('failed');
+    expect(result.error).toContain('rollback: nothing rolled back');
+    expect(result.revision).toBe('');
   });
 });
