@@ -13,10 +13,10 @@ import {
 } from '../../shared/kube/index.ts';
 import { builtinKind } from '../../shared/kubernetes/kinds.ts';
 import type { Logger } from '../../shared/logger.ts';
-import { FOLLOWED_KINDS, type Workload } from './follow.ts';
 import type { Manifest } from './manifests.ts';
 import { FIELD_MANAGER, ownershipOf, RUN_ANNOTATION } from './ownership.ts';
-import type { ResourceRow, RunRecord, Tracked } from './record.ts';
+import type { ResourceRow, RunRecord } from './record.ts';
+import type { Tracked, Workload } from './types.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 import { currentControllerRevision, REVISION_KINDS } from './undo-controller-revision.ts';
 
@@ -26,6 +26,8 @@ export interface ApplyOptions {
   forceConflicts: boolean;
   /** This run's id, written to RUN_ANNOTATION of every followed workload. */
   runId: string;
+  /** Objects of this kind are followed after the apply (and carry the run's id). */
+  followed(kind: string): boolean;
 }
 
 /** An apply that failed after earlier objects were applied: those are in `tracked`/`applied`. */
@@ -70,13 +72,13 @@ function label(m: Manifest): string {
 }
 
 /** The object to apply: followed workloads get this run's id. */
-function withRunId(m: Manifest, runId: string): KubeObject {
-  if (!FOLLOWED_KINDS.includes(m.kind)) return m.object;
+function withRunId(m: Manifest, o: ApplyOptions): KubeObject {
+  if (!o.followed(m.kind)) return m.object;
   return {
     ...m.object,
     metadata: {
       ...m.object.metadata,
-      annotations: { ...(m.object.metadata.annotations ?? {}), [RUN_ANNOTATION]: runId },
+      annotations: { ...(m.object.metadata.annotations ?? {}), [RUN_ANNOTATION]: o.runId },
     },
   };
 }
@@ -111,7 +113,7 @@ async function dryRun(
         path: resourcePath(m.apiVersion, m.plural, m.namespace, m.name),
         query: { fieldManager: FIELD_MANAGER, force: o.forceConflicts, dryRun: 'All' },
         contentType: 'application/apply-patch+yaml',
-        body: withRunId(m, o.runId),
+        body: withRunId(m, o),
       });
     } catch (error) {
       // The API server, not this object: no point trying the others.
@@ -164,8 +166,7 @@ export async function applyManifests(
   const tracked: Tracked[] = [];
   if (!o.apply) {
     for (const [i, m] of manifests.entries()) {
-      if (FOLLOWED_KINDS.includes(m.kind))
-        tracked.push(track(m, rows[i] as ResourceRow, 'verifying'));
+      if (o.followed(m.kind)) tracked.push(track(m, rows[i] as ResourceRow, 'verifying'));
     }
     return tracked;
   }
@@ -196,7 +197,7 @@ export async function applyManifests(
             path: resourcePath(m.apiVersion, m.plural, m.namespace, m.name),
             query: { fieldManager: FIELD_MANAGER, force: o.forceConflicts },
             contentType: 'application/apply-patch+yaml',
-            body: withRunId(m, o.runId),
+            body: withRunId(m, o),
           });
         } catch (error) {
           row.action = 'failed';
@@ -214,7 +215,7 @@ export async function applyManifests(
         row.ok = true;
         applied.push(label(m));
         record.note(`${label(m)} ${row.action}`);
-        if (!FOLLOWED_KINDS.includes(m.kind)) continue;
+        if (!o.followed(m.kind)) continue;
         const t = track(m, row, 'applied');
         t.workload.initial = object;
         t.workload.owner = ownershipOf(object, o.runId);

@@ -5,7 +5,7 @@
  * container is explained by its memory limit and request.
  */
 import type { KubeClient, KubeList, KubeObject } from '../../shared/kube/index.ts';
-import type { PodProblem } from './pods.ts';
+import type { PodProblem } from './types.ts';
 
 export const AUTOSCALER_REASONS = ['NotTriggerScaleUp', 'TriggeredScaleUp'] as const;
 

@@ -58,6 +58,48 @@ function statuses(text: string): number[] {
   return result;
 }
 
+function smokeUrl(inputs: Inputs): string | undefined {
+  const url = inputs.optional('smoke-url');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new InputError(`Input 'smoke-url' must be an http(s) URL (got "${url}").`);
+  }
+  return url;
+}
+
+/**
+ * A smoke input set to other than its default while nothing names a target. Checked once the
+ * manifests are read: an InferenceService's status.url is a target too.
+ */
+function orphanSmokeInput(inputs: Inputs): string | undefined {
+  const defaults: Record<string, string> = {
+    'smoke-path': '/',
+    'smoke-method': 'GET',
+    'smoke-body': '',
+    'smoke-expect-status': '200',
+    'smoke-expect': '',
+  };
+  return Object.keys(defaults).find((n) => inputs.has(n) && inputs.raw(n) !== defaults[n]);
+}
+
+function smokeExpect(inputs: Inputs): { path: string; value?: string } | undefined {
+  const expectText = inputs.optional('smoke-expect');
+  if (!expectText) return undefined;
+  const m = /^\s*([^=\s]+)\s*(?:=\s*(.*?))?\s*$/.exec(expectText);
+  if (!m?.[1] || !/^(\$\.?)?[A-Za-z0-9_\-.[\]]+$/.test(m[1])) {
+    throw new InputError(
+      `Input 'smoke-expect' must be a JSON path, optionally with a value: outputs[0].data[0]=1 or predictions (got "${expectText}").`,
+    );
+  }
+  return { path: m[1], ...(m[2] !== undefined ? { value: m[2] } : {}) };
+}
+
 /** Parses and validates every input before any side effect. */
 export function getInputs(
   inputs = new Inputs(),
@@ -74,7 +116,11 @@ export function getInputs(
       "No kubeconfig: set input 'kubeconfig' to a kubeconfig file, or run setup-cluster-auth first (it exports KUBECONFIG).",
     );
   }
+<<<<<<< HEAD
   const url = inputs.url('smoke-url');
+=======
+  const url = smokeUrl(inputs);
+>>>>>>> i21-rv
   const smokePath = inputs.optional('smoke-path', '/');
   if (!smokePath.startsWith('/')) {
     throw new InputError(`Input 'smoke-path' must start with '/' (got "${smokePath}").`);
@@ -82,29 +128,8 @@ export function getInputs(
   const body = inputs.optional('smoke-body');
   const context = inputs.optional('context');
   const waitForLoadBalancer = inputs.bool('wait-for-load-balancer', false);
-  let orphan: string | undefined;
-  if (url === undefined && !waitForLoadBalancer) {
-    const defaults: Record<string, string> = {
-      'smoke-path': '/',
-      'smoke-method': 'GET',
-      'smoke-body': '',
-      'smoke-expect-status': '200',
-      'smoke-expect': '',
-    };
-    // Checked once the manifests are read: an InferenceService's status.url is a target too.
-    orphan = Object.keys(defaults).find((n) => inputs.has(n) && inputs.raw(n) !== defaults[n]);
-  }
-  const expectText = inputs.optional('smoke-expect');
-  let expect: { path: string; value?: string } | undefined;
-  if (expectText) {
-    const m = /^\s*([^=\s]+)\s*(?:=\s*(.*?))?\s*$/.exec(expectText);
-    if (!m?.[1] || !/^(\$\.?)?[A-Za-z0-9_\-.[\]]+$/.test(m[1])) {
-      throw new InputError(
-        `Input 'smoke-expect' must be a JSON path, optionally with a value: outputs[0].data[0]=1 or predictions (got "${expectText}").`,
-      );
-    }
-    expect = { path: m[1], ...(m[2] !== undefined ? { value: m[2] } : {}) };
-  }
+  const orphan = url === undefined && !waitForLoadBalancer ? orphanSmokeInput(inputs) : undefined;
+  const expect = smokeExpect(inputs);
   return {
     runId: runId(env),
     manifests,

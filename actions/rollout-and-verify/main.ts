@@ -1,11 +1,11 @@
-import { runAction } from '../../shared/action.ts';
+import { defineAction } from '../../shared/action.ts';
 import { getInputs } from './inputs.ts';
 
-export async function run(): Promise<void> {
-  await runAction('rollout-and-verify', async (signal) => {
-    // Inputs are checked before anything heavy loads: a typo fails in milliseconds.
-    const inputs = getInputs();
-    const { main } = await import('./outputs.ts');
-    await main(inputs, signal);
-  });
-}
+// Inputs are checked before anything heavy loads: a typo fails in milliseconds.
+const run = defineAction({
+  name: 'rollout-and-verify',
+  inputs: () => getInputs(),
+  load: () => import('./wiring.ts'),
+});
+
+export { run };

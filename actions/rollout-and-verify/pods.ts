@@ -1,6 +1,9 @@
 /** Fail-fast detection on pods of the new revision, and the diagnosis of a failed pod. */
 import type { KubeClient, KubeList, KubeObject } from '../../shared/kube/index.ts';
 import { memoryOf } from './gpu-memory.ts';
+import type { Diagnosis, PodProblem } from './types.ts';
+
+export type { Diagnosis, PodProblem } from './types.ts';
 
 /** Container waiting reasons that will not fix themselves: the rollout fails at once. */
 export const FAIL_FAST_REASONS = [
@@ -10,17 +13,6 @@ export const FAIL_FAST_REASONS = [
   'CreateContainerConfigError',
   'CrashLoopBackOff',
 ] as const;
-
-export interface PodProblem {
-  pod: string;
-  namespace: string;
-  container?: string;
-  reason: string;
-  message: string;
-  /** Unschedulable problems only count once they last longer than the grace. */
-  unschedulable?: boolean;
-  restartCount?: number;
-}
 
 interface ContainerStatus {
   name: string;
@@ -87,12 +79,6 @@ export function unreadyProblem(pod: KubeObject): PodProblem | undefined {
     reason: 'Unready',
     message: `container ${unready.name} is running but not Ready (its readiness probe is failing; the events below say why)`,
   };
-}
-
-export interface Diagnosis {
-  problem: PodProblem;
-  events: string[];
-  logs: string[];
 }
 
 /** Recent events of the pod and the last log lines of the failing container (best effort). */

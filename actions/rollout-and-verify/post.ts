@@ -1,8 +1,8 @@
-import { runPost } from '../../shared/action.ts';
+import { definePost } from '../../shared/action.ts';
 
-export async function run(): Promise<void> {
-  await runPost('rollout-and-verify', async () => {
-    const { reportLeftovers } = await import('./post-report.ts');
-    await reportLeftovers();
-  });
-}
+const run = definePost({
+  name: 'rollout-and-verify',
+  load: () => import('./post-report.ts'),
+});
+
+export { run };

@@ -4,8 +4,6 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
-import type { FollowOutcome, Workload } from './follow.ts';
-import type { Manifest } from './manifests.ts';
 
 export interface TimelineEntry {
   atMs: number;
@@ -39,20 +37,6 @@ export interface Progress {
   cancelled?: boolean;
   /** The main step wrote its own summary (the post step then only warns). */
   summarized?: boolean;
-}
-
-/** A workload this run follows (and may roll back). */
-export interface Tracked {
-  manifest: Manifest;
-  workload: Workload;
-  row: ResourceRow;
-  progress: WorkloadProgress;
-  /**
-   * The revision before this run's apply (a Deployment's revision annotation, a StatefulSet's or
-   * DaemonSet's ControllerRevision number; undefined: created by this run).
-   */
-  previousRevision?: number;
-  outcome?: FollowOutcome;
 }
 
 export class RunRecord {

@@ -11,8 +11,7 @@ import {
   type KubeList,
   type KubeObject,
 } from '../../shared/kube/index.ts';
-import type { FollowAllOptions } from './follow.ts';
-import type { Tracked } from './record.ts';
+import type { Deadline } from '../../shared/deadline.ts';
 import {
   canonical,
   notOursToUndo,
@@ -22,6 +21,13 @@ import {
   templateOf,
 } from './ownership.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
+import type {
+  FollowAll,
+  FollowContext,
+  RollbackOutcome,
+  RollbackResult,
+  Tracked,
+} from './types.ts';
 import { REVISION_KINDS, undoControllerRevision } from './undo-controller-revision.ts';
 
 const KEPT_ANNOTATIONS = [
@@ -34,17 +40,6 @@ const KEPT_ANNOTATIONS = [
   'deployment.kubernetes.io/max-replicas',
   'deprecated.deployment.rollback.to',
 ];
-
-export type RollbackResult =
-  | {
-      state: 'rolled-back';
-      toRevision: number;
-      object: KubeObject;
-      /** Pods of the failed revision deleted so that they are replaced (StatefulSets). */
-      deletedPods?: string[];
-    }
-  | { state: 'skipped'; message: string }
-  | { state: 'superseded'; message: string };
 
 function revisionOf(o: KubeObject): number {
   const n = Number(o.metadata.annotations?.[REVISION_ANNOTATION] ?? '0');
@@ -133,96 +128,80 @@ export async function undoDeployment(
   return { state: 'rolled-back', toRevision: revision, object: patched };
 }
 
-export interface RollbackOutcome {
-  /** Every rolled-back workload is healthy on its previous revision. */
-  rolledBack: boolean;
-  /** What was (and was not) rolled back, for the error message. */
-  note: string;
+/** Undoes one workload (as `kubectl rollout undo`); a string says why it was not. */
+async function undoWorkload(
+  t: Tracked,
+  applied: boolean,
+  deps: FollowContext,
+): Promise<string | undefined> {
+  const { kind, namespace, name } = t.manifest;
+  const what = `${kind} ${namespace}/${name}`;
+  if (kind !== 'Deployment' && !REVISION_KINDS.includes(kind)) {
+    return `${what}: not rolled back (rollback covers Deployments, StatefulSets and DaemonSets; ${kind} left as applied)`;
+  }
+  if (t.outcome?.state === 'superseded') return `${what}: not rolled back: ${t.outcome.message}`;
+  if (!applied) {
+    return `${what}: not rolled back (apply: false — this run did not apply its revision)`;
+  }
+  if (t.previousRevision === undefined) {
+    return `${what}: no previous revision (created by this run); left in place, not deleted`;
+  }
+  const undo = kind === 'Deployment' ? undoDeployment : undoRevisionKind(kind);
+  let r: RollbackResult;
+  try {
+    r = await undo(
+      deps.client,
+      namespace ?? 'default',
+      name,
+      t.previousRevision,
+      t.workload.owner?.run,
+    );
+  } catch (error) {
+    return `${what}: rollback failed: ${errorMessage(error)}`;
+  }
+  if (r.state === 'skipped' || r.state === 'superseded') return `${what}: ${r.message}`;
+  deps.record.note(`${kind} ${name}: rolled back to revision ${r.toRevision}`, 'warning');
+  if (r.deletedPods?.length) {
+    deps.record.note(
+      `${kind} ${name}: deleted the broken pod(s) of the failed revision so that they are replaced: ${r.deletedPods.join(', ')}`,
+      'warning',
+    );
+  }
+  t.workload = {
+    ...t.workload,
+    initial: r.object,
+    ...(t.workload.owner ? { owner: { ...t.workload.owner, template: templateOf(r.object) } } : {}),
+  };
+  t.progress.state = 'waiting';
+  t.progress.message = `rolling back to revision ${r.toRevision}`;
+  return undefined;
+}
+
+function undoRevisionKind(kind: string): typeof undoDeployment {
+  return (client, namespace, name, toRevision, ownRun) =>
+    undoControllerRevision(client, kind, namespace, name, toRevision ?? 0, ownRun);
 }
 
 /**
- * Phase 4, roll back: every Deployment, StatefulSet and DaemonSet that had a previous revision
- * goes back to it (as `kubectl rollout undo`), then is followed until healthy. No workload is
- * ever deleted (a StatefulSet's broken pods are, so that its controller replaces them).
+ * Rolls back workloads: every Deployment, StatefulSet and DaemonSet that had a previous
+ * revision goes back to it (as `kubectl rollout undo`), then is followed until healthy or
+ * `deadline` (the rollback's own time). No workload is ever deleted (a StatefulSet's broken
+ * pods are, so that its controller replaces them).
  */
 export async function rollBackWorkloads(
   tracked: readonly Tracked[],
-  o: { applied: boolean; timeoutMs: number },
-  deps: FollowAllOptions,
-  follow: (list: Tracked[], deadline: number) => Promise<void>,
+  o: { applied: boolean },
+  deps: FollowContext,
+  deadline: Deadline,
+  follow: FollowAll,
 ): Promise<RollbackOutcome> {
   const { record } = deps;
   const notes: string[] = [];
   const undone: Tracked[] = [];
-  // A rollback gets the step's time again: its requests and its follow keep to that.
-  const deadline = deps.clock.now() + o.timeoutMs;
-  deps.limits.deadline = deadline;
   for (const t of tracked) {
-    const { kind, namespace, name } = t.manifest;
-    if (kind !== 'Deployment' && !REVISION_KINDS.includes(kind)) {
-      notes.push(
-        `${kind} ${namespace}/${name}: not rolled back (rollback covers Deployments, StatefulSets and DaemonSets; ${kind} left as applied)`,
-      );
-      continue;
-    }
-    if (t.outcome?.state === 'superseded') {
-      notes.push(`${kind} ${namespace}/${name}: not rolled back: ${t.outcome.message}`);
-      continue;
-    }
-    if (!o.applied) {
-      notes.push(
-        `${kind} ${namespace}/${name}: not rolled back (apply: false — this run did not apply its revision)`,
-      );
-      continue;
-    }
-    if (t.previousRevision === undefined) {
-      notes.push(
-        `${kind} ${namespace}/${name}: no previous revision (created by this run); left in place, not deleted`,
-      );
-      continue;
-    }
-    try {
-      const r =
-        kind === 'Deployment'
-          ? await undoDeployment(
-              deps.client,
-              namespace ?? 'default',
-              name,
-              t.previousRevision,
-              t.workload.owner?.run,
-            )
-          : await undoControllerRevision(
-              deps.client,
-              kind,
-              namespace ?? 'default',
-              name,
-              t.previousRevision,
-              t.workload.owner?.run,
-            );
-      if (r.state === 'skipped' || r.state === 'superseded') {
-        notes.push(`${kind} ${namespace}/${name}: ${r.message}`);
-        continue;
-      }
-      record.note(`${kind} ${name}: rolled back to revision ${r.toRevision}`, 'warning');
-      if (r.deletedPods?.length) {
-        record.note(
-          `${kind} ${name}: deleted the broken pod(s) of the failed revision so that they are replaced: ${r.deletedPods.join(', ')}`,
-          'warning',
-        );
-      }
-      t.workload = {
-        ...t.workload,
-        initial: r.object,
-        ...(t.workload.owner
-          ? { owner: { ...t.workload.owner, template: templateOf(r.object) } }
-          : {}),
-      };
-      t.progress.state = 'waiting';
-      t.progress.message = `rolling back to revision ${r.toRevision}`;
-      undone.push(t);
-    } catch (error) {
-      notes.push(`${kind} ${namespace}/${name}: rollback failed: ${errorMessage(error)}`);
-    }
+    const note = await undoWorkload(t, o.applied, deps);
+    if (note === undefined) undone.push(t);
+    else notes.push(note);
   }
   if (undone.length === 0) {
     for (const n of notes) record.note(n, 'warning');

@@ -1,7 +1,7 @@
 /** The job summary: outcome, timeline, resource table, diagnosis, endpoint. */
 import { formatDuration } from '../../shared/inputs.ts';
 import { codeBlock, markdownTable, statusEmoji, type Status } from '../../shared/summary.ts';
-import type { Progress, RolloutResult, TimelineEntry } from './run.ts';
+import type { Progress, RolloutResult, TimelineEntry } from './types.ts';
 
 const LEVEL: Record<TimelineEntry['level'], Status> = {
   info: 'info',

@@ -15,7 +15,7 @@ import {
 } from '../../shared/kube/index.ts';
 import type { Manifest } from './manifests.ts';
 import { canonical, notOursToUndo, otherOwner, patchIfStillOwned } from './ownership.ts';
-import type { RollbackResult } from './rollback.ts';
+import type { RollbackResult } from './types.ts';
 
 /** Kinds whose history is ControllerRevisions. */
 export const REVISION_KINDS = ['StatefulSet', 'DaemonSet'];

@@ -1,6 +1,7 @@
 /** InferenceService units: the owned-spec snapshot, and the ownership guard of its rollback. */
 import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../shared/clock.ts';
+import { Deadline } from '../../shared/deadline.ts';
 import {
   KubeApiError,
   type KubeClient,
@@ -8,10 +9,12 @@ import {
   type KubeRequest,
 } from '../../shared/kube/index.ts';
 import { RecordingLogger } from '../../shared/logger.ts';
-import { ownedSpec, rollBackIsvc } from '../../actions/rollout-and-verify/isvc.ts';
+import { ownedSpec } from '../../actions/rollout-and-verify/isvc.ts';
+import { rollBackIsvc } from '../../actions/rollout-and-verify/isvc-rollback.ts';
 import type { Manifest } from '../../actions/rollout-and-verify/manifests.ts';
 import { RUN_ANNOTATION } from '../../actions/rollout-and-verify/ownership.ts';
-import { RunRecord, type Tracked } from '../../actions/rollout-and-verify/record.ts';
+import { RunRecord } from '../../actions/rollout-and-verify/record.ts';
+import type { Tracked } from '../../actions/rollout-and-verify/types.ts';
 
 const spec = {
   predictor: {
@@ -131,13 +134,12 @@ describe('rollBackIsvc', () => {
       record: new RunRecord(clock, logger, () => undefined),
       failFast: true,
       unschedulableGraceMs: 0,
-      limits: { deadline: 60_000 },
     };
     const run = () =>
       rollBackIsvc(
         t,
         { existed: true, spec: { predictor: { model: { storageUri: 'gs://m/0' } } } },
-        { runId: 'run-a', applied: true, deleteNew: true, deadline: 60_000 },
+        { runId: 'run-a', applied: true, deleteNew: true, deadline: new Deadline(60_000, clock) },
         ctx,
         async () => {
           throw new Error('nothing to follow');
