@@ -58,21 +58,6 @@ function statuses(text: string): number[] {
   return result;
 }
 
-function smokeUrl(inputs: Inputs): string | undefined {
-  const url = inputs.optional('smoke-url');
-  if (url === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
-    throw new InputError(`Input 'smoke-url' must be an http(s) URL (got "${url}").`);
-  }
-  return url;
-}
-
 /**
  * A smoke input set to other than its default while nothing names a target. Checked once the
  * manifests are read: an InferenceService's status.url is a target too.
@@ -116,11 +101,7 @@ export function getInputs(
       "No kubeconfig: set input 'kubeconfig' to a kubeconfig file, or run setup-cluster-auth first (it exports KUBECONFIG).",
     );
   }
-<<<<<<< HEAD
   const url = inputs.url('smoke-url');
-=======
-  const url = smokeUrl(inputs);
->>>>>>> i21-rv
   const smokePath = inputs.optional('smoke-path', '/');
   if (!smokePath.startsWith('/')) {
     throw new InputError(`Input 'smoke-path' must start with '/' (got "${smokePath}").`);
