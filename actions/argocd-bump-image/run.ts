@@ -56,7 +56,7 @@ export interface BumpDeps {
 }
 
 export interface BumpReport extends PhaseReport {
-  /** What was asked (the image, the target, Argo CD): the summary says it. */
+  /** What was asked (the image, the target, Argo CD), without the tokens: the summary says it. */
   readonly inputs: BumpInputs;
   repository: string;
   branch: string;
@@ -85,8 +85,10 @@ export interface BumpReport extends PhaseReport {
 }
 
 export function newReport(inputs: BumpInputs, clock: Clock): BumpReport {
+  // The report is what the summary reads: it holds no token.
+  const { argocd } = inputs;
   return {
-    inputs,
+    inputs: { ...inputs, token: '', ...(argocd ? { argocd: { ...argocd, token: '' } } : {}) },
     repository: inputs.remote.display,
     branch: inputs.branch ?? '',
     pushBranch: '',

@@ -19,7 +19,11 @@ import { inputsOf } from './helpers.ts';
 function fakeClient(o: { multiUser?: boolean; states?: string[] } = {}) {
   const calls: string[] = [];
   const states = [...(o.states ?? ['RUNNING', 'SUCCEEDED'])];
-  const run = (state: string): Run => ({ run_id: 'run-1', display_name: 'r', state });
+  const run = (state: string): Run => ({
+    run_id: 'run-1',
+    display_name: 'r',
+    state: state as Run['state'],
+  });
   const client = {
     healthz: async () => {
       calls.push('healthz');
