@@ -189,6 +189,55 @@ function repoFiles(inputs: Inputs): string[] {
   return files;
 }
 
+/** The commit's author: a name without <, > or line breaks, and an e-mail address. */
+function authorOf(inputs: Inputs): { name: string; email: string } {
+  const authorName = inputs.optional('author-name', 'github-actions[bot]');
+  const authorEmail = inputs.optional(
+    'author-email',
+    '41898282+github-actions[bot]@users.noreply.github.com',
+  );
+  if (/[<>\n\r]/.test(authorName))
+    throw new InputError(`Input 'author-name' must not contain <, > or a line break.`);
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(authorEmail)) {
+    throw new InputError(`Input 'author-email' must be an e-mail address (got "${authorEmail}").`);
+  }
+  return { name: authorName, email: authorEmail };
+}
+
+/** Argo CD's inputs: all or none, and only with `sync` or `wait` in push mode. */
+function argoInputs(inputs: Inputs, mode: 'push' | 'pull-request'): ArgoInputs | undefined {
+  const sync = inputs.bool('sync', false);
+  const wait = inputs.bool('wait', false);
+  const server = inputs.optional('argocd-server');
+  const application = inputs.optional('application');
+  const argoToken = inputs.optional('argocd-token', '');
+  let argocd: ArgoInputs | undefined;
+  if (sync || wait) {
+    if (!server)
+      throw new InputError(`Input 'argocd-server' is required when 'sync' or 'wait' is true.`);
+    if (!application)
+      throw new InputError(`Input 'application' is required when 'sync' or 'wait' is true.`);
+    if (!argoToken)
+      throw new InputError(`Input 'argocd-token' is required when 'sync' or 'wait' is true.`);
+    if (mode === 'pull-request') {
+      throw new InputError(
+        "Inputs 'sync' and 'wait' need mode: push — with mode: pull-request nothing reaches the branch Argo CD follows until the pull request is merged.",
+      );
+    }
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(application) || application.length > 253) {
+      throw new InputError(
+        `Input 'application' must be an Argo CD application name (got "${application}").`,
+      );
+    }
+    argocd = { server: argoServer(server), token: argoToken, application, sync, wait };
+  } else if (server || application) {
+    throw new InputError(
+      `Input '${server ? 'argocd-server' : 'application'}' is set but neither 'sync' nor 'wait' is true: set one of them, or remove it.`,
+    );
+  }
+  return argocd;
+}
+
 export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = process.env): BumpInputs {
   const imageText = inputs.required('image');
   const problem = imageRefProblem(imageText, { requireVersion: true });
@@ -226,45 +275,8 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
     );
   }
   const commitMessage = inputs.optional('commit-message');
-  const authorName = inputs.optional('author-name', 'github-actions[bot]');
-  const authorEmail = inputs.optional(
-    'author-email',
-    '41898282+github-actions[bot]@users.noreply.github.com',
-  );
-  if (/[<>\n\r]/.test(authorName))
-    throw new InputError(`Input 'author-name' must not contain <, > or a line break.`);
-  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(authorEmail)) {
-    throw new InputError(`Input 'author-email' must be an e-mail address (got "${authorEmail}").`);
-  }
-  const sync = inputs.bool('sync', false);
-  const wait = inputs.bool('wait', false);
-  const server = inputs.optional('argocd-server');
-  const application = inputs.optional('application');
-  const argoToken = inputs.optional('argocd-token', '');
-  let argocd: ArgoInputs | undefined;
-  if (sync || wait) {
-    if (!server)
-      throw new InputError(`Input 'argocd-server' is required when 'sync' or 'wait' is true.`);
-    if (!application)
-      throw new InputError(`Input 'application' is required when 'sync' or 'wait' is true.`);
-    if (!argoToken)
-      throw new InputError(`Input 'argocd-token' is required when 'sync' or 'wait' is true.`);
-    if (mode === 'pull-request') {
-      throw new InputError(
-        "Inputs 'sync' and 'wait' need mode: push — with mode: pull-request nothing reaches the branch Argo CD follows until the pull request is merged.",
-      );
-    }
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(application) || application.length > 253) {
-      throw new InputError(
-        `Input 'application' must be an Argo CD application name (got "${application}").`,
-      );
-    }
-    argocd = { server: argoServer(server), token: argoToken, application, sync, wait };
-  } else if (server || application) {
-    throw new InputError(
-      `Input '${server ? 'argocd-server' : 'application'}' is set but neither 'sync' nor 'wait' is true: set one of them, or remove it.`,
-    );
-  }
+  const author = authorOf(inputs);
+  const argocd = argoInputs(inputs, mode);
   return {
     remote,
     ...(branch ? { branch } : {}),
@@ -275,7 +287,7 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
     imageName,
     ...(yamlPathText ? { yamlPath: parseYamlPath(yamlPathText), yamlPathText } : {}),
     ...(commitMessage ? { commitMessage } : {}),
-    author: { name: authorName, email: authorEmail },
+    author,
     mode,
     maxRetries: inputs.int('max-retries', { min: 0, max: 100, fallback: 20 }),
     ...(argocd ? { argocd } : {}),

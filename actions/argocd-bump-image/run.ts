@@ -1,17 +1,19 @@
 /**
- * argocd-bump-image's logic as named phases: clone → edit → commit → push (on a race: fetch,
- * re-apply the edit on the new tip, retry with jittered backoff) → (pull request) → Argo CD
- * sync → wait. Dependencies are injected. `report` is filled as the phases go, so that a
+ * argocd-bump-image's logic as named phases over a typed report: check Argo CD → clone → edit
+ * and push (edit → commit → push; on a race: fetch, re-apply the edit on the new tip, retry
+ * with jittered backoff) → pull request → Argo CD sync and wait. Dependencies are injected. `report` is filled as the phases go, so that a
  * failure after the push still says (outputs, summary) what was changed.
  */
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Clock } from '../../shared/clock.ts';
+import { Deadline } from '../../shared/deadline.ts';
 import { CancelledError, cancellation, InputError } from '../../shared/errors.ts';
 import { expandPatterns } from '../../shared/files.ts';
 import type { Git } from '../../shared/git.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { phase, runPhases, type Phase, type PhaseReport } from '../../shared/phases.ts';
 import { pause } from '../../shared/wait.ts';
 import { argoPhase } from './argo-phase.ts';
 import { locateOurSources, type OurSources } from './argo-sources.ts';
@@ -53,7 +55,9 @@ export interface BumpDeps {
   random?: () => number;
 }
 
-export interface BumpReport {
+export interface BumpReport extends PhaseReport {
+  /** What was asked (the image, the target, Argo CD), without the tokens: the summary says it. */
+  readonly inputs: BumpInputs;
   repository: string;
   branch: string;
   /** The branch pushed to (the PR branch in pull-request mode). */
@@ -75,10 +79,16 @@ export interface BumpReport {
   phase: string;
   startedAt: number;
   durationMs: number;
+  /** Our repository among the Argo CD application's sources (checked before the push). */
+  ours?: OurSources;
+  clone?: Clone;
 }
 
 export function newReport(inputs: BumpInputs, clock: Clock): BumpReport {
+  // The report is what the summary reads: it holds no token.
+  const { argocd } = inputs;
   return {
+    inputs: { ...inputs, token: '', ...(argocd ? { argocd: { ...argocd, token: '' } } : {}) },
     repository: inputs.remote.display,
     branch: inputs.branch ?? '',
     pushBranch: '',
@@ -95,6 +105,7 @@ export function newReport(inputs: BumpInputs, clock: Clock): BumpReport {
     pushUnknown: '',
     pushNote: '',
     phase: 'clone',
+    phases: [],
     startedAt: clock.now(),
     durationMs: 0,
   };
@@ -312,27 +323,87 @@ async function checkArgo(
   return ours;
 }
 
+/** What every phase gets: the inputs, the dependencies and the step's one deadline. */
+export interface BumpContext extends BumpDeps {
+  inputs: BumpInputs;
+  /** `timeout` from the step's start, on `clock`. */
+  deadline: Deadline;
+}
+
+/** The clone and where the phases left it. */
+interface Clone {
+  dir: string;
+  git: Git;
+  remoteTip?: string | undefined;
+}
+
+function cloneOf(report: BumpReport): Clone {
+  if (!report.clone) throw new Error('argocd-bump-image: the clone is missing');
+  return report.clone;
+}
+
+const argoConfigured = ({ inputs, argo }: BumpContext): boolean =>
+  inputs.argocd !== undefined && argo !== undefined;
+
+type BumpPhase = Phase<BumpContext, BumpReport>;
+
+/** The phases, in order: the whole orchestration is `runPhases` over these. */
+export const bumpPhases: readonly BumpPhase[] = [
+  phase(
+    'check Argo CD',
+    async (ctx, report) => {
+      report.ours = await checkArgo(ctx.inputs, ctx, report);
+    },
+    argoConfigured,
+  ),
+  phase('clone', async (ctx, report) => {
+    const dir = path.join(ctx.workdir, 'repo');
+    await mkdir(ctx.workdir, { recursive: true });
+    const git = ctx.git(dir);
+    report.clone = { dir, git };
+    report.clone.remoteTip = (await cloneAndCheckout(ctx.inputs, ctx, report, git)).remoteTip;
+  }),
+  // The push loop as it is (push.ts and its retry): one phase.
+  phase('edit and push', async (ctx, report) => {
+    const { dir, git, remoteTip } = cloneOf(report);
+    await commitAndPush(ctx.inputs, ctx, report, git, {
+      dir,
+      remoteTip,
+      deadline: ctx.deadline.at,
+    });
+  }),
+  phase('pull request', (ctx, report) =>
+    pullRequestPhase(ctx.inputs, ctx, report, cloneOf(report).git),
+  ),
+  phase(
+    'Argo CD',
+    (ctx, report) =>
+      argoPhase(ctx.inputs, ctx, report, cloneOf(report).git, {
+        deadline: ctx.deadline.at,
+        ours: report.ours ?? {},
+      }),
+    argoConfigured,
+  ),
+  phase('done', (ctx, report) => {
+    report.phase = 'done';
+    report.durationMs = ctx.clock.now() - report.startedAt;
+  }),
+];
+
+/** The context of `deps`: the step's deadline is `timeout` from the report's start. */
+export function bumpContext(inputs: BumpInputs, deps: BumpDeps, report: BumpReport): BumpContext {
+  return {
+    ...deps,
+    inputs,
+    deadline: new Deadline(report.startedAt + inputs.timeoutMs, deps.clock),
+  };
+}
+
+/** The phases over `deps`; `report` is filled as they go (also when one fails). */
 export async function bumpImage(
   inputs: BumpInputs,
   deps: BumpDeps,
   report: BumpReport = newReport(inputs, deps.clock),
 ): Promise<BumpReport> {
-  const { signal } = deps;
-  const deadline = report.startedAt + inputs.timeoutMs;
-  const checkCancelled = (): void => {
-    if (signal.aborted) throw cancellation(signal, report.phase);
-  };
-  const dir = path.join(deps.workdir, 'repo');
-  await mkdir(deps.workdir, { recursive: true });
-  const git = deps.git(dir);
-  const ours = await checkArgo(inputs, deps, report);
-  const { remoteTip } = await cloneAndCheckout(inputs, deps, report, git);
-  checkCancelled();
-  await commitAndPush(inputs, deps, report, git, { dir, remoteTip, deadline });
-  checkCancelled();
-  await pullRequestPhase(inputs, deps, report, git);
-  if (inputs.argocd && deps.argo) await argoPhase(inputs, deps, report, git, { deadline, ours });
-  report.phase = 'done';
-  report.durationMs = deps.clock.now() - report.startedAt;
-  return report;
+  return runPhases(bumpPhases, bumpContext(inputs, deps, report), report);
 }

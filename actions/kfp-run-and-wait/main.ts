@@ -1,11 +1,13 @@
-import { runAction } from '../../shared/action.ts';
+import { defineAction } from '../../shared/action.ts';
 import { getInputs } from './inputs.ts';
 
+// Inputs are checked before anything heavy loads: a typo fails in milliseconds.
+const action = defineAction({
+  name: 'kfp-run-and-wait',
+  inputs: () => getInputs(),
+  load: async () => (await import('./wiring.ts')).default,
+});
+
 export async function run(): Promise<void> {
-  await runAction('kfp-run-and-wait', async (signal) => {
-    // Inputs are checked before anything heavy loads: a typo fails in milliseconds.
-    const inputs = getInputs();
-    const { main } = await import('./outputs.ts');
-    await main(inputs, signal);
-  });
+  await action();
 }

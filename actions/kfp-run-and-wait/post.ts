@@ -1,8 +1,10 @@
-import { runPost } from '../../shared/action.ts';
+import { definePost } from '../../shared/action.ts';
+
+const post = definePost({
+  name: 'kfp-run-and-wait',
+  load: async () => (await import('./post-cancel.ts')).postBody,
+});
 
 export async function run(): Promise<void> {
-  await runPost('kfp-run-and-wait', async () => {
-    const { cancelLeftRun } = await import('./post-cancel.ts');
-    await cancelLeftRun();
-  });
+  await post();
 }

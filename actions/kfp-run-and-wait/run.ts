@@ -1,72 +1,28 @@
 /**
- * kfp-run-and-wait's logic, as named phases: prepare the pipeline (no call) → check the
- * server → resolve the pipeline → experiment → create the run → wait → settle (cancel the run
- * when the wait ended early). Dependencies (API client, clock, logger, signals) are injected.
+ * kfp-run-and-wait's logic, as named phases over a typed report: prepare the pipeline (no
+ * call) → check the server → resolve the pipeline → experiment → create the run → wait (and
+ * settle: cancel the run when the wait ended early) → write the run's details. Dependencies
+ * (API client, clock, logger, signals, the post step's state) come in the context.
  */
-import type { Clock } from '../../shared/clock.ts';
+import { Deadline } from '../../shared/deadline.ts';
 import { cancellation, errorMessage, InputError } from '../../shared/errors.ts';
 import { formatDuration } from '../../shared/inputs.ts';
-import type { Logger } from '../../shared/logger.ts';
-import { waitFor } from '../../shared/wait.ts';
-import {
-  boundFor,
-  KfpError,
-  TERMINAL_STATES,
-  type KfpClient,
-  type Run,
-  type TaskDetail,
-} from './api.ts';
+import { phase, runPhases, type Phase } from '../../shared/phases.ts';
+import type { Run } from './api.ts';
+import { endedEarly, failedTasks, follow, runUrl, stateOf } from './follow.ts';
 import type { KfpInputs } from './inputs.ts';
-import { preparePipeline, resolveExperiment, resolvePipeline, type Prepared } from './resolve.ts';
-import type { SavedRun } from './state.ts';
+import type { CreatedRun, KfpContext, KfpReport, KfpResult, Outcome, RunDeps } from './report.ts';
+import { preparePipeline, resolveExperiment, resolvePipeline } from './resolve.ts';
 
-/** The first poll comes this soon after creation; each next one 1.5× later, up to the cap. */
-export const FIRST_POLL_MS = 2000;
-export const POLL_FACTOR = 1.5;
-/** How long main may spend cancelling the run once the job is cancelled (the runner waits ~7 s). */
-export const CANCEL_BUDGET_MS = 5000;
-
-export type Outcome = 'succeeded' | 'failed' | 'submitted' | 'timeout' | 'cancelled';
-
-export interface CancelReport {
-  ok: boolean;
-  message: string;
-}
-
-export interface KfpResult {
-  outcome: Outcome;
-  /** The created run's id (checked against its grammar): what outputs and files are named by. */
-  runId: string;
-  run: Run;
-  runUrl: string;
-  state: string;
-  durationMs: number;
-  /** What this step changed in KFP, one line each. */
-  changes: string[];
-  /** Failed tasks (name: error), for FAILED / CANCELED / SKIPPED runs. */
-  failedTasks: string[];
-  cancel?: CancelReport;
-  /** The failure message when the outcome is not succeeded or submitted. */
-  error?: string;
-  source: string;
-}
-
-export interface RunDeps {
-  client: KfpClient;
-  clock: Clock;
-  logger: Logger;
-  /** Aborted when the job is cancelled. */
-  signal: AbortSignal;
-  /** Aborted when `timeout` has passed on the real clock: bounds requests that hang. */
-  deadlineSignal?: AbortSignal;
-  /** Saves the run for the post step: as soon as it exists, and once it is settled. */
-  saveRun(saved: SavedRun): void;
-}
-
-/** The KFP UI page of a run (the UI serves the API root's `/#/runs/details/<id>`). */
-export function runUrl(host: string, runId: string): string {
-  return `${host}/#/runs/details/${encodeURIComponent(runId)}`;
-}
+export {
+  CANCEL_BUDGET_MS,
+  FIRST_POLL_MS,
+  POLL_FACTOR,
+  failedTasks,
+  runUrl,
+  taskName,
+} from './follow.ts';
+export type { CancelReport, KfpResult, Outcome, RunDeps } from './report.ts';
 
 /** A failure before the run exists: `changes` say what was done so far. */
 export class PreRunError extends Error {
@@ -80,14 +36,25 @@ export class PreRunError extends Error {
   }
 }
 
-/** Everything up to the created run; a failure says what was changed on the way. */
-async function submit(
-  inputs: KfpInputs,
-  prepared: Prepared,
-  deps: RunDeps,
-  changes: string[],
-): Promise<{ run: Run; source: string }> {
-  const { client, logger } = deps;
+type KfpPhase = Phase<KfpContext, KfpReport>['run'];
+
+/** A request cut short by the step's deadline or the job's cancellation says which. */
+function submitting(run: KfpPhase): KfpPhase {
+  return async (ctx, report) => {
+    try {
+      await run(ctx, report);
+    } catch (error) {
+      if (ctx.deadlineSignal?.aborted) {
+        throw new Error(
+          `timed out after ${formatDuration(ctx.inputs.timeoutMs)} before the run was created (${errorMessage(error)})`,
+        );
+      }
+      throw ctx.signal.aborted ? cancellation(ctx.signal, 'the submission of the run') : error;
+    }
+  };
+}
+
+async function checkServer({ client, logger, inputs }: KfpContext): Promise<void> {
   const health = await client.healthz();
   if (health.multi_user && !inputs.namespace) {
     throw new InputError(
@@ -97,8 +64,19 @@ async function submit(
   logger.info(
     `KFP ${health.tag_name ?? '(version unknown)'} at ${inputs.host}${health.multi_user ? ' (multi-user)' : ''}`,
   );
-  const resolved = await resolvePipeline(inputs, prepared, deps, changes);
-  const experimentId = await resolveExperiment(inputs, deps, changes);
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined)
+    throw new Error(`kfp-run-and-wait: ${what} is missing (a phase was skipped)`);
+  return value;
+}
+
+async function createRun(ctx: KfpContext, report: KfpReport): Promise<void> {
+  const { inputs, client, logger } = ctx;
+  const prepared = required(report.prepared, 'the prepared pipeline');
+  const resolved = required(report.resolved, 'the resolved pipeline');
+  const experimentId = report.experimentId;
   const run = await client.createRun(
     {
       display_name: inputs.runName,
@@ -109,195 +87,139 @@ async function submit(
     },
     { onRetry: (message) => logger.warning(message) },
   );
-  return { run, source: resolved.source };
+  const url = runUrl(inputs.host, run.run_id);
+  report.created = { run, runId: run.run_id, runUrl: url, source: resolved.source };
+  // Saved for the post step in the same phase: a cancelled job must not leave it unsaved.
+  ctx.saveRun({ runId: run.run_id, runUrl: url, settled: !inputs.wait });
+  report.changes.push(`Created run \`${inputs.runName}\` (${run.run_id})`);
+  logger.info(`Created run ${run.run_id}: ${url}`);
 }
 
-function stateOf(run: Run): string {
-  return run.state ?? 'RUNTIME_STATE_UNSPECIFIED';
-}
-
-/** Failed tasks with their errors, in KFP's order, as `name: message` lines; then the run's error. */
-export function failedTasks(run: Run): string[] {
-  const tasks = run.run_details?.task_details ?? [];
-  const failed = tasks.filter((t) => t.state === 'FAILED');
-  const lines = failed.map(
-    (t) => `${taskName(t)}: ${t.error?.message?.trim() || 'failed (KFP gave no message)'}`,
-  );
-  if (run.error?.message && !lines.some((l) => l.includes(run.error?.message ?? ''))) {
-    lines.push(`run: ${run.error.message.trim()}`);
-  }
-  return lines;
-}
-
-export function taskName(t: TaskDetail): string {
-  return t.display_name || t.task_id || '(unnamed task)';
-}
-
-/** Cancels the run in KFP, bounded by its own time (the step's may be spent). */
-async function cancelRun(deps: RunDeps, runId: string, why: string): Promise<CancelReport> {
-  try {
-    await deps.client.terminateRun(runId, boundFor(deps.clock, CANCEL_BUDGET_MS));
-    deps.logger.info(`Cancelled run ${runId} in KFP (${why})`);
-    return { ok: true, message: `Cancelled run ${runId} in KFP (${why})` };
-  } catch (error) {
-    return { ok: false, message: `Could not cancel run ${runId} in KFP: ${errorMessage(error)}` };
-  }
-}
-
-/** What the wait ended with: the terminal run, or why not (and the cancel it led to). */
-type Waited =
-  | { done: true; value: Run }
-  | { done: false; reason: 'timeout' | 'aborted' }
-  | { done: false; reason: 'error'; error: unknown; cancel: CancelReport | undefined };
-
-/** Polls the run until it ends, the deadline passes or the job is cancelled. */
-async function follow(
-  inputs: KfpInputs,
-  deps: RunDeps,
-  target: { runId: string; url: string; created: Run; startedAt: number; deadline: number },
-): Promise<{ waited: Waited; last: Run }> {
-  const { runId, url, startedAt, deadline } = target;
-  const { client, clock, logger, signal } = deps;
-  let last = target.created;
-  let reported = '';
-  const waited = await waitFor<Run>(
-    async () => {
-      try {
-        const run = await client.getRun(runId);
-        last = run;
-        const state = stateOf(run);
-        if (state !== reported) {
-          reported = state;
-          logger.info(`Run ${runId}: ${state} after ${formatDuration(clock.now() - startedAt)}`);
-        }
-        return TERMINAL_STATES.has(state) ? run : undefined;
-      } catch (error) {
-        // Cancelled or out of time: waitFor reports which.
-        if (signal.aborted || deps.deadlineSignal?.aborted) return undefined;
-        // An API outage (after the HTTP retries) is waited out until the deadline: the run
-        // goes on in the cluster, and giving up would leave it unwatched.
-        if (error instanceof KfpError && error.transient) {
-          logger.warning(`Polling run ${runId}: ${error.message}; trying again`);
-          return undefined;
-        }
-        throw error;
-      }
-    },
-    {
-      clock,
-      deadline,
-      signal,
-      intervalMs: Math.min(FIRST_POLL_MS, inputs.pollIntervalMs),
-      factor: POLL_FACTOR,
-      maxIntervalMs: inputs.pollIntervalMs,
-    },
-  ).catch(async (error: unknown) => {
-    // Polling failed for good (e.g. the token expired): the run must not be left unwatched.
-    const cancel = inputs.cancelOnTimeout
-      ? await cancelRun(deps, runId, 'the step could not follow it')
-      : undefined;
-    if (cancel?.ok) deps.saveRun({ runId, runUrl: url, settled: true });
-    return { done: false as const, reason: 'error' as const, error, cancel };
-  });
-  return { waited, last };
-}
-
-/** A wait cut short (timeout, cancelled job): the run is cancelled in KFP, or left and said so. */
-async function endedEarly(
-  inputs: KfpInputs,
-  deps: RunDeps,
-  target: { runId: string; url: string; last: Run },
-  reason: 'timeout' | 'aborted',
-): Promise<Partial<KfpResult>> {
-  const { runId, url, last } = target;
-  const why =
-    reason === 'timeout'
-      ? `timed out after ${formatDuration(inputs.timeoutMs)}`
-      : 'the job was cancelled';
-  let cancel: CancelReport | undefined;
-  if (inputs.cancelOnTimeout) {
-    cancel = await cancelRun(deps, runId, why);
-    if (cancel.ok) deps.saveRun({ runId, runUrl: url, settled: true });
-  } else {
-    deps.saveRun({ runId, runUrl: url, settled: true });
-  }
-  const tail = cancel
-    ? cancel.ok
-      ? `the run was cancelled in KFP`
-      : `${cancel.message}; the post step tries again`
-    : 'the run was left running in KFP (cancel-on-timeout is false)';
-  const what =
-    reason === 'timeout'
-      ? `run ${runId} ${why} in state ${stateOf(last)}`
-      : `${why} while run ${runId} was ${stateOf(last)}`;
-  return { ...(cancel ? { cancel } : {}), error: `${what}; ${tail}\n${url}` };
-}
-
-export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<KfpResult> {
-  const { clock, logger, signal } = deps;
-  const startedAt = clock.now();
-  const deadline = startedAt + inputs.timeoutMs;
-  const changes: string[] = [];
-
-  const prepared = await preparePipeline(inputs);
-  let submitted: { run: Run; source: string };
-  try {
-    submitted = await submit(inputs, prepared, deps, changes);
-  } catch (error) {
-    // A request cut short by the step's deadline or the job's cancellation says which.
-    const cause = deps.deadlineSignal?.aborted
-      ? new Error(
-          `timed out after ${formatDuration(inputs.timeoutMs)} before the run was created (${errorMessage(error)})`,
-        )
-      : signal.aborted
-        ? cancellation(signal, 'the submission of the run')
-        : error;
-    throw changes.length > 0 ? new PreRunError(cause, changes) : cause;
-  }
-  const created = submitted.run;
-  const runId = created.run_id;
-  const url = runUrl(inputs.host, runId);
-  deps.saveRun({ runId, runUrl: url, settled: !inputs.wait });
-  changes.push(`Created run \`${inputs.runName}\` (${runId})`);
-  logger.info(`Created run ${runId}: ${url}`);
-
-  const result = (outcome: Outcome, run: Run, extra: Partial<KfpResult> = {}): KfpResult => ({
+function resultOf(
+  ctx: KfpContext,
+  report: KfpReport,
+  created: CreatedRun,
+  outcome: Outcome,
+  run: Run,
+  extra: Partial<KfpResult> = {},
+): KfpResult {
+  return {
     outcome,
-    runId,
+    runId: created.runId,
     run,
-    runUrl: url,
+    runUrl: created.runUrl,
     state: stateOf(run),
-    durationMs: clock.now() - startedAt,
-    changes,
+    durationMs: ctx.clock.now() - report.startedAt,
+    changes: report.changes,
     failedTasks: [],
-    source: submitted.source,
+    source: created.source,
     ...extra,
-  });
+  };
+}
 
-  if (!inputs.wait) return result('submitted', created);
+/**
+ * The last phase: the result (the submitted run with `wait: false`, else how it ended) and the
+ * run's details file. One phase, so a cancelled job still gets its result, outputs and summary.
+ */
+async function settle(ctx: KfpContext, report: KfpReport): Promise<void> {
+  const created = required(report.created, 'the created run');
+  if (ctx.inputs.wait) await waitAndSettle(ctx, report, created);
+  else report.result = resultOf(ctx, report, created, 'submitted', created.run);
+  if (ctx.writeDetails)
+    report.detailsPath = await ctx.writeDetails(required(report.result, 'the result').run);
+}
 
-  const { waited, last } = await follow(inputs, deps, { runId, url, created, startedAt, deadline });
-
+/** Waits for the run to end and settles it: the result says how it ended. */
+async function waitAndSettle(
+  ctx: KfpContext,
+  report: KfpReport,
+  created: CreatedRun,
+): Promise<void> {
+  const { runId, runUrl: url } = created;
+  const target = {
+    runId,
+    url,
+    created: created.run,
+    startedAt: report.startedAt,
+    deadline: ctx.deadline.at,
+  };
+  const { waited, last } = await follow(ctx.inputs, ctx, target);
+  const result = resultOf.bind(undefined, ctx, report, created);
   if (waited.done) {
-    deps.saveRun({ runId, runUrl: url, settled: true });
+    ctx.saveRun({ runId, runUrl: url, settled: true });
     const run = waited.value;
     const state = stateOf(run);
-    if (state === 'SUCCEEDED') return result('succeeded', run);
+    if (state === 'SUCCEEDED') {
+      report.result = result('succeeded', run);
+      return;
+    }
     const tasks = failedTasks(run);
-    return result('failed', run, {
+    report.result = result('failed', run, {
       failedTasks: tasks,
       error: `run ${runId} ended ${state}${tasks.length ? `:\n${tasks.map((t) => `  - ${t}`).join('\n')}` : ''}\n${url}`,
     });
+    return;
   }
   if (waited.reason === 'error') {
     const tail = waited.cancel
       ? waited.cancel.message
       : `Run ${runId} was left running in KFP (cancel-on-timeout is false): ${url}`;
-    return result('failed', last, {
+    report.result = result('failed', last, {
       ...(waited.cancel ? { cancel: waited.cancel } : {}),
       error: `${errorMessage(waited.error)}\n${tail}`,
     });
+    return;
   }
-  const early = await endedEarly(inputs, deps, { runId, url, last }, waited.reason);
-  return result(waited.reason === 'timeout' ? 'timeout' : 'cancelled', last, early);
+  const early = await endedEarly(ctx.inputs, ctx, { runId, url, last }, waited.reason);
+  report.result = result(waited.reason === 'timeout' ? 'timeout' : 'cancelled', last, early);
+}
+
+/** The phases, in order: the whole orchestration is `runPhases` over these. */
+export const kfpPhases: readonly Phase<KfpContext, KfpReport>[] = [
+  phase('prepare', async ({ inputs }, report) => {
+    report.prepared = await preparePipeline(inputs);
+  }),
+  phase('check server', submitting(checkServer)),
+  phase(
+    'resolve pipeline',
+    submitting(async (ctx, report) => {
+      const prepared = required(report.prepared, 'the prepared pipeline');
+      report.resolved = await resolvePipeline(ctx.inputs, prepared, ctx, report.changes);
+    }),
+  ),
+  phase(
+    'experiment',
+    submitting(async (ctx, report) => {
+      report.experimentId = await resolveExperiment(ctx.inputs, ctx, report.changes);
+    }),
+  ),
+  phase('create run', submitting(createRun)),
+  phase('settle', settle),
+];
+
+/** The report before the first phase. */
+export function kfpReport(ctx: KfpContext): KfpReport {
+  return { phases: [], startedAt: ctx.clock.now(), changes: [] };
+}
+
+/** The context of `deps`: the step's deadline is `timeout` from now. */
+export function kfpContext(inputs: KfpInputs, deps: RunDeps): KfpContext {
+  return { ...deps, inputs, deadline: Deadline.after(inputs.timeoutMs, deps.clock) };
+}
+
+/**
+ * The phases run over `deps` to the result (no details file): a failure before the run exists
+ * after something was changed in KFP is a PreRunError that says what.
+ */
+export async function kfpRunAndWait(inputs: KfpInputs, deps: RunDeps): Promise<KfpResult> {
+  const ctx = kfpContext(inputs, deps);
+  const report = kfpReport(ctx);
+  try {
+    await runPhases(kfpPhases, ctx, report);
+  } catch (error) {
+    throw report.created === undefined && report.changes.length > 0
+      ? new PreRunError(error, report.changes)
+      : error;
+  }
+  return required(report.result, 'the result');
 }

@@ -2,7 +2,8 @@
 import { formatDuration } from '../../shared/inputs.ts';
 import { codeBlock, markdownTable, statusEmoji, type Status } from '../../shared/summary.ts';
 import type { TaskDetail } from './api.ts';
-import { taskName, type KfpResult } from './run.ts';
+import { taskName } from './follow.ts';
+import type { KfpResult } from './report.ts';
 
 const STATE_STATUS: Record<string, Status> = {
   SUCCEEDED: 'success',

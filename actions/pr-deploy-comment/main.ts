@@ -1,11 +1,13 @@
-import { runAction } from '../../shared/action.ts';
+import { defineAction } from '../../shared/action.ts';
 import { getInputs } from './inputs.ts';
 
+// Inputs are checked before Octokit loads: a typo fails in milliseconds and touches nothing.
+const action = defineAction({
+  name: 'pr-deploy-comment',
+  inputs: () => getInputs(),
+  load: async () => (await import('./wiring.ts')).default,
+});
+
 export async function run(): Promise<void> {
-  await runAction('pr-deploy-comment', async (signal) => {
-    // Inputs are checked before Octokit loads: a typo fails in milliseconds and touches nothing.
-    const inputs = getInputs();
-    const { main } = await import('./outputs.ts');
-    await main(inputs, signal);
-  });
+  await action();
 }

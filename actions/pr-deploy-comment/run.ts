@@ -1,13 +1,22 @@
 /**
- * Publishes the deployment report: finds the pull request, renders the report and hands it to
- * sticky.ts, which writes the key's one comment; maps what happened to an outcome.
+ * Publishes the deployment report, as named phases over a typed report: find the pull request
+ * → render the report → find the key's sticky comment → write it (sticky.ts: update, create,
+ * replace, hide or delete the previous ones). The report says what happened (its outcome) and
+ * what was changed on GitHub, also when a phase fails.
  */
+import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { phase, runPhases, type Phase, type PhaseReport } from '../../shared/phases.ts';
 import { isReadOnlyToken, type CommentsApi, type IssueComment } from './api.ts';
 import type { CommentInputs } from './inputs.ts';
-import { readEvent, resolvePullRequest } from './pull-request.ts';
-import { renderSection, type RenderContext } from './render.ts';
-import { writeSticky, type Changes, type StickyAction } from './sticky.ts';
+import {
+  readEvent,
+  resolvePullRequest,
+  type EventFacts,
+  type PullRequestChoice,
+} from './pull-request.ts';
+import { renderSection, type RenderContext, type Rendered } from './render.ts';
+import { Sticky, writeListed, type Changes, type StickyAction, type StickyRun } from './sticky.ts';
 
 export type { Changes } from './sticky.ts';
 
@@ -15,7 +24,13 @@ export interface RunDeps {
   api: CommentsApi;
   logger: Logger;
   env: NodeJS.ProcessEnv;
-  now: () => Date;
+  clock: Pick<Clock, 'now'>;
+}
+
+/** What every phase gets: the inputs and the injected dependencies. */
+export interface CommentContext extends RunDeps {
+  inputs: CommentInputs;
+  signal: AbortSignal;
 }
 
 function nothingChanged(changes: Changes): boolean {
@@ -82,18 +97,33 @@ function renderContext(
   };
 }
 
-/**
- * `changes` is filled in as GitHub is changed, so a caller can report what happened also when
- * a later call fails.
- */
-export async function publishComment(
-  inputs: CommentInputs,
-  deps: RunDeps,
-  changes: Changes = { deleted: [], minimized: [] },
-): Promise<PublishResult> {
-  const { api, logger, env } = deps;
+/** What the phases found and did; `outcome` once the step knows how it ends. */
+export interface CommentReport extends PhaseReport {
+  /** What was changed on GitHub so far (also when a later phase fails). */
+  changes: Changes;
+  event?: EventFacts;
+  choice?: PullRequestChoice;
+  rendered?: Rendered & { fullSection: string };
+  sticky?: { sticky: Sticky; run: StickyRun; existing: IssueComment[] };
+  outcome?: Outcome;
+  /** The report as the job summary shows it after a failure (no pull request facts). */
+  failureSection?: string;
+}
+
+type CommentPhase = Phase<CommentContext, CommentReport>;
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`pr-deploy-comment: ${what} is missing`);
+  return value;
+}
+
+const now = (ctx: CommentContext): Date => new Date(ctx.clock.now());
+
+async function findPullRequest(ctx: CommentContext, report: CommentReport): Promise<void> {
+  const { api, env, inputs } = ctx;
   const event = readEvent(env);
-  const choice = await resolvePullRequest(
+  report.event = event;
+  report.choice = await resolvePullRequest(
     inputs.prNumber,
     event,
     env.GITHUB_SHA,
@@ -107,42 +137,105 @@ export async function publishComment(
       };
     throw error;
   });
+  if (!report.choice.found)
+    report.outcome = { kind: 'no-pull-request', reason: report.choice.reason };
+}
+
+function render(ctx: CommentContext, report: CommentReport): void {
+  const { inputs, env } = ctx;
+  const choice = required(report.choice, 'the pull request');
   const headSha = choice.found ? choice.headSha : undefined;
   // On issue_comment, GITHUB_SHA is the default branch's head, not the PR's: show no commit
   // rather than a wrong one.
-  const commit = headSha ?? (event.name === 'issue_comment' ? undefined : env.GITHUB_SHA);
-  const context = renderContext(inputs, env, deps.now(), commit);
+  const commit = headSha ?? (report.event?.name === 'issue_comment' ? undefined : env.GITHUB_SHA);
+  const context = renderContext(inputs, env, now(ctx), commit);
   const rendered = renderSection(inputs, context);
   const fullSection = rendered.truncated.length
     ? renderSection(inputs, context, SUMMARY_BUDGET).section
     : rendered.section;
-  const result = (outcome: Outcome): PublishResult => ({ outcome, ...rendered, fullSection });
-  if (!choice.found) return result({ kind: 'no-pull-request', reason: choice.reason });
+  report.rendered = { ...rendered, fullSection };
+}
 
-  const pr = choice.number;
-  try {
-    const { comment, action } = await writeSticky({
-      api,
-      logger,
-      inputs,
-      pr,
-      prSource: choice.source,
-      section: rendered.section,
-      changes,
-      now: deps.now,
-    });
-    return result({ kind: 'posted', pr, prSource: choice.source, comment, action, changes });
-  } catch (error) {
-    // A 403 on the first write: the token may not write (a fork's GITHUB_TOKEN). After a write
-    // succeeded, a refusal is a failure: it must not end green with no comment.
-    if (isReadOnlyToken(error) && nothingChanged(changes)) {
-      return result({
+/**
+ * A 403 before anything was written: the token may not write (a fork's GITHUB_TOKEN). After a
+ * write succeeded, a refusal is a failure: it must not end green with no comment.
+ */
+function readOnlyOr(run: CommentPhase['run']): CommentPhase['run'] {
+  return async (ctx, report) => {
+    try {
+      await run(ctx, report);
+    } catch (error) {
+      if (!isReadOnlyToken(error) || !nothingChanged(report.changes)) throw error;
+      const pr = report.choice?.found ? report.choice.number : undefined;
+      report.outcome = {
         kind: 'read-only',
-        pr,
+        ...(pr !== undefined ? { pr } : {}),
         message: `${error.message}: ${READ_ONLY_ADVICE}`,
-        changes,
-      });
+        changes: report.changes,
+      };
     }
-    throw error;
-  }
+  };
+}
+
+async function findSticky(ctx: CommentContext, report: CommentReport): Promise<void> {
+  const choice = required(report.choice, 'the pull request');
+  if (!choice.found) return;
+  const run: StickyRun = {
+    api: ctx.api,
+    logger: ctx.logger,
+    inputs: ctx.inputs,
+    pr: choice.number,
+    prSource: choice.source,
+    section: required(report.rendered, 'the rendered report').section,
+    changes: report.changes,
+    now: () => now(ctx),
+  };
+  const sticky = new Sticky(run);
+  report.sticky = { sticky, run, existing: await sticky.list() };
+}
+
+async function writeComment(_: CommentContext, report: CommentReport): Promise<void> {
+  const { sticky, run, existing } = required(report.sticky, 'the sticky comment');
+  const { comment, action } = await writeListed(sticky, run, existing);
+  report.outcome = {
+    kind: 'posted',
+    pr: run.pr,
+    prSource: run.prSource,
+    comment,
+    action,
+    changes: report.changes,
+  };
+}
+
+/** The phases, in order: the whole orchestration is `runPhases` over these. */
+export const commentPhases: readonly CommentPhase[] = [
+  phase('find pull request', findPullRequest),
+  phase('render', render),
+  phase('find sticky comment', readOnlyOr(findSticky), (_, r) => r.outcome === undefined),
+  phase('write comment', readOnlyOr(writeComment), (_, r) => r.outcome === undefined),
+];
+
+export function commentReport(): CommentReport {
+  return { phases: [], changes: { deleted: [], minimized: [] } };
+}
+
+/** The result the summary shows: the outcome and the rendered report. */
+export function publishResult(report: CommentReport): PublishResult {
+  const { section, truncated, fullSection } = required(report.rendered, 'the rendered report');
+  return { outcome: required(report.outcome, 'the outcome'), section, truncated, fullSection };
+}
+
+/** The phases over `deps`: `report.changes` says what was changed, also after a failure. */
+export async function publishComment(
+  inputs: CommentInputs,
+  deps: RunDeps & { signal?: AbortSignal },
+  report: CommentReport = commentReport(),
+): Promise<PublishResult> {
+  const ctx: CommentContext = {
+    ...deps,
+    inputs,
+    signal: deps.signal ?? new AbortController().signal,
+  };
+  await runPhases(commentPhases, ctx, report);
+  return publishResult(report);
 }

@@ -57,7 +57,7 @@ function isGone(error: unknown): boolean {
   return error instanceof GitHubApiError && error.status === 404;
 }
 
-class Sticky {
+export class Sticky {
   readonly marker: string;
   readonly body: string;
   private readonly run: StickyRun;
@@ -150,10 +150,13 @@ class Sticky {
  * post a fresh one rather than end with none — if that is refused too, the token may not
  * write at all (the caller's read-only warning).
  */
-async function upsertOrAppend(s: Sticky, run: StickyRun): Promise<StickyResult> {
+async function upsertOrAppend(
+  s: Sticky,
+  run: StickyRun,
+  existing: IssueComment[],
+): Promise<StickyResult> {
   const { api, inputs, section, changes, logger } = run;
   const append = inputs.mode === 'append';
-  const existing = await s.list();
   const [current, ...duplicates] = existing;
   const desired = append ? appendSection(current?.body, inputs.key, section) : s.body;
   let updated: IssueComment | undefined = current;
@@ -183,9 +186,12 @@ async function upsertOrAppend(s: Sticky, run: StickyRun): Promise<StickyResult> 
 }
 
 /** recreate: the new comment first, so the PR never shows none; then the old ones go. */
-async function recreate(s: Sticky, run: StickyRun): Promise<StickyResult> {
+async function recreate(
+  s: Sticky,
+  run: StickyRun,
+  existing: IssueComment[],
+): Promise<StickyResult> {
   const { api, inputs, changes } = run;
-  const existing = await s.list();
   const mine = await s.create(s.body);
   try {
     for (const old of existing) {
@@ -221,8 +227,19 @@ export class StickyWriteError extends Error {
   }
 }
 
+/** Writes the key's one comment, given its comments as `sticky.list()` found them. */
+export async function writeListed(
+  sticky: Sticky,
+  run: StickyRun,
+  existing: IssueComment[],
+): Promise<StickyResult> {
+  return run.inputs.mode === 'recreate'
+    ? recreate(sticky, run, existing)
+    : upsertOrAppend(sticky, run, existing);
+}
+
 /** Publishes the report as the key's one comment; `run.changes` says what was changed. */
 export async function writeSticky(run: StickyRun): Promise<StickyResult> {
   const sticky = new Sticky(run);
-  return run.inputs.mode === 'recreate' ? recreate(sticky, run) : upsertOrAppend(sticky, run);
+  return writeListed(sticky, run, await sticky.list());
 }
