@@ -4,7 +4,8 @@
  * in the same run: the seeds' pattern (`git clone`, sed, `git commit && git push || echo`)
  * and the argocd-bump-image bundle. Prints, for each, the updates that did not land ("lost")
  * and the wall time; for ours, the push attempts per job (from each job's summary), and the
- * median and worst wall of several runs (2 by default, 5 with --full). Printed, never asserted
+ * median and worst wall of several runs (1 by default, to keep the default run in budget; 5
+ * with --full). Printed, never asserted
  * (exit 1 only when our action loses an update or fails). Target: 0 lost, ≤ 15 s.
  */
 import { spawn } from 'node:child_process';
@@ -123,7 +124,7 @@ await trial('seed: git commit && git push || echo', (i, url, dir) => {
   });
 });
 
-const ourRuns = runs(2, 5);
+const ourRuns = runs(1, 5);
 const walls: number[] = [];
 for (let k = 0; k < ourRuns; k++)
   walls.push(
