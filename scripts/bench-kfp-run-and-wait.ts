@@ -21,11 +21,13 @@ import { createKfpClient } from '../actions/kfp-run-and-wait/client.ts';
 import { getInputs } from '../actions/kfp-run-and-wait/inputs.ts';
 import { kfpRunAndWait } from '../actions/kfp-run-and-wait/run.ts';
 import { startKfpFake } from '../test/harness/fakes/kfp-api.ts';
+import { runs } from './bench-lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bundle = path.join(root, 'dist', 'kfp-run-and-wait', 'index.js');
 const fixtures = path.join(root, 'test', 'fixtures', 'kfp-run-and-wait');
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** 4 by default, 7 with --full; BENCH_RUNS overrides. */
+const RUNS = runs(4, 7);
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);

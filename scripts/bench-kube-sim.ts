@@ -1,6 +1,6 @@
 /**
  * `node scripts/bench-kube-sim.ts [--full]` (run by `npm run bench`): the Kubernetes API
- * simulator holding 1,000 Deployments × 3 replicas (3,000 with --full;
+ * simulator holding 500 Deployments × 3 replicas (3,000 with --full;
  * KUBE_SIM_BENCH_DEPLOYMENTS overrides), then get/list throughput and watch event latency.
  *
  * Baselines, measured in the same run with the same client: a bare node:http server in this
@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { startKubeSim } from '../test/harness/kube-sim/index.ts';
 import { FULL, median, ms, times } from './bench-lib.ts';
 
-const DEPLOYMENTS = Number(process.env.KUBE_SIM_BENCH_DEPLOYMENTS ?? (FULL ? 3000 : 1000));
+const DEPLOYMENTS = Number(process.env.KUBE_SIM_BENCH_DEPLOYMENTS ?? (FULL ? 3000 : 500));
 const REPLICAS = 3;
 const CONCURRENCY = 16;
 const SPEED = 20;
@@ -286,15 +286,15 @@ async function main(): Promise<void> {
         `kube-sim: ${what} ${rate(ours)} req/s = ${times(ours / base)} bare node:http (${rate(base)} req/s, same bytes)`,
       );
     };
-    await throughput('get one Deployment', FULL ? 40000 : 16000, (i) => {
+    await throughput('get one Deployment', FULL ? 40000 : 8000, (i) => {
       return `${deployPath}/bench-${i % DEPLOYMENTS}`;
     });
     await throughput(
       `list pods by labelSelector (3 of ${DEPLOYMENTS * REPLICAS})`,
-      FULL ? 5000 : 2000,
+      FULL ? 5000 : 1000,
       (i) => `/api/v1/namespaces/default/pods?labelSelector=app%3Dbench-${i % DEPLOYMENTS}`,
     );
-    await throughput(`list all ${DEPLOYMENTS + 3} Deployments`, FULL ? 100 : 30, () => deployPath);
+    await throughput(`list all ${DEPLOYMENTS + 3} Deployments`, FULL ? 100 : 15, () => deployPath);
 
     const cmPath = '/api/v1/namespaces/default/configmaps';
     const baseLat = await watchLatencies(agent, bare.base, `${cmPath}?watch=true`);

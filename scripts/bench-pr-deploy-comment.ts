@@ -11,10 +11,12 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startGitHubApi, OWNER, REPO, type GitHubFake } from '../test/harness/fakes/github-api.ts';
+import { runs } from './bench-lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bundle = path.join(root, 'dist', 'pr-deploy-comment', 'index.js');
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** 4 by default, 7 with --full; BENCH_RUNS overrides. */
+const RUNS = runs(4, 7);
 const work = mkdtempSync(path.join(tmpdir(), 'bench-pdc-'));
 const PR = 7;
 

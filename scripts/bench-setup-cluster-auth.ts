@@ -17,7 +17,7 @@ import { alternate, diskUsage, kib, run, runs as runCount } from './bench-lib.ts
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist', 'setup-cluster-auth');
-const runs = runCount(9, 21);
+const runs = runCount(5, 21);
 const work = mkdtempSync(path.join(tmpdir(), 'bench-sca-'));
 
 // Records every bundle file the process loads (ESM chunks and the entry).

@@ -7,8 +7,8 @@
  *
  * Every entry module exports `run()` and does nothing when imported (the layout of
  * actions/typescript-action, which `npx @github/local-action run` needs); the bundle starts
- * from a two-line starter generated beside the compiled entry that imports it and awaits
- * `run()`. The build fails when an entry does not export `run`.
+ * from a three-line starter generated beside the compiled entry that imports it, awaits
+ * `run()` and exits once the event loop is empty (see exitWhenIdle). The build fails when an entry does not export `run`.
  *
  * Every emitted script (index.js and the NNN.index.js chunks of dynamic imports, which ncc
  * would leave unminified) is minified with terser and gets a .map beside it whose sources are
@@ -192,6 +192,16 @@ const sourceMapsBanner =
   "import { setSourceMapsSupport } from 'node:module'; setSourceMapsSupport(true);";
 
 /**
+ * The starter's last line. 'beforeExit' fires only once the event loop is empty — every file
+ * and pipe write done, nothing pending — which is when Node would exit anyway; exiting there
+ * (with process.exitCode, which setFailed set) skips only the teardown of the environment and
+ * the V8 heap: 4–17 ms of CPU after the last output for a big bundle against 1–5 ms (measured
+ * with perf stat, rollout-and-verify). Work still pending when run() returns keeps the process
+ * alive exactly as before. Actions themselves never call process.exit.
+ */
+const exitWhenIdle = "process.once('beforeExit', () => process.exit());";
+
+/**
  * Writes the module the bundle starts from beside the compiled entry and returns its path.
  * The check is on tsc's output, where an exported `run` is one of these two forms.
  */
@@ -204,7 +214,10 @@ function writeStarter(entry: Entry): string {
         '(see CONTRIBUTING.md, "Entry points")',
     );
   const starter = compiled.replace(/\.js$/, starterSuffix);
-  writeFileSync(starter, `import { run } from './${path.basename(compiled)}';\nawait run();\n`);
+  writeFileSync(
+    starter,
+    `import { run } from './${path.basename(compiled)}';\nawait run();\n${exitWhenIdle}\n`,
+  );
   return starter;
 }
 

@@ -112,6 +112,9 @@ export class Git {
       ['protocol.https.allow', 'always'],
       ['protocol.http.allow', 'always'],
       ['protocol.file.allow', 'always'],
+      // No `git maintenance run --auto` after each fetch and commit: clones here are
+      // throwaway, and a retried push would start two needless processes per attempt.
+      ['maintenance.auto', 'false'],
     ];
     if (this.options.auth?.token) {
       config.push([

@@ -21,26 +21,8 @@ import type { ArgoClient } from './argocd.ts';
 import { editText, noMatchError, type FileEdit } from './edit.ts';
 import type { GitHubPulls } from './github.ts';
 import type { BumpInputs } from './inputs.ts';
+import { pushRetryDelay } from './push-backoff.ts';
 import { pushAndConfirm, type PushResult } from './push.ts';
-
-/**
- * Push-retry backoff. Every writer that lost a race fetches, re-applies and pushes again, so
- * N writers cost O(N²) attempts unless they spread out: the window grows exponentially until
- * it is wide enough for the writers left, with full jitter. Measured with `npm run bench`
- * (20 writers, 2 shared cores): half-fixed jitter with a 4 s cap took 36 s, with 0.8–1.5 s
- * caps 27–41 s (more collisions); full jitter, 200 ms doubling to 5 s, 18 s.
- */
-const RETRY_BASE_MS = 200;
-const RETRY_CAP_MS = 5000;
-
-/**
- * Full jitter (anywhere in [0, ceiling]), unlike backoffDelay's half-fixed delay: writers that
- * lost the same race must spread over the whole window, or they collide again.
- */
-export function pushRetryDelay(attempt: number, random: () => number): number {
-  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (attempt - 1));
-  return Math.round(random() * ceiling);
-}
 
 export interface BumpDeps {
   /** A Git bound to `dir` (the clone). */
@@ -231,6 +213,8 @@ async function commitAndPush(
   const { pushBranch } = report;
   const message = inputs.commitMessage ?? defaultCommitMessage(inputs);
   let remoteTip = start.remoteTip;
+  // The backoff is counted in lost attempts' own durations (push-backoff.ts).
+  let attemptStart = clock.now();
   for (let attempt = 1; ; attempt++) {
     report.attempts = attempt;
     report.phase = 'edit';
@@ -267,11 +251,12 @@ async function commitAndPush(
         `push to ${pushBranch} lost the race ${attempt} times (another writer pushed first each time); gave up after ${attempt - 1} retries${clock.now() >= start.deadline ? ` and ${formatDuration(inputs.timeoutMs)}` : ''}. Nothing was pushed; raise 'max-retries'. Last answer: ${pushed.detail}`,
       );
     }
-    const delay = pushRetryDelay(attempt, deps.random ?? Math.random);
+    const delay = pushRetryDelay(attempt, clock.now() - attemptStart, deps.random ?? Math.random);
     logger.info(
       `Push rejected: ${pushBranch} moved on. Fetching it, re-applying the edit, retry ${attempt} in ${delay} ms.`,
     );
     if (!(await pause(delay, clock, signal))) throw cancellation(signal, 'push retry');
+    attemptStart = clock.now();
     report.phase = 'fetch';
     remoteTip = await git.fetch(`refs/heads/${pushBranch}`);
     if (!remoteTip)

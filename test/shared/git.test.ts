@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -154,6 +154,31 @@ describe('Git', () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a commit starts no `git maintenance` (a retried push would start two per attempt)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'git-maintenance-'));
+    try {
+      const git = new Git(processRunner, { cwd: dir });
+      await git.run(['init', '--quiet', dir], { cwd: '/' });
+      writeFileSync(path.join(dir, 'a.yaml'), 'image: a\n');
+      await git.run(['add', 'a.yaml']);
+      const author = { name: 'ci', email: 'ci@example.com' };
+      // GIT_TRACE lists every program git starts: `run_command: git maintenance run --auto`.
+      const traced = await git.run(['commit', '--quiet', '-m', 'one'], {
+        env: {
+          GIT_TRACE: '1',
+          GIT_AUTHOR_NAME: author.name,
+          GIT_AUTHOR_EMAIL: author.email,
+          GIT_COMMITTER_NAME: author.name,
+          GIT_COMMITTER_EMAIL: author.email,
+        },
+      });
+      expect(traced.stderr).toContain('built-in: git commit');
+      expect(traced.stderr).not.toContain('maintenance');
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
