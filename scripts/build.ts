@@ -208,7 +208,11 @@ const exitWhenIdle = "process.once('beforeExit', () => process.exit());";
 function writeStarter(entry: Entry): string {
   const compiled = path.join(buildDir, path.relative(root, entry.source)).replace(/\.ts$/, '.js');
   const code = readFileSync(compiled, 'utf8');
-  if (!/^export (async )?function run\(|^export const run = |^export \{[^}]*\brun\b[^}]*\}/m.test(code))
+  if (
+    !/^export (async )?function run\(|^export const run = |^export \{[^}]*\brun\b[^}]*\}/m.test(
+      code,
+    )
+  )
     throw new Error(
       `${path.relative(root, entry.source)} must export run() and do nothing else when imported ` +
         '(see CONTRIBUTING.md, "Entry points")',
