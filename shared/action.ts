@@ -6,7 +6,7 @@
  * winds down (saving what its post step needs) instead of the process exiting mid-flight.
  */
 import { CancelledError, errorMessage, InputError, LocatedError, LocatedErrors } from './errors.ts';
-import { issueCommand, setFailed, setOutput } from './commands.ts';
+import { issueCommand, setFailed } from './commands.ts';
 import { failureSummary, summaryWritten, writeSummary } from './summary.ts';
 import { runPhases, type Phase, type PhaseContextBase, type PhaseReport } from './phases.ts';
 
@@ -77,62 +77,6 @@ export async function runPost(name: string, fn: () => Promise<void>): Promise<vo
   } catch (error) {
     issueCommand('warning', {}, `${name} (post): ${errorMessage(error)}`);
   }
-}
-
-/** Outputs as the report gives them: an undefined value is not set. */
-export type ActionOutputs = Record<string, string | undefined>;
-
-/** What an action loads once its inputs are valid (its SDKs load here, not before). */
-export interface ActionBody<Inputs, Ctx extends PhaseContextBase, Report extends PhaseReport> {
-  /** Wires the runner's dependencies: clients, clock, logger, the job's signal. */
-  context(inputs: Inputs, signal: AbortSignal): Ctx | Promise<Ctx>;
-  /** The report before the first phase. */
-  report(ctx: Ctx): Report;
-  phases: readonly Phase<Ctx, Report>[];
-  /** The report as outputs; also after a failed phase (`error` set). */
-  outputs(report: Report, error?: unknown): ActionOutputs;
-  /** The job summary (Markdown); also after a failed phase. Undefined: none. */
-  summary(report: Report, error?: unknown): string | undefined;
-  /** After outputs and summary: throws when the report is a failure the step must show. */
-  verdict?(report: Report): void;
-}
-
-export interface ActionDefinition<
-  Inputs,
-  Ctx extends PhaseContextBase,
-  Report extends PhaseReport,
-> {
-  name: string;
-  /** Parses and validates every input: no side effect, nothing heavy imported. */
-  inputs(): Inputs;
-  /** The rest of the action (a dynamic import, so a bad input fails in milliseconds). */
-  load(): Promise<ActionBody<Inputs, Ctx, Report>>;
-}
-
-/**
- * The one action shape: inputs → context → phases over a typed report → outputs, summary and
- * verdict from the report. Returns the entry's `run()`; `runAction` owns failure lines,
- * cancellation and the failure summary when the action wrote none.
- */
-export function defineAction<Inputs, Ctx extends PhaseContextBase, Report extends PhaseReport>(
-  def: ActionDefinition<Inputs, Ctx, Report>,
-): () => Promise<void> {
-  return () =>
-    runAction(def.name, async (signal) => {
-      const inputs = def.inputs();
-      const body = await def.load();
-      const ctx = await body.context(inputs, signal);
-      const report = body.report(ctx);
-      let failure: unknown;
-      await runPhases(body.phases, ctx, report).catch((error: unknown) => (failure = error));
-      for (const [name, value] of Object.entries(body.outputs(report, failure))) {
-        if (value !== undefined) setOutput(name, value);
-      }
-      const summary = body.summary(report, failure);
-      if (summary !== undefined) await writeSummary(summary);
-      if (failure !== undefined) throw failure;
-      body.verdict?.(report);
-    });
 }
 
 /** A post step in the same shape: phases over a report, each cleanup problem a warning. */

@@ -4,8 +4,6 @@
  * which would triple the cold start of a step that fails on its inputs. Escaping follows
  * the runner's protocol exactly as @actions/core does (command.ts: escapeData/escapeProperty).
  */
-import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 
 function escapeData(value: string): string {
@@ -50,24 +48,4 @@ export function readInput(name: string): string {
  */
 export function neutraliseCommands(text: string): string {
   return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/##\[/g, '##\u200b[');
-}
-
-/**
- * As core.setOutput: `name<<delimiter` … `delimiter` appended to the GITHUB_OUTPUT file (the
- * runner's file-command protocol, with core's random delimiter that neither part may hold), or
- * the legacy `set-output` command where the runner gives no file. Written here so the action
- * entry (defineAction) needs no @actions/core chunk in every bundle.
- */
-export function setOutput(name: string, value: string): void {
-  const file = process.env.GITHUB_OUTPUT;
-  if (!file) {
-    process.stdout.write(EOL);
-    issueCommand('set-output', { name }, value);
-    return;
-  }
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) {
-    throw new Error(`Unexpected output: it holds the delimiter "${delimiter}"`);
-  }
-  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
 }

@@ -1,11 +1,11 @@
-import { defineAction } from '../../shared/action.ts';
+import { defineAction } from '../../shared/define-action.ts';
 import { getInputs } from './inputs.ts';
 
 // Inputs are checked before anything heavy loads: a typo fails in milliseconds.
 const action = defineAction({
   name: 'argocd-bump-image',
   inputs: () => getInputs(),
-  load: async () => (await import('./wiring.ts')).default,
+  load: () => import('./wiring.ts'),
 });
 
 export async function run(): Promise<void> {

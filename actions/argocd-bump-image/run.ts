@@ -14,14 +14,14 @@ import type { Git } from '../../shared/git.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { phase, runPhases, type Phase, type PhaseReport } from '../../shared/phases.ts';
-import { pause } from '../../shared/wait.ts';
+import { RetryDeadlineError, withRetry } from '../../shared/retry.ts';
 import { argoPhase } from './argo-phase.ts';
 import { locateOurSources, type OurSources } from './argo-sources.ts';
 import type { ArgoClient } from './argocd.ts';
 import { editText, noMatchError, type FileEdit } from './edit.ts';
 import type { GitHubPulls } from './github.ts';
 import type { BumpInputs } from './inputs.ts';
-import { pushRetryDelay } from './push-backoff.ts';
+import { pushRetryDelay, RETRY_CAP_MS } from './push-backoff.ts';
 import { pushAndConfirm, type PushResult } from './push.ts';
 
 export interface BumpDeps {
@@ -201,7 +201,79 @@ function pushFailure(
   );
 }
 
-/** Edit, commit, push; on a lost race fetch, re-apply and retry with jittered backoff. */
+/** A push that lost the race (another writer pushed first): retried by the one policy. */
+class LostRace extends Error {
+  override name = 'LostRace';
+  readonly attempt: number;
+  /** How long the lost attempt took: the unit of the next wait (push-backoff.ts). */
+  readonly attemptMs: number;
+  constructor(detail: string, attempt: number, attemptMs: number) {
+    super(detail);
+    this.attempt = attempt;
+    this.attemptMs = attemptMs;
+  }
+}
+
+/**
+ * One attempt: (after a lost race: fetch the branch and reset onto it) edit, commit, push.
+ * Returns when done or nothing changed; throws LostRace when another writer pushed first.
+ */
+async function pushAttempt(
+  inputs: BumpInputs,
+  deps: BumpDeps,
+  report: BumpReport,
+  git: Git,
+  at: { dir: string; remoteTip: string | undefined; attempt: number },
+): Promise<string | undefined> {
+  const { logger, clock, signal } = deps;
+  const { pushBranch } = report;
+  const started = clock.now();
+  let remoteTip = at.remoteTip;
+  if (at.attempt > 1) {
+    report.phase = 'fetch';
+    remoteTip = await git.fetch(`refs/heads/${pushBranch}`);
+    if (!remoteTip)
+      throw new Error(
+        `branch ${pushBranch} disappeared from ${inputs.remote.display} while retrying`,
+      );
+    await git.resetHard(remoteTip);
+  }
+  report.attempts = at.attempt;
+  report.phase = 'edit';
+  const edits = await editFiles(at.dir, inputs);
+  report.files = edits;
+  const changedFiles = edits.filter((e) => e.after !== e.before).map((e) => e.file);
+  if (changedFiles.length === 0) {
+    report.commitSha = await git.head();
+    logger.info(
+      `${inputs.imageName} is already ${inputs.imageText} in ${edits.map((e) => e.file).join(', ')}: nothing to commit.`,
+    );
+    return remoteTip;
+  }
+  report.phase = 'commit';
+  const message = inputs.commitMessage ?? defaultCommitMessage(inputs);
+  const sha = await git.commit(changedFiles, message, inputs.author);
+  report.phase = 'push';
+  const pushed = await pushAndConfirm(git, pushBranch, sha, remoteTip, signal);
+  if (pushed.state === 'pushed') {
+    report.changed = true;
+    report.pushed = true;
+    report.commitSha = sha;
+    const note = pushed.interrupted
+      ? ` (git did not finish: ${pushed.interrupted}; the remote shows the commit)`
+      : '';
+    logger.info(`Pushed ${sha} to ${pushBranch} (attempt ${at.attempt})${note}.`);
+  }
+  if (pushed.state === 'race') throw new LostRace(pushed.detail, at.attempt, clock.now() - started);
+  const failure = pushFailure(inputs, report, pushed, sha, signal);
+  if (failure) throw failure;
+  return remoteTip;
+}
+
+/**
+ * Edit, commit, push; a lost race is fetched, re-applied and retried by the one retry policy
+ * (shared/retry.ts) with the wait push-backoff.ts gives, within `max-retries` and the timeout.
+ */
 async function commitAndPush(
   inputs: BumpInputs,
   deps: BumpDeps,
@@ -210,60 +282,42 @@ async function commitAndPush(
   start: { dir: string; remoteTip: string | undefined; deadline: number },
 ): Promise<void> {
   const { logger, clock, signal } = deps;
-  const { pushBranch } = report;
-  const message = inputs.commitMessage ?? defaultCommitMessage(inputs);
+  const random = deps.random ?? Math.random;
   let remoteTip = start.remoteTip;
-  // The backoff is counted in lost attempts' own durations (push-backoff.ts).
-  let attemptStart = clock.now();
-  for (let attempt = 1; ; attempt++) {
-    report.attempts = attempt;
-    report.phase = 'edit';
-    const edits = await editFiles(start.dir, inputs);
-    report.files = edits;
-    const changedFiles = edits.filter((e) => e.after !== e.before).map((e) => e.file);
-    if (changedFiles.length === 0) {
-      report.commitSha = await git.head();
-      logger.info(
-        `${inputs.imageName} is already ${inputs.imageText} in ${edits.map((e) => e.file).join(', ')}: nothing to commit.`,
-      );
-      return;
-    }
-    report.phase = 'commit';
-    const sha = await git.commit(changedFiles, message, inputs.author);
-    report.phase = 'push';
-    const pushed = await pushAndConfirm(git, pushBranch, sha, remoteTip, signal);
-    if (pushed.state === 'pushed') {
-      report.changed = true;
-      report.pushed = true;
-      report.commitSha = sha;
-      const note = pushed.interrupted
-        ? ` (git did not finish: ${pushed.interrupted}; the remote shows the commit)`
-        : '';
-      logger.info(`Pushed ${sha} to ${pushBranch} (attempt ${attempt})${note}.`);
-    }
-    if (pushed.state !== 'race') {
-      const failure = pushFailure(inputs, report, pushed, sha, signal);
-      if (failure) throw failure;
-      return;
-    }
-    if (attempt > inputs.maxRetries || clock.now() >= start.deadline) {
-      throw new Error(
-        `push to ${pushBranch} lost the race ${attempt} times (another writer pushed first each time); gave up after ${attempt - 1} retries${clock.now() >= start.deadline ? ` and ${formatDuration(inputs.timeoutMs)}` : ''}. Nothing was pushed; raise 'max-retries'. Last answer: ${pushed.detail}`,
-      );
-    }
-    const delay = pushRetryDelay(attempt, clock.now() - attemptStart, deps.random ?? Math.random);
-    logger.info(
-      `Push rejected: ${pushBranch} moved on. Fetching it, re-applying the edit, retry ${attempt} in ${delay} ms.`,
+  try {
+    await withRetry(
+      async (attempt) => {
+        remoteTip = await pushAttempt(inputs, deps, report, git, { ...start, remoteTip, attempt });
+      },
+      (error) =>
+        error instanceof LostRace
+          ? { retry: true, delayMs: pushRetryDelay(error.attempt, error.attemptMs, random) }
+          : { retry: false },
+      {
+        attempts: inputs.maxRetries + 1,
+        // The wait is push-backoff.ts's alone: the policy's own backoff stays below it.
+        baseDelayMs: 1,
+        minDelayMs: 0,
+        maxDelayMs: RETRY_CAP_MS,
+        clock,
+        signal,
+        deadline: start.deadline,
+        random,
+        onRetry: (_error, attempt, delay) =>
+          logger.info(
+            `Push rejected: ${report.pushBranch} moved on. Fetching it, re-applying the edit, retry ${attempt} in ${delay} ms.`,
+          ),
+      },
     );
-    if (!(await pause(delay, clock, signal))) throw cancellation(signal, 'push retry');
-    attemptStart = clock.now();
-    report.phase = 'fetch';
-    remoteTip = await git.fetch(`refs/heads/${pushBranch}`);
-    if (!remoteTip)
-      throw new Error(
-        `branch ${pushBranch} disappeared from ${inputs.remote.display} while retrying`,
-      );
-    await git.resetHard(remoteTip);
+  } catch (error) {
+    if (signal.aborted && !(error instanceof CancelledError))
+      throw cancellation(signal, 'push retry');
+    const timedOut = error instanceof RetryDeadlineError;
+    const lost = timedOut ? error.last : error;
+    if (!(lost instanceof LostRace)) throw error;
+    throw new Error(
+      `push to ${report.pushBranch} lost the race ${lost.attempt} times (another writer pushed first each time); gave up after ${lost.attempt - 1} retries${timedOut ? ` and ${formatDuration(inputs.timeoutMs)}` : ''}. Nothing was pushed; raise 'max-retries'. Last answer: ${lost.message}`,
+    );
   }
 }
 

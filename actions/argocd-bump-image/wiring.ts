@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { ActionBody, ActionOutputs } from '../../shared/action.ts';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { Deadline } from '../../shared/deadline.ts';
 import { errorMessage } from '../../shared/errors.ts';
@@ -20,7 +20,7 @@ import type { BumpInputs } from './inputs.ts';
 import { bumpPhases, newReport, type BumpContext, type BumpReport } from './run.ts';
 import { bumpSummary } from './summary.ts';
 
-function context(inputs: BumpInputs, signal: AbortSignal): BumpContext {
+function contextOf(inputs: BumpInputs, signal: AbortSignal): BumpContext {
   // Masked before anything can print them: the token, and the header git would send.
   if (inputs.token) {
     coreLogger.secret(inputs.token);
@@ -29,8 +29,6 @@ function context(inputs: BumpInputs, signal: AbortSignal): BumpContext {
   if (inputs.argocd) coreLogger.secret(inputs.argocd.token);
   const deadline = Deadline.after(inputs.timeoutMs, systemClock);
   const workdir = mkdtempSync(path.join(process.env.RUNNER_TEMP || tmpdir(), 'argocd-bump-image-'));
-  // The clone (with the token in its git config) goes however the step ends.
-  process.once('exit', () => rmSync(workdir, { recursive: true, force: true }));
   const http = createHttpClient({
     userAgent: 'mlops-actions/argocd-bump-image',
     timeoutMs: 30_000,
@@ -67,7 +65,7 @@ function context(inputs: BumpInputs, signal: AbortSignal): BumpContext {
 }
 
 /** Outputs also after a failure: a push that landed says so. */
-function outputs(r: BumpReport): ActionOutputs {
+function outputsOf(r: BumpReport): ActionOutputs {
   return {
     // `unknown`: an interrupted push whose landing the remote could not confirm or deny.
     changed: r.pushUnknown ? 'unknown' : String(r.changed),
@@ -79,10 +77,13 @@ function outputs(r: BumpReport): ActionOutputs {
 }
 
 const body: ActionBody<BumpInputs, BumpContext, BumpReport> = {
-  context,
+  context: contextOf,
   report: (ctx) => newReport(ctx.inputs, ctx.clock),
   phases: bumpPhases,
-  outputs,
+  outputs: outputsOf,
+  group: (ctx) => `Bump ${ctx.inputs.imageName} in ${ctx.inputs.remote.display}`,
+  // The clone (with the token in its git config) goes however the step ends.
+  dispose: (ctx) => rmSync(ctx.workdir, { recursive: true, force: true }),
   summary: (report, error) => {
     if (error !== undefined) report.durationMs = systemClock.now() - report.startedAt;
     return bumpSummary(
@@ -92,4 +93,4 @@ const body: ActionBody<BumpInputs, BumpContext, BumpReport> = {
     );
   },
 };
-export default body;
+export const { context, report, phases, outputs, summary, group, dispose } = body;

@@ -1,4 +1,4 @@
-import { defineAction } from '../../shared/action.ts';
+import { defineAction } from '../../shared/define-action.ts';
 import { getInputs } from './inputs.ts';
 
 // Inputs are checked before anything heavy loads (wiring.ts): a typo fails in milliseconds.

@@ -3,7 +3,7 @@
  * and the post step's state are all derived from it.
  */
 import { InputError } from '../../shared/errors.ts';
-import type { ActionOutputs } from '../../shared/action.ts';
+import type { ActionOutputs } from '../../shared/define-action.ts';
 import type { PhaseReport } from '../../shared/phases.ts';
 import type { Builder } from './inputs.ts';
 import type { Finding } from './scan.ts';

@@ -4,7 +4,7 @@
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ActionBody, ActionOutputs } from '../../shared/action.ts';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { Deadline } from '../../shared/deadline.ts';
 import { CancelledError, errorMessage } from '../../shared/errors.ts';
@@ -26,7 +26,7 @@ async function writeDetails(outputDir: string, run: Run): Promise<string> {
   return details;
 }
 
-function context(inputs: KfpInputs, signal: AbortSignal): KfpContext {
+function contextOf(inputs: KfpInputs, signal: AbortSignal): KfpContext {
   // Bounds every request (a server that hangs) by `timeout`, on the real clock; the client's
   // deadline keeps every retry wait (a Retry-After of an hour) inside it too.
   const deadlineSignal = AbortSignal.timeout(inputs.timeoutMs);
@@ -51,7 +51,7 @@ function context(inputs: KfpInputs, signal: AbortSignal): KfpContext {
 }
 
 /** Outputs only once the run is settled and its details written (none after a failure). */
-function outputs(report: KfpReport, error?: unknown): ActionOutputs {
+function outputsOf(report: KfpReport, error?: unknown): ActionOutputs {
   const result = report.result;
   if (error !== undefined || !result) return {};
   return {
@@ -62,7 +62,7 @@ function outputs(report: KfpReport, error?: unknown): ActionOutputs {
   };
 }
 
-function summary(report: KfpReport, error?: unknown): string | undefined {
+function summaryOf(report: KfpReport, error?: unknown): string | undefined {
   if (error === undefined && report.result) return runSummary(report.result);
   // A failure before the run existed, after changes in KFP, says what was changed.
   if (error !== undefined && !report.created && report.changes.length > 0) {
@@ -71,7 +71,7 @@ function summary(report: KfpReport, error?: unknown): string | undefined {
   return undefined;
 }
 
-function verdict(report: KfpReport): void {
+function verdictOf(report: KfpReport): void {
   const result = report.result;
   if (!result) throw new Error('kfp-run-and-wait: the run has no result');
   if (result.outcome === 'cancelled') throw new CancelledError(result.error ?? 'cancelled');
@@ -82,11 +82,11 @@ function verdict(report: KfpReport): void {
 }
 
 const body: ActionBody<KfpInputs, KfpContext, KfpReport> = {
-  context,
+  context: contextOf,
   report: kfpReport,
   phases: kfpPhases,
-  outputs,
-  summary,
-  verdict,
+  outputs: outputsOf,
+  summary: summaryOf,
+  verdict: verdictOf,
 };
-export default body;
+export const { context, report, phases, outputs, summary, verdict } = body;

@@ -3,7 +3,7 @@
  * runner's dependencies, and outputs, summary and verdict derived from the report.
  */
 import * as core from '@actions/core';
-import type { ActionBody, ActionOutputs } from '../../shared/action.ts';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { Deadline } from '../../shared/deadline.ts';
 import { errorMessage, InputError } from '../../shared/errors.ts';
@@ -31,7 +31,7 @@ function repository(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
   return { owner, repo };
 }
 
-function context(inputs: CommentInputs, signal: AbortSignal): CommentContext {
+function contextOf(inputs: CommentInputs, signal: AbortSignal): CommentContext {
   coreLogger.secret(inputs.token);
   const env = process.env;
   const { owner, repo } = repository(env);
@@ -52,7 +52,7 @@ function context(inputs: CommentInputs, signal: AbortSignal): CommentContext {
   return { inputs, api, logger: coreLogger, env, clock: systemClock, signal };
 }
 
-function outputs(report: CommentReport, error?: unknown): ActionOutputs {
+function outputsOf(report: CommentReport, error?: unknown): ActionOutputs {
   if (error !== undefined || !report.outcome) return {};
   const o = report.outcome;
   return o.kind === 'posted'
@@ -64,13 +64,13 @@ function outputs(report: CommentReport, error?: unknown): ActionOutputs {
  * The report reaches the job summary also after a failure: the deployment facts are not
  * lost, and whatever was changed on the PR before the failure is said.
  */
-function summary(report: CommentReport, error?: unknown): string {
+function summaryOf(report: CommentReport, error?: unknown): string {
   if (error === undefined) return commentSummary(publishResult(report));
   const changed = changeList(report.changes);
   return `${report.failureSection}\n\n❌ pr-deploy-comment: the comment was not published: ${errorMessage(error)}\n\n${changed.length ? `Changed before the failure: ${changed.join('; ')}.` : 'Nothing was changed on the pull request.'}\n`;
 }
 
-function verdict(report: CommentReport): void {
+function verdictOf(report: CommentReport): void {
   const o = report.outcome;
   if (o?.kind === 'posted')
     coreLogger.info(`Comment ${o.comment.id} ${o.action}: ${o.comment.htmlUrl}`);
@@ -80,15 +80,16 @@ function verdict(report: CommentReport): void {
 }
 
 const body: ActionBody<CommentInputs, CommentContext, CommentReport> = {
-  context,
+  context: contextOf,
   // What the summary shows when publishing fails: the report without the PR's facts.
   report: (ctx) => ({
     ...commentReport(),
     failureSection: renderSection(ctx.inputs, { now: new Date(ctx.clock.now()) }).section,
   }),
   phases: commentPhases,
-  outputs,
-  summary,
-  verdict,
+  group: (ctx) => `Publish the ${ctx.inputs.mode} comment "${ctx.inputs.key}"`,
+  outputs: outputsOf,
+  summary: summaryOf,
+  verdict: verdictOf,
 };
-export default body;
+export const { context, report, phases, outputs, summary, verdict, group } = body;

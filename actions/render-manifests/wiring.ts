@@ -2,7 +2,7 @@
  * render-manifests wired to the runner (loaded once the inputs are valid): the runner's
  * command runner, logger and clock; outputs and the job summary come from the report.
  */
-import type { ActionBody, ActionOutputs } from '../../shared/action.ts';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { processRunner } from '../../shared/exec.ts';
 import { coreLogger } from '../../shared/logger.ts';
@@ -57,6 +57,7 @@ export function renderBody(
     context: (inputs, signal) => ({ ...deps, inputs, signal }),
     report: (ctx) => emptyRenderReport(ctx.inputs),
     phases: [...renderPhases, phase('announce', announce)],
+    group: (_ctx) => 'Render manifests',
     outputs: renderOutputs,
     // A failed render writes no summary of its own: the failure summary says why.
     summary: (report, error) => {
@@ -66,4 +67,4 @@ export function renderBody(
   };
 }
 
-export const { context, report, phases, outputs, summary } = renderBody();
+export const { context, report, phases, outputs, summary, group } = renderBody();

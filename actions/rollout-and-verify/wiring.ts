@@ -8,7 +8,7 @@ import { CancelledError, errorMessage } from '../../shared/errors.ts';
 import { createKubeClient } from '../../shared/kube/index.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { runnerState } from '../../shared/state.ts';
-import type { ActionOutputs } from '../../shared/action.ts';
+import type { ActionOutputs } from '../../shared/define-action.ts';
 import { rolloutContext } from './context.ts';
 import type { RolloutInputs } from './inputs.ts';
 import { newReport, rolloutPhases, type RolloutContext, type RolloutReport } from './pipeline.ts';

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { ActionBody, ActionOutputs } from '../../shared/action.ts';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { which } from '../../shared/exec.ts';
 import { createHttpClient } from '../../shared/http.ts';
@@ -50,6 +50,7 @@ export function setupBody(
     context: (inputs, signal) => ({ ...deps(), inputs, signal }),
     report: () => ({ phases: [], files: [] }),
     phases: setupPhases,
+    group: (ctx) => `Set up ${ctx.inputs.provider} cluster credentials`,
     outputs: setupOutputs,
     // A failed setup writes no summary of its own: the failure summary says why.
     summary: (report, error) =>
@@ -57,4 +58,4 @@ export function setupBody(
   };
 }
 
-export const { context, report, phases, outputs, summary } = setupBody();
+export const { context, report, phases, outputs, summary, group } = setupBody();

@@ -19,7 +19,7 @@ import {
   newReport,
   type BumpReport,
 } from '../../actions/argocd-bump-image/run.ts';
-import body from '../../actions/argocd-bump-image/wiring.ts';
+import * as body from '../../actions/argocd-bump-image/wiring.ts';
 
 const TIP = 'a'.repeat(40);
 const SHA = 'b'.repeat(40);

@@ -12,7 +12,7 @@ import type { KfpClient, Run } from '../../actions/kfp-run-and-wait/api.ts';
 import type { KfpContext, KfpReport } from '../../actions/kfp-run-and-wait/report.ts';
 import { kfpContext, kfpPhases, kfpReport } from '../../actions/kfp-run-and-wait/run.ts';
 import type { SavedRun } from '../../actions/kfp-run-and-wait/state.ts';
-import body from '../../actions/kfp-run-and-wait/wiring.ts';
+import * as body from '../../actions/kfp-run-and-wait/wiring.ts';
 import { inputsOf } from './helpers.ts';
 
 /** The calls the phases make, answered from a script of run states. */

@@ -88,27 +88,78 @@ describe('Deadline', () => {
   });
 });
 
-describe('setOutput (the runner file-command protocol, as @actions/core writes it)', () => {
-  it('appends name<<delimiter, the value (multi-line kept), and the delimiter', async () => {
-    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+describe('defineAction: the shape around the phases', () => {
+  it('outputs and summary come from the report also after a failed phase; dispose runs; one group', async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
-    const { setOutput } = await import('../../shared/commands.ts');
-    const dir = mkdtempSync(path.join(tmpdir(), 'out-'));
-    const saved = process.env.GITHUB_OUTPUT;
+    const { defineAction } = await import('../../shared/define-action.ts');
+    const dir = mkdtempSync(path.join(tmpdir(), 'define-'));
+    const saved = { ...process.env };
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
     process.env.GITHUB_OUTPUT = path.join(dir, 'output');
+    process.env.GITHUB_STEP_SUMMARY = path.join(dir, 'summary');
+    writeFileSync(process.env.GITHUB_OUTPUT, '');
+    const disposed: string[] = [];
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as never;
     try {
-      setOutput('digest', 'sha256:abc');
-      setOutput('notes', 'line 1\nline 2');
-      const text = readFileSync(process.env.GITHUB_OUTPUT, 'utf8');
-      const parsed = [...text.matchAll(/^(\S+)<<(ghadelimiter_[0-9a-f-]{36})\n([\s\S]*?)\n\2\n/gm)];
-      expect(parsed.map((m) => [m[1], m[3]])).toEqual([
-        ['digest', 'sha256:abc'],
-        ['notes', 'line 1\nline 2'],
-      ]);
+      interface DemoCtx {
+        inputs: { image: string };
+        signal: AbortSignal;
+        clock: ManualClock;
+      }
+      interface DemoReport extends PhaseReport {
+        pushed: boolean;
+      }
+      const run = defineAction<{ image: string }, DemoCtx, DemoReport>({
+        name: 'demo-action',
+        inputs: () => ({ image: 'app:v1' }),
+        load: async () => ({
+          context: (inputs: { image: string }, signal: AbortSignal) => ({
+            inputs,
+            signal,
+            clock: new ManualClock(),
+          }),
+          report: (): DemoReport => ({ phases: [], pushed: false }),
+          phases: [
+            phase<DemoCtx, DemoReport>('push', (_ctx, r) => {
+              r.pushed = true;
+            }),
+            phase<DemoCtx, DemoReport>('confirm', () => {
+              throw new Error('registry answered 500');
+            }),
+          ],
+          outputs: (r) => ({ pushed: String(r.pushed), digest: undefined }),
+          summary: (r, error) =>
+            `${r.phases.map((p) => `${p.name}:${p.outcome}`).join(',')} ${String(error)}`,
+          group: (ctx) => `Build ${ctx.inputs.image}`,
+          dispose: () => {
+            disposed.push('clone');
+          },
+        }),
+      });
+      await run();
+      expect(process.exitCode).toBe(1);
+      expect(readFileSync(path.join(dir, 'output'), 'utf8')).toMatch(
+        /^pushed<<ghadelimiter_[^\n]+\ntrue\n/,
+      );
+      expect(readFileSync(path.join(dir, 'output'), 'utf8')).not.toContain('digest');
+      expect(readFileSync(path.join(dir, 'summary'), 'utf8')).toContain(
+        'push:done,confirm:failed Error: registry answered 500',
+      );
+      expect(disposed).toEqual(['clone']);
+      const log = written.join('');
+      expect(log).toContain('::group::Build app:v1');
+      expect(log.indexOf('::endgroup::')).toBeGreaterThan(log.indexOf('::group::'));
+      expect(log).toContain('::error::demo-action: registry answered 500');
     } finally {
-      if (saved === undefined) delete process.env.GITHUB_OUTPUT;
-      else process.env.GITHUB_OUTPUT = saved;
+      process.stdout.write = write;
+      process.exitCode = 0;
+      if (saved.GITHUB_OUTPUT === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = saved.GITHUB_OUTPUT;
+      if (saved.GITHUB_STEP_SUMMARY === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+      else process.env.GITHUB_STEP_SUMMARY = saved.GITHUB_STEP_SUMMARY;
       rmSync(dir, { recursive: true, force: true });
     }
   });
