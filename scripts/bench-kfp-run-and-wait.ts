@@ -14,14 +14,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../shared/clock.ts';
 import { Inputs, mapInputs } from '../shared/inputs.ts';
-import { RecordingLogger } from '../shared/logger.ts';
 import { createKfpClient } from '../actions/kfp-run-and-wait/client.ts';
 import { getInputs } from '../actions/kfp-run-and-wait/inputs.ts';
 import { kfpRunAndWait } from '../actions/kfp-run-and-wait/run.ts';
 import { startKfpFake } from '../test/harness/fakes/kfp-api.ts';
 import { runs } from './bench-lib.ts';
+import { ManualClock, RecordingLogger } from '../test/harness/doubles.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bundle = path.join(root, 'dist', 'kfp-run-and-wait', 'index.js');

@@ -16,16 +16,6 @@ export const runnerState: StateStore = {
   get: (name) => core.getState(name),
 };
 
-export class MemoryState implements StateStore {
-  readonly values = new Map<string, string>();
-  save(name: string, value: string): void {
-    this.values.set(name, value);
-  }
-  get(name: string): string {
-    return this.values.get(name) ?? '';
-  }
-}
-
 export interface StateEntry<T> {
   readonly name: string;
   save(store: StateStore, value: T): void;

@@ -47,7 +47,7 @@ export interface KfpClientOptions {
 }
 
 /**
- * A request bounded on its own, not by the step: a signal (ends a hang, in real time) and a
+ * A request bounded on its own, not by the step: a signal (ends a hang, on the clock) and a
  * deadline (on the clock: no retry waits past it).
  */
 export interface Bound {
@@ -57,7 +57,7 @@ export interface Bound {
 
 /** A bound `ms` from now. */
 export function boundFor(clock: Clock, ms: number): Bound {
-  return { signal: AbortSignal.timeout(ms), deadline: clock.now() + ms };
+  return { signal: clock.timeout(ms), deadline: clock.now() + ms };
 }
 
 /** A create that failed in a way worth retrying: whether KFP may have processed it, the wait asked. */

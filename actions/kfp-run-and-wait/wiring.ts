@@ -29,7 +29,7 @@ async function writeDetails(outputDir: string, run: Run): Promise<string> {
 function contextOf(inputs: KfpInputs, signal: AbortSignal): KfpContext {
   // Bounds every request (a server that hangs) by `timeout`, on the real clock; the client's
   // deadline keeps every retry wait (a Retry-After of an hour) inside it too.
-  const deadlineSignal = AbortSignal.timeout(inputs.timeoutMs);
+  const deadlineSignal = systemClock.timeout(inputs.timeoutMs);
   const deadline = Deadline.after(inputs.timeoutMs, systemClock);
   const client = createKfpClient(inputs, {
     logger: coreLogger,

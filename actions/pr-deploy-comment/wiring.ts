@@ -36,7 +36,7 @@ function contextOf(inputs: CommentInputs, signal: AbortSignal): CommentContext {
   const env = process.env;
   const { owner, repo } = repository(env);
   const deadline = Deadline.after(inputs.timeoutMs, systemClock);
-  const requestSignal = AbortSignal.any([signal, AbortSignal.timeout(inputs.timeoutMs)]);
+  const requestSignal = AbortSignal.any([signal, systemClock.timeout(inputs.timeoutMs)]);
   const api = createOctokitApi({
     token: inputs.token,
     owner,

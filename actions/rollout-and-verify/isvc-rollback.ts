@@ -20,6 +20,7 @@ import {
 import { predictorStatus } from './isvc-status.ts';
 import { notOursToUndo, otherOwner } from './ownership.ts';
 import type { FollowAll, FollowContext, RollbackPart, Tracked } from './types.ts';
+import { withRetry } from '../../shared/retry.ts';
 
 export type IsvcRollback = RollbackPart;
 
@@ -158,16 +159,21 @@ export async function rollBackIsvc(
     if (canaryPercent(t.manifest.object.spec) !== undefined) return canaryToZero(a);
     return restoreSnapshot(a);
   };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await once();
-    } catch (error) {
-      if (error instanceof KubeApiError && error.status === 409 && attempt < 5) continue;
-      return {
-        undone: true,
-        healthy: false,
-        note: `${what}: rollback failed: ${errorMessage(error)}`,
-      };
-    }
+  // A 409 means someone wrote the object between our read and our write: read it again and
+  // retry at once (optimistic concurrency), by the one retry policy, at most 5 times.
+  try {
+    return await withRetry(
+      once,
+      (error) => ({
+        retry: error instanceof KubeApiError && error.status === 409,
+      }),
+      { attempts: 5, baseDelayMs: 1, minDelayMs: 0, clock: ctx.clock, signal: ctx.signal },
+    );
+  } catch (error) {
+    return {
+      undone: true,
+      healthy: false,
+      note: `${what}: rollback failed: ${errorMessage(error)}`,
+    };
   }
 }

@@ -6,9 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import type { Git, PushOutcome } from '../../shared/git.ts';
 import { runPhases } from '../../shared/phases.ts';
 import type { ArgoClient } from '../../actions/argocd-bump-image/argocd.ts';
@@ -20,6 +18,7 @@ import {
   type BumpReport,
 } from '../../actions/argocd-bump-image/run.ts';
 import * as body from '../../actions/argocd-bump-image/wiring.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const TIP = 'a'.repeat(40);
 const SHA = 'b'.repeat(40);

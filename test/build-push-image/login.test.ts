@@ -11,8 +11,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { readContractJson } from '../harness/contracts.ts';
 import { AwsKeyStore } from '../harness/fakes/aws-sigv4.ts';
 import { startAwsEcr, type EcrFake } from '../harness/fakes/aws-ecr.ts';
@@ -32,6 +30,7 @@ import {
   needsRenewal,
   writeAuth,
 } from '../../actions/build-push-image/login.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const ECR_HOST = '111122223333.dkr.ecr.eu-central-1.amazonaws.com';
 const keys = new AwsKeyStore('111122223333');

@@ -8,13 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
 import { CancelledError, InputError } from '../../shared/errors.ts';
 import type { CommandResult, CommandRunner, RunOptions } from '../../shared/exec.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
-import { MemoryState } from '../../shared/state.ts';
 import { json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts';
 import {
   configDirState,
@@ -36,6 +33,7 @@ import {
 import { buildPushImage, PHASES } from '../../actions/build-push-image/run.ts';
 import { summary } from '../../actions/build-push-image/wiring.ts';
 import { runPhases } from '../../shared/phases.ts';
+import { ManualClock, MemoryState, RecordingLogger } from '../harness/doubles.ts';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 let registry: FakeServer;

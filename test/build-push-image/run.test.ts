@@ -6,12 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
 import { CancelledError } from '../../shared/errors.ts';
 import type { CommandResult, CommandRunner, RunOptions } from '../../shared/exec.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts';
 import { getInputs, type BuildInputs } from '../../actions/build-push-image/inputs.ts';
 import type { Login, LoginProvider } from '../../actions/build-push-image/login.ts';
@@ -26,6 +24,7 @@ import { buildPushImage, newReport, type Deps } from '../../actions/build-push-i
 import { stoppedIn } from '../../actions/build-push-image/report.ts';
 import { buildSummary } from '../../actions/build-push-image/summary.ts';
 import { repoRoot } from '../harness/runner.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const TRIVY_REPORT: unknown = JSON.parse(
   readFileSync(

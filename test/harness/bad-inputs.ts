@@ -5,7 +5,7 @@
  * KUBECONFIG export) and nothing sent to the cluster (rollout-and-verify, against a loopback
  * API server that counts requests); build-push-image leaves no credentials directory and no
  * state. Used by scripts/bench-bad-inputs.ts (`npm run bench`) and
- * test/e2e/bad-inputs.test.ts.
+ * test/e2e/bad-inputs.e2e.test.ts.
  */
 import {
   existsSync,

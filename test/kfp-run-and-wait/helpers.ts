@@ -1,14 +1,13 @@
 /** Shared pieces of the kfp-run-and-wait tests: inputs, deps on a ManualClock, the fixtures. */
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { getInputs, type KfpInputs } from '../../actions/kfp-run-and-wait/inputs.ts';
 import { createKfpClient } from '../../actions/kfp-run-and-wait/client.ts';
 import type { RunDeps } from '../../actions/kfp-run-and-wait/run.ts';
 import type { SavedRun } from '../../actions/kfp-run-and-wait/state.ts';
 import type { IdTokenSource } from '../../actions/kfp-run-and-wait/auth.ts';
 import { repoRoot } from '../harness/runner.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 export const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'kfp-run-and-wait');
 export const ENV = {

@@ -4,9 +4,7 @@
  * outputs say, what is saved for the post step.
  */
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
 import { InputError } from '../../shared/errors.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { runPhases } from '../../shared/phases.ts';
 import type { KfpClient, Run } from '../../actions/kfp-run-and-wait/api.ts';
 import type { KfpContext, KfpReport } from '../../actions/kfp-run-and-wait/report.ts';
@@ -14,6 +12,7 @@ import { kfpContext, kfpPhases, kfpReport } from '../../actions/kfp-run-and-wait
 import type { SavedRun } from '../../actions/kfp-run-and-wait/state.ts';
 import * as body from '../../actions/kfp-run-and-wait/wiring.ts';
 import { inputsOf } from './helpers.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 /** The calls the phases make, answered from a script of run states. */
 function fakeClient(o: { multiUser?: boolean; states?: string[] } = {}) {

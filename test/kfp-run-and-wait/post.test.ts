@@ -1,8 +1,5 @@
 /** The post step: cancels a run main left unsettled, and only then. */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
-import { MemoryState } from '../../shared/state.ts';
 import { createKfpClient } from '../../actions/kfp-run-and-wait/client.ts';
 import type { ConnectionInputs } from '../../actions/kfp-run-and-wait/inputs.ts';
 import {
@@ -13,6 +10,7 @@ import {
 } from '../../actions/kfp-run-and-wait/post-cancel.ts';
 import { runState } from '../../actions/kfp-run-and-wait/state.ts';
 import { startKfpFake, type Fault, type KfpFake } from '../harness/fakes/kfp-api.ts';
+import { ManualClock, MemoryState, RecordingLogger } from '../harness/doubles.ts';
 
 let kfp: KfpFake;
 beforeEach(async () => {

@@ -6,13 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ManualClock } from '../../shared/clock.ts';
 import { InputError, LocatedError } from '../../shared/errors.ts';
 import { createKfpClient } from '../../actions/kfp-run-and-wait/client.ts';
 import { kfpRunAndWait, PreRunError } from '../../actions/kfp-run-and-wait/run.ts';
 import { runSummary } from '../../actions/kfp-run-and-wait/summary.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
 import { CancellingClock, depsFor, FIXTURES, inputsOf } from './helpers.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 const TOKEN = 'kfp-token-5be1c0d2e9';
 const PIPELINE = path.join(FIXTURES, 'pipeline.yaml');

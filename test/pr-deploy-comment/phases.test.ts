@@ -3,9 +3,7 @@
  * runner, no network. Which phases run, what the report says, what is changed on GitHub.
  */
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { runPhases } from '../../shared/phases.ts';
 import {
   GitHubApiError,
@@ -21,6 +19,7 @@ import {
   type CommentContext,
   type CommentReport,
 } from '../../actions/pr-deploy-comment/run.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const ME = 'github-actions[bot]';
 

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { processRunner } from '../../shared/exec.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { kustomizeBuild, locateKubectl } from '../../actions/render-manifests/kustomize.ts';
+import { RecordingLogger } from '../harness/doubles.ts';
 
 // A stand-in "kubectl" served by a local release mirror: prints a fixed manifest.
 const FAKE_KUBECTL =

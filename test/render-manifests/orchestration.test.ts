@@ -8,14 +8,13 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
 import { LocatedErrors } from '../../shared/errors.ts';
 import type { CommandRunner } from '../../shared/exec.ts';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { runPhases } from '../../shared/phases.ts';
 import { getInputs } from '../../actions/render-manifests/inputs.ts';
 import { renderBody } from '../../actions/render-manifests/wiring.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

@@ -7,9 +7,9 @@ import { parseAllDocuments } from 'yaml';
 import { LocatedErrors } from '../../shared/errors.ts';
 import { processRunner } from '../../shared/exec.ts';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { getInputs } from '../../actions/render-manifests/inputs.ts';
 import { renderManifests, type RenderResult } from '../../actions/render-manifests/run.ts';
+import { RecordingLogger } from '../harness/doubles.ts';
 
 interface Workload {
   kind: string;

@@ -1,6 +1,5 @@
 /** InferenceService units: the owned-spec snapshot, and the ownership guard of its rollback. */
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
 import { Deadline } from '../../shared/deadline.ts';
 import {
   KubeApiError,
@@ -8,13 +7,13 @@ import {
   type KubeObject,
   type KubeRequest,
 } from '../../shared/kube/index.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { ownedSpec } from '../../actions/rollout-and-verify/isvc.ts';
 import { rollBackIsvc } from '../../actions/rollout-and-verify/isvc-rollback.ts';
 import type { Manifest } from '../../actions/rollout-and-verify/manifests.ts';
 import { RUN_ANNOTATION } from '../../actions/rollout-and-verify/ownership.ts';
 import { RunRecord } from '../../actions/rollout-and-verify/record.ts';
 import type { Tracked } from '../../actions/rollout-and-verify/types.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const spec = {
   predictor: {

@@ -6,13 +6,10 @@
  * simulator.
  */
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
 import { CancelledError } from '../../shared/errors.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import type { KubeClient, KubeObject } from '../../shared/kube/index.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { runPhases } from '../../shared/phases.ts';
-import { MemoryState } from '../../shared/state.ts';
 import { getInputs, type RolloutInputs } from '../../actions/rollout-and-verify/inputs.ts';
 import { PartialApplyError } from '../../actions/rollout-and-verify/apply.ts';
 import { rolloutContext } from '../../actions/rollout-and-verify/context.ts';
@@ -36,6 +33,7 @@ import type {
   RolloutResult,
   Tracked,
 } from '../../actions/rollout-and-verify/types.ts';
+import { ManualClock, MemoryState, RecordingLogger } from '../harness/doubles.ts';
 
 function manifest(kind: string, name: string): Manifest {
   const apiVersion = kind === 'InferenceService' ? 'serving.kserve.io/v1beta1' : 'apps/v1';

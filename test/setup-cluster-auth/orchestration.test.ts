@@ -7,17 +7,15 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ManualClock } from '../../shared/clock.ts';
 import { InputError } from '../../shared/errors.ts';
 import type { HttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { runPhases } from '../../shared/phases.ts';
-import { MemoryState } from '../../shared/state.ts';
 import { getInputs } from '../../actions/setup-cluster-auth/inputs.ts';
 import type { RunDeps } from '../../actions/setup-cluster-auth/report.ts';
 import { postBody } from '../../actions/setup-cluster-auth/post-wiring.ts';
 import { setupBody } from '../../actions/setup-cluster-auth/wiring.ts';
+import { ManualClock, MemoryState, RecordingLogger } from '../harness/doubles.ts';
 
 const TOKEN = 'kubeconfig-token-s3cr3t';
 const KUBECONFIG = `apiVersion: v1

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '../../shared/clock.ts';
 import { CommandError, createProcessRunner, processRunner, which } from '../../shared/exec.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 describe('processRunner', () => {
   it('passes argv without a shell and feeds stdin', async () => {

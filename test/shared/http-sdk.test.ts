@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as http from 'node:http';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { ManualClock } from '../../shared/clock.ts';
 import { createHttpClient, type HttpClient } from '../../shared/http.ts';
 import { awsClientTransport } from '../../shared/http-aws.ts';
 import { createGitHubClient } from '../../shared/github.ts';
@@ -28,6 +27,7 @@ import {
   startGoogleOAuth2,
   type OAuth2Fake,
 } from '../harness/fakes/google-oauth2.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 /** Forwards a request unchanged (Host too: SigV4 signs it) to a contract fake. */
 function forward(target: string, req: FakeRequest): Promise<FakeResponse> {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ManualClock } from '../../shared/clock.ts';
 import { HttpError } from '../../shared/errors.ts';
 import { createHttpClient, redactUrl } from '../../shared/http.ts';
 import { backoffDelay, parseRetryAfter } from '../../shared/retry.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { InputError } from '../../shared/errors.ts';
-import { ManualClock } from '../../shared/clock.ts';
 import {
   createKubeClient,
   KubeApiError,
@@ -20,8 +19,8 @@ import {
   type KubeList,
   type KubeRequest,
 } from '../../shared/kube/index.ts';
-import { RecordingLogger } from '../../shared/logger.ts';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const TOKEN = 'kube-client-test-token-9f8e7d';
 let sim: KubeSim;

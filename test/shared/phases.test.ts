@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Deadline } from '../../shared/deadline.ts';
 import { CancelledError } from '../../shared/errors.ts';
 import { phase, runPhases, type PhaseReport } from '../../shared/phases.ts';
-import { ManualClock } from '../../shared/clock.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 interface Ctx {
   signal: AbortSignal;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock, systemClock } from '../../shared/clock.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { Changes, pause, waitFor } from '../../shared/wait.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 describe('waitFor', () => {
   it('returns the first defined result, growing the interval up to the cap', async () => {

@@ -180,7 +180,7 @@ describe('injection through image', () => {
 });
 
 // Absolute paths, ../ and a symlink to /proc/self/environ: test/harness/bad-inputs.ts (with
-// their messages), run by test/e2e/bad-inputs.test.ts.
+// their messages), run by test/e2e/bad-inputs.e2e.test.ts.
 describe('files outside the workspace', () => {
   it('rejects a symlinked directory that points outside it', async () => {
     const outside = tempDir('outside-');
