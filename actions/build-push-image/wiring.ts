@@ -35,10 +35,17 @@ async function streamOutput<T>(fn: (write: (chunk: string) => void) => Promise<T
 /** Trivy from PATH, else installed at the pinned version (checksum verified). */
 async function trivyFor(inputs: BuildInputs): Promise<{ path: string; source: string }> {
   const tc = await import('@actions/tool-cache');
+  const { downloadToFile } = await import('../../shared/download.ts');
+  // The release is fetched over the one transport (proxy, retry, redaction); tool-cache only
+  // extracts and caches it.
+  const http = createHttpClient({
+    userAgent: 'mlops-actions/build-push-image',
+    timeoutMs: 300_000,
+  });
   return installTrivy({
     version: inputs.scanVersion,
     ...(inputs.scanChecksum ? { checksum: inputs.scanChecksum } : {}),
-    tc,
+    tc: { ...tc, downloadTool: (url) => downloadToFile(http, url) },
     which: async () => which('trivy'),
   });
 }

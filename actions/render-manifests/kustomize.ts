@@ -70,7 +70,14 @@ export async function locateKubectl(deps: KubectlLocatorDeps): Promise<string> {
   const base = deps.baseUrl ?? process.env.MLOPS_KUBECTL_BASE_URL ?? 'https://dl.k8s.io/release';
   const url = `${base}/${pinned.version}/bin/${os}/${ARCH[arch ?? ''] ?? arch}/kubectl`;
   deps.logger.info(`kubectl is not on PATH: downloading ${pinned.version} from ${url}`);
-  const downloaded = await tc.downloadTool(url);
+  const { downloadToFile } = await import('../../shared/download.ts');
+  const { createHttpClient } = await import('../../shared/http.ts');
+  // The one transport (proxy, retry, redaction); a release binary may take minutes.
+  const http = createHttpClient({
+    userAgent: 'mlops-actions/render-manifests',
+    timeoutMs: 300_000,
+  });
+  const downloaded = await downloadToFile(http, url);
   const actual = await sha256File(downloaded);
   if (actual !== expected) {
     throw new Error(
