@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { json, startFake, type FakeResponse } from '../harness/fakes/http-fake.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
-import { FIXTURES } from './helpers.ts';
+import { FIXTURES, runKfpBundle } from './helpers.ts';
 
 const TOKEN = 'e2e-kfp-token-8c1f0a77d2';
 const RUN_GET = /^\/apis\/v2beta1\/runs\/[^/:]+$/;
@@ -28,18 +28,7 @@ function run(
   inputs: Record<string, string>,
   o: { onStart?: (c: ChildProcess) => void; keep?: boolean } = {},
 ): Promise<ActionRunResult> {
-  return runAction('kfp-run-and-wait', {
-    workspace: FIXTURES,
-    inputs: {
-      host: kfp.url,
-      token: TOKEN,
-      'pipeline-file': 'pipeline.yaml',
-      parameters: '{"lr": 0.05}',
-      'poll-interval': '1s',
-      ...inputs,
-    },
-    ...o,
-  });
+  return runKfpBundle(kfp, TOKEN, FIXTURES, inputs, o);
 }
 
 const errorOf = (r: { annotations: { level: string; message: string }[] }): string =>

@@ -6,7 +6,8 @@ import { createKfpClient } from '../../actions/kfp-run-and-wait/client.ts';
 import type { RunDeps } from '../../actions/kfp-run-and-wait/run.ts';
 import type { SavedRun } from '../../actions/kfp-run-and-wait/state.ts';
 import type { IdTokenSource } from '../../actions/kfp-run-and-wait/auth.ts';
-import { repoRoot } from '../harness/runner.ts';
+import type { ChildProcess } from 'node:child_process';
+import { repoRoot, runAction, type ActionRunResult } from '../harness/runner.ts';
 import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 export const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'kfp-run-and-wait');
@@ -68,4 +69,26 @@ export function depsFor(
     saved,
     saveRun: (s) => saved.push(s),
   };
+}
+
+/** The bundle run as a runner runs it, against the KFP fake at `host` with its `token`. */
+export function runKfpBundle(
+  kfp: { url: string },
+  token: string,
+  workspace: string,
+  inputs: Record<string, string>,
+  o: { onStart?: (c: ChildProcess) => void; keep?: boolean; timeoutMs?: number } = {},
+): Promise<ActionRunResult> {
+  return runAction('kfp-run-and-wait', {
+    workspace,
+    inputs: {
+      host: kfp.url,
+      token,
+      'pipeline-file': 'pipeline.yaml',
+      parameters: '{"lr": 0.05}',
+      'poll-interval': '1s',
+      ...inputs,
+    },
+    ...o,
+  });
 }

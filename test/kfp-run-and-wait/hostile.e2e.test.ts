@@ -8,9 +8,9 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runAction, type ActionRunResult, type StepResult } from '../harness/runner.ts';
+import { type ActionRunResult, type StepResult } from '../harness/runner.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
-import { FIXTURES } from './helpers.ts';
+import { FIXTURES, runKfpBundle } from './helpers.ts';
 
 const TOKEN = 'e2e-hostile-kfp-token-51c9d0';
 const RUN_GET = /^\/apis\/v2beta1\/runs\/[^/:]+$/;
@@ -37,18 +37,7 @@ function run(
   inputs: Record<string, string>,
   o: { onStart?: (c: ChildProcess) => void; timeoutMs?: number } = {},
 ): Promise<ActionRunResult> {
-  return runAction('kfp-run-and-wait', {
-    workspace,
-    inputs: {
-      host: kfp.url,
-      token: TOKEN,
-      'pipeline-file': 'pipeline.yaml',
-      parameters: '{"lr": 0.05}',
-      'poll-interval': '1s',
-      ...inputs,
-    },
-    ...o,
-  });
+  return runKfpBundle(kfp, TOKEN, workspace, inputs, o);
 }
 
 const errors = (r: StepResult): string[] =>
