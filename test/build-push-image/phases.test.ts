@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, InputError } from '../../shared/errors.ts';
 import type { CommandResult, CommandRunner, RunOptions } from '../../shared/exec.ts';
-import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts';
 import {
@@ -33,6 +32,7 @@ import {
 import { buildPushImage, PHASES } from '../../actions/build-push-image/run.ts';
 import { summary } from '../../actions/build-push-image/wiring.ts';
 import { runPhases } from '../../shared/phases.ts';
+import { fakeDeps, type FakeDeps } from './helpers.ts';
 import { ManualClock, MemoryState, RecordingLogger } from '../harness/doubles.ts';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
@@ -86,28 +86,13 @@ function inputs(values: Record<string, string> = {}): BuildInputs {
   );
 }
 
-function deps(runner: CommandRunner, over: Partial<Deps> = {}): Deps & { clock: ManualClock } {
-  const temp = mkdtempSync(path.join(tmpdir(), 'bpi-phases-'));
-  dirs.push(temp);
-  writeFileSync(path.join(temp, 'Dockerfile'), 'FROM scratch\n');
-  return {
+function deps(runner: CommandRunner, over: Partial<Deps> = {}): FakeDeps {
+  return fakeDeps(
     runner,
-    http: createHttpClient({ attempts: 1 }),
-    clock: new ManualClock(Date.parse('2026-12-01T00:00:00Z')),
-    logger: new RecordingLogger(),
-    env: {
-      PATH: '/usr/bin',
-      HOME: temp,
-      GITHUB_SHA: 'f'.repeat(40),
-      GITHUB_REF: 'refs/heads/main',
-    },
-    workspace: temp,
-    tempDir: temp,
-    savePostState: () => undefined,
-    streamOutput: (fn) => fn(() => undefined),
-    trivy: async () => ({ path: '/fake/trivy', source: 'PATH' }),
-    ...over,
-  } as Deps & { clock: ManualClock };
+    dirs,
+    { startIso: '2026-12-01T00:00:00Z', env: { GITHUB_SHA: 'f'.repeat(40) } },
+    over,
+  );
 }
 
 const outcomes = (r: BuildReport): string[] => r.phases.map((p) => `${p.name}:${p.outcome}`);

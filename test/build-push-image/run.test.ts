@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CancelledError } from '../../shared/errors.ts';
 import type { CommandResult, CommandRunner, RunOptions } from '../../shared/exec.ts';
-import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts';
 import { getInputs, type BuildInputs } from '../../actions/build-push-image/inputs.ts';
@@ -24,7 +23,8 @@ import { buildPushImage, newReport, type Deps } from '../../actions/build-push-i
 import { stoppedIn } from '../../actions/build-push-image/report.ts';
 import { buildSummary } from '../../actions/build-push-image/summary.ts';
 import { repoRoot } from '../harness/runner.ts';
-import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
+import { fakeDeps, type FakeDeps } from './helpers.ts';
+import { ManualClock } from '../harness/doubles.ts';
 
 const TRIVY_REPORT: unknown = JSON.parse(
   readFileSync(
@@ -88,33 +88,19 @@ function inputs(values: Record<string, string>): BuildInputs {
   return getInputs(new Inputs(mapInputs({ image: image(), ...values })));
 }
 
-function deps(
-  runner: CommandRunner,
-  over: Partial<Deps> = {},
-): Deps & { logger: RecordingLogger; clock: ManualClock } {
-  const temp = mkdtempSync(path.join(tmpdir(), 'bpi-run-'));
-  dirs.push(temp);
-  writeFileSync(path.join(temp, 'Dockerfile'), 'FROM scratch\n');
-  const clock = new ManualClock(Date.parse('2026-11-29T00:00:00Z'));
-  return {
+function deps(runner: CommandRunner, over: Partial<Deps> = {}): FakeDeps {
+  return fakeDeps(
     runner,
-    http: createHttpClient({ attempts: 1 }),
-    clock,
-    logger: new RecordingLogger(),
-    env: {
-      PATH: '/usr/bin',
-      HOME: temp,
-      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-      GITHUB_REF: 'refs/heads/main',
-      GITHUB_REPOSITORY: 'octo-org/app',
+    dirs,
+    {
+      startIso: '2026-11-29T00:00:00Z',
+      env: {
+        GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+        GITHUB_REPOSITORY: 'octo-org/app',
+      },
     },
-    workspace: temp,
-    tempDir: temp,
-    savePostState: () => undefined,
-    streamOutput: (fn) => fn(() => undefined),
-    trivy: async () => ({ path: '/fake/trivy', source: 'PATH' }),
-    ...over,
-  } as Deps & { logger: RecordingLogger; clock: ManualClock };
+    over,
+  );
 }
 
 describe('chooseBuilder (auto)', () => {

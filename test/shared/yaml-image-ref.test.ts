@@ -23,9 +23,6 @@ describe('YAML helpers', () => {
   it('reports broken YAML with file and line', () => {
     expect(() => parseYamlFile('a: 1\nb: [\n', 'bad.yaml')).toThrow(LocatedError);
     // The error must come, and carry its place: a try/catch alone would pass when nothing threw.
-    expect(() => parseYamlFile('ok: 1\nkey: "unterminated\n', 'bad.yaml')).toThrow(
-      expect.objectContaining({ file: 'bad.yaml', line: expect.any(Number) }),
-    );
     let caught: unknown;
     try {
       parseYamlFile('ok: 1\nkey: "unterminated\n', 'bad.yaml');
@@ -33,6 +30,7 @@ describe('YAML helpers', () => {
       caught = e;
     }
     expect(caught).toBeInstanceOf(LocatedError);
+    expect((caught as LocatedError).file).toBe('bad.yaml');
     expect((caught as LocatedError).line).toBeGreaterThanOrEqual(2);
   });
 });
