@@ -2,23 +2,16 @@
  * The one GitHub client: Octokit (@actions/github's, with the REST methods and pagination)
  * whose every request goes through the one HTTP client (shared/http.ts) by Octokit's
  * `request.fetch` hook, so GitHub calls share its retries (429/5xx, Retry-After within the
- * deadline), timeouts, abort and redaction. Octokit's own retry plugin is not used; its
- * throttling plugin is, when asked for: GitHub's 403 secondary rate limits and exhausted
- * primary limits are not statuses shared/http.ts retries. Loaded only when a client is made.
+ * deadline), timeouts, abort and redaction. GitHub's rate limits (403 or 429 with an exhausted
+ * primary limit, or a secondary limit) are "not processed" answers to shared/http.ts, waited
+ * for as GitHub documents, within the deadline; Octokit's retry and throttling plugins are not
+ * used, so nothing waits or retries outside the one policy. Loaded only when a client is made.
  */
 import type { GitHub } from '@actions/github/lib/utils';
-import type { HttpClient } from './http.ts';
+import type { HttpClient, NotProcessed, HttpResponse } from './http.ts';
 import { fetchOverHttp } from './http-fetch.ts';
 
 export type GitHubClient = InstanceType<typeof GitHub>;
-
-/** Decides whether a rate-limited request is tried again after `retryAfter` seconds. */
-export type RateLimitHandler = (
-  retryAfter: number,
-  options: { method?: string; url?: string },
-  octokit: unknown,
-  retryCount: number,
-) => boolean;
 
 export interface GitHubClientOptions {
   token: string;
@@ -30,8 +23,6 @@ export interface GitHubClientOptions {
   signal?: AbortSignal;
   /** Wraps the fetch over `http` (e.g. to name an abort for Octokit). */
   wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
-  /** Primary and secondary rate-limit handling (the throttling plugin); none when absent. */
-  throttle?: { onRateLimit: RateLimitHandler; onSecondaryRateLimit: RateLimitHandler };
   /** Octokit's own log lines (debug level: they may name URLs, never tokens). */
   debug?: (message: string) => void;
 }
@@ -46,22 +37,57 @@ export function githubIdempotent(method: string, url: string): boolean {
   return /\/graphql$/.test(new URL(url).pathname);
 }
 
+/** Without a Retry-After or a reset time, GitHub asks for "at least one minute". */
+const SECONDARY_LIMIT_DEFAULT_WAIT_MS = 60_000;
+
+/**
+ * GitHub's rate-limit answers (docs.github.com, "Rate limits for the REST API", "Exceeding the
+ * rate limit"; test/contracts/github/rate-limits.md): a 403 or 429 with
+ * `x-ratelimit-remaining: 0` waits until `x-ratelimit-reset` (epoch seconds); one whose message
+ * says "secondary rate limit" waits `retry-after` seconds, else until the reset, else a minute.
+ * Other 403s (no permission) are answers.
+ */
+export function githubRateLimit(response: HttpResponse, now: number): NotProcessed | undefined {
+  if (response.status !== 403 && response.status !== 429) return undefined;
+  const retryAfter = response.header('retry-after');
+  const remaining = response.header('x-ratelimit-remaining');
+  const reset = Number(response.header('x-ratelimit-reset'));
+  const untilReset = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
+  const secondary = /secondary rate limit/i.test(response.body);
+  if (secondary || (retryAfter !== undefined && /^\d+$/.test(retryAfter))) {
+    const delayMs =
+      retryAfter !== undefined && /^\d+$/.test(retryAfter)
+        ? Number(retryAfter) * 1000
+        : remaining === '0'
+          ? untilReset
+          : undefined;
+    return {
+      reason: 'GitHub secondary rate limit',
+      delayMs: delayMs ?? SECONDARY_LIMIT_DEFAULT_WAIT_MS,
+    };
+  }
+  if (remaining === '0') {
+    // The reset is a whole second: a second more, so the first try after it is not early.
+    return {
+      reason: 'GitHub rate limit',
+      ...(untilReset !== undefined ? { delayMs: untilReset + 1000 } : {}),
+    };
+  }
+  return undefined;
+}
+
 /** An Octokit over shared/http.ts. */
 export async function createGitHubClient(o: GitHubClientOptions): Promise<GitHubClient> {
   const { GitHub } = await import('@actions/github/lib/utils');
-  const overHttp = fetchOverHttp(o.http, githubIdempotent);
+  const overHttp = fetchOverHttp(o.http, githubIdempotent, githubRateLimit);
   const fetch = o.wrapFetch ? o.wrapFetch(overHttp) : overHttp;
-  const Client = o.throttle
-    ? GitHub.plugin((await import('@octokit/plugin-throttling')).throttling)
-    : GitHub;
   const debug = o.debug ?? ((): void => undefined);
   // No `auth`: the token goes in by the hook below.
-  const octokit = new Client({
+  const octokit = new GitHub({
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     userAgent: o.userAgent,
     // Replaces @actions/github's default request options (its own fetch) entirely.
     request: { fetch, ...(o.signal ? { signal: o.signal } : {}) },
-    ...(o.throttle ? { throttle: o.throttle } : {}),
     log: { debug, info: debug, warn: debug, error: debug },
   }) as GitHubClient;
   // `Bearer`, which GitHub takes for every token kind (Octokit's token auth says `token`).

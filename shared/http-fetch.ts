@@ -7,7 +7,7 @@
  * switched off where they are plugged in, so nothing retries twice.
  */
 import { HttpError } from './errors.ts';
-import { RETRYABLE_STATUSES, type HttpClient } from './http.ts';
+import { RETRYABLE_STATUSES, type HttpClient, type NotProcessedRule } from './http.ts';
 
 /** Every status a server may send except those shared/http.ts retries: answers, not errors. */
 export const ANSWER_STATUSES: readonly number[] = Array.from(
@@ -67,8 +67,15 @@ async function readFetchRequest(
  */
 export type IdempotentWhen = (method: string, url: string) => boolean;
 
-/** A `fetch` whose every request goes through `http` (one transport, one retry policy). */
-export function fetchOverHttp(http: HttpClient, idempotent?: IdempotentWhen): typeof fetch {
+/**
+ * A `fetch` whose every request goes through `http` (one transport, one retry policy), with the
+ * SDK's API's rules: which requests may be repeated, and which answers mean "not processed".
+ */
+export function fetchOverHttp(
+  http: HttpClient,
+  idempotent?: IdempotentWhen,
+  notProcessed?: NotProcessedRule,
+): typeof fetch {
   return async (input, init) => {
     const { method, url, headers, body } = await readFetchRequest(input, init);
     const repeatable = idempotent?.(method, url);
@@ -82,6 +89,7 @@ export function fetchOverHttp(http: HttpClient, idempotent?: IdempotentWhen): ty
         okStatuses: ANSWER_STATUSES,
         ...(signal ? { signal } : {}),
         ...(repeatable === undefined ? {} : { idempotent: repeatable }),
+        ...(notProcessed ? { notProcessed } : {}),
       });
       return answerResponse(url, res.status, res.headers, res.body);
     } catch (error) {

@@ -34,6 +34,27 @@ export interface HttpRequest {
    * POST only with a comment saying why repeating is harmless.
    */
   idempotent?: boolean;
+  /**
+   * An API's own way of answering "refused, not processed; ask again later" beyond the standard
+   * statuses (GitHub's rate limits are 403s): such an answer is retried whatever the method,
+   * after the delay it names, within the deadline.
+   */
+  notProcessed?: NotProcessedRule;
+}
+
+/** What a "not processed" answer says: why (for messages) and when to ask again. */
+export interface NotProcessed {
+  reason: string;
+  /** Milliseconds from now; the backoff when absent. */
+  delayMs?: number;
+}
+
+/** Reads an answer (and the time now, on the client's clock) as "not processed", or not. */
+export type NotProcessedRule = (response: HttpResponse, now: number) => NotProcessed | undefined;
+
+/** What a retry notice is about: a "not processed" answer carries its reason. */
+export interface RetryNotice {
+  reason?: string;
 }
 
 export interface HttpResponse {
@@ -76,7 +97,9 @@ export interface HttpClientOptions {
   authHeaders?: () => Promise<Record<string, string>>;
   /** A delay a retryable answer asks for in its body (Kubernetes: details.retryAfterSeconds). */
   retryAfterFromBody?: (body: string) => number | undefined;
-  onRetry?: (message: string) => void;
+  onRetry?: (message: string, notice: RetryNotice) => void;
+  /** Retrying stopped because the next wait would pass the deadline (said once, why). */
+  onGiveUp?: (message: string, notice: RetryNotice) => void;
 }
 
 export interface HttpClient {
@@ -133,9 +156,15 @@ function headerOf(headers: http.IncomingHttpHeaders): (name: string) => string |
 /** A retryable answer, carried through withRetry until the attempts run out. */
 class RetryableAnswer extends Error {
   readonly response: HttpResponse;
-  constructor(response: HttpResponse) {
-    super(`HTTP ${response.status}`);
+  readonly notProcessed: NotProcessed | undefined;
+  constructor(response: HttpResponse, notProcessed?: NotProcessed) {
+    super(
+      notProcessed
+        ? `${notProcessed.reason} (HTTP ${response.status})`
+        : `HTTP ${response.status}`,
+    );
     this.response = response;
+    this.notProcessed = notProcessed;
   }
 }
 
@@ -281,6 +310,9 @@ async function attempt(setup: ClientSetup, req: HttpRequest): Promise<HttpRespon
       return JSON.parse(text) as T;
     },
   };
+  const notProcessed =
+    status >= 400 ? req.notProcessed?.(response, setup.clock.now()) : undefined;
+  if (notProcessed) throw new RetryableAnswer(response, notProcessed);
   if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) return response;
   const retryable = isIdempotent(req)
     ? RETRYABLE_STATUSES.has(status)
@@ -295,6 +327,7 @@ function retryDecision(setup: ClientSetup, req: HttpRequest, error: unknown): Re
   if (error instanceof RetryableAnswer) {
     const r = error.response;
     const delayMs =
+      error.notProcessed?.delayMs ??
       parseRetryAfter(r.header('retry-after'), setup.clock.now()) ??
       setup.options.retryAfterFromBody?.(r.body);
     return delayMs === undefined ? { retry: true } : { retry: true, delayMs };
@@ -323,8 +356,16 @@ function retryOptions(setup: ClientSetup, req: HttpRequest): Parameters<typeof w
     ...(deadline !== undefined ? { deadline } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
     onRetry: (error, n, delayMs) =>
-      options.onRetry?.(`${label}: ${failureText(error)}; retry ${n} in ${delayMs} ms`),
+      options.onRetry?.(
+        `${label}: ${failureText(error)}; retry ${n} in ${delayMs} ms`,
+        retryNotice(error),
+      ),
   };
+}
+
+function retryNotice(error: unknown): RetryNotice {
+  const reason = error instanceof RetryableAnswer ? error.notProcessed?.reason : undefined;
+  return reason === undefined ? {} : { reason };
 }
 
 function failureText(error: unknown): string {
@@ -380,6 +421,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           retryOptions(setup, req),
         );
       } catch (caught) {
+        if (caught instanceof RetryDeadlineError) {
+          const label = req.label ?? `${req.method ?? 'GET'} ${redactUrl(req.url)}`;
+          options.onGiveUp?.(
+            `${label}: ${failureText(caught.last)}; not retried: ${caught.message}`,
+            retryNotice(caught.last),
+          );
+        }
         throw finalError(req, caught);
       }
     },

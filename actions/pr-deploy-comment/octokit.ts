@@ -1,19 +1,13 @@
 /**
  * CommentsApi over the shared GitHub client (shared/github.ts: Octokit whose requests go
- * through shared/http.ts, which retries 429/5xx within the deadline; GITHUB_API_URL for GitHub
- * Enterprise Server) with the throttling plugin (primary and secondary rate limits,
- * Retry-After, spaced writes). Every request carries one signal that aborts at the step's
- * deadline or on cancellation, and a rate-limit wait is taken only when it ends before the
- * deadline: no wait is unbounded.
+ * through shared/http.ts, which retries 429/5xx and waits out GitHub's primary and secondary
+ * rate limits within the deadline; GITHUB_API_URL for GitHub Enterprise Server). Every request
+ * carries one signal that aborts at the step's deadline or on cancellation, and a wait is taken
+ * only when it ends before the deadline: no wait is unbounded. A rate-limit wait is a warning.
  */
-import { systemClock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { cancellation } from '../../shared/errors.ts';
-import {
-  createGitHubClient,
-  type GitHubClient,
-  type GitHubClientOptions,
-  type RateLimitHandler,
-} from '../../shared/github.ts';
+import { createGitHubClient, type GitHubClient } from '../../shared/github.ts';
 import { createHttpClient, redactUrl, type HttpClient } from '../../shared/http.ts';
 import { formatDuration } from '../../shared/inputs.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -40,13 +34,13 @@ export interface OctokitApiOptions {
   deadline: number;
   /** The step's whole budget, for messages. */
   timeoutMs: number;
-  now?: () => number;
+  /** Every wait and timeout of the default transport. */
+  clock?: Clock;
   /** The transport (default: a client with this step's deadline and timeout). */
   http?: HttpClient;
 }
 
 const USER_AGENT = 'mlops-actions/pr-deploy-comment';
-const MAX_RATE_LIMIT_RETRIES = 3;
 
 interface RestComment {
   id: unknown;
@@ -110,42 +104,18 @@ function abortError(signal: AbortSignal): Error {
   return error;
 }
 
-/** Rate limits: retried when the wait ends before the deadline, at most a few times. */
-function rateLimitHandlers(
-  o: OctokitApiOptions,
-  now: () => number,
-): NonNullable<GitHubClientOptions['throttle']> {
-  const fitsDeadline = (retryAfterSeconds: number): boolean =>
-    now() + retryAfterSeconds * 1000 < o.deadline && !o.signal.aborted;
-  const onLimit =
-    (kind: string): RateLimitHandler =>
-    (retryAfter, options, _, retryCount) => {
-      const what = `${options.method ?? 'GET'} ${options.url ?? ''}`;
-      if (retryCount < MAX_RATE_LIMIT_RETRIES && fitsDeadline(retryAfter)) {
-        o.logger.warning(`GitHub ${kind} on ${what}: retrying in ${retryAfter}s.`);
-        return true;
-      }
-      o.logger.warning(
-        `GitHub ${kind} on ${what}: not retrying (${retryCount} retries so far; waiting ${retryAfter}s would pass the timeout).`,
-      );
-      return false;
-    };
-  return {
-    onRateLimit: onLimit('rate limit'),
-    onSecondaryRateLimit: onLimit('secondary rate limit'),
-  };
-}
-
 /** The shared GitHub client, with this step's signal on every request and every wait. */
 async function stepOctokit(o: OctokitApiOptions): Promise<GitHubClient> {
-  const now = o.now ?? systemClock.now;
   const http =
     o.http ??
     createHttpClient({
       userAgent: USER_AGENT,
       timeoutMs: o.timeoutMs,
       deadline: () => o.deadline,
-      onRetry: (m) => o.logger.info(m),
+      ...(o.clock ? { clock: o.clock } : {}),
+      // A rate limit is the job's own doing (or its neighbours'): worth a warning, not a 5xx.
+      onRetry: (m, notice) => (notice.reason ? o.logger.warning(m) : o.logger.info(m)),
+      onGiveUp: (m) => o.logger.warning(m),
     });
   const octokit = await createGitHubClient({
     token: o.token,
@@ -163,20 +133,7 @@ async function stepOctokit(o: OctokitApiOptions): Promise<GitHubClient> {
         throw abortError(o.signal);
       }
     },
-    throttle: rateLimitHandlers(o, now),
     debug: (m) => o.logger.debug(m),
-  });
-  // Outermost: a rate-limit wait (the throttling plugin sleeps between attempts) ends at the
-  // signal too, so no wait outlives the step's timeout.
-  octokit.hook.wrap('request', (request, options) => {
-    if (o.signal.aborted) return Promise.reject(abortError(o.signal));
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(abortError(o.signal));
-      o.signal.addEventListener('abort', onAbort, { once: true });
-      Promise.resolve(request(options))
-        .then(resolve, reject)
-        .finally(() => o.signal.removeEventListener('abort', onAbort));
-    });
   });
   return octokit;
 }

@@ -47,7 +47,7 @@ function contextOf(inputs: CommentInputs, signal: AbortSignal): CommentContext {
     signal: requestSignal,
     deadline: deadline.at,
     timeoutMs: inputs.timeoutMs,
-    now: () => systemClock.now(),
+    clock: systemClock,
   });
   return { inputs, api, logger: coreLogger, env, clock: systemClock, signal };
 }
