@@ -52,7 +52,8 @@ export function githubRateLimit(response: HttpResponse, now: number): NotProcess
   const retryAfter = response.header('retry-after');
   const remaining = response.header('x-ratelimit-remaining');
   const reset = Number(response.header('x-ratelimit-reset'));
-  const untilReset = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
+  const untilReset =
+    Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
   const secondary = /secondary rate limit/i.test(response.body);
   if (secondary || (retryAfter !== undefined && /^\d+$/.test(retryAfter))) {
     const delayMs =

@@ -159,9 +159,7 @@ class RetryableAnswer extends Error {
   readonly notProcessed: NotProcessed | undefined;
   constructor(response: HttpResponse, notProcessed?: NotProcessed) {
     super(
-      notProcessed
-        ? `${notProcessed.reason} (HTTP ${response.status})`
-        : `HTTP ${response.status}`,
+      notProcessed ? `${notProcessed.reason} (HTTP ${response.status})` : `HTTP ${response.status}`,
     );
     this.response = response;
     this.notProcessed = notProcessed;
@@ -310,8 +308,7 @@ async function attempt(setup: ClientSetup, req: HttpRequest): Promise<HttpRespon
       return JSON.parse(text) as T;
     },
   };
-  const notProcessed =
-    status >= 400 ? req.notProcessed?.(response, setup.clock.now()) : undefined;
+  const notProcessed = status >= 400 ? req.notProcessed?.(response, setup.clock.now()) : undefined;
   if (notProcessed) throw new RetryableAnswer(response, notProcessed);
   if ((status >= 200 && status < 300) || req.okStatuses?.includes(status)) return response;
   const retryable = isIdempotent(req)
