@@ -2,8 +2,13 @@
  * The one Google token module: access tokens (Application Default Credentials, a
  * service-account key, an `external_account` configuration for Workload Identity Federation)
  * and ID tokens (IAP audiences), through google-auth-library — loaded only when a token is
- * asked for. Every request the library makes goes through the one HTTP client
- * (shared/http.ts) by gaxios' `adapter` hook, with the library's own retries off.
+ * asked for. Every request the library's clients make (token grants, STS exchanges,
+ * impersonation, IAM Credentials) goes through the one HTTP client (shared/http.ts) by gaxios'
+ * `adapter` hook, with the library's own retries off. One exception, on purpose: gcp-metadata
+ * (ADC's "am I on GCE?" probe, and a GCE VM's own token) asks gaxios' module-wide instance,
+ * with its own 3 s timeout and racing two metadata addresses; on the one retry policy a runner
+ * that is not on GCE would retry the unresolvable metadata host for seconds before ADC could
+ * say "no credentials".
  */
 import type { HttpClient } from './http.ts';
 import { fetchOverHttp } from './http-fetch.ts';

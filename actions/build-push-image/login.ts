@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import { createHttpClient, type HttpClient } from '../../shared/http.ts';
 import { awsClientTransport } from '../../shared/http-aws.ts';
+import { awsDefaultChain } from '../../shared/aws-default-chain.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { CONFIG_DIR_PREFIX } from './cleanup.ts';
 import type { RegistryType } from './inputs.ts';
@@ -47,9 +48,11 @@ export function ecrLoginWith(io?: LoginIo): LoginProvider {
     const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
     // The SDK reads AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL itself (VPC endpoints, tests);
     // the one HTTP client carries the call and does the retrying.
+    const http = (io ?? defaultLoginIo()).http;
     const client = new ECRClient({
       ...(region ? { region } : {}),
-      ...awsClientTransport((io ?? defaultLoginIo()).http),
+      ...awsClientTransport(http),
+      credentials: await awsDefaultChain({ http, ...(region ? { region } : {}) }),
     });
     try {
       const out = await client.send(new GetAuthorizationTokenCommand({}));

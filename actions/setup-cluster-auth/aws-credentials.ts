@@ -1,12 +1,14 @@
 /**
- * AWS credentials for the EKS path: the SDK's default chain (environment as left by
- * aws-actions/configure-aws-credentials, profiles, web identity files, container and
- * instance roles; their own metadata lookups stay the SDK's), or keyless `role-to-assume` through STS AssumeRoleWithWebIdentity with the
- * GitHub OIDC token. Endpoints follow the SDK's own settings (AWS_ENDPOINT_URL_STS, …).
+ * AWS credentials for the EKS path: the SDK's default chain over the one HTTP client
+ * (shared/aws-default-chain.ts: environment as left by aws-actions/configure-aws-credentials,
+ * profiles, web identity files, container and instance roles), or keyless `role-to-assume`
+ * through STS AssumeRoleWithWebIdentity with the GitHub OIDC token. Endpoints follow the SDK's
+ * own settings (AWS_ENDPOINT_URL_STS, …).
  */
 import { STSClient, AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { HttpClient } from '../../shared/http.ts';
 import { awsClientTransport } from '../../shared/http-aws.ts';
+import { awsDefaultChain } from '../../shared/aws-default-chain.ts';
 import type { EksInputs } from './inputs.ts';
 import type { AwsCredentials } from './eks-token.ts';
 import { githubIdToken } from './oidc.ts';
@@ -34,7 +36,12 @@ export async function awsCredentials(
   });
   try {
     if (source.kind === 'default') {
-      const c = await sts.config.credentials();
+      const chain = await awsDefaultChain({
+        http: o.http,
+        region: o.region,
+        ...(o.stsEndpoint ? { stsEndpoint: o.stsEndpoint } : {}),
+      });
+      const c = await chain();
       return {
         accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,

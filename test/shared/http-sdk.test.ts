@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { createHttpClient, type HttpClient } from '../../shared/http.ts';
 import { awsClientTransport } from '../../shared/http-aws.ts';
+import { awsDefaultChain } from '../../shared/aws-default-chain.ts';
 import { createGitHubClient } from '../../shared/github.ts';
 import { googleAccessToken } from '../../shared/google-token.ts';
 import {
@@ -28,6 +29,11 @@ import {
   type OAuth2Fake,
 } from '../harness/fakes/google-oauth2.ts';
 import { ManualClock } from '../harness/doubles.ts';
+import { startGitHubOidc, type GitHubOidcFake } from '../harness/fakes/github-oidc.ts';
+import { startAwsSts, type AwsStsFake } from '../harness/fakes/aws-sts.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /** Forwards a request unchanged (Host too: SigV4 signs it) to a contract fake. */
 function forward(target: string, req: FakeRequest): Promise<FakeResponse> {
@@ -209,6 +215,54 @@ describe('AWS SDK through shared/http (awsClientTransport)', () => {
       expect(clock.sleeps).toEqual([]);
     } finally {
       sdk.destroy();
+    }
+  });
+});
+
+describe('the AWS default credential chain through shared/http (shared/aws-default-chain.ts)', () => {
+  const keys = new AwsKeyStore('111122223333');
+  const role = 'arn:aws:iam::111122223333:role/deployer';
+  let oidc: GitHubOidcFake;
+  let sts: AwsStsFake;
+  let dir: string;
+  beforeAll(async () => {
+    oidc = await startGitHubOidc();
+    sts = await startAwsSts({ keys, oidc, roles: [role] });
+    dir = mkdtempSync(path.join(tmpdir(), 'aws-chain-'));
+    const res = await fetch(`${oidc.requestUrl}&audience=sts.amazonaws.com`, {
+      headers: { authorization: `Bearer ${oidc.requestToken}` },
+    });
+    writeFileSync(path.join(dir, 'token'), ((await res.json()) as { value: string }).value);
+  });
+  afterAll(async () => {
+    await Promise.all([oidc.stop(), sts.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a web identity token file: its STS call is retried by shared/http (on its clock), the SDK retries nothing', async () => {
+    const front = await behindFaults(sts, [unavailable(2, { message: 'Service Unavailable' })]);
+    const clock = new ManualClock(Date.now());
+    try {
+      const chain = await awsDefaultChain({
+        http: client(clock),
+        region: 'eu-west-1',
+        stsEndpoint: front.url,
+        init: {
+          webIdentityTokenFile: path.join(dir, 'token'),
+          roleArn: role,
+          roleSessionName: 'chain-test',
+          // No profile files of this machine's user: the chain reaches the token file.
+          filepath: path.join(dir, 'credentials'),
+          configFilepath: path.join(dir, 'config'),
+        },
+      });
+      const credentials = await chain();
+      expect(credentials.sessionToken).toBeTruthy();
+      expect(sts.assumed.at(-1)).toMatchObject({ roleArn: role, sessionName: 'chain-test' });
+      expect(front.requests).toHaveLength(2);
+      expect(clock.sleeps).toEqual([2000]);
+    } finally {
+      await front.stop();
     }
   });
 });
