@@ -1,68 +1,31 @@
 /**
- * Follows one workload to completion with watches (the object, and its pods for fail-fast):
- * Deployments, StatefulSets and DaemonSets by kubectl's rollout-status rules, KServe
- * InferenceServices until Ready. `followAll` follows a list at once (fail fast across it).
+ * Follows one object to completion with watches (the object, and its pods for fail-fast), by
+ * its kind's FollowRules (workload-follow.ts: kubectl's rollout-status rules; isvc-follow.ts:
+ * KServe's Ready): this module knows no kinds. `followAll` follows a list at once (fail fast
+ * across it).
  */
 import type { Deadline } from '../../shared/deadline.ts';
-import {
-  labelSelector,
-  resourcePath,
-  type KubeClient,
-  type KubeList,
-  type KubeObject,
-} from '../../shared/kube/index.ts';
+import type { KubeObject } from '../../shared/kube/index.ts';
 import { waitFor } from '../../shared/wait.ts';
 import { clusterFacts, judgeUnschedulable } from './gpu-memory.ts';
-import { inferenceServiceStatus, isvcPodRevision, REVISION_POD_LABEL } from './isvc-status.ts';
 import { FIELD_MANAGER, supersededBy } from './ownership.ts';
 import { podProblem, unreadyProblem } from './pods.ts';
-import { REVISION_ANNOTATION, rolloutStatus, type WorkloadLike } from './rollout-status.ts';
-import type { FollowContext, FollowOptions, FollowOutcome, Tracked, Workload } from './types.ts';
-import { FollowWatches, type RevisionLabel } from './watches.ts';
+import type {
+  FollowContext,
+  FollowOptions,
+  FollowOutcome,
+  FollowRules,
+  Tracked,
+  Workload,
+} from './types.ts';
+import { FollowWatches } from './watches.ts';
 
 export type { FollowOptions, FollowOutcome, Workload } from './types.ts';
-
-const ISVC = 'InferenceService';
-
-function selectorOf(obj: KubeObject | undefined): string | undefined {
-  const sel = obj?.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
-  return labelSelector(sel?.matchLabels);
-}
-
-/** The label a pod of the current (new) revision carries, or undefined when any pod counts. */
-async function newRevisionLabel(
-  client: KubeClient,
-  w: Workload,
-  obj: KubeObject,
-): Promise<RevisionLabel> {
-  if (w.kind === 'Deployment') {
-    const status = (obj.status ?? {}) as { observedGeneration?: number };
-    if ((obj.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) return 'unknown';
-    const revision = obj.metadata.annotations?.[REVISION_ANNOTATION];
-    if (!revision) return 'unknown';
-    const list = await client.json<KubeList>({
-      method: 'GET',
-      path: resourcePath('apps/v1', 'replicasets', w.namespace),
-      query: { labelSelector: selectorOf(obj) },
-    });
-    const rs = list.items.find(
-      (r) =>
-        r.metadata.annotations?.[REVISION_ANNOTATION] === revision &&
-        r.metadata.ownerReferences?.some((o) => o.controller && o.uid === obj.metadata.uid),
-    );
-    const hash = rs?.metadata.labels?.['pod-template-hash'];
-    return hash ? { key: 'pod-template-hash', value: hash } : 'unknown';
-  }
-  if (w.kind === 'StatefulSet' || w.kind === 'DaemonSet') {
-    const rev = (obj.status as { updateRevision?: string } | undefined)?.updateRevision;
-    return rev ? { key: 'controller-revision-hash', value: rev } : undefined;
-  }
-  return undefined;
-}
 
 /** The verdict on the object itself: deleted, superseded, done, failed; undefined: go on. */
 function judgeObject(
   w: Workload,
+  rules: FollowRules,
   o: FollowOptions,
   s: FollowWatches,
   current: KubeObject,
@@ -77,66 +40,52 @@ function judgeObject(
       object: current,
     };
   }
-  const verdict =
-    w.kind === ISVC
-      ? inferenceServiceStatus(current)
-      : (rolloutStatus(w.kind, current as WorkloadLike) ?? { done: true, message: '' });
+  const verdict = rules.verdict(w, current);
   if (verdict.message && verdict.message !== s.lastMessage) {
     s.lastMessage = verdict.message;
     if (!verdict.done) o.onProgress(verdict.message.trim());
   }
   if (verdict.error) {
-    if (verdict.done && w.kind !== 'Deployment') {
-      // kubectl: OnDelete strategies have no rollout status; the apply itself is the result.
+    if (verdict.done && rules.doneOnError(w)) {
       return { state: 'done', message: `${w.kind} "${w.name}": ${verdict.error}`, object: current };
     }
-    const reason = /exceeded its progress deadline/.test(verdict.error)
-      ? 'ProgressDeadlineExceeded'
-      : w.kind === ISVC
-        ? 'InferenceServiceNotReady'
-        : 'RolloutError';
+    const reason = rules.failureReason(w, verdict.error);
     return { state: 'failed', reason, message: verdict.error, object: current };
   }
   if (verdict.done) return { state: 'done', message: verdict.message.trim(), object: current };
   return undefined;
 }
 
-/** A pod of the new revision: the revision label's, or (InferenceService) the latest created's. */
-function ofThisRevision(
+/** The new revision's pods as of `current`, worked out again only when the rules' key moves. */
+async function revisionPods(
   w: Workload,
-  pod: KubeObject,
-  label: RevisionLabel,
-  isvcRevision: string | undefined,
-): boolean {
-  const podRevision = pod.metadata.labels?.[REVISION_POD_LABEL];
-  if (isvcRevision && podRevision && podRevision !== isvcRevision) return false;
-  if (w.kind === ISVC || !label || label === 'unknown') return true;
-  return pod.metadata.labels?.[label.key] === label.value;
+  rules: FollowRules,
+  o: FollowOptions,
+  s: FollowWatches,
+  current: KubeObject,
+): Promise<FollowWatches['revisionPods']> {
+  const key = rules.revisionKey(w, current);
+  if (key !== s.revisionKey || s.revisionPods === 'unknown') {
+    const answer = await rules.revisionPods(w, current, o.client);
+    s.revisionPods = answer.pods;
+    s.revisionKey = key;
+    if (answer.selector) s.watchPods(answer.selector);
+  }
+  return s.revisionPods;
 }
 
 /** Fail fast: the first pod of the new revision with a problem that will not fix itself. */
 async function judgePods(
   w: Workload,
+  rules: FollowRules,
   o: FollowOptions,
   s: FollowWatches,
   current: KubeObject,
 ): Promise<FollowOutcome | undefined> {
-  if (w.kind !== ISVC) {
-    const key = `${current.metadata.generation ?? 0}/${current.metadata.annotations?.[REVISION_ANNOTATION] ?? ''}/${(current.status as { updateRevision?: string } | undefined)?.updateRevision ?? ''}`;
-    if (key !== s.revisionKey || s.revisionLabel === 'unknown') {
-      s.revisionLabel = await newRevisionLabel(o.client, w, current);
-      s.revisionKey = key;
-    }
-    const sel = selectorOf(current);
-    if (sel) s.watchPods(sel);
-  }
-  const label = s.revisionLabel;
-  // An InferenceService's pods of earlier revisions (e.g. the failed one, after a restore)
-  // are not this revision's.
-  const isvcRevision = w.kind === ISVC ? isvcPodRevision(current) : undefined;
-  if (isvcRevision === 'unknown' || (w.kind !== ISVC && label === 'unknown')) return undefined;
+  const ofRevision = await revisionPods(w, rules, o, s, current);
+  if (ofRevision === 'unknown') return undefined;
   for (const pod of s.pods.values()) {
-    if (!ofThisRevision(w, pod, label, isvcRevision)) continue;
+    if (!ofRevision(pod)) continue;
     const problem = podProblem(pod);
     if (!problem) {
       s.unschedulableSince.delete(pod.metadata.name);
@@ -166,6 +115,7 @@ async function judgePods(
 /** One evaluation of everything known; an outcome ends the wait. */
 async function evaluate(
   w: Workload,
+  rules: FollowRules,
   o: FollowOptions,
   s: FollowWatches,
 ): Promise<FollowOutcome | undefined> {
@@ -176,20 +126,16 @@ async function evaluate(
   }
   if (!s.obj) return undefined;
   const current: KubeObject = s.obj;
-  const verdict = judgeObject(w, o, s, current);
+  const verdict = judgeObject(w, rules, o, s, current);
   if (verdict || !o.failFast) return verdict;
-  return judgePods(w, o, s, current);
+  return judgePods(w, rules, o, s, current);
 }
 
 /** At the deadline: the last state, and which pods of this revision never became Ready. */
 function timedOut(w: Workload, s: FollowWatches): FollowOutcome {
-  const label = s.revisionLabel;
+  const ofRevision = s.revisionPods;
   const unready = [...s.pods.values()]
-    .filter(
-      (pod) =>
-        label !== 'unknown' &&
-        (w.kind === ISVC || !label || pod.metadata.labels?.[label.key] === label.value),
-    )
+    .filter((pod) => ofRevision !== 'unknown' && ofRevision(pod))
     .map(unreadyProblem)
     .find((p) => p !== undefined);
   return {
@@ -200,13 +146,19 @@ function timedOut(w: Workload, s: FollowWatches): FollowOutcome {
   };
 }
 
-export async function follow(w: Workload, o: FollowOptions): Promise<FollowOutcome> {
+/** Follows `w` by its kind's `rules` until an outcome, the deadline or the signal. */
+export async function follow(
+  w: Workload,
+  rules: FollowRules,
+  o: FollowOptions,
+): Promise<FollowOutcome> {
   const s = new FollowWatches(w, o);
   o.signal.addEventListener('abort', s.stop);
   s.watchObject();
-  if (w.kind === ISVC) s.watchPods(`serving.kserve.io/inferenceservice=${w.name}`);
+  const selector = rules.podSelector(w);
+  if (selector) s.watchPods(selector);
   try {
-    const result = await waitFor(() => evaluate(w, o, s), {
+    const result = await waitFor(() => evaluate(w, rules, o, s), {
       clock: o.clock,
       deadline: o.deadline,
       signal: o.signal,
@@ -253,7 +205,7 @@ export async function followAll(
   list: readonly Tracked[],
   deadline: Deadline,
   o: FollowContext,
-  followOne: (w: Workload, options: FollowOptions) => Promise<FollowOutcome> = follow,
+  followOne: (w: Workload, options: FollowOptions) => Promise<FollowOutcome>,
 ): Promise<void> {
   const group = new AbortController();
   const onOuterAbort = (): void => group.abort();

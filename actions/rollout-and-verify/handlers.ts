@@ -17,8 +17,11 @@ import {
   type IsvcSnapshot,
 } from './isvc.ts';
 import { diagnoseIsvc } from './isvc-diagnose.ts';
+import { protocolSmoke } from './isvc-smoke.ts';
 import { rollBackIsvc } from './isvc-rollback.ts';
 import { follow } from './follow.ts';
+import { isvcFollowRules } from './isvc-follow.ts';
+import { workloadFollowRules } from './workload-follow.ts';
 import { objectOf, revisionOutput } from './result.ts';
 import { rollBackWorkloads } from './rollback.ts';
 import type {
@@ -42,7 +45,7 @@ export function workloadHandler(inputs: Pick<RolloutInputs, 'apply'>): KindHandl
     followed: true,
     // Their history is in the cluster (ReplicaSets, ControllerRevisions): nothing to keep.
     snapshot: async () => undefined,
-    follow,
+    follow: (w, o) => follow(w, workloadFollowRules, o),
     verify: noFailure,
     promote: noFailure,
     async rollBack(list, deadline, ctx, followAll) {
@@ -131,7 +134,8 @@ export function inferenceServiceHandler(inputs: IsvcInputs): KindHandler {
         snapshots = await snapshotIsvcs(manifests, ctx.client);
       }
     },
-    follow,
+    follow: (w, o) => follow(w, isvcFollowRules, o),
+    smokeRequest: protocolSmoke,
     // The new revision must hold its share before the smoke test.
     async verify(list, deadline, ctx) {
       for (const t of canaries(list, snapshots, inputs.apply)) {

@@ -14,5 +14,11 @@ export const rolloutOps: RolloutOps = {
     followAll(list, deadline, ctx, (w, o) => ctx.handlers.handlerFor(w.kind).follow(w, o)),
   diagnose: (problem, ctx) => diagnose(ctx.client, problem),
   verify: (manifests, endpoint, deadline, inputs, ctx) =>
-    verifyEndpoint(manifests, endpoint, deadline.at, inputs, ctx),
+    verifyEndpoint(manifests, endpoint, deadline.at, inputs, {
+      ...ctx,
+      smokeRequestFor: (m) => {
+        const request = ctx.handlers.handlerFor(m.kind).smokeRequest;
+        return request ? (smoke) => request(m, smoke) : undefined;
+      },
+    }),
 };

@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Deadline } from '../../shared/deadline.ts';
 import type { KubeClient, KubeObject } from '../../shared/kube/index.ts';
 import type { Logger } from '../../shared/logger.ts';
+import type { SmokeInputs } from './inputs.ts';
 import type { Manifest } from './manifests.ts';
 import type { Ownership } from './ownership.ts';
 import type { ResourceRow, RunRecord, TimelineEntry, WorkloadProgress } from './record.ts';
@@ -54,6 +55,37 @@ export type FollowOutcome =
   | { state: 'timeout'; message: string; object?: KubeObject; problem?: PodProblem }
   | { state: 'superseded'; message: string; by: string; object: KubeObject }
   | { state: 'cancelled'; message: string };
+
+/** The object's own verdict, by its kind's rules (kubectl's rollout status, KServe's Ready). */
+export interface ObjectVerdict {
+  done: boolean;
+  message: string;
+  error?: string;
+}
+
+/**
+ * What following one object needs to know of its kind (follow.ts knows no kinds): how to
+ * read its status, which pods are its new revision's, and what a failure is called.
+ */
+export interface FollowRules {
+  verdict(w: Workload, current: KubeObject): ObjectVerdict;
+  /** The reason of a failed verdict. */
+  failureReason(w: Workload, error: string): string;
+  /** An error that is also done ends the follow as done (kubectl: OnDelete has no status). */
+  doneOnError(w: Workload): boolean;
+  /** Pods watched from the start (undefined: once `revisionPods` knows a selector). */
+  podSelector(w: Workload): string | undefined;
+  /** What the new revision's pods are worked out from: they are worked out again when it changes. */
+  revisionKey(w: Workload, current: KubeObject): string;
+  /** The new revision's pods as of `current`, and the selector to watch pods by (when known). */
+  revisionPods(w: Workload, current: KubeObject, client: KubeClient): Promise<RevisionPodsAnswer>;
+}
+
+export interface RevisionPodsAnswer {
+  /** A predicate, or 'unknown' (not known yet: no pod is judged). */
+  pods: ((pod: KubeObject) => boolean) | 'unknown';
+  selector?: string;
+}
 
 /** What following one object needs. */
 export interface FollowOptions {
@@ -140,6 +172,11 @@ export interface KindHandler {
   snapshot(manifests: readonly Manifest[], ctx: FollowContext): Promise<void>;
   /** Follows one object until done, failed or its deadline. */
   follow(w: Workload, o: FollowOptions): Promise<FollowOutcome>;
+  /**
+   * The smoke request for one of its objects when the family speaks a protocol of its own
+   * (KServe's v1/v2 inference protocols); absent: the smoke inputs as given, at the endpoint.
+   */
+  smokeRequest?(manifest: Manifest, smoke: SmokeInputs): SmokeInputs;
   /** After the follow, before the smoke test: what the family checks itself (a canary's share). */
   verify(
     list: readonly Tracked[],

@@ -15,7 +15,6 @@ import { Changes, waitFor } from '../../shared/wait.ts';
 import type { SmokeInputs } from './inputs.ts';
 import type { Manifest } from './manifests.ts';
 import type { RunRecord } from './record.ts';
-import { protocolSmoke } from './isvc-smoke.ts';
 import { smokeTest } from './smoke.ts';
 
 export interface Failure {
@@ -30,6 +29,8 @@ export interface VerifyOptions {
 }
 
 export interface VerifyDeps {
+  /** The smoke request of an object whose kind speaks its own protocol (its kind handler's). */
+  smokeRequestFor(manifest: Manifest): ((smoke: SmokeInputs) => SmokeInputs) | undefined;
   client: KubeClient;
   logger: Logger;
   clock: Clock;
@@ -68,14 +69,16 @@ export async function verifyEndpoint(
     }
   }
   if (o.smoke.url) endpoint = o.smoke.url;
-  // An InferenceService is probed by its protocol; its status.url is a target when a smoke
-  // input asks for a test.
-  const isvc = manifests.find((m) => m.kind === 'InferenceService');
-  const isvcTarget =
-    isvc && (o.smoke.orphan !== undefined || o.smoke.expect !== undefined) ? found : '';
-  const smokeBase = o.smoke.url ?? (o.waitForLoadBalancer ? endpoint : isvcTarget);
+  // An object with a protocol of its own (an InferenceService) is probed by it; its endpoint
+  // (status.url) is a target when a smoke input asks for a test.
+  const own = manifests
+    .map((m) => deps.smokeRequestFor(m))
+    .find((request) => request !== undefined);
+  const ownTarget =
+    own && (o.smoke.orphan !== undefined || o.smoke.expect !== undefined) ? found : '';
+  const smokeBase = o.smoke.url ?? (o.waitForLoadBalancer ? endpoint : ownTarget);
   if (!smokeBase) return { endpoint };
-  const smoke = isvc ? protocolSmoke(isvc, o.smoke) : o.smoke;
+  const smoke = own ? own(o.smoke) : o.smoke;
   const r = await deps.logger.group('Smoke test', () =>
     smokeTest(smokeBase, smoke, {
       deadline,

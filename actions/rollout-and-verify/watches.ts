@@ -7,8 +7,8 @@ import { Changes } from '../../shared/wait.ts';
 import { autoscalerAnswer, type AutoscalerAnswer, type ClusterFacts } from './gpu-memory.ts';
 import type { FollowOptions, Workload } from './types.ts';
 
-/** The label of the new revision's pods; undefined: any pod counts; 'unknown': not known yet. */
-export type RevisionLabel = { key: string; value: string } | undefined | 'unknown';
+/** Which pods are the new revision's; 'unknown': not known yet (no pod is judged). */
+export type RevisionPods = ((pod: KubeObject) => boolean) | 'unknown';
 
 export class FollowWatches {
   obj: KubeObject | undefined;
@@ -19,8 +19,9 @@ export class FollowWatches {
   readonly answers = new Map<string, AutoscalerAnswer>();
   facts: ClusterFacts | undefined;
   lastMessage = '';
+  /** What the kind's rules last worked the new revision's pods out from, and the answer. */
   revisionKey: string | undefined;
-  revisionLabel: RevisionLabel = 'unknown';
+  revisionPods: RevisionPods = 'unknown';
   readonly unschedulableSince = new Map<string, number>();
   readonly changed = new Changes();
   private readonly controller = new AbortController();

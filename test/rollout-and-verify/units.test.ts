@@ -6,6 +6,9 @@ import { expectProblem, jsonPathValue } from '../../actions/rollout-and-verify/i
 import { applyRank } from '../../actions/rollout-and-verify/manifests.ts';
 import { podProblem } from '../../actions/rollout-and-verify/pods.ts';
 import { smokeUrl } from '../../actions/rollout-and-verify/smoke.ts';
+import { workloadFollowRules } from '../../actions/rollout-and-verify/workload-follow.ts';
+import { isvcFollowRules } from '../../actions/rollout-and-verify/isvc-follow.ts';
+import type { Workload } from '../../actions/rollout-and-verify/types.ts';
 
 const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config' };
 const parse = (values: Record<string, string>) => getInputs(new Inputs(mapInputs(values)), env);
@@ -184,5 +187,73 @@ describe('helpers', () => {
     expect(smokeUrl('http://h:8080', '/v1/models/iris')).toBe('http://h:8080/v1/models/iris');
     expect(smokeUrl('http://h/base/', '/predict')).toBe('http://h/base/predict');
     expect(smokeUrl('http://h/base', '/')).toBe('http://h/base');
+  });
+});
+
+describe('follow rules by kind (follow.ts knows no kinds)', () => {
+  const w = (kind: string): Workload => ({
+    apiVersion: kind === 'InferenceService' ? 'serving.kserve.io/v1beta1' : 'apps/v1',
+    kind,
+    plural: `${kind.toLowerCase()}s`,
+    name: 'iris',
+    namespace: 'ml',
+  });
+  const pod = (labels: Record<string, string>): KubeObject => ({ metadata: { name: 'p', labels } });
+
+  it('workloads: a missed progress deadline is named; OnDelete kinds end done on an error', () => {
+    expect(
+      workloadFollowRules.failureReason(
+        w('Deployment'),
+        'deployment "iris" exceeded its progress deadline',
+      ),
+    ).toBe('ProgressDeadlineExceeded');
+    expect(workloadFollowRules.failureReason(w('Deployment'), 'other')).toBe('RolloutError');
+    expect(workloadFollowRules.doneOnError(w('Deployment'))).toBe(false);
+    expect(workloadFollowRules.doneOnError(w('StatefulSet'))).toBe(true);
+  });
+
+  it("a StatefulSet's new pods are its update revision's, watched by its selector", async () => {
+    const sts: KubeObject = {
+      metadata: { name: 'iris', generation: 2 },
+      spec: { selector: { matchLabels: { app: 'iris' } } },
+      status: { updateRevision: 'iris-7c9' },
+    };
+    const answer = await workloadFollowRules.revisionPods(
+      w('StatefulSet'),
+      sts,
+      undefined as never,
+    );
+    expect(answer.selector).toBe('app=iris');
+    const ofRevision = answer.pods as (p: KubeObject) => boolean;
+    expect(ofRevision(pod({ 'controller-revision-hash': 'iris-7c9' }))).toBe(true);
+    expect(ofRevision(pod({ 'controller-revision-hash': 'iris-5b1' }))).toBe(false);
+  });
+
+  it("an InferenceService's pods: watched from the start; the latest created revision's only", async () => {
+    const isvc: KubeObject = {
+      metadata: { name: 'iris', generation: 3 },
+      status: {
+        observedGeneration: 3,
+        components: { predictor: { latestCreatedRevision: 'iris-predictor-00003' } },
+      },
+    };
+    expect(isvcFollowRules.podSelector(w('InferenceService'))).toBe(
+      'serving.kserve.io/inferenceservice=iris',
+    );
+    expect(isvcFollowRules.failureReason(w('InferenceService'), 'x')).toBe(
+      'InferenceServiceNotReady',
+    );
+    const answer = await isvcFollowRules.revisionPods(
+      w('InferenceService'),
+      isvc,
+      undefined as never,
+    );
+    const ofRevision = answer.pods as (p: KubeObject) => boolean;
+    expect(ofRevision(pod({ 'serving.knative.dev/revision': 'iris-predictor-00003' }))).toBe(true);
+    expect(ofRevision(pod({ 'serving.knative.dev/revision': 'iris-predictor-00002' }))).toBe(false);
+    const stale = { ...isvc, metadata: { ...isvc.metadata, generation: 4 } };
+    expect(
+      (await isvcFollowRules.revisionPods(w('InferenceService'), stale, undefined as never)).pods,
+    ).toBe('unknown');
   });
 });
