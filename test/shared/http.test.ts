@@ -145,6 +145,32 @@ describe('createHttpClient', () => {
     await expect(client.request({ url })).rejects.toThrow('no answer within 30000 ms');
   });
 
+  it('an abort ends a stream with no error on it (no stack formatted) and a pending request with AbortError', async () => {
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const { url } = await serve((req, res) => {
+      if (req.url === '/watch') {
+        res.writeHead(200);
+        res.write('{"type":"ADDED"}\n');
+      } else arrived(); // never answers
+    });
+    const client = createHttpClient({ attempts: 1 });
+    const watch = new AbortController();
+    const stream = await client.stream({ url: `${url}/watch`, signal: watch.signal });
+    const closed = new Promise<void>((resolve) => stream.body.on('close', resolve));
+    stream.body.resume();
+    watch.abort();
+    await closed;
+    // Node reads `err.stack` of every error a stream is destroyed with (source-mapped: ms).
+    expect(stream.body.errored).toBeNull();
+
+    const pendingAbort = new AbortController();
+    const pending = client.request({ url: `${url}/slow`, signal: pendingAbort.signal });
+    await arrival;
+    pendingAbort.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('treats okStatuses as answers', async () => {
     const { url } = await serve((_req, res) => res.writeHead(404).end('{}'));
     const res = await createHttpClient().request({ url, okStatuses: [404] });
