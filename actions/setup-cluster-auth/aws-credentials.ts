@@ -9,7 +9,7 @@ import type { HttpClient } from '../../shared/http.ts';
 import { awsClientTransport } from '../../shared/http-aws.ts';
 import type { EksInputs } from './inputs.ts';
 import type { AwsCredentials } from './eks-token.ts';
-import { githubIdToken } from './oidc.ts';
+import { githubIdToken } from '../../shared/github-oidc.ts';
 import { awsErrorMessage } from './aws-errors.ts';
 
 export type AwsCredentialSource = EksInputs['credentials'];
