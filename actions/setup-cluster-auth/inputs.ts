@@ -278,6 +278,7 @@ export function getInputs(
   inputs = new Inputs(),
   env: NodeJS.ProcessEnv = process.env,
 ): SetupInputs {
+  inputs.required('provider');
   const provider = inputs.oneOf('provider', PROVIDERS, 'gke');
   rejectForeignInputs(inputs, provider);
   for (const name of ['admin', 'use-private-fqdn']) {
