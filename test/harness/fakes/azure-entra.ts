@@ -46,6 +46,8 @@ export interface EntraFake extends FakeServer {
   issued: Map<string, IssuedToken>;
   /** Tokens' lifetime in seconds (default 3599, as Entra's `expires_in`). */
   setLifetime(seconds: number): void;
+  /** Answers for the next token requests (e.g. a 503 with Retry-After), before any check. */
+  faults: FakeResponse[];
 }
 
 function aadsts(status: number, error: string, code: number, description: string): FakeResponse {
@@ -86,6 +88,7 @@ export async function startEntra(o: {
   const issued = new Map<string, IssuedToken>();
   let lifetime = 3599;
   let base = '';
+  const faults: FakeResponse[] = [];
 
   const assertionProblem = (app: EntraApp, assertion: string): FakeResponse | undefined => {
     const claims = o.oidc.issued.get(assertion) ?? claimsOf(assertion);
@@ -199,7 +202,7 @@ export async function startEntra(o: {
         });
       }
       if (req.method !== 'POST') return json(405, { error: 'method' });
-      return token(tenant, new URLSearchParams(req.body));
+      return faults.shift() ?? token(tenant, new URLSearchParams(req.body));
     },
     { cert: tls.certPem, key: tls.keyPem },
   );
@@ -208,6 +211,7 @@ export async function startEntra(o: {
     ...server,
     caFile,
     issued,
+    faults,
     setLifetime: (s) => {
       lifetime = s;
     },
