@@ -75,10 +75,7 @@ export async function azureAccessToken(
   try {
     result = await credentialOf(lib, source, o).getToken(scope);
   } catch (error) {
-    throw new Error(
-      `Microsoft Entra ID refused a token for ${scope} (${describeAzureSource(source)}): ${entraMessage(error)}`,
-      { cause: error },
-    );
+    throw new Error(entraFailure(error, scope, source, o.authorityHost), { cause: error });
   }
   if (!result) throw new Error(`Microsoft Entra ID returned no token for ${scope}`);
   const token = checkedServerString(result.token, ACCESS_TOKEN, 'Entra ID access_token');
@@ -89,12 +86,27 @@ export async function azureAccessToken(
   return { token, expiresAt };
 }
 
-/** The AADSTS line of an Entra error, without the SDK's troubleshooting boilerplate. */
-function entraMessage(error: unknown): string {
+/**
+ * What Entra said (its AADSTS line, without the SDK's troubleshooting boilerplate), or why it
+ * could not be asked, with what to check.
+ */
+function entraFailure(
+  error: unknown,
+  scope: string,
+  source: AzureCredentialSource,
+  authorityHost: string,
+): string {
   const text = errorMessage(error);
+  const who = `${scope} (${describeAzureSource(source)})`;
   const aadsts = /AADSTS\d+:[^\r\n]*/.exec(text)?.[0];
-  const hint = /AADSTS(700213|70021|700211)/.test(text)
-    ? ' — check the federated credential of the app registration or managed identity: its issuer (https://token.actions.githubusercontent.com), subject (e.g. repo:OWNER/REPO:ref:refs/heads/main or repo:OWNER/REPO:environment:NAME) and audience (api://AzureADTokenExchange) must match this job'
-    : '';
-  return (aadsts ? aadsts.replace(/ Trace ID:.*$/, '') : (text.split('\n')[0] ?? text)) + hint;
+  if (aadsts) {
+    const hint = /AADSTS(700213|70021|700211)\b/.test(aadsts)
+      ? ' — check the federated credential of the app registration or managed identity: its issuer (https://token.actions.githubusercontent.com), subject (e.g. repo:OWNER/REPO:ref:refs/heads/main or repo:OWNER/REPO:environment:NAME) and audience (api://AzureADTokenExchange) must match this job'
+      : '';
+    return `Microsoft Entra ID refused a token for ${who}: ${aadsts.replace(/ Trace ID:.*$/, '')}${hint}`;
+  }
+  if (/endpoints_resolution_error/.test(text)) {
+    return `Microsoft Entra ID could not be reached for ${who}: the tenant's OpenID configuration at ${authorityHost}/${source.tenantId}/v2.0/.well-known/openid-configuration did not answer (check 'authority-host' / 'azure-environment', 'tenant-id', and the runner's network)`;
+  }
+  return `Microsoft Entra ID gave no token for ${who}: ${text.split('\n')[0] ?? text}`;
 }

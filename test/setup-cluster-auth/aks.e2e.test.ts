@@ -270,6 +270,19 @@ describe('aks: failures', () => {
     }
   });
 
+  it('an authority host that does not speak TLS: one attempt, a message naming authority-host', async () => {
+    const r = await run({ 'authority-host': world.arm.url.replace('http:', 'https:') });
+    try {
+      expect(r.exitCode).toBe(1);
+      expect(errorLine(r)).toMatch(
+        /Microsoft Entra ID could not be reached for https:\/\/management\.azure\.com\/\.default .*openid-configuration did not answer \(check 'authority-host'/,
+      );
+      expect(r.log).not.toMatch(/retry \d/);
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('no permission on the cluster: 403 AuthorizationFailed with the role to assign', async () => {
     world.arm.allowed.delete(CLIENT);
     try {

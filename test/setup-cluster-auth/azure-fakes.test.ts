@@ -117,7 +117,7 @@ describe('Entra ID fake (v2 endpoints)', () => {
       ...entraContract.tokenRequest.form,
       client_assertion: await githubJwt('api://AzureADTokenExchange'),
     };
-    expect(form.client_assertion_type).toBe(JWT_BEARER);
+    expect(entraContract.tokenRequest.form['client_assertion_type']).toBe(JWT_BEARER);
     const r = await entraCall(`/${TENANT}/oauth2/v2.0/token`, form);
     expect(r.status).toBe(200);
     expect(Object.keys(r.body).sort()).toEqual(
