@@ -10,11 +10,7 @@ import { readContractJson } from '../harness/contracts.ts';
 import { startAcr, type AcrFake } from '../harness/fakes/azure-acr.ts';
 import { startArm, type ArmFake } from '../harness/fakes/azure-arm.ts';
 import { JWT_BEARER, startEntra, type EntraFake } from '../harness/fakes/azure-entra.ts';
-import {
-  GITHUB_ISSUER,
-  startGitHubOidc,
-  type GitHubOidcFake,
-} from '../harness/fakes/github-oidc.ts';
+import { startGitHubOidc, type GitHubOidcFake } from '../harness/fakes/github-oidc.ts';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '11111111-2222-3333-4444-555555555555';
