@@ -6,7 +6,7 @@
  * token, and with the bundled credential command in place of kubelogin.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
@@ -125,8 +125,12 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
     }
   });
 
-  it('exec mode: kubectl runs the bundled credential command (no kubelogin, no az), which mints fresh tokens', async () => {
-    const r = await run({ 'auth-mode': 'exec' });
+  it('exec mode: kubectl runs the bundled credential command (no kubelogin, no az), which mints fresh tokens; post removes it all', async () => {
+    const r = await runAction('setup-cluster-auth', {
+      inputs: world.inputs({ 'auth-mode': 'exec' }),
+      env: { PATH: bareBin, ...world.env() },
+      deferPost: true,
+    });
     try {
       expect(errorLine(r)).toBe('');
       const exec = readKubeconfig(r).users[0]!.user.exec!;
@@ -151,6 +155,11 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
       const entraBefore = world.entra.requests.length;
       expect(await getNamespaces(r.outputs['kubeconfig-path']!, ca)).toContain('kube-system');
       expect(world.entra.requests.length).toBe(entraBefore);
+      const post = await r.runPost!();
+      expect(post.exitCode).toBe(0);
+      expect(existsSync(configFile)).toBe(false);
+      expect(existsSync(r.outputs['kubeconfig-path']!)).toBe(false);
+      expect(runnerTempEntries(r.runnerTemp)).toEqual([]);
     } finally {
       r.cleanup();
     }
