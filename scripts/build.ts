@@ -239,9 +239,6 @@ async function bundle(entry: Entry): Promise<{ code: number; maps: number }> {
     target: 'es2022',
     // Bundles must not depend on where they were built.
     sourceMapRegister: false,
-    // @azure/identity imports `open` only for InteractiveBrowserCredential, which no action
-    // uses: left out, it does not ship its xdg-open script (32 KB) and chunk in dist/.
-    externals: ['open'],
   };
   const result = await ncc(compiled, options);
   const files = new Map<string, { source: string | Buffer; permissions?: number }>(
