@@ -279,6 +279,21 @@ describe('aks: failures', () => {
     }
   });
 
+  it('no tenant-id: one line naming the input, and nothing sent to GitHub, Entra ID or ARM', async () => {
+    const before = [world.oidc, world.entra, world.arm].map((f) => f.requests.length);
+    const r = await run({ 'tenant-id': '' });
+    try {
+      expect(r.exitCode).toBe(1);
+      expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+        "setup-cluster-auth: Input 'tenant-id' is required for Azure (the Microsoft Entra tenant (directory) id, a GUID; or set AZURE_TENANT_ID). Nothing was sent.",
+      ]);
+      expect([world.oidc, world.entra, world.arm].map((f) => f.requests.length)).toEqual(before);
+      expect(runnerTempEntries(r.runnerTemp)).toEqual([]);
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('an authority host that does not speak TLS: one attempt, a message naming authority-host', async () => {
     const r = await run({ 'authority-host': world.arm.url.replace('http:', 'https:') });
     try {
