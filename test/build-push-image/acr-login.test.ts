@@ -150,6 +150,13 @@ describe('ACR keyless login (Entra ID token → /oauth2/exchange → refresh tok
     expect((error as Error).message).not.toContain(oidc.requestToken);
   });
 
+  it("a US Government registry takes the token for that cloud's Resource Manager", async () => {
+    const gov = { ...azure(), environment: 'AzureUSGovernment' as const };
+    const result = await acrLogin(gov, io())(govAcr.host);
+    expect(result.password).toBe(REFRESH);
+    expect(govAcr.exchanges.at(-1)).toMatchObject({ service: govAcr.host, tenant: TENANT });
+  });
+
   it('a registry that refuses the token: the exchange error and the role to check', async () => {
     const error = await acrLogin(azure(), io())(govAcr.host).catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe(

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
-import { AKS_SERVER_APP } from '../harness/fakes/azure-arm.ts';
+import { AKS_SERVER_APP, startArm } from '../harness/fakes/azure-arm.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   ARM_RESOURCE,
@@ -50,6 +50,9 @@ function run(
     post: false,
   });
 }
+
+const bearerOf = (header: string | undefined): string =>
+  /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
 
 function readKubeconfig(r: ActionRunResult): Kubeconfig {
   return parse(readFileSync(r.outputs['kubeconfig-path']!, 'utf8')) as Kubeconfig;
@@ -190,6 +193,42 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
       expect(await getNamespaces(r.outputs['kubeconfig-path']!)).toContain('namespace/default');
     } finally {
       r.cleanup();
+    }
+  });
+});
+
+describe('aks: sovereign clouds', () => {
+  it('azure-environment AzureUSGovernment: the ARM token is for management.usgovcloudapi.net', async () => {
+    const gov = await startArm({
+      entra: world.entra,
+      resource: 'https://management.usgovcloudapi.net',
+      clusters: [
+        {
+          subscription: world.inputs()['subscription-id']!,
+          resourceGroup: 'ml-rg',
+          name: 'prod',
+          server: world.sim.url,
+          caData: world.sim.caData!,
+          auth: { kind: 'entra', tenant: TENANT },
+        },
+      ],
+    });
+    gov.allowed.add(CLIENT);
+    const r = await run({
+      'azure-environment': 'AzureUSGovernment',
+      'resource-manager-endpoint': gov.url,
+    });
+    try {
+      expect(errorLine(r)).toBe('');
+      expect(gov.requests).toHaveLength(1);
+      const armToken = bearerOf(gov.requests[0]!.headers.authorization);
+      expect(world.entra.issued.get(armToken)?.resource).toBe(
+        'https://management.usgovcloudapi.net',
+      );
+      expect(await getNamespaces(r.outputs['kubeconfig-path']!)).toContain('namespace/default');
+    } finally {
+      r.cleanup();
+      await gov.stop();
     }
   });
 });
