@@ -5,7 +5,7 @@
  *  - a second run on an unchanged context with `skip-if-exists` (one HEAD to the registry)
  *    vs a plain rebuild + push of the same context, as a ratio (median, alternating);
  *  - cold start: the bundle to its first input error vs `node -e 0`;
- *  - bundle size vs the 6 MB budget, and where the AWS and Google SDKs live: in chunks the
+ *  - bundle size vs the 6 MB budget, and where the AWS, Google and Azure SDKs live: in chunks the
  *    main file loads only for their registry type (`import()`), never in index.js.
  * The default run takes well under 20 s; --full (or BENCH_RUNS) runs more.
  */
@@ -109,6 +109,9 @@ try {
   );
   console.log(
     `google-auth-library (GoogleAuth): ${holder('class GoogleAuth')} — registry-type gar only`,
+  );
+  console.log(
+    `@azure/identity (ClientAssertionCredential): ${holder('ClientAssertionCredential')} — registry-type acr with client-id only`,
   );
 } finally {
   await Promise.all([registry.stop(), dockerd.stop()]);

@@ -2,7 +2,7 @@
  * `node scripts/bench-setup-cluster-auth.ts [--full]` (run by `npm run bench`): cold start of
  * the setup-cluster-auth bundle as a ratio to `node -e 0` (measured alternately with it), and
  * the bundle code each provider path loads (ncc splits the SDKs into chunks that only their
- * provider imports). The gke and eks paths run to their first API call against a local server
+ * provider imports). The gke, eks and aks paths run to their first API call against a local server
  * that answers 404, so the time includes loading the SDK; the kubeconfig path makes no call and
  * runs to completion.
  */
@@ -83,6 +83,23 @@ const paths: Path[] = [
       AWS_ENDPOINT_URL_EKS: local,
       AWS_EC2_METADATA_DISABLED: 'true',
     },
+    exit: 1,
+  },
+  {
+    // TLS to the plain-HTTP 404 server fails at once (no retry): the time includes loading
+    // @azure/identity, up to its first Entra ID request.
+    name: 'aks (@azure/identity)',
+    inputs: {
+      provider: 'aks',
+      'cluster-name': 'c',
+      'resource-group': 'rg',
+      'subscription-id': '00000000-0000-0000-0000-000000000001',
+      'client-id': '00000000-0000-0000-0000-000000000002',
+      'tenant-id': '00000000-0000-0000-0000-000000000003',
+      'authority-host': local.replace('http:', 'https:'),
+      'resource-manager-endpoint': local,
+    },
+    env: { AZURE_CLIENT_SECRET: 'bench' },
     exit: 1,
   },
 ];

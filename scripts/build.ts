@@ -302,7 +302,9 @@ async function main(): Promise<void> {
     recursive: true,
     filter: (src) => !src.endsWith('.ts'),
   });
-  const entries = discoverEntries(root);
+  // `npm run build -- <action>…` rebuilds only those actions (a quicker loop while working on one).
+  const only = process.argv.slice(2);
+  const entries = discoverEntries(root).filter((e) => only.length === 0 || only.includes(e.action));
   // Nested entry folders (post/) live inside the main folder: clear per action, not per entry.
   for (const action of new Set(entries.map((e) => e.action))) {
     rmSync(path.join(distDir, action), { recursive: true, force: true });

@@ -120,7 +120,9 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'DELETE',
   'OPTIONS',
 ]);
-const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+// EPROTO: the TLS handshake met something that is not TLS (a plain-HTTP server): as final as a
+// certificate error.
+const TLS_ERROR = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|^EPROTO$/;
 
 /** Whether `req` may be sent again after a failure that might have been processed. */
 export function isIdempotent(req: HttpRequest): boolean {

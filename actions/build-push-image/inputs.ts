@@ -2,6 +2,8 @@
  * build-push-image's inputs, parsed and validated in one step before any side effect: every
  * value that reaches a builder's argv, a label or a tag is checked here first.
  */
+import { acrCloudOf } from '../../shared/azure-cloud.ts';
+import { azureLogin, type AzureLogin } from '../../shared/azure-inputs.ts';
 import { InputError } from '../../shared/errors.ts';
 import { imageRefProblem, isValidImageName, parseImageRef } from '../../shared/image-ref.ts';
 import { Inputs } from '../../shared/inputs.ts';
@@ -10,7 +12,7 @@ import { parseTagRules, type TagRule } from './tags.ts';
 export const BUILDERS = ['auto', 'buildx', 'docker', 'buildah'] as const;
 export type BuilderChoice = (typeof BUILDERS)[number];
 export type Builder = Exclude<BuilderChoice, 'auto'>;
-export const REGISTRY_TYPES = ['auto', 'ecr', 'gar', 'ghcr', 'generic'] as const;
+export const REGISTRY_TYPES = ['auto', 'ecr', 'gar', 'acr', 'ghcr', 'generic'] as const;
 export type RegistryType = Exclude<(typeof REGISTRY_TYPES)[number], 'auto'>;
 export const CACHES = ['none', 'gha', 'registry'] as const;
 export type CacheMode = (typeof CACHES)[number];
@@ -41,6 +43,8 @@ export interface BuildInputs {
   registryType: RegistryType;
   username?: string;
   password?: string;
+  /** ACR without username/password: the Entra ID credentials to exchange at the registry. */
+  azure?: AzureLogin;
   cache: CacheMode;
   skipIfExists: boolean;
   scan: 'none' | 'trivy';
@@ -64,11 +68,12 @@ export function registryOf(name: string): string {
   return /[.:]/.test(first) || first === 'localhost' ? first : 'docker.io';
 }
 
-/** Registry type from the host: ECR, Artifact Registry / GCR, GHCR, anything else generic. */
+/** Registry type from the host: ECR, Artifact Registry / GCR, ACR, GHCR, anything else generic. */
 export function detectRegistryType(host: string): RegistryType {
   const h = host.toLowerCase().replace(/:\d+$/, '');
   if (/^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h)) return 'ecr';
   if (/^[a-z0-9-]+-docker\.pkg\.dev$/.test(h) || /^([a-z]+\.)?gcr\.io$/.test(h)) return 'gar';
+  if (acrCloudOf(h)) return 'acr';
   if (h === 'ghcr.io') return 'ghcr';
   return 'generic';
 }
@@ -132,7 +137,35 @@ function scanner(inputs: Inputs): {
   return { scan, scanVersion, ...(scanChecksum ? { scanChecksum } : {}) };
 }
 
-export function getInputs(inputs = new Inputs()): BuildInputs {
+const AZURE_INPUTS = ['client-id', 'tenant-id', 'azure-environment', 'authority-host'];
+
+/**
+ * ACR without username/password: Entra ID credentials when a client id is given (input or
+ * AZURE_CLIENT_ID), else an existing docker login (`az acr login` before this step).
+ */
+function acrCredentials(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  registryType: RegistryType,
+  registry: string,
+  basic: boolean,
+): AzureLogin | undefined {
+  const named = AZURE_INPUTS.filter((n) => inputs.has(n));
+  if (registryType !== 'acr' || basic) {
+    if (named.length > 0)
+      throw new InputError(
+        `Input '${named[0]}' is for the keyless ACR login: it needs registry-type acr (a *.azurecr.io image) and no 'username'/'password'.`,
+      );
+    return undefined;
+  }
+  if (named.length === 0 && !env.AZURE_CLIENT_ID) return undefined;
+  return azureLogin(inputs, env, acrCloudOf(registry) ?? 'AzureCloud');
+}
+
+export function getInputs(
+  inputs = new Inputs(),
+  env: NodeJS.ProcessEnv = process.env,
+): BuildInputs {
   const image = inputs.required('image');
   const ref = parseImageRef(image);
   if (ref.tag !== undefined || ref.digest !== undefined) {
@@ -172,9 +205,10 @@ export function getInputs(inputs = new Inputs()): BuildInputs {
   const password = inputs.optional('password');
   if ((username === undefined) !== (password === undefined)) {
     throw new InputError(
-      `Inputs 'username' and 'password' go together: set both, or neither (${registryType === 'ecr' || registryType === 'gar' ? 'this registry logs in with cloud credentials' : 'to use an existing docker login'}).`,
+      `Inputs 'username' and 'password' go together: set both, or neither (${registryType === 'ecr' || registryType === 'gar' || registryType === 'acr' ? 'this registry logs in with cloud credentials' : 'to use an existing docker login'}).`,
     );
   }
+  const azure = acrCredentials(inputs, env, registryType, registry, username !== undefined);
   const { scan, scanVersion, scanChecksum } = scanner(inputs);
   const push = inputs.bool('push', true);
   if (scan === 'trivy' && !push) {
@@ -196,6 +230,7 @@ export function getInputs(inputs = new Inputs()): BuildInputs {
     push,
     registryType,
     ...(username !== undefined && password !== undefined ? { username, password } : {}),
+    ...(azure ? { azure } : {}),
     cache: inputs.oneOf('cache', CACHES, 'none'),
     skipIfExists,
     scan,

@@ -15,6 +15,7 @@ import { runnerState } from '../../shared/state.ts';
 import { configDirState } from './cleanup.ts';
 import { newContext, type BuildContext } from './context.ts';
 import type { BuildInputs } from './inputs.ts';
+import { acrLogin } from './acr-login.ts';
 import { loginProviderFor } from './login.ts';
 import { newReport, reportOutputs, type BuildReport } from './report.ts';
 import { PHASES } from './run.ts';
@@ -57,6 +58,9 @@ function savePostState(report: BuildReport): void {
 
 export function context(inputs: BuildInputs, signal: AbortSignal): BuildContext {
   if (inputs.password) coreLogger.secret(inputs.password);
+  const azure = inputs.azure?.credentials;
+  if (azure?.kind === 'oidc') coreLogger.secret(azure.oidc.token);
+  if (azure?.kind === 'secret') coreLogger.secret(azure.secret);
   const deadline = Deadline.after(inputs.timeoutMs, systemClock);
   const http = createHttpClient({
     userAgent: 'mlops-actions/build-push-image',
@@ -64,12 +68,14 @@ export function context(inputs: BuildInputs, signal: AbortSignal): BuildContext 
     deadline: () => deadline.at,
     onRetry: (m) => coreLogger.info(m),
   });
-  const loginProvider = loginProviderFor(
-    inputs.registryType,
-    inputs.username !== undefined && inputs.password !== undefined
-      ? { username: inputs.username, password: inputs.password }
-      : undefined,
-  );
+  const loginProvider = inputs.azure
+    ? acrLogin(inputs.azure, () => ({ http, clock: systemClock }))
+    : loginProviderFor(
+        inputs.registryType,
+        inputs.username !== undefined && inputs.password !== undefined
+          ? { username: inputs.username, password: inputs.password }
+          : undefined,
+      );
   const deps = {
     runner: processRunner,
     http,

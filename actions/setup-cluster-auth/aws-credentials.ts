@@ -11,7 +11,7 @@ import { awsClientTransport } from '../../shared/http-aws.ts';
 import { awsDefaultChain } from '../../shared/aws-default-chain.ts';
 import type { EksInputs } from './inputs.ts';
 import type { AwsCredentials } from './eks-token.ts';
-import { githubIdToken } from './oidc.ts';
+import { githubIdToken } from '../../shared/github-oidc.ts';
 import { awsErrorMessage } from './aws-errors.ts';
 
 export type AwsCredentialSource = EksInputs['credentials'];

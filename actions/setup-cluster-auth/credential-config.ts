@@ -1,5 +1,6 @@
 /** The config file of the bundled credential command (0600 beside the kubeconfig). */
 import type { GoogleCredentialSource, GoogleEndpoints } from './google-auth.ts';
+import type { AzureCredentialSource } from '../../shared/azure-cloud.ts';
 import type { EksInputs } from './inputs.ts';
 
 export type CredentialConfig =
@@ -16,6 +17,14 @@ export type CredentialConfig =
       region: string;
       credentials: EksInputs['credentials'];
       stsEndpoint?: string;
+      userAgent: string;
+    }
+  | {
+      provider: 'aks';
+      credentials: AzureCredentialSource;
+      authorityHost: string;
+      /** The AKS server application's `.default` scope. */
+      scope: string;
       userAgent: string;
     };
 

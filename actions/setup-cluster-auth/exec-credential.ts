@@ -56,6 +56,14 @@ export async function mintToken(
     );
     return { token: t.token, ...(t.expiresAt ? { expiresAt: new Date(t.expiresAt) } : {}) };
   }
+  if (config.provider === 'aks') {
+    const { azureAccessToken } = await import('../../shared/azure-token.ts');
+    const t = await azureAccessToken(config.credentials, config.scope, {
+      http: createHttpClient({ userAgent: config.userAgent, timeoutMs: 20_000 }),
+      authorityHost: config.authorityHost,
+    });
+    return { token: t.token, expiresAt: new Date(t.expiresAt) };
+  }
   const [{ awsCredentials }, { eksToken }] = await Promise.all([
     import('./aws-credentials.ts'),
     import('./eks-token.ts'),

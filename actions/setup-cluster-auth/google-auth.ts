@@ -12,8 +12,9 @@ import {
   type GoogleToken,
   type GoogleTokenSource,
 } from '../../shared/google-token.ts';
-import type { GoogleService, OidcRequest } from './inputs.ts';
-import { oidcTokenUrl } from './oidc-url.ts';
+import type { OidcRequest } from '../../shared/github-oidc.ts';
+import type { GoogleService } from './inputs.ts';
+import { oidcTokenUrl } from '../../shared/github-oidc.ts';
 
 export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/cloud-platform',

@@ -1,30 +1,20 @@
 import { InputError } from '../../shared/errors.ts';
+import { oidcRequest, type OidcRequest } from '../../shared/github-oidc.ts';
 import { DNS_LABEL, Inputs, parseHttpUrl } from '../../shared/inputs.ts';
+import { AKS_INPUTS, aksInputs, type AksInputs } from './aks-inputs.ts';
+import { AUTH_MODES, EXEC_PLUGINS, type Common } from './common-inputs.ts';
 
-export const PROVIDERS = ['gke', 'eks', 'kubeconfig'] as const;
-export const AUTH_MODES = ['token', 'exec'] as const;
-export const EXEC_PLUGINS = ['auto', 'bundled'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-export type ExecPlugin = (typeof EXEC_PLUGINS)[number];
+export { oidcUnavailableMessage } from '../../shared/github-oidc.ts';
+export type { OidcRequest };
+export type { AksInputs };
+export { AUTH_MODES, EXEC_PLUGINS };
+export type { AuthMode, ExecPlugin } from './common-inputs.ts';
+
+export const PROVIDERS = ['gke', 'eks', 'aks', 'kubeconfig'] as const;
 
 /** The Google API hosts whose base URL `google-api-endpoints` may override. */
 export const GOOGLE_SERVICES = ['container', 'sts', 'iamcredentials', 'oauth2'] as const;
 export type GoogleService = (typeof GOOGLE_SERVICES)[number];
-
-/** GitHub's OIDC token endpoint, as the runner passes it to steps with `id-token: write`. */
-export interface OidcRequest {
-  url: string;
-  token: string;
-}
-
-interface Common {
-  context?: string;
-  namespace?: string;
-  authMode: AuthMode;
-  execPlugin: ExecPlugin;
-  /** Directory for the kubeconfig (RUNNER_TEMP). */
-  tempDir: string;
-}
 
 export interface GkeInputs extends Common {
   provider: 'gke';
@@ -62,7 +52,7 @@ export interface KubeconfigInputs extends Common {
   kubeconfig: string;
 }
 
-export type SetupInputs = GkeInputs | EksInputs | KubeconfigInputs;
+export type SetupInputs = GkeInputs | EksInputs | AksInputs | KubeconfigInputs;
 
 const WIF_PROVIDER =
   /^projects\/\d+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]+\/providers\/[a-z0-9-]+$/;
@@ -85,23 +75,9 @@ const PROVIDER_INPUTS: Record<string, readonly string[]> = {
     'quota-project-id',
   ],
   eks: ['region', 'role-to-assume', 'role-session-name'],
+  aks: AKS_INPUTS,
   kubeconfig: ['kubeconfig'],
 };
-
-export function oidcUnavailableMessage(input: string): string {
-  return (
-    `Input '${input}' needs a GitHub OIDC token, but ACTIONS_ID_TOKEN_REQUEST_URL/ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set: ` +
-    `add \`permissions: id-token: write\` to the job (or workflow). This is expected on pull requests from forks, ` +
-    `which never get an OIDC token: skip this step for them (if: github.event.pull_request.head.repo.fork == false).`
-  );
-}
-
-function oidcRequest(env: NodeJS.ProcessEnv, input: string): OidcRequest {
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const token = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url || !token) throw new InputError(oidcUnavailableMessage(input));
-  return { url, token };
-}
 
 function https(name: string, value: string): string {
   parseHttpUrl(name, value, { must: 'hold absolute URLs', loopbackHttp: true });
@@ -302,14 +278,15 @@ export function getInputs(
   inputs = new Inputs(),
   env: NodeJS.ProcessEnv = process.env,
 ): SetupInputs {
-  const providerText = inputs.required('provider');
-  if (providerText === 'aks') {
-    throw new InputError(
-      `Input 'provider': 'aks' is not supported yet; use 'kubeconfig' with the output of az aks get-credentials.`,
-    );
-  }
+  inputs.required('provider');
   const provider = inputs.oneOf('provider', PROVIDERS, 'gke');
   rejectForeignInputs(inputs, provider);
+  for (const name of ['admin', 'use-private-fqdn']) {
+    if (provider !== 'aks' && inputs.bool(name, false))
+      throw new InputError(
+        `Input '${name}' applies to provider 'aks' only (provider is '${provider}').`,
+      );
+  }
   const namespace = inputs.dnsLabel('namespace');
   const context = inputs.optional('context');
   const common: Common = {
@@ -324,6 +301,8 @@ export function getInputs(
       return gkeInputs(inputs, env, common);
     case 'eks':
       return eksInputs(inputs, env, common);
+    case 'aks':
+      return aksInputs(inputs, env, common);
     case 'kubeconfig':
       if (inputs.has('audience'))
         throw new InputError(`Input 'audience' does not apply to provider 'kubeconfig'.`);

@@ -24,6 +24,10 @@ function maskInputs({ inputs, logger }: SetupContext): void {
     for (const s of serviceAccountKeySecrets(inputs.credentials.json)) logger.secret(s);
   if (inputs.provider === 'eks' && inputs.credentials.kind === 'role')
     logger.secret(inputs.credentials.oidc.token);
+  if (inputs.provider === 'aks' && inputs.credentials.kind === 'oidc')
+    logger.secret(inputs.credentials.oidc.token);
+  if (inputs.provider === 'aks' && inputs.credentials.kind === 'secret')
+    logger.secret(inputs.credentials.secret);
   // provider kubeconfig: givenKubeconfig masks its credentials (values, not the document).
 }
 
@@ -43,6 +47,7 @@ async function makeDirectory(ctx: SetupContext, report: SetupReport): Promise<vo
 async function providerAccess(inputs: SetupInputs, deps: ProviderDeps): Promise<ClusterAccess> {
   if (inputs.provider === 'gke') return (await import('./gke.ts')).gkeAccess(inputs, deps);
   if (inputs.provider === 'eks') return (await import('./eks.ts')).eksAccess(inputs, deps);
+  if (inputs.provider === 'aks') return (await import('./aks.ts')).aksAccess(inputs, deps);
   throw new Error(`no cluster access for provider ${inputs.provider}`);
 }
 

@@ -25,6 +25,10 @@ describe('registry type from the host', () => {
     ['registry.example.com:5000', 'generic'],
     ['127.0.0.1:5000', 'generic'],
     ['evil.amazonaws.com', 'generic'],
+    ['mlregistry.azurecr.io', 'acr'],
+    ['mlregistry.azurecr.cn', 'acr'],
+    ['mlregistry.azurecr.us', 'acr'],
+    ['azurecr.io.evil.com', 'generic'],
     ['pkg.dev.evil.com', 'generic'],
   ])('%s → %s', (host, type) => {
     expect(detectRegistryType(host)).toBe(type);

@@ -319,6 +319,31 @@ const auth: BadInput[] = (
       },
       names: "'auth-mode'",
     },
+    {
+      name: 'aks without tenant-id',
+      inputs: {
+        provider: 'aks',
+        'cluster-name': 'prod',
+        'resource-group': 'ml-rg',
+        'subscription-id': '00000000-1111-2222-3333-444444444444',
+        'client-id': '11111111-2222-3333-4444-555555555555',
+      },
+      names: "'tenant-id'",
+      env: OIDC,
+    },
+    {
+      name: 'aks keyless without id-token permission',
+      inputs: {
+        provider: 'aks',
+        'cluster-name': 'prod',
+        'resource-group': 'ml-rg',
+        'subscription-id': '00000000-1111-2222-3333-444444444444',
+        'client-id': '11111111-2222-3333-4444-555555555555',
+        'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      },
+      names: "'client-id'",
+      message: /permissions: id-token: write/,
+    },
     { name: 'kubeconfig missing', inputs: { provider: 'kubeconfig' }, names: "'kubeconfig'" },
     {
       name: 'kubeconfig garbage',
@@ -537,6 +562,25 @@ const build: BadInput[] = (
       message: /"\.\.\/Dockerfile" is outside the workspace/,
       files: DOCKERFILE,
       outside: { Dockerfile: 'FROM scratch\n' },
+    },
+    {
+      name: 'ACR client-id without tenant-id',
+      inputs: {
+        image: 'mlregistry.azurecr.io/iris',
+        'client-id': '11111111-2222-3333-4444-555555555555',
+      },
+      names: "'tenant-id'",
+      env: OIDC,
+    },
+    {
+      name: 'ACR keyless without id-token permission',
+      inputs: {
+        image: 'mlregistry.azurecr.io/iris',
+        'client-id': '11111111-2222-3333-4444-555555555555',
+        'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      },
+      names: "'client-id'",
+      message: /permissions: id-token: write/,
     },
   ] as Omit<BadInput, 'action'>[]
 ).map((c) => ({ ...c, action: 'build-push-image' as const }));

@@ -71,6 +71,7 @@ describe('workflows-examples', () => {
         'ci.yml',
         'deploy-gke.yml',
         'deploy-eks.yml',
+        'deploy-aks.yml',
         'gitops-kserve.yml',
         'continuous-training.yml',
         'promote.yml',

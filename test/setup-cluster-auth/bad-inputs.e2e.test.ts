@@ -11,19 +11,69 @@ const OIDC = {
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
 };
 const WIF = 'projects/123/locations/global/workloadIdentityPools/p/providers/g';
+const AKS = {
+  provider: 'aks',
+  'cluster-name': 'prod',
+  'resource-group': 'ml-rg',
+  'subscription-id': '00000000-1111-2222-3333-444444444444',
+  'client-id': '11111111-2222-3333-4444-555555555555',
+  'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+};
 
 const cases: [string, Record<string, string>, Record<string, string>, RegExp][] = [
   [
     'unknown provider',
     { provider: 'openshift' },
     {},
-    /^Input 'provider' must be one of 'gke', 'eks', 'kubeconfig' \(got "openshift"\)\.$/,
+    /^Input 'provider' must be one of 'gke', 'eks', 'aks', 'kubeconfig' \(got "openshift"\)\.$/,
   ],
   [
-    'aks is not there yet',
-    { provider: 'aks' },
+    'aks without tenant-id: nothing is sent',
+    { ...AKS, 'tenant-id': '' },
+    OIDC,
+    /^Input 'tenant-id' is required for Azure \(the Microsoft Entra tenant \(directory\) id, a GUID; or set AZURE_TENANT_ID\)\. Nothing was sent\.$/,
+  ],
+  [
+    'aks keyless without OIDC',
+    AKS,
     {},
-    /^Input 'provider': 'aks' is not supported yet/,
+    /^Input 'client-id' needs a GitHub OIDC token.*add `permissions: id-token: write`.*forks/,
+  ],
+  [
+    'aks without resource-group',
+    { ...AKS, 'resource-group': '' },
+    OIDC,
+    /^Input 'resource-group' is required for provider 'aks'/,
+  ],
+  [
+    'aks subscription-id not a GUID',
+    { ...AKS, 'subscription-id': 'my-subscription' },
+    OIDC,
+    /^Input 'subscription-id' must be a GUID \(got "my-subscription"\)\.$/,
+  ],
+  [
+    'aks unknown azure-environment',
+    { ...AKS, 'azure-environment': 'AzureGermanCloud' },
+    OIDC,
+    /^Input 'azure-environment' must be one of 'AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'/,
+  ],
+  [
+    'aks plain-http authority-host',
+    { ...AKS, 'authority-host': 'http://login.example.com' },
+    OIDC,
+    /^Input 'authority-host': http:\/\/login\.example\.com must use https/,
+  ],
+  [
+    'admin with another provider',
+    { provider: 'eks', 'cluster-name': 'prod', region: 'us-east-1', admin: 'true' },
+    {},
+    /^Input 'admin' applies to provider 'aks' only \(provider is 'eks'\)\.$/,
+  ],
+  [
+    'an AKS input with another provider',
+    { provider: 'eks', 'cluster-name': 'prod', region: 'us-east-1', 'resource-group': 'rg' },
+    {},
+    /^Input 'resource-group' applies to provider 'aks' only \(provider is 'eks'\)\.$/,
   ],
   ['missing provider', {}, {}, /^Input 'provider' is required\.$/],
   [

@@ -166,3 +166,114 @@ describe('setup-cluster-auth inputs', () => {
     expect(() => parse(values, OIDC)).toThrow(message);
   });
 });
+
+describe('setup-cluster-auth inputs: aks', () => {
+  const AKS = {
+    provider: 'aks',
+    'cluster-name': 'ml-serving',
+    'resource-group': 'ml-rg',
+    'subscription-id': '00000000-1111-2222-3333-444444444444',
+    'client-id': '11111111-2222-3333-4444-555555555555',
+    'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  };
+
+  it('keyless by default: the OIDC request, audience api://AzureADTokenExchange, AzureCloud endpoints', () => {
+    expect(parse(AKS, OIDC)).toEqual({
+      provider: 'aks',
+      cluster: 'ml-serving',
+      resourceGroup: 'ml-rg',
+      subscriptionId: AKS['subscription-id'],
+      admin: false,
+      usePrivateFqdn: false,
+      authorityHost: 'https://login.microsoftonline.com',
+      resourceManager: 'https://management.azure.com',
+      armScope: 'https://management.azure.com/.default',
+      credentials: {
+        kind: 'oidc',
+        tenantId: AKS['tenant-id'],
+        clientId: AKS['client-id'],
+        oidc: { url: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL, token: 'rt' },
+        audience: 'api://AzureADTokenExchange',
+      },
+      authMode: 'token',
+      execPlugin: 'auto',
+      tempDir: '/rt',
+    });
+  });
+
+  it.each([
+    ['AzureChinaCloud', 'https://login.chinacloudapi.cn', 'https://management.chinacloudapi.cn'],
+    [
+      'azureusgovernment',
+      'https://login.microsoftonline.us',
+      'https://management.usgovcloudapi.net',
+    ],
+  ])('azure-environment %s sets both endpoints and the ARM scope', (env, login, arm) => {
+    const i = parse({ ...AKS, 'azure-environment': env }, OIDC);
+    expect(i).toMatchObject({
+      authorityHost: login,
+      resourceManager: arm,
+      armScope: `${arm}/.default`,
+    });
+  });
+
+  it('explicit endpoints win; AZURE_AUTHORITY_HOST is honoured as @azure/identity does', () => {
+    expect(
+      parse(
+        { ...AKS, 'resource-manager-endpoint': 'https://arm.example/' },
+        { ...OIDC, AZURE_AUTHORITY_HOST: 'https://login.example/' },
+      ),
+    ).toMatchObject({
+      authorityHost: 'https://login.example',
+      resourceManager: 'https://arm.example',
+    });
+    expect(
+      parse(
+        { ...AKS, 'authority-host': 'https://login.input' },
+        { ...OIDC, AZURE_AUTHORITY_HOST: 'https://x' },
+      ),
+    ).toMatchObject({ authorityHost: 'https://login.input' });
+  });
+
+  it('ids from the environment; AZURE_CLIENT_SECRET means a client-secret credential', () => {
+    const i = parse(
+      { provider: 'aks', 'cluster-name': 'c', 'resource-group': 'rg' },
+      {
+        AZURE_CLIENT_ID: AKS['client-id'],
+        AZURE_TENANT_ID: AKS['tenant-id'],
+        AZURE_SUBSCRIPTION_ID: AKS['subscription-id'],
+        AZURE_CLIENT_SECRET: 's3cret',
+      },
+    );
+    expect(i).toMatchObject({
+      subscriptionId: AKS['subscription-id'],
+      credentials: { kind: 'secret', clientId: AKS['client-id'], secret: 's3cret' },
+    });
+  });
+
+  it.each([
+    [
+      'a cluster name with a dot',
+      { 'cluster-name': 'a.b' },
+      /^Input 'cluster-name' must be an AKS cluster name/,
+    ],
+    [
+      'a resource group ending in a dot',
+      { 'resource-group': 'rg.' },
+      /^Input 'resource-group' must be a resource group name/,
+    ],
+    [
+      'a client id that is not a GUID',
+      { 'client-id': 'deployer' },
+      /^Input 'client-id' must be the application \(client\) id/,
+    ],
+    [
+      'credentials in the ARM endpoint',
+      { 'resource-manager-endpoint': 'https://u:p@arm.example' },
+      /must not carry credentials/,
+    ],
+    ['admin: maybe', { admin: 'maybe' }, /^Input 'admin' must be true or false/],
+  ])('%s', (_name, extra, message) => {
+    expect(() => parse({ ...AKS, ...extra }, OIDC)).toThrow(message);
+  });
+});

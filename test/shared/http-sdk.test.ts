@@ -31,9 +31,13 @@ import {
 import { ManualClock } from '../harness/doubles.ts';
 import { startGitHubOidc, type GitHubOidcFake } from '../harness/fakes/github-oidc.ts';
 import { startAwsSts, type AwsStsFake } from '../harness/fakes/aws-sts.ts';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { azureAccessToken } from '../../shared/azure-token.ts';
+import { startEntra, type EntraFake } from '../harness/fakes/azure-entra.ts';
 
 /** Forwards a request unchanged (Host too: SigV4 signs it) to a contract fake. */
 function forward(target: string, req: FakeRequest): Promise<FakeResponse> {
@@ -314,6 +318,67 @@ describe('gaxios through shared/http (shared/google-token.ts)', () => {
     } finally {
       await front.stop();
     }
+  });
+});
+
+describe('@azure/identity through shared/http (shared/http-azure.ts)', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const CLIENT = '77777777-2222-3333-4444-555555555555';
+  let oidc: GitHubOidcFake;
+  let entra: EntraFake;
+  let agent: Agent;
+  beforeAll(async () => {
+    oidc = await startGitHubOidc();
+    entra = await startEntra({
+      tenants: [TENANT],
+      oidc,
+      apps: [{ clientId: CLIENT, secret: 'the-secret-value-0123' }],
+    });
+    agent = new Agent({ ca: [...rootCertificates, readFileSync(entra.caFile, 'utf8')] });
+  });
+  afterAll(async () => {
+    agent.destroy();
+    await Promise.all([oidc.stop(), entra.stop()]);
+  });
+
+  /** The step's client (on the ManualClock), trusting the fake's CA as runners trust Entra's. */
+  const azureClient = (clock: ManualClock, deadlineInMs?: number): HttpClient => {
+    const deadline = deadlineInMs === undefined ? undefined : clock.now() + deadlineInMs;
+    return createHttpClient({
+      clock,
+      random: () => 0.5,
+      agent: () => agent,
+      ...(deadline === undefined ? {} : { deadline: () => deadline }),
+    });
+  };
+  const grants = (): number => entra.requests.filter((r) => r.method === 'POST').length;
+  const source = (secret = 'the-secret-value-0123') =>
+    ({ kind: 'secret', tenantId: TENANT, clientId: CLIENT, secret }) as const;
+
+  it('a token grant answered 503 is retried by shared/http (on its clock); MSAL retries nothing', async () => {
+    const clock = new ManualClock(Date.now());
+    entra.faults.push(unavailable(3, { error: 'temporarily_unavailable' }));
+    const before = grants();
+    const t = await azureAccessToken(source(), 'https://management.azure.com/.default', {
+      http: azureClient(clock),
+      authorityHost: entra.url,
+    });
+    expect(entra.issued.get(t.token)).toMatchObject({ via: 'client_secret' });
+    expect(grants() - before).toBe(2);
+    expect(clock.sleeps).toEqual([3000]);
+  });
+
+  it("a 401 AADSTS answer reaches MSAL once and becomes the step's message", async () => {
+    const clock = new ManualClock(Date.now());
+    const before = grants();
+    const error = await azureAccessToken(source('wrong'), 'https://management.azure.com/.default', {
+      http: azureClient(clock),
+      authorityHost: entra.url,
+    }).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toMatch(/AADSTS7000215: Invalid client secret provided/);
+    expect((error as Error).message).not.toContain('Trace ID');
+    expect(grants() - before).toBe(1);
+    expect(clock.sleeps).toEqual([]);
   });
 });
 

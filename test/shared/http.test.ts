@@ -171,6 +171,19 @@ describe('createHttpClient', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('https to a plain-HTTP server (EPROTO) fails at once, as a TLS error, without retries', async () => {
+    const { url, requests } = await serve((_req, res) => res.writeHead(200).end('plain'));
+    const clock = new ManualClock();
+    const client = createHttpClient({ clock, random: () => 0.5 });
+    const error = await client
+      .request({ url: url.replace('http:', 'https:') })
+      .catch((e: unknown) => e as HttpError);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ code: 'EPROTO', tls: true });
+    expect(clock.sleeps).toEqual([]);
+    expect(requests).toHaveLength(0);
+  });
+
   it('treats okStatuses as answers', async () => {
     const { url } = await serve((_req, res) => res.writeHead(404).end('{}'));
     const res = await createHttpClient().request({ url, okStatuses: [404] });
