@@ -13,4 +13,3 @@ t.exports=function(){var t={AmazonBot:"amazonbot","Amazon Silk":"amazon_silk","A
   	* MIT License | (c) Denis Demchenko 2015-2026
   	*/
 function(t,n){for(var i=0;i<n.length;i++){var s=n[i];s.enumerable=s.enumerable||!1,s.configurable=!0,"value"in s&&(s.writable=!0),Object.defineProperty(t,b(s.key),s)}}(t,c),Object.defineProperty(t,"prototype",{writable:!1}),t;var t,c}();return g.parse,g.getParser,g}()}};
-//# sourceMappingURL=861.index.js.map

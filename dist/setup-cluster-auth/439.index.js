@@ -13,4 +13,3 @@ t.exports=function(){var t={AmazonBot:"amazonbot","Amazon Silk":"amazon_silk","A
   	* MIT License | (c) Denis Demchenko 2015-2026
   	*/
 function(t,n){for(var s=0;s<n.length;s++){var i=n[s];i.enumerable=i.enumerable||!1,i.configurable=!0,"value"in i&&(i.writable=!0),Object.defineProperty(t,b(i.key),i)}}(t,c),Object.defineProperty(t,"prototype",{writable:!1}),t;var t,c}();return f.parse,f.getParser,f}()}};
-//# sourceMappingURL=439.index.js.map

@@ -13,4 +13,3 @@ t.exports=function(){var t={AmazonBot:"amazonbot","Amazon Silk":"amazon_silk","A
   	* MIT License | (c) Denis Demchenko 2015-2026
   	*/
 function(t,n){for(var i=0;i<n.length;i++){var o=n[i];o.enumerable=o.enumerable||!1,o.configurable=!0,"value"in o&&(o.writable=!0),Object.defineProperty(t,b(o.key),o)}}(t,c),Object.defineProperty(t,"prototype",{writable:!1}),t;var t,c}();return f.parse,f.getParser,f}()}};
-//# sourceMappingURL=695.index.js.map
