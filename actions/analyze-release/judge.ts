@@ -1,0 +1,98 @@
+/**
+ * The judgement: thresholds on the candidate's figures (`max-error-rate`, `max-latency`,
+ * `min-throughput`) and comparisons with the baseline (`max-regression`, by the tests in
+ * compare.ts at `confidence`). A check with nothing measured is `inconclusive`, never a pass.
+ */
+import { errorRateRegression, latencyRegression } from './compare.ts';
+import type { AnalyzeInputs } from './inputs.ts';
+import type { Check } from './report.ts';
+import type { TargetFigures, TargetStats } from './stats.ts';
+
+export function percent(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+export function thresholdChecks(
+  inputs: AnalyzeInputs,
+  stats: TargetStats,
+  f: TargetFigures,
+): Check[] {
+  const none = f.requests === 0;
+  const checks: Check[] = [];
+  if (inputs.maxErrorRate !== undefined) {
+    checks.push({
+      name: `error-rate<=${percent(inputs.maxErrorRate)}`,
+      kind: 'threshold',
+      measured: `${percent(f.errorRate)} (${f.errors}/${f.requests})`,
+      verdict: none ? 'inconclusive' : f.errorRate <= inputs.maxErrorRate ? 'pass' : 'fail',
+    });
+  }
+  for (const limit of inputs.maxLatency) {
+    const value = stats.percentile(limit.percentile);
+    checks.push({
+      name: limit.label,
+      kind: 'threshold',
+      measured: `${Number(value.toFixed(1))} ms`,
+      verdict: none ? 'inconclusive' : value < limit.maxMs ? 'pass' : 'fail',
+    });
+  }
+  if (inputs.minThroughput !== undefined) {
+    checks.push({
+      name: `throughput>=${inputs.minThroughput}/s`,
+      kind: 'threshold',
+      measured: `${f.throughput}/s`,
+      verdict: none ? 'inconclusive' : f.throughput >= inputs.minThroughput ? 'pass' : 'fail',
+    });
+  }
+  return checks;
+}
+
+function pValue(p: number | undefined): string {
+  if (p === undefined) return 'no samples to rank';
+  return p < 0.0001 ? 'p<0.0001' : `p=${Number(p.toFixed(4))}`;
+}
+
+function signedPercent(ratio: number): string {
+  const pct = (ratio - 1) * 100;
+  return `${pct >= 0 ? '+' : '−'}${Number(Math.abs(pct).toFixed(1))}%`;
+}
+
+export function regressionChecks(
+  inputs: AnalyzeInputs,
+  candidate: TargetStats,
+  baseline: TargetStats,
+  figures: { candidate: TargetFigures; baseline: TargetFigures },
+): Check[] {
+  return inputs.maxRegression.map((r): Check => {
+    if (r.kind === 'latency') {
+      const c = candidate.percentile(r.percentile);
+      const b = baseline.percentile(r.percentile);
+      const test = latencyRegression(
+        candidate.latencies,
+        baseline.latencies,
+        r.maxRatio,
+        inputs.confidence,
+      );
+      const shift = b > 0 ? signedPercent(c / b) : 'n/a';
+      return {
+        name: r.label,
+        kind: 'regression',
+        measured: `p${r.percentile} ${shift} (${pValue(test.pValue)})`,
+        verdict: test.decision,
+      };
+    }
+    const test = errorRateRegression(
+      figures.candidate,
+      figures.baseline,
+      r.maxPoints,
+      inputs.confidence,
+    );
+    const points = (figures.candidate.errorRate - figures.baseline.errorRate) * 100;
+    return {
+      name: r.label,
+      kind: 'regression',
+      measured: `${points >= 0 ? '+' : '−'}${Number(Math.abs(points).toFixed(2))}pp (${pValue(test.pValue)})`,
+      verdict: test.decision,
+    };
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * analyze-release's phases: load the candidate (and the baseline, interleaved) → judge →
+ * write the JSON report. Plain functions over the context, unit-tested with fake senders.
+ */
+import { phase, type Phase } from '../../shared/phases.ts';
+import { runLoad } from './load.ts';
+import { percent, regressionChecks, thresholdChecks } from './judge.ts';
+import { overallVerdict, reportJson, type AnalyzeContext, type AnalyzeReport } from './report.ts';
+import { bucketMsFor, TargetStats } from './stats.ts';
+
+function describeLoad(ctx: AnalyzeContext): string {
+  const { inputs } = ctx;
+  const how =
+    inputs.load.kind === 'rate'
+      ? `${inputs.load.rate} req/s (open loop)`
+      : `${inputs.load.workers} concurrent (closed loop)`;
+  const targets = inputs.baselineUrl ? 'candidate and baseline, interleaved' : 'the candidate';
+  return `Loading ${targets} at ${how} for ${inputs.durationMs / 1000} s after ${inputs.warmupMs / 1000} s of warm-up`;
+}
+
+export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Promise<void> {
+  const { inputs } = ctx;
+  ctx.logger.info(describeLoad(ctx));
+  const bucketMs = bucketMsFor(inputs.durationMs);
+  const stats = ctx.senders.map(() => new TargetStats(bucketMs));
+  try {
+    await runLoad(
+      {
+        mode: inputs.load,
+        warmupMs: inputs.warmupMs,
+        durationMs: inputs.durationMs,
+        bodies: inputs.bodies,
+      },
+      {
+        timer: ctx.timer,
+        signal: ctx.signal,
+        targets: ctx.senders,
+        record: (sample) => stats[sample.target]?.add(sample),
+      },
+    );
+  } finally {
+    for (const sender of ctx.senders) sender.close();
+  }
+  report.measured = stats;
+  const [candidate, baseline] = stats;
+  if (candidate) report.candidate = candidate.figures(inputs.durationMs);
+  if (baseline) report.baseline = baseline.figures(inputs.durationMs);
+  report.series = {
+    bucketMs,
+    candidate: candidate?.series(95, inputs.durationMs) ?? [],
+    ...(baseline ? { baseline: baseline.series(95, inputs.durationMs) } : {}),
+  };
+  const c = report.candidate;
+  if (c) {
+    ctx.logger.info(
+      `Candidate: ${c.requests} requests, ${percent(c.errorRate)} errors, p50 ${c.latencyMs.p50} ms, p95 ${c.latencyMs.p95} ms, p99 ${c.latencyMs.p99} ms, ${c.throughput}/s`,
+    );
+  }
+}
+
+export function judgePhase(ctx: AnalyzeContext, report: AnalyzeReport): void {
+  const [candidate, baseline] = report.measured ?? [];
+  if (!candidate || !report.candidate) throw new Error('the load measured nothing');
+  report.checks.push(...thresholdChecks(ctx.inputs, candidate, report.candidate));
+  if (baseline && report.baseline) {
+    report.checks.push(
+      ...regressionChecks(ctx.inputs, candidate, baseline, {
+        candidate: report.candidate,
+        baseline: report.baseline,
+      }),
+    );
+  }
+  report.verdict = overallVerdict(report.checks);
+  for (const check of report.checks) {
+    ctx.logger.info(`${check.verdict.padEnd(12)} ${check.name}: ${check.measured}`);
+  }
+}
+
+export async function writeReportPhase(ctx: AnalyzeContext, report: AnalyzeReport): Promise<void> {
+  report.reportPath = await ctx.writeReport(reportJson(report));
+}
+
+export const analyzePhases: readonly Phase<AnalyzeContext, AnalyzeReport>[] = [
+  phase('load', loadPhase),
+  phase('judge', judgePhase),
+  phase('write report', writeReportPhase),
+];

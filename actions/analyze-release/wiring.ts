@@ -1,0 +1,99 @@
+/**
+ * analyze-release's body, loaded once the inputs are valid: the load's pool and timer, and
+ * outputs, summary and verdict derived from the report the phases filled in.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as immediate } from 'node:timers/promises';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { coreLogger } from '../../shared/logger.ts';
+import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
+import type { LoadTimer } from './load.ts';
+import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report.ts';
+import { analyzePhases } from './run.ts';
+import { createSender } from './sender.ts';
+import { analyzeSummary } from './summary.ts';
+
+/** The load's clock: the monotonic high-resolution timer, sleeping on the system clock. */
+export const loadTimer: LoadTimer = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => systemClock.sleep(ms, signal),
+  yield: () => immediate(),
+};
+
+/** A name this step chose, in a directory of its own. */
+async function writeReport(outputDir: string, json: string): Promise<string> {
+  const dir = await mkdtemp(path.join(outputDir, 'analyze-release-'));
+  const file = path.join(dir, 'report.json');
+  await writeFile(file, json, { flag: 'wx' });
+  return file;
+}
+
+function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): AnalyzeContext {
+  for (const secret of secretHeaderValues(inputs)) coreLogger.secret(secret);
+  const sender = (url: string): ReturnType<typeof createSender> =>
+    createSender({
+      url,
+      method: inputs.method,
+      headers: inputs.headers,
+      timeoutMs: inputs.requestTimeoutMs,
+      clock: systemClock,
+    });
+  return {
+    inputs,
+    clock: systemClock,
+    timer: loadTimer,
+    logger: coreLogger,
+    signal,
+    senders: [inputs.url, ...(inputs.baselineUrl ? [inputs.baselineUrl] : [])].map(sender),
+    writeReport: (json) => writeReport(inputs.outputDir, json),
+  };
+}
+
+/** Outputs once the load measured something (a failed phase before that sets none). */
+function outputsOf(report: AnalyzeReport): ActionOutputs {
+  const c = report.candidate;
+  if (!c) return {};
+  return {
+    verdict: report.verdict,
+    report: report.reportPath,
+    'latency-p50': String(c.latencyMs.p50),
+    'latency-p95': String(c.latencyMs.p95),
+    'latency-p99': String(c.latencyMs.p99),
+    'error-rate': String(Number(c.errorRate.toFixed(6))),
+    throughput: String(c.throughput),
+  };
+}
+
+function summaryOf(report: AnalyzeReport, error?: unknown): string | undefined {
+  if (error !== undefined || !report.verdict) return undefined;
+  return analyzeSummary(report);
+}
+
+function verdictOf(report: AnalyzeReport): void {
+  const verdict = report.verdict ?? 'inconclusive';
+  const failOn = report.inputs.failOn;
+  const failing = report.checks
+    .filter((c) => c.verdict !== 'pass')
+    .map((c) => `${c.name} ${c.verdict} (${c.measured})`);
+  if (verdict === 'fail' && failOn !== 'never') {
+    throw new Error(`verdict fail: ${failing.join('; ')}`);
+  }
+  if (verdict === 'inconclusive' && failOn === 'inconclusive') {
+    throw new Error(`verdict inconclusive (fail-on: inconclusive): ${failing.join('; ')}`);
+  }
+  coreLogger.info(`Verdict: ${verdict}`);
+}
+
+const body: ActionBody<AnalyzeInputs, AnalyzeContext, AnalyzeReport> = {
+  context: contextOf,
+  report: analyzeReport,
+  phases: analyzePhases,
+  outputs: outputsOf,
+  summary: summaryOf,
+  verdict: verdictOf,
+  group: () => 'analyze-release: load and judge',
+};
+export const { context, report, phases, outputs, summary, verdict } = body;

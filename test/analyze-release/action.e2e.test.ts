@@ -1,0 +1,154 @@
+/**
+ * analyze-release end to end: the real bundle (dist/) run as the GitHub runner runs it,
+ * loading loopback model servers whose latency and errors the test sets.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseMetrics } from '../../actions/pr-deploy-comment/metrics.ts';
+import { runAction, type ActionRunResult } from '../harness/runner.ts';
+
+interface Model {
+  url: string;
+  requests: number;
+  bodies: Set<string>;
+  auth: Set<string>;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A model server: answers after `delayMs`; every `failEvery`-th request is a 503. */
+async function model(delayMs: number, failEvery = 0): Promise<Model> {
+  const m: Model = { url: '', requests: 0, bodies: new Set(), auth: new Set() };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const n = ++m.requests;
+      m.bodies.add(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
+      m.auth.add(req.headers.authorization ?? '');
+      setTimeout(() => {
+        res.writeHead(failEvery && n % failEvery === 0 ? 503 : 200, {
+          'content-type': 'application/json',
+        });
+        res.end('{"predictions": [0]}');
+      }, delayMs);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  m.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return m;
+}
+
+const errorOf = (r: ActionRunResult): string =>
+  r.annotations.find((a) => a.level === 'error')?.message ?? '';
+
+const LOAD = { rate: '50', duration: '4s', warmup: '500ms' };
+
+describe('analyze-release (bundle)', () => {
+  it('an identical candidate passes against its baseline: outputs, JSON report, summary, chart', async () => {
+    const candidate = await model(5);
+    const baseline = await model(5);
+    const r = await runAction('analyze-release', {
+      inputs: {
+        ...LOAD,
+        url: candidate.url,
+        'baseline-url': baseline.url,
+        path: '/v1/models/iris:predict',
+        requests: '{"instances": [[5.1, 3.5, 1.4, 0.2]]}\n{"instances": [[6.3, 3.3, 6.0, 2.5]]}',
+        headers: 'Authorization: Bearer e2e-secret-7f3a9c',
+        'max-latency': 'p95<500ms',
+        'max-regression': 'p95:50%, error-rate:5pp',
+      },
+      keep: true,
+    });
+    try {
+      expect(errorOf(r)).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(r.outputs.verdict).toBe('pass');
+      expect(Number(r.outputs['latency-p50'])).toBeGreaterThanOrEqual(5);
+      expect(Number(r.outputs['latency-p95'])).toBeLessThan(500);
+      expect(r.outputs['error-rate']).toBe('0');
+      expect(Number(r.outputs.throughput)).toBeGreaterThan(40);
+      // 50/s for 4.5 s to each, the same bodies in turn, POST on the path.
+      expect(candidate.requests).toBe(225);
+      expect(baseline.requests).toBe(225);
+      expect([...candidate.bodies].sort()).toEqual([...baseline.bodies].sort());
+      expect(candidate.bodies).toEqual(
+        new Set([
+          'POST /v1/models/iris:predict {"instances": [[5.1, 3.5, 1.4, 0.2]]}',
+          'POST /v1/models/iris:predict {"instances": [[6.3, 3.3, 6.0, 2.5]]}',
+        ]),
+      );
+      expect(candidate.auth).toEqual(new Set(['Bearer e2e-secret-7f3a9c']));
+      expect(r.masks).toContain('Bearer e2e-secret-7f3a9c');
+      expect(r.maskedLog).not.toContain('e2e-secret-7f3a9c');
+      expect(r.summary).not.toContain('e2e-secret-7f3a9c');
+      // The report is a mapping pr-deploy-comment's `metrics` renders as it is.
+      const text = readFileSync(r.outputs.report!, 'utf8');
+      const metrics = parseMetrics(text, 'report');
+      expect(metrics).toEqual(
+        expect.arrayContaining([
+          { name: 'verdict', value: 'pass' },
+          { name: 'candidate.requests', value: 200 },
+          { name: 'baseline.requests', value: 200 },
+        ]),
+      );
+      expect(r.summary).toContain('analyze-release: ✅ pass');
+      expect(r.summary).toMatch(/\| latency p95 \| [\d.]+ ms \| [\d.]+ ms \|/);
+      expect(r.summary).toContain('```mermaid\nxychart-beta');
+      expect(r.summary).toMatch(/\| p95:50% \| p95 [+−][\d.]+% \(p[<=][\d.]+\) \| ✅ pass \|/);
+    } finally {
+      r.cleanup();
+    }
+  }, 60_000);
+
+  it('a slower candidate with errors fails: the step fails naming each failed check', async () => {
+    const candidate = await model(40, 20);
+    const baseline = await model(5);
+    const r = await runAction('analyze-release', {
+      inputs: {
+        ...LOAD,
+        url: candidate.url,
+        'baseline-url': baseline.url,
+        'max-latency': 'p95<30ms',
+        'max-regression': 'p95:10%, error-rate:0.5pp',
+      },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.verdict).toBe('fail');
+    expect(Number(r.outputs['error-rate'])).toBeCloseTo(0.05, 2);
+    expect(errorOf(r)).toMatch(/^analyze-release: verdict fail: error-rate<=1% fail \(5%/);
+    expect(errorOf(r)).toContain('p95<30ms fail');
+    expect(errorOf(r)).toContain('p95:10% fail');
+    expect(errorOf(r)).toContain('error-rate:0.5pp fail');
+    expect(r.summary).toContain('analyze-release: ❌ fail');
+    expect(r.summary).toContain('Candidate failures: HTTP 503 × 10');
+  }, 60_000);
+
+  it('fail-on: never reports the fail verdict without failing the step', async () => {
+    const candidate = await model(1, 2);
+    const r = await runAction('analyze-release', {
+      inputs: { rate: '20', duration: '1s', warmup: '0s', url: candidate.url, 'fail-on': 'never' },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('fail');
+  }, 60_000);
+
+  it('an unreachable candidate: every request an error, the verdict fail', async () => {
+    const gone = await model(1);
+    const url = gone.url;
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const r = await runAction('analyze-release', {
+      inputs: { rate: '10', duration: '1s', warmup: '0s', url, 'fail-on': 'inconclusive' },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-rate']).toBe('1');
+    expect(r.summary).toContain('ECONNREFUSED × 10');
+  }, 60_000);
+});
