@@ -12,6 +12,7 @@ import {
   type LatencyLimit,
   type Regression,
 } from './criteria.ts';
+import { parsePredictionPath, type PathStep } from './predictions.ts';
 
 export const FAIL_ON = ['fail', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -38,6 +39,9 @@ export interface AnalyzeInputs {
   minThroughput?: number;
   maxRegression: Regression[];
   confidence: number;
+  /** Where the prediction sits in a response (`prediction-path`); needs a baseline. */
+  predictionPath?: PathStep[];
+  maxPredictionChange?: number;
   failOn: FailOn;
   /** Where the JSON report is written (RUNNER_TEMP). */
   outputDir: string;
@@ -50,8 +54,6 @@ export const NOT_YET = [
   'baseline-service',
   'kubeconfig',
   'namespace',
-  'prediction-path',
-  'max-prediction-change',
   'prometheus-url',
   'prometheus-token',
   'queries',
@@ -134,6 +136,27 @@ function confidence(inputs: Inputs): number {
   return n;
 }
 
+function predictionInputs(
+  inputs: Inputs,
+  baseline: boolean,
+): Pick<AnalyzeInputs, 'predictionPath' | 'maxPredictionChange'> {
+  const text = inputs.optional('prediction-path');
+  const max = inputs.optional('max-prediction-change');
+  if (max !== undefined && text === undefined) {
+    throw new InputError("Input 'max-prediction-change' needs 'prediction-path'.");
+  }
+  if (text === undefined) return {};
+  if (!baseline) {
+    throw new InputError(
+      "Input 'prediction-path' compares predictions with a baseline: set 'baseline-url'.",
+    );
+  }
+  return {
+    predictionPath: parsePredictionPath('prediction-path', text),
+    ...(max !== undefined ? { maxPredictionChange: parseShare('max-prediction-change', max) } : {}),
+  };
+}
+
 function target(inputs: Inputs, name: string, path: string): string | undefined {
   const value = inputs.url(name, { plain: false });
   return value === undefined ? undefined : value.replace(/\/+$/, '') + path;
@@ -171,6 +194,7 @@ export function getInputs(
     throw new InputError("Input 'max-regression' compares with a baseline: set 'baseline-url'.");
   }
   const errorRate = inputs.optional('max-error-rate', '1%');
+  const predictions = predictionInputs(inputs, baselineUrl !== undefined);
   const minThroughput = inputs.optional('min-throughput');
   return {
     url,
@@ -187,6 +211,7 @@ export function getInputs(
     ...(minThroughput ? { minThroughput: parseRate('min-throughput', minThroughput) } : {}),
     maxRegression,
     confidence: confidence(inputs),
+    ...predictions,
     failOn: inputs.oneOf('fail-on', FAIL_ON, 'fail'),
     outputDir: env.RUNNER_TEMP || workspace,
   };

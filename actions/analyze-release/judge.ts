@@ -5,6 +5,7 @@
  */
 import { errorRateRegression, latencyRegression } from './compare.ts';
 import type { AnalyzeInputs } from './inputs.ts';
+import type { PredictionFigures } from './predictions.ts';
 import type { Check } from './report.ts';
 import type { TargetFigures, TargetStats } from './stats.ts';
 
@@ -95,4 +96,24 @@ export function regressionChecks(
       verdict: test.decision,
     };
   });
+}
+
+/** `max-prediction-change`: the changed share on identical inputs (a model is deterministic). */
+export function predictionChecks(
+  inputs: AnalyzeInputs,
+  p: PredictionFigures | undefined,
+): Check | undefined {
+  if (inputs.maxPredictionChange === undefined || !p) return undefined;
+  const psi = p.psi === undefined ? '' : `, PSI ${p.psi}`;
+  return {
+    name: `predictions-changed<=${percent(inputs.maxPredictionChange)}`,
+    kind: 'regression',
+    measured: `${percent(p.changedShare)} (${p.changed}/${p.compared})${psi}`,
+    verdict:
+      p.compared === 0
+        ? 'inconclusive'
+        : p.changedShare <= inputs.maxPredictionChange
+          ? 'pass'
+          : 'fail',
+  };
 }

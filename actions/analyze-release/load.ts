@@ -35,6 +35,8 @@ export interface LoadPlan {
 /** One measured request: `at` is ms after the measurement started (its due time). */
 export interface Sample {
   target: number;
+  /** The shot's number: candidate and baseline samples of one tick got the same body. */
+  tick: number;
   body: number;
   at: number;
   latencyMs: number;
@@ -71,6 +73,7 @@ async function openLoop(rate: number, plan: LoadPlan, deps: LoadDeps): Promise<v
         if (due >= measured) {
           deps.record({
             target: t,
+            tick: i,
             body: k,
             at: due - measured,
             latencyMs: timer.now() - due,
@@ -119,6 +122,7 @@ async function closedLoop(workers: number, plan: LoadPlan, deps: LoadDeps): Prom
         if (sent >= measured) {
           deps.record({
             target: t,
+            tick: i,
             body: k,
             at: sent - measured,
             latencyMs: timer.now() - sent,

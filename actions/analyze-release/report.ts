@@ -9,6 +9,7 @@ import type { PhaseReport } from '../../shared/phases.ts';
 import type { Decision } from './compare.ts';
 import type { AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
+import type { PredictionFigures } from './predictions.ts';
 import type { Sender } from './sender.ts';
 import type { TargetFigures, TargetStats } from './stats.ts';
 
@@ -43,6 +44,8 @@ export interface AnalyzeReport extends PhaseReport {
   baseline?: TargetFigures;
   /** p95 per time bucket, for the chart. */
   series?: { bucketMs: number; candidate: number[]; baseline?: number[] };
+  /** Candidate vs baseline predictions on identical inputs (`prediction-path`). */
+  predictions?: PredictionFigures;
   checks: Check[];
   verdict?: Decision;
   /** The JSON report file. */
@@ -89,6 +92,16 @@ export function reportJson(report: AnalyzeReport): string {
         verdict: report.verdict ?? 'inconclusive',
         ...(report.candidate ? { candidate: figuresJson(report.candidate) } : {}),
         ...(report.baseline ? { baseline: figuresJson(report.baseline) } : {}),
+        ...(report.predictions
+          ? {
+              predictions: {
+                compared: report.predictions.compared,
+                changed: report.predictions.changed,
+                'changed-share': report.predictions.changedShare,
+                ...(report.predictions.psi !== undefined ? { psi: report.predictions.psi } : {}),
+              },
+            }
+          : {}),
         checks: Object.fromEntries(
           report.checks.map((c) => [c.name, `${c.verdict} (${c.measured})`]),
         ),

@@ -4,9 +4,10 @@
  */
 import { phase, type Phase } from '../../shared/phases.ts';
 import { runLoad } from './load.ts';
-import { percent, regressionChecks, thresholdChecks } from './judge.ts';
+import { percent, predictionChecks, regressionChecks, thresholdChecks } from './judge.ts';
 import { overallVerdict, reportJson, type AnalyzeContext, type AnalyzeReport } from './report.ts';
-import { bucketMsFor, TargetStats } from './stats.ts';
+import { PredictionTracker } from './predictions.ts';
+import { bucketMsFor, isError, TargetStats } from './stats.ts';
 
 function describeLoad(ctx: AnalyzeContext): string {
   const { inputs } = ctx;
@@ -23,6 +24,7 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
   ctx.logger.info(describeLoad(ctx));
   const bucketMs = bucketMsFor(inputs.durationMs);
   const stats = ctx.senders.map(() => new TargetStats(bucketMs));
+  const tracker = inputs.predictionPath && new PredictionTracker(inputs.predictionPath);
   try {
     await runLoad(
       {
@@ -35,7 +37,11 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
         timer: ctx.timer,
         signal: ctx.signal,
         targets: ctx.senders,
-        record: (sample) => stats[sample.target]?.add(sample),
+        record: (sample) => {
+          stats[sample.target]?.add(sample);
+          if (tracker && !isError(sample))
+            tracker.add(sample.target, sample.tick, sample.shot.body);
+        },
       },
     );
   } finally {
@@ -45,6 +51,7 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
   const [candidate, baseline] = stats;
   if (candidate) report.candidate = candidate.figures(inputs.durationMs);
   if (baseline) report.baseline = baseline.figures(inputs.durationMs);
+  if (tracker) report.predictions = tracker.figures();
   report.series = {
     bucketMs,
     candidate: candidate?.series(95, inputs.durationMs) ?? [],
@@ -70,6 +77,8 @@ export function judgePhase(ctx: AnalyzeContext, report: AnalyzeReport): void {
       }),
     );
   }
+  const predictionCheck = predictionChecks(ctx.inputs, report.predictions);
+  if (predictionCheck) report.checks.push(predictionCheck);
   report.verdict = overallVerdict(report.checks);
   for (const check of report.checks) {
     ctx.logger.info(`${check.verdict.padEnd(12)} ${check.name}: ${check.measured}`);

@@ -15,7 +15,12 @@ export interface Shot {
   status: number;
   /** The failure when no response came: `timeout`, `ECONNREFUSED`… */
   error?: string;
+  /** The response body, when the sender keeps bodies (at most MAX_BODY_BYTES). */
+  body?: Buffer;
 }
+
+/** A response body kept for its predictions is read up to this size (the rest is dropped). */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface Sender {
   send(body: Buffer | undefined, signal: AbortSignal): Promise<Shot>;
@@ -28,6 +33,8 @@ export interface SenderOptions {
   headers: readonly [string, string][];
   timeoutMs: number;
   clock: Clock;
+  /** Keep each response's body (for `prediction-path`). */
+  keepBodies?: boolean;
 }
 
 function errorCode(error: unknown): string {
@@ -67,8 +74,20 @@ export function createSender(options: SenderOptions): Sender {
         signal: AbortSignal.any([signal, bound]),
       });
       req.on('response', (res: IncomingMessage) => {
-        res.on('data', () => undefined);
-        res.on('end', () => done({ status: res.statusCode ?? 0 }));
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (!options.keepBodies || kept + chunk.length > MAX_BODY_BYTES) return;
+          chunks.push(chunk);
+          kept += chunk.length;
+        });
+        res.on('end', () =>
+          done(
+            options.keepBodies
+              ? { status: res.statusCode ?? 0, body: Buffer.concat(chunks) }
+              : { status: res.statusCode ?? 0 },
+          ),
+        );
         res.on('error', (error) =>
           done({ status: 0, error: bound.aborted ? 'timeout' : errorCode(error) }),
         );

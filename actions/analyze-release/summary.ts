@@ -75,6 +75,15 @@ export function latencyChart(series: NonNullable<AnalyzeReport['series']>): stri
   return lines.join('\n');
 }
 
+function predictionLine(p: NonNullable<AnalyzeReport['predictions']>): string {
+  const psi = p.psi === undefined ? 'no PSI (nothing to compare)' : `PSI ${p.psi}`;
+  const missing =
+    p.missing[0] + p.missing[1] > 0
+      ? `; answers without a prediction at the path: candidate ${p.missing[0]}, baseline ${p.missing[1]}`
+      : '';
+  return `Model behaviour on identical inputs: ${percent(p.changedShare)} of predictions changed (${p.changed} of ${p.compared}), ${psi}${missing}.`;
+}
+
 function loadLine(inputs: AnalyzeInputs): string {
   const how =
     inputs.load.kind === 'rate'
@@ -91,6 +100,7 @@ export function analyzeSummary(report: AnalyzeReport): string {
     loadLine(inputs),
   ];
   if (report.candidate) parts.push('', figuresTable(report.candidate, report.baseline));
+  if (report.predictions) parts.push('', predictionLine(report.predictions));
   if (report.checks.length > 0) {
     parts.push(
       '',

@@ -40,6 +40,7 @@ function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): AnalyzeContext {
       headers: inputs.headers,
       timeoutMs: inputs.requestTimeoutMs,
       clock: systemClock,
+      keepBodies: inputs.predictionPath !== undefined,
     });
   return {
     inputs,

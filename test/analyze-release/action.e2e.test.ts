@@ -21,8 +21,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-/** A model server: answers after `delayMs`; every `failEvery`-th request is a 503. */
-async function model(delayMs: number, failEvery = 0): Promise<Model> {
+/**
+ * A model server: answers after `delayMs`; every `failEvery`-th request is a 503; every
+ * `flipEvery`-th prediction is class 1 instead of 0.
+ */
+async function model(delayMs: number, failEvery = 0, flipEvery = 0): Promise<Model> {
   const m: Model = { url: '', requests: 0, bodies: new Set(), auth: new Set() };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,7 +38,7 @@ async function model(delayMs: number, failEvery = 0): Promise<Model> {
         res.writeHead(failEvery && n % failEvery === 0 ? 503 : 200, {
           'content-type': 'application/json',
         });
-        res.end('{"predictions": [0]}');
+        res.end(`{"predictions": [${flipEvery && n % flipEvery === 0 ? 1 : 0}]}`);
       }, delayMs);
     });
   });
@@ -129,6 +132,40 @@ describe('analyze-release (bundle)', () => {
     expect(errorOf(r)).toContain('error-rate:0.5pp fail');
     expect(r.summary).toContain('analyze-release: ❌ fail');
     expect(r.summary).toContain('Candidate failures: HTTP 503 × 10');
+  }, 60_000);
+
+  it('a candidate that changes 10% of predictions fails max-prediction-change: 5%', async () => {
+    const candidate = await model(2, 0, 10);
+    const baseline = await model(2);
+    const r = await runAction('analyze-release', {
+      inputs: {
+        rate: '50',
+        duration: '2s',
+        warmup: '0s',
+        url: candidate.url,
+        'baseline-url': baseline.url,
+        requests: '{"instances": [[5.1, 3.5, 1.4, 0.2]]}',
+        'prediction-path': 'predictions[*]',
+        'max-prediction-change': '5%',
+      },
+      keep: true,
+    });
+    try {
+      expect(r.exitCode).toBe(1);
+      expect(r.outputs.verdict).toBe('fail');
+      expect(errorOf(r)).toMatch(/predictions-changed<=5% fail \(10% \(10\/100\), PSI 0\.\d+\)/);
+      expect(r.summary).toContain('10% of predictions changed (10 of 100)');
+      const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
+        predictions: Record<string, number>;
+      };
+      expect(report.predictions).toMatchObject({
+        compared: 100,
+        changed: 10,
+        'changed-share': 0.1,
+      });
+    } finally {
+      r.cleanup();
+    }
   }, 60_000);
 
   it('fail-on: never reports the fail verdict without failing the step', async () => {

@@ -126,6 +126,21 @@ describe('getInputs', () => {
     ['fail-on', { url, 'fail-on': 'maybe' }, /Input 'fail-on'/],
     ['requests not JSON', { url, requests: '{nope' }, /Input 'requests': line 1 is not JSON/],
     ['min-throughput', { url, 'min-throughput': 'lots' }, /Input 'min-throughput'/],
+    [
+      'prediction-path without a baseline',
+      { url, 'prediction-path': 'predictions[*]' },
+      /Input 'prediction-path' compares .* set 'baseline-url'/,
+    ],
+    [
+      'max-prediction-change without prediction-path',
+      { url, 'baseline-url': url, 'max-prediction-change': '5%' },
+      /'max-prediction-change' needs 'prediction-path'/,
+    ],
+    [
+      'max-prediction-change not a share',
+      { url, 'baseline-url': url, 'prediction-path': 'p', 'max-prediction-change': 'some' },
+      /Input 'max-prediction-change' must be a share/,
+    ],
   ])('%s: an InputError naming the input', (_, values, message) => {
     let caught: unknown;
     try {
