@@ -13,6 +13,7 @@ import {
   type Regression,
 } from './criteria.ts';
 import { parsePredictionPath, type PathStep } from './predictions.ts';
+import { parseQueries, type Query } from './prometheus.ts';
 
 export const FAIL_ON = ['fail', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -42,6 +43,14 @@ export interface AnalyzeInputs {
   /** Where the prediction sits in a response (`prediction-path`); needs a baseline. */
   predictionPath?: PathStep[];
   maxPredictionChange?: number;
+  /** Live metrics: Prometheus and the queries judged during and after the load. */
+  prometheus?: {
+    url: string;
+    token?: string;
+    queries: Query[];
+    intervalMs: number;
+    failureLimit: number;
+  };
   failOn: FailOn;
   /** Where the JSON report is written (RUNNER_TEMP). */
   outputDir: string;
@@ -54,11 +63,6 @@ export const NOT_YET = [
   'baseline-service',
   'kubeconfig',
   'namespace',
-  'prometheus-url',
-  'prometheus-token',
-  'queries',
-  'interval',
-  'failure-limit',
   'hpa',
 ] as const;
 
@@ -157,6 +161,32 @@ function predictionInputs(
   };
 }
 
+function prometheusInputs(inputs: Inputs): Pick<AnalyzeInputs, 'prometheus'> {
+  const token = inputs.optional('prometheus-token');
+  // A token travels only over https (or plain http on loopback).
+  const url = inputs.url('prometheus-url', token ? { loopbackHttp: true } : {});
+  const queries = inputs.optional('queries');
+  if ((url === undefined) !== (queries === undefined)) {
+    throw new InputError("Inputs 'prometheus-url' and 'queries' go together: set both or neither.");
+  }
+  if (url === undefined || queries === undefined) {
+    // `interval` and `failure-limit` have defaults (the runner sets them): only the token.
+    if (token !== undefined) {
+      throw new InputError("Input 'prometheus-token' needs 'prometheus-url' and 'queries'.");
+    }
+    return {};
+  }
+  return {
+    prometheus: {
+      url,
+      ...(token ? { token } : {}),
+      queries: parseQueries('queries', queries),
+      intervalMs: inputs.duration('interval', '10s', { minMs: 1000, maxMs: 600_000 }),
+      failureLimit: inputs.int('failure-limit', { min: 0, max: 1000, fallback: 0 }),
+    },
+  };
+}
+
 function target(inputs: Inputs, name: string, path: string): string | undefined {
   const value = inputs.url(name, { plain: false });
   return value === undefined ? undefined : value.replace(/\/+$/, '') + path;
@@ -212,6 +242,7 @@ export function getInputs(
     maxRegression,
     confidence: confidence(inputs),
     ...predictions,
+    ...prometheusInputs(inputs),
     failOn: inputs.oneOf('fail-on', FAIL_ON, 'fail'),
     outputDir: env.RUNNER_TEMP || workspace,
   };
@@ -219,8 +250,10 @@ export function getInputs(
 
 /** Header values that carry credentials: masked before anything can print them. */
 export function secretHeaderValues(parsed: AnalyzeInputs): string[] {
+  const token = parsed.prometheus?.token;
   return parsed.headers
     .filter(([name]) => /authorization|cookie|token|key|secret|password/i.test(name))
     .map(([, value]) => value)
+    .concat(token ? [token] : [])
     .filter((v) => v !== '');
 }

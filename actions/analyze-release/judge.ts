@@ -6,6 +6,7 @@
 import { errorRateRegression, latencyRegression } from './compare.ts';
 import type { AnalyzeInputs } from './inputs.ts';
 import type { PredictionFigures } from './predictions.ts';
+import type { QueryResult } from './query-watch.ts';
 import type { Check } from './report.ts';
 import type { TargetFigures, TargetStats } from './stats.ts';
 
@@ -116,4 +117,25 @@ export function predictionChecks(
           ? 'pass'
           : 'fail',
   };
+}
+
+/** Each Prometheus query as a check: `error-rate < 0.01`, with its last values. */
+export function queryChecks(results: readonly QueryResult[]): Check[] {
+  return results.map((q) => {
+    const last =
+      q.last.length === 0
+        ? 'no data'
+        : q.last
+            .slice(0, 3)
+            .map((v) => Number(v.toPrecision(4)))
+            .join(', ');
+    const failure = q.verdict === 'fail' && q.lastFailure ? `; ${q.lastFailure}` : '';
+    const empty = q.verdict === 'inconclusive' ? `; query '${q.name}' returned no data` : '';
+    return {
+      name: `${q.name} ${q.condition}`,
+      kind: 'metric',
+      measured: `last ${last}; ${q.failed}/${q.evaluations} evaluations failed${failure}${empty}`,
+      verdict: q.verdict,
+    };
+  });
 }

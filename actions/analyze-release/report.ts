@@ -10,6 +10,7 @@ import type { Decision } from './compare.ts';
 import type { AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
 import type { PredictionFigures } from './predictions.ts';
+import type { QueryResult, QueryWatch } from './query-watch.ts';
 import type { Sender } from './sender.ts';
 import type { TargetFigures, TargetStats } from './stats.ts';
 
@@ -21,6 +22,8 @@ export interface AnalyzeContext {
   signal: AbortSignal;
   /** Candidate first, then the baseline when there is one. */
   senders: Sender[];
+  /** The `queries` against Prometheus, when set. */
+  queries?: QueryWatch;
   /** Writes the JSON report where the step keeps its files; returns its path. */
   writeReport(json: string): Promise<string>;
 }
@@ -29,7 +32,7 @@ export interface AnalyzeContext {
 export interface Check {
   /** `p95<300ms`, `error-rate<=1%`, `throughput>=50/s`, `p95:10%`, `error-rate:0.5pp`. */
   name: string;
-  kind: 'threshold' | 'regression';
+  kind: 'threshold' | 'regression' | 'metric';
   /** What was measured, as people read it: `212 ms`, `0.4%`, `+12.5% (p=0.003)`. */
   measured: string;
   verdict: Decision;
@@ -46,6 +49,8 @@ export interface AnalyzeReport extends PhaseReport {
   series?: { bucketMs: number; candidate: number[]; baseline?: number[] };
   /** Candidate vs baseline predictions on identical inputs (`prediction-path`). */
   predictions?: PredictionFigures;
+  /** Each Prometheus query's evaluations and verdict. */
+  queries?: QueryResult[];
   checks: Check[];
   verdict?: Decision;
   /** The JSON report file. */
@@ -101,6 +106,9 @@ export function reportJson(report: AnalyzeReport): string {
                 ...(report.predictions.psi !== undefined ? { psi: report.predictions.psi } : {}),
               },
             }
+          : {}),
+        ...(report.queries
+          ? { queries: Object.fromEntries(report.queries.map((q) => [q.name, q.verdict])) }
           : {}),
         checks: Object.fromEntries(
           report.checks.map((c) => [c.name, `${c.verdict} (${c.measured})`]),

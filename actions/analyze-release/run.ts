@@ -4,7 +4,13 @@
  */
 import { phase, type Phase } from '../../shared/phases.ts';
 import { runLoad } from './load.ts';
-import { percent, predictionChecks, regressionChecks, thresholdChecks } from './judge.ts';
+import {
+  percent,
+  predictionChecks,
+  queryChecks,
+  regressionChecks,
+  thresholdChecks,
+} from './judge.ts';
 import { overallVerdict, reportJson, type AnalyzeContext, type AnalyzeReport } from './report.ts';
 import { PredictionTracker } from './predictions.ts';
 import { bucketMsFor, isError, TargetStats } from './stats.ts';
@@ -25,6 +31,14 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
   const bucketMs = bucketMsFor(inputs.durationMs);
   const stats = ctx.senders.map(() => new TargetStats(bucketMs));
   const tracker = inputs.predictionPath && new PredictionTracker(inputs.predictionPath);
+  // Live metrics every `interval` while the load runs (stopped when it ends).
+  const stop = new AbortController();
+  const watching = ctx.queries?.watch(
+    ctx.clock,
+    inputs.prometheus?.intervalMs ?? 0,
+    stop.signal,
+    ctx.signal,
+  );
   try {
     await runLoad(
       {
@@ -46,6 +60,8 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
     );
   } finally {
     for (const sender of ctx.senders) sender.close();
+    stop.abort();
+    await watching;
   }
   report.measured = stats;
   const [candidate, baseline] = stats;
@@ -79,6 +95,7 @@ export function judgePhase(ctx: AnalyzeContext, report: AnalyzeReport): void {
   }
   const predictionCheck = predictionChecks(ctx.inputs, report.predictions);
   if (predictionCheck) report.checks.push(predictionCheck);
+  if (report.queries) report.checks.push(...queryChecks(report.queries));
   report.verdict = overallVerdict(report.checks);
   for (const check of report.checks) {
     ctx.logger.info(`${check.verdict.padEnd(12)} ${check.name}: ${check.measured}`);
@@ -89,8 +106,27 @@ export async function writeReportPhase(ctx: AnalyzeContext, report: AnalyzeRepor
   report.reportPath = await ctx.writeReport(reportJson(report));
 }
 
+/** Before any load: every query once, so a bad query or an unreachable Prometheus fails now. */
+export async function checkQueriesPhase(ctx: AnalyzeContext): Promise<void> {
+  await ctx.queries?.check(ctx.signal);
+}
+
+/** After the load: one more evaluation (what the load left behind), then the results. */
+export async function evaluateQueriesPhase(
+  ctx: AnalyzeContext,
+  report: AnalyzeReport,
+): Promise<void> {
+  if (!ctx.queries) return;
+  await ctx.queries.evaluate(ctx.signal);
+  report.queries = ctx.queries.results();
+}
+
+const withQueries = (ctx: AnalyzeContext): boolean => ctx.queries !== undefined;
+
 export const analyzePhases: readonly Phase<AnalyzeContext, AnalyzeReport>[] = [
+  phase('check queries', checkQueriesPhase, withQueries),
   phase('load', loadPhase),
+  phase('evaluate queries', evaluateQueriesPhase, withQueries),
   phase('judge', judgePhase),
   phase('write report', writeReportPhase),
 ];

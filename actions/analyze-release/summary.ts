@@ -114,6 +114,29 @@ export function analyzeSummary(report: AnalyzeReport): string {
   } else {
     parts.push('', 'No checks were set: the verdict is pass by default.');
   }
+  if (report.queries) {
+    parts.push(
+      '',
+      '### Live metrics (Prometheus)',
+      '',
+      markdownTable(
+        ['query', 'condition', 'last value', 'evaluations failed', 'no data', 'verdict'],
+        report.queries.map((q) => [
+          q.name,
+          q.condition,
+          q.last.length === 0
+            ? '—'
+            : q.last
+                .slice(0, 3)
+                .map((v) => Number(v.toPrecision(4)))
+                .join(', '),
+          `${q.failed}/${q.evaluations}`,
+          q.empty,
+          verdictLine(q.verdict),
+        ]),
+      ),
+    );
+  }
   if (report.series && report.series.candidate.length > 1) {
     const legend = report.series.baseline ? ' (first line: candidate, second: baseline)' : '';
     parts.push('', `### Latency over time${legend}`, '', latencyChart(report.series));

@@ -13,7 +13,10 @@ import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
 import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report.ts';
 import { analyzePhases } from './run.ts';
+import { prometheusApi } from './prometheus.ts';
+import { QueryWatch } from './query-watch.ts';
 import { createSender } from './sender.ts';
+import { createHttpClient } from '../../shared/http.ts';
 import { analyzeSummary } from './summary.ts';
 
 /** The load's clock: the monotonic high-resolution timer, sleeping on the system clock. */
@@ -42,8 +45,22 @@ function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): AnalyzeContext {
       clock: systemClock,
       keepBodies: inputs.predictionPath !== undefined,
     });
+  const prom = inputs.prometheus;
+  // Prometheus is an API: the one HTTP client (bounded, two attempts, redacted errors).
+  const queries =
+    prom &&
+    new QueryWatch(
+      prometheusApi(
+        prom.url,
+        prom.token,
+        createHttpClient({ clock: systemClock, timeoutMs: 10_000, attempts: 2 }),
+      ),
+      prom.queries,
+      prom.failureLimit,
+    );
   return {
     inputs,
+    ...(queries ? { queries } : {}),
     clock: systemClock,
     timer: loadTimer,
     logger: coreLogger,

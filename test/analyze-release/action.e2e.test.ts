@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseMetrics } from '../../actions/pr-deploy-comment/metrics.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { startModelServer } from '../harness/fakes/model-server.ts';
+import { startPrometheus } from '../harness/prometheus.ts';
 
 interface Model {
   url: string;
@@ -187,5 +189,85 @@ describe('analyze-release (bundle)', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-rate']).toBe('1');
     expect(r.summary).toContain('ECONNREFUSED × 10');
+  }, 60_000);
+
+  it('Prometheus (real) scrapes the candidate: a 10% error ratio fails its query, the token never shows', async () => {
+    const candidate = await startModelServer({ delayMs: 2, failEvery: 10 });
+    const prom = await startPrometheus([new URL(candidate.url).host]);
+    const token = 'prom-e2e-token-5d2c81';
+    try {
+      await prom.scraped();
+      const r = await runAction('analyze-release', {
+        inputs: {
+          rate: '50',
+          duration: '4s',
+          warmup: '0s',
+          url: candidate.url,
+          'max-error-rate': 'none',
+          'prometheus-url': prom.url,
+          'prometheus-token': token,
+          interval: '1s',
+          'failure-limit': '0',
+          queries: [
+            '- name: error-ratio',
+            '  query: sum(rate(model_requests_total{code="503"}[3s])) / sum(rate(model_requests_total[3s]))',
+            '  condition: < 0.01',
+            '- name: served',
+            '  query: sum(model_requests_total)',
+            '  condition: ">= 0"',
+            '- name: gpu-memory',
+            '  query: model_gpu_memory_bytes',
+            '  condition: < 1e9',
+          ].join('\n'),
+        },
+        keep: true,
+      });
+      try {
+        expect(r.outputs.verdict).toBe('fail');
+        expect(r.exitCode).toBe(1);
+        expect(errorOf(r)).toMatch(/error-ratio < 0\.01 fail \(last 0\.1/);
+        expect(errorOf(r)).toMatch(
+          /gpu-memory < 1e9 inconclusive \(last no data; .*query 'gpu-memory' returned no data\)/,
+        );
+        expect(r.summary).toContain('### Live metrics (Prometheus)');
+        expect(r.summary).toMatch(/\| served \| >= 0 \| \d+ \| 0\/\d+ \| 0 \| ✅ pass \|/);
+        expect(r.masks).toContain(token);
+        for (const text of [
+          r.maskedLog,
+          r.summary,
+          JSON.stringify(r.outputs),
+          readFileSync(r.outputs.report!, 'utf8'),
+        ])
+          expect(text).not.toContain(token);
+      } finally {
+        r.cleanup();
+      }
+    } finally {
+      await prom.stop();
+      await candidate.close();
+    }
+  }, 90_000);
+
+  it('bad PromQL fails the step before any load, naming the query', async () => {
+    const candidate = await startModelServer();
+    const prom = await startPrometheus([new URL(candidate.url).host]);
+    try {
+      const r = await runAction('analyze-release', {
+        inputs: {
+          url: candidate.url,
+          'prometheus-url': prom.url,
+          queries:
+            '- {name: latency, query: "histogram_quantile(0.95, sum(rate(x[1m])) by (le)", condition: "< 0.3"}',
+        },
+      });
+      expect(r.exitCode).toBe(1);
+      expect(errorOf(r)).toMatch(
+        /^analyze-release: Prometheus rejected query 'latency' \(bad_data: /,
+      );
+      expect(candidate.requests).toBe(0);
+    } finally {
+      await prom.stop();
+      await candidate.close();
+    }
   }, 60_000);
 });

@@ -127,6 +127,32 @@ describe('getInputs', () => {
     ['requests not JSON', { url, requests: '{nope' }, /Input 'requests': line 1 is not JSON/],
     ['min-throughput', { url, 'min-throughput': 'lots' }, /Input 'min-throughput'/],
     [
+      'prometheus-url without queries',
+      { url, 'prometheus-url': 'http://127.0.0.1:9090' },
+      /'prometheus-url' and 'queries' go together/,
+    ],
+    ['token without prometheus', { url, 'prometheus-token': 't' }, /'prometheus-token' needs/],
+    [
+      'a token to plain-http Prometheus off loopback',
+      {
+        url,
+        'prometheus-url': 'http://prometheus.example.com',
+        'prometheus-token': 't',
+        queries: '[{name: a, query: up, condition: "> 0"}]',
+      },
+      /Input 'prometheus-url': .* must use https/,
+    ],
+    [
+      'failure-limit negative',
+      {
+        url,
+        'prometheus-url': 'http://127.0.0.1:9090',
+        queries: '[{name: a, query: up, condition: "> 0"}]',
+        'failure-limit': '-1',
+      },
+      /Input 'failure-limit'/,
+    ],
+    [
       'prediction-path without a baseline',
       { url, 'prediction-path': 'predictions[*]' },
       /Input 'prediction-path' compares .* set 'baseline-url'/,
@@ -164,5 +190,24 @@ describe('getInputs', () => {
       headers: 'Authorization: Bearer s3cret\nX-Api-Key: k3y\nAccept: application/json',
     });
     expect(secretHeaderValues(inputs)).toEqual(['Bearer s3cret', 'k3y']);
+  });
+
+  it('prometheus: url, token (masked with the header secrets), queries, interval, limit', () => {
+    const inputs = parse({
+      url,
+      'prometheus-url': 'https://prom.example.com/',
+      'prometheus-token': 'prom-t0ken',
+      queries: '- {name: up, query: up, condition: "== 1"}',
+      interval: '2s',
+      'failure-limit': '2',
+    });
+    expect(inputs.prometheus).toMatchObject({
+      url: 'https://prom.example.com/',
+      token: 'prom-t0ken',
+      intervalMs: 2000,
+      failureLimit: 2,
+      queries: [{ name: 'up', op: '==', threshold: 1 }],
+    });
+    expect(secretHeaderValues(inputs)).toEqual(['prom-t0ken']);
   });
 });
