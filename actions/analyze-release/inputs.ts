@@ -14,6 +14,7 @@ import {
 } from './criteria.ts';
 import { parsePredictionPath, type PathStep } from './predictions.ts';
 import { parseQueries, type Query } from './prometheus.ts';
+import { baselineTarget, candidateTarget, kubeconfigFor, type TargetSpec } from './targets.ts';
 
 export const FAIL_ON = ['fail', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -24,9 +25,13 @@ export type Method = (typeof METHODS)[number];
 export type LoadMode = { kind: 'rate'; rate: number } | { kind: 'concurrency'; workers: number };
 
 export interface AnalyzeInputs {
-  /** The candidate's base URL (`url`), with `path` appended. */
-  url: string;
-  baselineUrl?: string;
+  /** The candidate, then the baseline (when set): a URL or a Service via the API server. */
+  targets: TargetSpec[];
+  /** Appended to each target's URL (`path`). */
+  path: string;
+  /** For service targets: the kubeconfig file, and the namespace when the target names none. */
+  kubeconfig?: string;
+  namespace?: string;
   method: Method;
   headers: [string, string][];
   /** Request bodies, sent in turn (none: requests without a body). */
@@ -57,14 +62,7 @@ export interface AnalyzeInputs {
 }
 
 /** Inputs of the design this version does not implement yet: set, they fail (never ignored). */
-export const NOT_YET = [
-  'service',
-  'inference-service',
-  'baseline-service',
-  'kubeconfig',
-  'namespace',
-  'hpa',
-] as const;
+export const NOT_YET = ['hpa'] as const;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_REQUESTS_BYTES = 16 * 1024 * 1024;
@@ -152,7 +150,7 @@ function predictionInputs(
   if (text === undefined) return {};
   if (!baseline) {
     throw new InputError(
-      "Input 'prediction-path' compares predictions with a baseline: set 'baseline-url'.",
+      "Input 'prediction-path' compares predictions with a baseline: set 'baseline-url' or 'baseline-service'.",
     );
   }
   return {
@@ -187,11 +185,6 @@ function prometheusInputs(inputs: Inputs): Pick<AnalyzeInputs, 'prometheus'> {
   };
 }
 
-function target(inputs: Inputs, name: string, path: string): string | undefined {
-  const value = inputs.url(name, { plain: false });
-  return value === undefined ? undefined : value.replace(/\/+$/, '') + path;
-}
-
 /** Parses and validates every input (reading the `requests` file) before any request. */
 export function getInputs(
   inputs = new Inputs(),
@@ -208,8 +201,7 @@ export function getInputs(
   if (path !== '' && (!path.startsWith('/') || /[\s#]/.test(path))) {
     throw new InputError(`Input 'path' must start with / and hold no spaces or # (got "${path}").`);
   }
-  const url = target(inputs, 'url', path);
-  if (url === undefined) throw new InputError("Input 'url' is required: the candidate's base URL.");
+  const candidate = candidateTarget(inputs);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const policy: PathPolicy = {
     workspace,
@@ -218,17 +210,26 @@ export function getInputs(
     liftWith: 'allow-outside-workspace',
   };
   const sent = bodies(inputs, policy);
-  const baselineUrl = target(inputs, 'baseline-url', path);
+  const baseline = baselineTarget(inputs);
+  const targets = baseline ? [candidate, baseline] : [candidate];
   const maxRegression = parseRegressions('max-regression', inputs.optional('max-regression', ''));
-  if (maxRegression.length > 0 && baselineUrl === undefined) {
-    throw new InputError("Input 'max-regression' compares with a baseline: set 'baseline-url'.");
+  if (maxRegression.length > 0 && !baseline) {
+    throw new InputError(
+      "Input 'max-regression' compares with a baseline: set 'baseline-url' or 'baseline-service'.",
+    );
   }
   const errorRate = inputs.optional('max-error-rate', '1%');
-  const predictions = predictionInputs(inputs, baselineUrl !== undefined);
+  const predictions = predictionInputs(inputs, baseline !== undefined);
   const minThroughput = inputs.optional('min-throughput');
   return {
-    url,
-    ...(baselineUrl !== undefined ? { baselineUrl } : {}),
+    targets,
+    path,
+    ...(targets.some((t) => t.kind === 'service')
+      ? {
+          kubeconfig: kubeconfigFor(inputs, env, workspace),
+          ...(inputs.dnsLabel('namespace') ? { namespace: inputs.dnsLabel('namespace') } : {}),
+        }
+      : {}),
     method: inputs.oneOf('method', METHODS, sent.length > 0 ? 'POST' : 'GET'),
     headers: headers(inputs),
     bodies: sent,

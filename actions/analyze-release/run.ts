@@ -21,7 +21,8 @@ function describeLoad(ctx: AnalyzeContext): string {
     inputs.load.kind === 'rate'
       ? `${inputs.load.rate} req/s (open loop)`
       : `${inputs.load.workers} concurrent (closed loop)`;
-  const targets = inputs.baselineUrl ? 'candidate and baseline, interleaved' : 'the candidate';
+  const targets =
+    inputs.targets.length > 1 ? 'candidate and baseline, interleaved' : 'the candidate';
   return `Loading ${targets} at ${how} for ${inputs.durationMs / 1000} s after ${inputs.warmupMs / 1000} s of warm-up`;
 }
 

@@ -5,7 +5,12 @@
  * and redacts API calls; the load generator must send exactly one request per shot and
  * measure it.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type Agent,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Clock } from '../../shared/clock.ts';
 
@@ -35,6 +40,10 @@ export interface SenderOptions {
   clock: Clock;
   /** Keep each response's body (for `prediction-path`). */
   keepBodies?: boolean;
+  /** The API server's agent (trust, client certificate) for service-proxy targets. */
+  agent?: Agent;
+  /** The kubeconfig user's headers, asked per request (an exec token is refreshed). */
+  authHeaders?: () => Promise<Record<string, string>>;
 }
 
 function errorCode(error: unknown): string {
@@ -46,15 +55,18 @@ function errorCode(error: unknown): string {
 export function createSender(options: SenderOptions): Sender {
   const url = new URL(options.url);
   const https = url.protocol === 'https:';
-  const agent = https
-    ? new HttpsAgent({ keepAlive: true, maxSockets: Infinity })
-    : new HttpAgent({ keepAlive: true, maxSockets: Infinity });
+  const agent =
+    options.agent ??
+    (https
+      ? new HttpsAgent({ keepAlive: true, maxSockets: Infinity })
+      : new HttpAgent({ keepAlive: true, maxSockets: Infinity }));
   const request = https ? httpsRequest : httpRequest;
   const base: Record<string, string> = { 'user-agent': 'mlops-actions/analyze-release' };
   for (const [name, value] of options.headers) base[name.toLowerCase()] = value;
-  const send = (body: Buffer | undefined, signal: AbortSignal): Promise<Shot> =>
-    new Promise<Shot>((resolve) => {
-      const headers = { ...base };
+  const send = async (body: Buffer | undefined, signal: AbortSignal): Promise<Shot> => {
+    const auth = options.authHeaders ? await options.authHeaders() : {};
+    return new Promise<Shot>((resolve) => {
+      const headers = { ...base, ...auth };
       if (body) {
         headers['content-length'] = String(body.length);
         headers['content-type'] ??= 'application/json';
@@ -100,5 +112,7 @@ export function createSender(options: SenderOptions): Sender {
       );
       req.end(body);
     });
+  };
+  // The API server's agent too: nothing else in this step uses the connection.
   return { send, close: () => agent.destroy() };
 }

@@ -15,7 +15,9 @@ import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report
 import { analyzePhases } from './run.ts';
 import { prometheusApi } from './prometheus.ts';
 import { QueryWatch } from './query-watch.ts';
-import { createSender } from './sender.ts';
+import { createSender, type Sender } from './sender.ts';
+import { targetUrl } from './targets.ts';
+import { connectToCluster } from '../../shared/kube/auth.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { analyzeSummary } from './summary.ts';
 
@@ -34,17 +36,34 @@ async function writeReport(outputDir: string, json: string): Promise<string> {
   return file;
 }
 
-function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): AnalyzeContext {
-  for (const secret of secretHeaderValues(inputs)) coreLogger.secret(secret);
-  const sender = (url: string): ReturnType<typeof createSender> =>
-    createSender({
-      url,
+/** One sender per target; service targets go through the API server with the kubeconfig. */
+async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
+  // The kubeconfig's credentials are masked by connectToCluster before anything is logged.
+  const conn = inputs.kubeconfig
+    ? await connectToCluster(inputs.kubeconfig, undefined, coreLogger)
+    : undefined;
+  const cluster = conn && {
+    server: conn.server,
+    namespace: inputs.namespace ?? conn.namespace,
+  };
+  return inputs.targets.map((target) => {
+    const viaApi = target.kind === 'service' && conn;
+    const agent = viaApi ? conn.agent() : undefined;
+    return createSender({
+      url: targetUrl(target, inputs.path, cluster),
       method: inputs.method,
       headers: inputs.headers,
       timeoutMs: inputs.requestTimeoutMs,
       clock: systemClock,
       keepBodies: inputs.predictionPath !== undefined,
+      ...(agent ? { agent } : {}),
+      ...(viaApi ? { authHeaders: () => conn.authHeaders() } : {}),
     });
+  });
+}
+
+async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
+  for (const secret of secretHeaderValues(inputs)) coreLogger.secret(secret);
   const prom = inputs.prometheus;
   // Prometheus is an API: the one HTTP client (bounded, two attempts, redacted errors).
   const queries =
@@ -65,7 +84,7 @@ function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): AnalyzeContext {
     timer: loadTimer,
     logger: coreLogger,
     signal,
-    senders: [inputs.url, ...(inputs.baselineUrl ? [inputs.baselineUrl] : [])].map(sender),
+    senders: await sendersOf(inputs),
     writeReport: (json) => writeReport(inputs.outputDir, json),
   };
 }

@@ -64,7 +64,8 @@ describe('getInputs', () => {
   it('defaults: GET at 10 req/s for 60 s after 5 s, 1% errors, fail on fail', () => {
     const inputs = parse({ url: `${url}/`, path: '/v1/models/iris:predict' });
     expect(inputs).toMatchObject({
-      url: `${url}/v1/models/iris:predict`,
+      targets: [{ kind: 'url', url: `${url}/` }],
+      path: '/v1/models/iris:predict',
       method: 'GET',
       bodies: [],
       load: { kind: 'rate', rate: 10 },
@@ -106,12 +107,58 @@ describe('getInputs', () => {
     }
   });
 
+  it('service targets: namespace/name:port, KServe predictor, kubeconfig from KUBECONFIG', () => {
+    const inputs = parse(
+      {
+        'inference-service': 'models/iris',
+        'baseline-service': 'iris-stable:8080',
+        namespace: 'ml',
+      },
+      { KUBECONFIG: '/tmp/kc:/tmp/other' },
+    );
+    expect(inputs.targets).toEqual([
+      {
+        kind: 'service',
+        namespace: 'models',
+        name: 'iris-predictor',
+        port: undefined,
+        label: 'inference-service models/iris',
+      },
+      {
+        kind: 'service',
+        namespace: undefined,
+        name: 'iris-stable',
+        port: '8080',
+        label: 'baseline-service iris-stable:8080',
+      },
+    ]);
+    expect(inputs.kubeconfig).toBe('/tmp/kc');
+    expect(inputs.namespace).toBe('ml');
+  });
+
   it('concurrency is a closed loop', () => {
     expect(parse({ url, concurrency: '8' }).load).toEqual({ kind: 'concurrency', workers: 8 });
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['no url', {}, /Input 'url' is required/],
+    ['no target', {}, /Set one of the inputs 'url', 'service', 'inference-service'/],
+    ['url and service', { url, service: 'iris' }, /'url' and 'service' cannot be used together/],
+    [
+      'service with a bad name',
+      { service: 'Iris_1' },
+      /Input 'service' must be \[namespace\/\]name\[:port\]/,
+    ],
+    [
+      'inference-service with a port',
+      { 'inference-service': 'm/iris:80' },
+      /Input 'inference-service' must be \[namespace\/\]name,/,
+    ],
+    ['service without a kubeconfig', { service: 'iris' }, /No kubeconfig for 'service'/],
+    [
+      'two baselines',
+      { url, 'baseline-url': url, 'baseline-service': 'iris' },
+      /'baseline-url' and 'baseline-service' cannot be used together/,
+    ],
     ['url not http', { url: 'ftp://x' }, /Input 'url'/],
     ['rate and concurrency', { url, rate: '5', concurrency: '2' }, /'rate' and 'concurrency'/],
     ['rate zero', { url, rate: '0' }, /Input 'rate'/],
@@ -209,5 +256,28 @@ describe('getInputs', () => {
       queries: [{ name: 'up', op: '==', threshold: 1 }],
     });
     expect(secretHeaderValues(inputs)).toEqual(['prom-t0ken']);
+  });
+});
+
+describe('targetUrl', () => {
+  it('a URL gets the path; a Service goes through the API server proxy', async () => {
+    const { targetUrl } = await import('../../actions/analyze-release/targets.ts');
+    expect(targetUrl({ kind: 'url', url: 'http://h:1/' }, '/p')).toBe('http://h:1/p');
+    const svc = {
+      kind: 'service',
+      namespace: undefined,
+      name: 'iris',
+      port: '8080',
+      label: 's',
+    } as const;
+    expect(
+      targetUrl(svc, '/v1/models/iris:predict', { server: 'https://k:6443', namespace: 'ml' }),
+    ).toBe('https://k:6443/api/v1/namespaces/ml/services/iris:8080/proxy/v1/models/iris:predict');
+    expect(
+      targetUrl({ ...svc, namespace: 'x', port: undefined }, '', {
+        server: 'https://k',
+        namespace: undefined,
+      }),
+    ).toBe('https://k/api/v1/namespaces/x/services/iris/proxy');
   });
 });

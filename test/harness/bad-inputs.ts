@@ -647,6 +647,17 @@ const analyze: BadInput[] = (
       names: "'headers'",
     },
     { name: 'not implemented yet: hpa', inputs: { ...ANALYZE, hpa: 'iris' }, names: "'hpa'" },
+    { name: 'url and service', inputs: { ...ANALYZE, service: 'iris' }, names: "'service'" },
+    { name: 'service bad name', inputs: { service: 'Iris/../x' }, names: "'service'" },
+    {
+      name: 'bad PromQL condition',
+      inputs: {
+        ...ANALYZE,
+        'prometheus-url': 'SERVER',
+        queries: '- {name: e, query: up, condition: "~ 1"}',
+      },
+      names: "'queries'",
+    },
   ] as Omit<BadInput, 'action'>[]
 )
   .map((c): BadInput => ({ action: 'analyze-release', ...c }))
