@@ -14,6 +14,7 @@ import {
 } from './criteria.ts';
 import { parsePredictionPath, type PathStep } from './predictions.ts';
 import { parseQueries, type Query } from './prometheus.ts';
+import { parseHpa, type HpaRef } from './hpa.ts';
 import { baselineTarget, candidateTarget, kubeconfigFor, type TargetSpec } from './targets.ts';
 
 export const FAIL_ON = ['fail', 'inconclusive', 'never'] as const;
@@ -32,6 +33,8 @@ export interface AnalyzeInputs {
   /** For service targets: the kubeconfig file, and the namespace when the target names none. */
   kubeconfig?: string;
   namespace?: string;
+  /** The HorizontalPodAutoscaler followed under the load (`hpa`). */
+  hpa?: HpaRef;
   method: Method;
   headers: [string, string][];
   /** Request bodies, sent in turn (none: requests without a body). */
@@ -60,9 +63,6 @@ export interface AnalyzeInputs {
   /** Where the JSON report is written (RUNNER_TEMP). */
   outputDir: string;
 }
-
-/** Inputs of the design this version does not implement yet: set, they fail (never ignored). */
-export const NOT_YET = ['hpa'] as const;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_REQUESTS_BYTES = 16 * 1024 * 1024;
@@ -190,13 +190,6 @@ export function getInputs(
   inputs = new Inputs(),
   env: NodeJS.ProcessEnv = process.env,
 ): AnalyzeInputs {
-  for (const name of NOT_YET) {
-    if (inputs.has(name)) {
-      throw new InputError(
-        `Input '${name}' is not supported by this version of analyze-release yet (see its README, "Not yet"); remove it.`,
-      );
-    }
-  }
   const path = inputs.optional('path', '');
   if (path !== '' && (!path.startsWith('/') || /[\s#]/.test(path))) {
     throw new InputError(`Input 'path' must start with / and hold no spaces or # (got "${path}").`);
@@ -212,6 +205,8 @@ export function getInputs(
   const sent = bodies(inputs, policy);
   const baseline = baselineTarget(inputs);
   const targets = baseline ? [candidate, baseline] : [candidate];
+  const hpaValue = inputs.optional('hpa');
+  const hpa = hpaValue === undefined ? undefined : parseHpa('hpa', hpaValue);
   const maxRegression = parseRegressions('max-regression', inputs.optional('max-regression', ''));
   if (maxRegression.length > 0 && !baseline) {
     throw new InputError(
@@ -224,7 +219,8 @@ export function getInputs(
   return {
     targets,
     path,
-    ...(targets.some((t) => t.kind === 'service')
+    ...(hpa ? { hpa } : {}),
+    ...(hpa || targets.some((t) => t.kind === 'service')
       ? {
           kubeconfig: kubeconfigFor(inputs, env, workspace),
           ...(inputs.dnsLabel('namespace') ? { namespace: inputs.dnsLabel('namespace') } : {}),

@@ -9,6 +9,7 @@ import type { PhaseReport } from '../../shared/phases.ts';
 import type { Decision } from './compare.ts';
 import type { AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
+import type { HpaTimeline, HpaWatch } from './hpa.ts';
 import type { PredictionFigures } from './predictions.ts';
 import type { QueryResult, QueryWatch } from './query-watch.ts';
 import type { Sender } from './sender.ts';
@@ -24,6 +25,8 @@ export interface AnalyzeContext {
   senders: Sender[];
   /** The `queries` against Prometheus, when set. */
   queries?: QueryWatch;
+  /** The HorizontalPodAutoscaler followed under the load, when `hpa` is set. */
+  hpa?: HpaWatch;
   /** Writes the JSON report where the step keeps its files; returns its path. */
   writeReport(json: string): Promise<string>;
 }
@@ -49,6 +52,8 @@ export interface AnalyzeReport extends PhaseReport {
   series?: { bucketMs: number; candidate: number[]; baseline?: number[] };
   /** Candidate vs baseline predictions on identical inputs (`prediction-path`). */
   predictions?: PredictionFigures;
+  /** The replica timeline under the load. */
+  hpa?: HpaTimeline;
   /** Each Prometheus query's evaluations and verdict. */
   queries?: QueryResult[];
   checks: Check[];
@@ -104,6 +109,18 @@ export function reportJson(report: AnalyzeReport): string {
                 changed: report.predictions.changed,
                 'changed-share': report.predictions.changedShare,
                 ...(report.predictions.psi !== undefined ? { psi: report.predictions.psi } : {}),
+              },
+            }
+          : {}),
+        ...(report.hpa
+          ? {
+              hpa: {
+                name: report.hpa.name,
+                'replicas-before': report.hpa.from,
+                'replicas-max': report.hpa.max,
+                ...(report.hpa.secondsToMax !== undefined
+                  ? { 'seconds-to-max': report.hpa.secondsToMax }
+                  : {}),
               },
             }
           : {}),

@@ -2,6 +2,7 @@
  * analyze-release's phases: load the candidate (and the baseline, interleaved) → judge →
  * write the JSON report. Plain functions over the context, unit-tested with fake senders.
  */
+import { errorMessage } from '../../shared/errors.ts';
 import { phase, type Phase } from '../../shared/phases.ts';
 import { runLoad } from './load.ts';
 import {
@@ -40,6 +41,11 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
     stop.signal,
     ctx.signal,
   );
+  // The HPA every HPA_POLL_MS: the replica timeline under the load.
+  ctx.hpa?.started();
+  const following = ctx.hpa?.watch(stop.signal, ctx.signal, (e) =>
+    ctx.logger.warning(`Reading the HorizontalPodAutoscaler failed: ${errorMessage(e)}`),
+  );
   try {
     await runLoad(
       {
@@ -62,7 +68,7 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
   } finally {
     for (const sender of ctx.senders) sender.close();
     stop.abort();
-    await watching;
+    await Promise.all([watching, following]);
   }
   report.measured = stats;
   const [candidate, baseline] = stats;
@@ -107,9 +113,13 @@ export async function writeReportPhase(ctx: AnalyzeContext, report: AnalyzeRepor
   report.reportPath = await ctx.writeReport(reportJson(report));
 }
 
-/** Before any load: every query once, so a bad query or an unreachable Prometheus fails now. */
+/**
+ * Before any load: every query once, so a bad query or an unreachable Prometheus fails now;
+ * the HPA once, so a missing one does too.
+ */
 export async function checkQueriesPhase(ctx: AnalyzeContext): Promise<void> {
   await ctx.queries?.check(ctx.signal);
+  await ctx.hpa?.read();
 }
 
 /** After the load: one more evaluation (what the load left behind), then the results. */
@@ -117,17 +127,24 @@ export async function evaluateQueriesPhase(
   ctx: AnalyzeContext,
   report: AnalyzeReport,
 ): Promise<void> {
-  if (!ctx.queries) return;
-  await ctx.queries.evaluate(ctx.signal);
-  report.queries = ctx.queries.results();
+  if (ctx.queries) {
+    await ctx.queries.evaluate(ctx.signal);
+    report.queries = ctx.queries.results();
+  }
+  if (ctx.hpa) {
+    await ctx.hpa.read();
+    report.hpa = ctx.hpa.timeline();
+    ctx.logger.info(`HorizontalPodAutoscaler ${report.hpa.name}: ${report.hpa.text}`);
+  }
 }
 
-const withQueries = (ctx: AnalyzeContext): boolean => ctx.queries !== undefined;
+const withQueries = (ctx: AnalyzeContext): boolean =>
+  ctx.queries !== undefined || ctx.hpa !== undefined;
 
 export const analyzePhases: readonly Phase<AnalyzeContext, AnalyzeReport>[] = [
-  phase('check queries', checkQueriesPhase, withQueries),
+  phase('check queries and hpa', checkQueriesPhase, withQueries),
   phase('load', loadPhase),
-  phase('evaluate queries', evaluateQueriesPhase, withQueries),
+  phase('evaluate queries and hpa', evaluateQueriesPhase, withQueries),
   phase('judge', judgePhase),
   phase('write report', writeReportPhase),
 ];

@@ -137,6 +137,18 @@ export function analyzeSummary(report: AnalyzeReport): string {
       ),
     );
   }
+  if (report.hpa) {
+    const h = report.hpa;
+    parts.push(
+      '',
+      `### Autoscaling: ${h.name} ${h.text}`,
+      '',
+      markdownTable(
+        ['seconds into the load', 'current replicas', 'desired replicas'],
+        h.points.map((p) => [p.atS, p.current, p.desired]),
+      ),
+    );
+  }
   if (report.series && report.series.candidate.length > 1) {
     const legend = report.series.baseline ? ' (first line: candidate, second: baseline)' : '';
     parts.push('', `### Latency over time${legend}`, '', latencyChart(report.series));

@@ -75,7 +75,7 @@ export function kubeconfigFor(inputs: Inputs, env: NodeJS.ProcessEnv, workspace:
     env.KUBECONFIG?.split(path.delimiter).find((p) => p.trim() !== '');
   if (!given) {
     throw new InputError(
-      "No kubeconfig for 'service' / 'inference-service' / 'baseline-service': set input 'kubeconfig', or run setup-cluster-auth first (it exports KUBECONFIG).",
+      "No kubeconfig for 'service' / 'inference-service' / 'baseline-service' / 'hpa': set input 'kubeconfig', or run setup-cluster-auth first (it exports KUBECONFIG).",
     );
   }
   return path.resolve(workspace, given);

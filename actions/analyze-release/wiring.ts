@@ -18,6 +18,8 @@ import { QueryWatch } from './query-watch.ts';
 import { createSender, type Sender } from './sender.ts';
 import { targetUrl } from './targets.ts';
 import { connectToCluster } from '../../shared/kube/auth.ts';
+import { createKubeClient } from '../../shared/kube/client.ts';
+import { HpaWatch } from './hpa.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { analyzeSummary } from './summary.ts';
 
@@ -62,6 +64,20 @@ async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
   });
 }
 
+/** The HPA through the shared Kubernetes client (retries, deadline, masked credentials). */
+async function hpaWatch(inputs: AnalyzeInputs, signal: AbortSignal): Promise<HpaWatch> {
+  const ref = inputs.hpa as NonNullable<AnalyzeInputs['hpa']>;
+  const client = await createKubeClient({
+    kubeconfigPath: inputs.kubeconfig as string,
+    logger: coreLogger,
+    clock: systemClock,
+    signal,
+    requestTimeoutMs: 10_000,
+  });
+  const namespace = ref.namespace ?? inputs.namespace ?? client.namespace ?? 'default';
+  return new HpaWatch(client, namespace, ref.name, systemClock);
+}
+
 async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
   for (const secret of secretHeaderValues(inputs)) coreLogger.secret(secret);
   const prom = inputs.prometheus;
@@ -77,9 +93,11 @@ async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<An
       prom.queries,
       prom.failureLimit,
     );
+  const hpa = inputs.hpa && inputs.kubeconfig ? await hpaWatch(inputs, signal) : undefined;
   return {
     inputs,
     ...(queries ? { queries } : {}),
+    ...(hpa ? { hpa } : {}),
     clock: systemClock,
     timer: loadTimer,
     logger: coreLogger,

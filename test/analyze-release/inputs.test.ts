@@ -10,7 +10,7 @@ import {
   parseRegressions,
   parseShare,
 } from '../../actions/analyze-release/criteria.ts';
-import { getInputs, NOT_YET, secretHeaderValues } from '../../actions/analyze-release/inputs.ts';
+import { getInputs, secretHeaderValues } from '../../actions/analyze-release/inputs.ts';
 
 const url = 'http://127.0.0.1:8080';
 const parse = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
@@ -225,9 +225,14 @@ describe('getInputs', () => {
     expect((caught as Error).message).toMatch(message);
   });
 
-  it.each(NOT_YET)('%s (not implemented yet) fails instead of being ignored', (name) => {
-    expect(() => parse({ url, [name]: 'x' })).toThrow(
-      new RegExp(`Input '${name}' is not supported by this version`),
+  it('hpa: [namespace/]name, needs a kubeconfig', () => {
+    expect(parse({ url, hpa: 'models/iris' }, { KUBECONFIG: '/tmp/kc' })).toMatchObject({
+      hpa: { namespace: 'models', name: 'iris' },
+      kubeconfig: '/tmp/kc',
+    });
+    expect(() => parse({ url, hpa: 'iris' })).toThrow(/No kubeconfig for .*'hpa'/);
+    expect(() => parse({ url, hpa: 'Models/iris' }, { KUBECONFIG: '/tmp/kc' })).toThrow(
+      /Input 'hpa' must be \[namespace\/\]name/,
     );
   });
 

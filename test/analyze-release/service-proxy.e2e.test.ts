@@ -4,6 +4,7 @@
  * proxy (TLS, bearer token, the job's kubeconfig), which forwards to local model servers.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
@@ -15,19 +16,29 @@ let stable: ModelServer;
 
 /** Creates a Service through the simulator's API, as kubectl would. */
 function createService(namespace: string, name: string): Promise<number> {
-  const body = JSON.stringify({
+  return callSim('POST', `/api/v1/namespaces/${namespace}/services`, {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, namespace },
     spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
   });
+}
+
+/** One request to the simulator's API with its token and CA; resolves with the status. */
+function callSim(
+  method: string,
+  path: string,
+  object: unknown,
+  contentType = 'application/json',
+): Promise<number> {
+  const body = JSON.stringify(object);
   return new Promise((resolve, reject) => {
     const req = request(
-      `${sim.url}/api/v1/namespaces/${namespace}/services`,
+      `${sim.url}${path}`,
       {
-        method: 'POST',
+        method,
         ca: Buffer.from(sim.caData!, 'base64'),
-        headers: { authorization: `Bearer ${sim.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${sim.token}`, 'content-type': contentType },
       },
       (res) => {
         res.resume();
@@ -40,7 +51,13 @@ function createService(namespace: string, name: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  sim = await startKubeSim({ tls: true, token: 'sim-token-a81f', namespaces: ['models'] });
+  // speed 20: the simulator's HPA controller resyncs every 15 simulated seconds (0.75 s).
+  sim = await startKubeSim({
+    tls: true,
+    token: 'sim-token-a81f',
+    namespaces: ['models'],
+    speed: 20,
+  });
   candidate = await startModelServer({ delayMs: 2 });
   stable = await startModelServer({ delayMs: 2 });
   expect(await createService('models', 'iris-predictor')).toBe(201);
@@ -104,5 +121,98 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
     expect(r.exitCode).toBe(1);
     expect(r.outputs['error-rate']).toBe('1');
     expect(r.summary).toContain('HTTP 503 × 10');
+  }, 60_000);
+
+  it('hpa: the replica timeline under the load, "scaled 2 → 5"', async () => {
+    const hpas = '/apis/autoscaling/v2/namespaces/models/horizontalpodautoscalers';
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'iris-predictor', namespace: 'models' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'iris' } },
+        template: {
+          metadata: { labels: { app: 'iris' } },
+          spec: { containers: [{ name: 'kserve-container', image: 'iris:1' }] },
+        },
+      },
+    };
+    expect(await callSim('POST', '/apis/apps/v1/namespaces/models/deployments', deployment)).toBe(
+      201,
+    );
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'iris', namespace: 'models' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'iris-predictor' },
+        minReplicas: 2,
+        maxReplicas: 5,
+      },
+    };
+    expect(await callSim('POST', hpas, hpa)).toBe(201);
+    const replicas = (): unknown =>
+      sim.getObject('HorizontalPodAutoscaler', 'models', 'iris')?.status?.currentReplicas;
+    await sim.waitFor(() => replicas() === 2);
+    // The "load" the autoscaler reacts to: once the candidate has served 40 requests, the
+    // HPA's floor goes to 5 and the simulator's controller scales the Deployment up.
+    const scaled = candidate.requests + 40;
+    const watcher = setInterval(() => {
+      if (candidate.requests < scaled) return;
+      clearInterval(watcher);
+      void callSim(
+        'PATCH',
+        `${hpas}/iris`,
+        { spec: { minReplicas: 5 } },
+        'application/merge-patch+json',
+      );
+    }, 20);
+    try {
+      const r = await runAction('analyze-release', {
+        inputs: {
+          'inference-service': 'models/iris',
+          hpa: 'models/iris',
+          rate: '20',
+          duration: '6s',
+          warmup: '0s',
+        },
+        env: { KUBECONFIG: sim.kubeconfigPath },
+        keep: true,
+      });
+      try {
+        expect(errorOf(r)).toBe('');
+        expect(r.summary).toMatch(/### Autoscaling: models\/iris scaled 2 → 5 in [2-7](\.\d)? s/);
+        expect(r.summary).toContain('| 0 | 2 | 2 |');
+        const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
+          hpa: Record<string, unknown>;
+        };
+        expect(report.hpa).toMatchObject({
+          name: 'models/iris',
+          'replicas-before': 2,
+          'replicas-max': 5,
+        });
+      } finally {
+        r.cleanup();
+      }
+    } finally {
+      clearInterval(watcher);
+    }
+  }, 60_000);
+
+  it('hpa that does not exist: the step fails before any load', async () => {
+    const before = candidate.requests;
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'inference-service': 'models/iris',
+        hpa: 'models/nope',
+        rate: '10',
+        duration: '1s',
+      },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    expect(errorOf(r)).toMatch(/horizontalpodautoscalers.*nope.*not found|NotFound/i);
+    expect(r.exitCode).toBe(1);
+    expect(candidate.requests).toBe(before);
   }, 60_000);
 });

@@ -646,7 +646,7 @@ const analyze: BadInput[] = (
       inputs: { ...ANALYZE, headers: ': value' },
       names: "'headers'",
     },
-    { name: 'not implemented yet: hpa', inputs: { ...ANALYZE, hpa: 'iris' }, names: "'hpa'" },
+    { name: 'hpa not a name', inputs: { ...ANALYZE, hpa: 'a/b/c' }, names: "'hpa'" },
     { name: 'url and service', inputs: { ...ANALYZE, service: 'iris' }, names: "'service'" },
     { name: 'service bad name', inputs: { service: 'Iris/../x' }, names: "'service'" },
     {
