@@ -2,7 +2,7 @@
  * analyze-release's phases: load the candidate (and the baseline, interleaved) → judge →
  * write the JSON report. Plain functions over the context, unit-tested with fake senders.
  */
-import { errorMessage } from '../../shared/errors.ts';
+import { cancellation, errorMessage } from '../../shared/errors.ts';
 import { phase, type Phase } from '../../shared/phases.ts';
 import { runLoad } from './load.ts';
 import {
@@ -70,6 +70,8 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
     stop.abort();
     await Promise.all([watching, following]);
   }
+  // A cancelled load measured part of the window: no figures, outputs or verdict from it.
+  if (ctx.signal.aborted) throw cancellation(ctx.signal, 'load');
   report.measured = stats;
   const [candidate, baseline] = stats;
   if (candidate) report.candidate = candidate.figures(inputs.durationMs);

@@ -261,4 +261,29 @@ describe('analyze-release phases (fakes)', () => {
     expect(candidate.sent).toBe(0);
     expect(wiring.outputs(report)).toEqual({});
   });
+
+  it('a cancelled job stops the load: cancelled, no figures, no outputs', async () => {
+    const w = world();
+    const controller = new AbortController();
+    const candidate = w.sender(() => 5);
+    const { ctx } = context(
+      { url: URLS.url, rate: '10', duration: '60s', warmup: '0s' },
+      [
+        {
+          send: (b, s) => {
+            if (candidate.sent === 20) controller.abort('SIGINT');
+            return candidate.send(b, s);
+          },
+          close: () => undefined,
+        },
+      ],
+      w,
+      { signal: controller.signal },
+    );
+    const report = analyzeReport(ctx);
+    await expect(runPhases(analyzePhases, ctx, report)).rejects.toThrow(/cancelled/);
+    expect(candidate.sent).toBeLessThan(25);
+    expect(report.candidate).toBeUndefined();
+    expect(wiring.outputs(report)).toEqual({});
+  });
 });
