@@ -17,6 +17,7 @@
  * expected one, and writes the job summaries and the PR comment as one Markdown report;
  * scripts/demo.ts is the CLI, test/demo.test.ts asserts it.
  */
+import { analysisStage } from './demo-analysis.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -230,6 +231,10 @@ async function pipeline(
     metrics: trained.metrics,
     expected: { exitCode: 0, status: 'succeeded', failureReason: /^$/, comment: 'Deployed' },
   });
+  if (cancelled()) return { timing: {}, imageRef: built.imageRef };
+
+  heading('Analysis: analyze-release loads release 1 (passes) and a slower canary (judged fail)');
+  await analysisStage(ctx, trained);
   if (cancelled()) return { timing: {}, imageRef: built.imageRef };
 
   heading(`Release 2: ${BAD_IMAGE}  (expected: fail fast, roll back, status rolled-back)`);

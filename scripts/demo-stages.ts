@@ -75,7 +75,7 @@ export interface Ctx {
 const exitOf = (st: JobStep): string =>
   st.result ? `exit ${st.result.exitCode}` : `skipped (${st.skipped ?? '?'})`;
 
-function newJob(ctx: Ctx, name: string, options: JobOptions = {}): Job {
+export function newJob(ctx: Ctx, name: string, options: JobOptions = {}): Job {
   const job = new Job(name, { ...ctx.jobOptions, ...options });
   ctx.jobs.push(job);
   ctx.out(ctx.s.dim(`job ${name}: workspace and RUNNER_TEMP in ${job.dir}`));

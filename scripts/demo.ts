@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the example model service from git push to a verified deployment, on local
  * stand-ins — train (kfp-run-and-wait, a metrics gate) → build (build-push-image) → release
- * (render-manifests → setup-cluster-auth → rollout-and-verify → pr-deploy-comment) → a broken
+ * (render-manifests → setup-cluster-auth → rollout-and-verify → pr-deploy-comment) → analysis
+ * under load (analyze-release: release 1 passes, a slower canary is judged fail) → a broken
  * release that fails fast and rolls back → GitOps (argocd-bump-image, Argo CD), the real
  * bundles run as a GitHub runner runs them (scripts/demo-pipeline.ts). Writes demo-report.md;
  * exits non-zero when any outcome differs from the expected one.

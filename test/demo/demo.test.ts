@@ -46,6 +46,11 @@ describe('npm run demo', () => {
       expect(one.rollout!['failure-reason']).toBe('');
       expect(one.comment!['comment-url']).toContain('/pull/7#issuecomment-');
 
+      // analyze-release through the simulator's service proxy: release 1 passes, the slower
+      // canary that changes predictions is judged fail.
+      expect(result.outputs['analyze-1']!.analyze!.verdict).toBe('pass');
+      expect(result.outputs['analyze-canary']!.analyze!.verdict).toBe('fail');
+
       const two = result.outputs['release-2']!;
       expect(two.render!.images).toContain(BAD_IMAGE);
       expect(two.rollout!.status).toBe('rolled-back');
@@ -95,7 +100,7 @@ describe('npm run demo', () => {
       for (const secret of result.secrets) expect(report).not.toContain(secret);
 
       // Job dirs (workspace, RUNNER_TEMP), the simulator's and the Git server's dirs are gone.
-      expect(result.tempDirs.length).toBe(7);
+      expect(result.tempDirs.length).toBe(9);
       expect(result.tempDirs.filter((d) => existsSync(d))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ describe.each([
   'kfp-run-and-wait',
   'argocd-bump-image',
   'pr-deploy-comment',
+  'analyze-release',
 ])('%s: bad inputs fail cleanly', (action) => {
   it.each(BAD_INPUTS.filter((c) => c.action === action).map((c) => [c.name, c] as const))(
     '%s',

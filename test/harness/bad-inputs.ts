@@ -29,7 +29,8 @@ export type ActionName =
   | 'build-push-image'
   | 'kfp-run-and-wait'
   | 'argocd-bump-image'
-  | 'pr-deploy-comment';
+  | 'pr-deploy-comment'
+  | 'analyze-release';
 
 /** Actions whose server is the counting loopback server below: nothing may reach it. */
 const SERVED: readonly ActionName[] = [
@@ -37,6 +38,7 @@ const SERVED: readonly ActionName[] = [
   'kfp-run-and-wait',
   'argocd-bump-image',
   'pr-deploy-comment',
+  'analyze-release',
 ];
 
 export interface BadInput {
@@ -661,7 +663,58 @@ const paths: BadInput[] = [
   })),
 ];
 
-export const BAD_INPUTS: readonly BadInput[] = [...render, ...auth, ...rollout, ...build, ...paths];
+/** analyze-release: its `url` is the counting server (SERVER), so nothing may be loaded. */
+const ANALYZE = { url: 'SERVER', duration: '1s', warmup: '0s' };
+const analyze: BadInput[] = (
+  [
+    { name: 'no url', inputs: { rate: '5' }, names: "'url'" },
+    { name: 'url not http', inputs: { url: 'file:///etc/passwd' }, names: "'url'" },
+    {
+      name: 'rate and concurrency',
+      inputs: { ...ANALYZE, rate: '5', concurrency: '2' },
+      names: "'rate'",
+    },
+    { name: 'rate not a number', inputs: { ...ANALYZE, rate: 'fast' }, names: "'rate'" },
+    {
+      name: 'max-latency',
+      inputs: { ...ANALYZE, 'max-latency': 'p95>1s' },
+      names: "'max-latency'",
+    },
+    {
+      name: 'max-regression without baseline',
+      inputs: { ...ANALYZE, 'max-regression': 'p95:10%' },
+      names: "'max-regression'",
+    },
+    {
+      name: 'header without a name',
+      inputs: { ...ANALYZE, headers: ': value' },
+      names: "'headers'",
+    },
+    { name: 'hpa not a name', inputs: { ...ANALYZE, hpa: 'a/b/c' }, names: "'hpa'" },
+    { name: 'url and service', inputs: { ...ANALYZE, service: 'iris' }, names: "'service'" },
+    { name: 'service bad name', inputs: { service: 'Iris/../x' }, names: "'service'" },
+    {
+      name: 'bad PromQL condition',
+      inputs: {
+        ...ANALYZE,
+        'prometheus-url': 'SERVER',
+        queries: '- {name: e, query: up, condition: "~ 1"}',
+      },
+      names: "'queries'",
+    },
+  ] as Omit<BadInput, 'action'>[]
+)
+  .map((c): BadInput => ({ action: 'analyze-release', ...c }))
+  .concat(pathCases('analyze-release', 'requests', ANALYZE));
+
+export const BAD_INPUTS: readonly BadInput[] = [
+  ...render,
+  ...auth,
+  ...rollout,
+  ...build,
+  ...paths,
+  ...analyze,
+];
 
 /** A loopback "API server" that answers 500 to everything and counts what it was sent. */
 async function countingServer(): Promise<{ server: Server; url: string; count(): number }> {

@@ -48,6 +48,7 @@ export const TEST_PEERS: readonly Peer[] = [
   { check: 'openssl', pkg: 'openssl', why: "the Kubernetes API simulator's TLS certificate" },
   { check: 'git', pkg: 'git', why: 'the GitOps tests and their git http-backend' },
   { check: 'python3', pkg: 'python3', why: "the iris service's tests" },
+  { check: 'prometheus', pkg: 'prometheus', why: "analyze-release's live-metrics queries" },
   { check: 'kubectl', why: 'kustomize builds and the simulator tests', howTo: KUBECTL_HOW_TO },
 ];
 

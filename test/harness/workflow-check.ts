@@ -57,6 +57,14 @@ export const PLANNED_ACTIONS: Record<string, { inputs: string[]; outputs: string
       poll-interval cancel-on-timeout`),
     outputs: words('run-id state run-url run-details'),
   },
+  'analyze-release': {
+    inputs: words(`url service inference-service kubeconfig namespace baseline-url
+      baseline-service requests method path headers rate concurrency duration warmup
+      request-timeout max-error-rate max-latency min-throughput max-regression confidence
+      prediction-path max-prediction-change prometheus-url prometheus-token queries interval
+      failure-limit hpa fail-on`),
+    outputs: words('verdict report latency-p50 latency-p95 latency-p99 error-rate throughput'),
+  },
   'pr-deploy-comment': {
     inputs: words(`token key status environment endpoint image digest run-url metrics
       metrics-baseline body body-file mode hide-previous pr-number`),

@@ -30,6 +30,7 @@ const ALL_PACKAGES = [
   'openssl',
   'git',
   'python3',
+  'prometheus',
 ];
 
 /** A machine with `present` programs; apt-get install makes the peers of the packages appear. */
@@ -127,7 +128,9 @@ describe('test peers: what npm test installs before any test', () => {
   });
 
   it('not root, no sudo -n: stops with one message holding the exact apt-get line; installs nothing', () => {
-    const m = fakeMachine({ present: ['apt-get', 'git', 'openssl', 'python3', 'kubectl'] });
+    const m = fakeMachine({
+      present: ['apt-get', 'git', 'openssl', 'python3', 'prometheus', 'kubectl'],
+    });
     let message = '';
     try {
       checkTestPeers(m, {});
@@ -173,7 +176,9 @@ describe('test peers: what npm test installs before any test', () => {
   });
 
   it('no apt-get (not Debian): names the packages to find equivalents of', () => {
-    const m = fakeMachine({ present: ['kubectl', 'git', 'openssl', 'python3', 'htpasswd'] });
+    const m = fakeMachine({
+      present: ['kubectl', 'git', 'openssl', 'python3', 'prometheus', 'htpasswd'],
+    });
     const setup = ensurePeers(TEST_PEERS, m);
     expect(m.runs).toEqual([]);
     expect(setup.problems[0]).toMatch(

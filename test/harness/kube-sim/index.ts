@@ -72,6 +72,11 @@ export interface KubeSim {
   /** Fail the next `count` API requests with 500 (default) or 429 + Retry-After. */
   failNext(count: number, opts?: FailOptions): void;
   setLatency(ms: number): void;
+  /**
+   * Serve the API server's service proxy for `namespace/name` (`port` as the proxy path names
+   * it; omitted: any port) from a local server at `url`.
+   */
+  proxyService(namespace: string, name: string, url: string, port?: string): void;
   clearFaults(): void;
   /** Close every open watch stream; returns how many were open. */
   dropWatches(): number;
@@ -206,6 +211,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
         return undefined;
     }
   };
+  const backends = new Map<string, string>();
   server = new SimServer(api, faults, {
     tls,
     token: options.token,
@@ -213,6 +219,11 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     user: options.user ?? 'kube-sim-user',
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
     control,
+    proxy: {
+      backend: (ns, name, port) =>
+        backends.get(`${ns}/${name}:${port}`) ?? backends.get(`${ns}/${name}:`),
+      exists: (ns, name) => store.get(R.svc, ns, name) !== undefined,
+    },
   });
   const port = await server.listen(options.port ?? 0);
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -251,6 +262,9 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     failNext: (count, opts = {}) => faults.failNext({ count, status: opts.status ?? 500, ...opts }),
     setLatency: (ms) => {
       faults.latencyMs = ms;
+    },
+    proxyService: (ns, name, url, port = '') => {
+      backends.set(`${ns}/${name}:${port}`, url);
     },
     clearFaults: () => faults.clear(),
     dropWatches: () => server.dropWatches(),

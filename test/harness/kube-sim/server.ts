@@ -21,6 +21,7 @@ import { openapiV2, openapiV3Doc, openapiV3Root } from './openapi.ts';
 import { findResource, groups, gv, RESOURCES } from './resources.ts';
 import type { KObj } from './types.ts';
 import { toTable, wantsTable } from './tables.ts';
+import { forwardServiceProxy, SERVICE_PROXY, type ServiceProxy } from './service-proxy.ts';
 
 export interface ServerOptions {
   tls: TlsMaterial | undefined;
@@ -29,6 +30,8 @@ export interface ServerOptions {
   user: string;
   bookmarkIntervalMs: number;
   control: (method: string, path: string, body: unknown) => unknown;
+  /** Service proxy backends (service-proxy.ts). */
+  proxy: ServiceProxy;
 }
 
 interface ActiveWatch {
@@ -173,6 +176,8 @@ export class SimServer {
     }
     checkToken(path, req.headers.authorization, this.opts.token);
     this.faults.check(method, path, url.searchParams.get('dryRun') === 'All');
+    const proxied = SERVICE_PROXY.exec(url.pathname);
+    if (proxied) return forwardServiceProxy(this.opts.proxy, proxied, req, body, res, url.search);
     const accept = req.headers.accept;
     switch (path) {
       case '/version':

@@ -7,6 +7,7 @@
     GET  /v1/models/<name>        {"name": ..., "ready": true|false}  (KServe v1 model readiness)
     GET  /live_check              200 while the process serves (liveness)
     GET  /ready_check             200 once the model is loaded, 503 before (readiness)
+    GET  /metrics                 Prometheus metrics (see app/metrics.py)
 
 Environment:
     PORT        port to listen on (default 8080); HOST (default 0.0.0.0)
@@ -15,6 +16,7 @@ Environment:
                 URI (gs://, s3://, oci://…) is fetched by the platform (KServe's storage
                 initializer or a modelcar) to /mnt/models, which is tried next
     MODEL_NAME  the model's name in KServe paths (default iris)
+    INJECT_LATENCY_MS, INJECT_ERROR_RATE, INJECT_FLIP_RATE   fault switches (app/metrics.py)
 
 Without MODEL_PATH and with nothing at MODEL_URI or /mnt/models, the model baked into the
 image at /models/iris/model.json is served.
@@ -29,6 +31,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
+from app import metrics as prom
 from app import model as iris
 
 BAKED = "/models/iris/model.json"
@@ -63,6 +66,8 @@ class State:
         self.model = None
         self.source = None
         self.error = "loading"
+        self.metrics = prom.Metrics()
+        self.switches = prom.Switches(os.environ)
 
 
 def load_forever(state, paths, stop, interval=1.0):
@@ -107,6 +112,14 @@ def make_handler(state):
 
         def do_GET(self):
             path = urlparse(self.path).path
+            if path == "/metrics":
+                body = state.metrics.text().encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return None
             if path in ("/live_check", "/v2/health/live"):
                 return self.send(200, {"status": "alive"})
             if path in ("/ready_check", "/v2/health/ready"):
@@ -124,24 +137,43 @@ def make_handler(state):
             path = urlparse(self.path).path
             if path not in ("/predict", f"/v1/models/{state.name}:predict"):
                 return self.send(404, {"error": f"no route {path}"})
+            started = time.monotonic()
+            status, doc = self.predict()
+            seconds = time.monotonic() - started
+            state.metrics.observe(status, seconds, doc.get("predictions", ()) if status == 200 else ())
+            return self.send(status, doc)
+
+        def predict(self):
+            n = state.metrics.next_request()
+            switches = state.switches
+            if switches.latency_s:
+                time.sleep(switches.latency_s)
+            status, doc = self.answer()  # reads the body in every case
+            if switches.error_every and n % switches.error_every == 0:
+                return 503, {"error": "injected error (INJECT_ERROR_RATE)"}
+            if status == 200 and switches.flip_every and n % switches.flip_every == 0:
+                doc = {"predictions": [prom.flip(p) for p in doc["predictions"]]}
+            return status, doc
+
+        def answer(self):
             if state.model is None:
-                return self.send(503, {"error": "model not loaded yet", "detail": state.error})
+                return (503, {"error": "model not loaded yet", "detail": state.error})
             try:
                 length = int(self.headers.get("Content-Length") or 0)
             except ValueError:
                 length = -1
             if length <= 0 or length > MAX_BODY:
-                return self.send(400, {"error": f"a JSON body of 1 to {MAX_BODY} bytes is needed"})
+                return (400, {"error": f"a JSON body of 1 to {MAX_BODY} bytes is needed"})
             try:
                 body = json.loads(self.rfile.read(length))
             except ValueError as e:
-                return self.send(400, {"error": f"body is not JSON: {e}"})
+                return (400, {"error": f"body is not JSON: {e}"})
             if not isinstance(body, dict) or "instances" not in body:
-                return self.send(400, {"error": f"expected {USAGE}"})
+                return (400, {"error": f"expected {USAGE}"})
             try:
-                return self.send(200, {"predictions": iris.predict(state.model, body["instances"])})
+                return (200, {"predictions": iris.predict(state.model, body["instances"])})
             except iris.ModelError as e:
-                return self.send(400, {"error": str(e)})
+                return (400, {"error": str(e)})
 
     return Handler
 

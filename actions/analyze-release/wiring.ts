@@ -1,0 +1,154 @@
+/**
+ * analyze-release's body, loaded once the inputs are valid: the load's pool and timer, and
+ * outputs, summary and verdict derived from the report the phases filled in.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as immediate } from 'node:timers/promises';
+import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { coreLogger } from '../../shared/logger.ts';
+import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
+import type { LoadTimer } from './load.ts';
+import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report.ts';
+import { analyzePhases } from './run.ts';
+import { prometheusApi } from './prometheus.ts';
+import { QueryWatch } from './query-watch.ts';
+import { createSender, type Sender } from './sender.ts';
+import { targetUrl } from './targets.ts';
+import { connectToCluster } from '../../shared/kube/auth.ts';
+import { createKubeClient } from '../../shared/kube/client.ts';
+import { HpaWatch } from './hpa.ts';
+import { createHttpClient } from '../../shared/http.ts';
+import { analyzeSummary } from './summary.ts';
+
+/** The load's clock: the monotonic high-resolution timer, sleeping on the system clock. */
+export const loadTimer: LoadTimer = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => systemClock.sleep(ms, signal),
+  yield: () => immediate(),
+};
+
+/** A name this step chose, in a directory of its own. */
+async function writeReport(outputDir: string, json: string): Promise<string> {
+  const dir = await mkdtemp(path.join(outputDir, 'analyze-release-'));
+  const file = path.join(dir, 'report.json');
+  await writeFile(file, json, { flag: 'wx' });
+  return file;
+}
+
+/** One sender per target; service targets go through the API server with the kubeconfig. */
+async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
+  // The kubeconfig's credentials are masked by connectToCluster before anything is logged.
+  const conn = inputs.kubeconfig
+    ? await connectToCluster(inputs.kubeconfig, undefined, coreLogger)
+    : undefined;
+  const cluster = conn && {
+    server: conn.server,
+    namespace: inputs.namespace ?? conn.namespace,
+  };
+  return inputs.targets.map((target) => {
+    const viaApi = target.kind === 'service' && conn;
+    const agent = viaApi ? conn.agent() : undefined;
+    return createSender({
+      url: targetUrl(target, inputs.path, cluster),
+      method: inputs.method,
+      headers: inputs.headers,
+      timeoutMs: inputs.requestTimeoutMs,
+      clock: systemClock,
+      keepBodies: inputs.predictionPath !== undefined,
+      ...(agent ? { agent } : {}),
+      ...(viaApi ? { authHeaders: () => conn.authHeaders() } : {}),
+    });
+  });
+}
+
+/** The HPA through the shared Kubernetes client (retries, deadline, masked credentials). */
+async function hpaWatch(inputs: AnalyzeInputs, signal: AbortSignal): Promise<HpaWatch> {
+  const ref = inputs.hpa as NonNullable<AnalyzeInputs['hpa']>;
+  const client = await createKubeClient({
+    kubeconfigPath: inputs.kubeconfig as string,
+    logger: coreLogger,
+    clock: systemClock,
+    signal,
+    requestTimeoutMs: 10_000,
+  });
+  const namespace = ref.namespace ?? inputs.namespace ?? client.namespace ?? 'default';
+  return new HpaWatch(client, namespace, ref.name, systemClock);
+}
+
+async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
+  for (const secret of secretHeaderValues(inputs)) coreLogger.secret(secret);
+  const prom = inputs.prometheus;
+  // Prometheus is an API: the one HTTP client (bounded, two attempts, redacted errors).
+  const queries =
+    prom &&
+    new QueryWatch(
+      prometheusApi(
+        prom.url,
+        prom.token,
+        createHttpClient({ clock: systemClock, timeoutMs: 10_000, attempts: 2 }),
+      ),
+      prom.queries,
+      prom.failureLimit,
+    );
+  const hpa = inputs.hpa && inputs.kubeconfig ? await hpaWatch(inputs, signal) : undefined;
+  return {
+    inputs,
+    ...(queries ? { queries } : {}),
+    ...(hpa ? { hpa } : {}),
+    clock: systemClock,
+    timer: loadTimer,
+    logger: coreLogger,
+    signal,
+    senders: await sendersOf(inputs),
+    writeReport: (json) => writeReport(inputs.outputDir, json),
+  };
+}
+
+/** Outputs once the load measured something (a failed phase before that sets none). */
+function outputsOf(report: AnalyzeReport): ActionOutputs {
+  const c = report.candidate;
+  if (!c) return {};
+  return {
+    verdict: report.verdict,
+    report: report.reportPath,
+    'latency-p50': String(c.latencyMs.p50),
+    'latency-p95': String(c.latencyMs.p95),
+    'latency-p99': String(c.latencyMs.p99),
+    'error-rate': String(Number(c.errorRate.toFixed(6))),
+    throughput: String(c.throughput),
+  };
+}
+
+function summaryOf(report: AnalyzeReport, error?: unknown): string | undefined {
+  if (error !== undefined || !report.verdict) return undefined;
+  return analyzeSummary(report);
+}
+
+function verdictOf(report: AnalyzeReport): void {
+  const verdict = report.verdict ?? 'inconclusive';
+  const failOn = report.inputs.failOn;
+  const failing = report.checks
+    .filter((c) => c.verdict !== 'pass')
+    .map((c) => `${c.name} ${c.verdict} (${c.measured})`);
+  if (verdict === 'fail' && failOn !== 'never') {
+    throw new Error(`verdict fail: ${failing.join('; ')}`);
+  }
+  if (verdict === 'inconclusive' && failOn === 'inconclusive') {
+    throw new Error(`verdict inconclusive (fail-on: inconclusive): ${failing.join('; ')}`);
+  }
+  coreLogger.info(`Verdict: ${verdict}`);
+}
+
+const body: ActionBody<AnalyzeInputs, AnalyzeContext, AnalyzeReport> = {
+  context: contextOf,
+  report: analyzeReport,
+  phases: analyzePhases,
+  outputs: outputsOf,
+  summary: summaryOf,
+  verdict: verdictOf,
+  group: () => 'analyze-release: load and judge',
+};
+export const { context, report, phases, outputs, summary, verdict } = body;

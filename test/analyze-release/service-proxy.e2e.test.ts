@@ -1,0 +1,218 @@
+/**
+ * analyze-release's in-cluster targets end to end: the real bundle loads `service` /
+ * `inference-service` / `baseline-service` through the Kubernetes API simulator's service
+ * proxy (TLS, bearer token, the job's kubeconfig), which forwards to local model servers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
+import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
+import { runAction, type ActionRunResult } from '../harness/runner.ts';
+
+let sim: KubeSim;
+let candidate: ModelServer;
+let stable: ModelServer;
+
+/** Creates a Service through the simulator's API, as kubectl would. */
+function createService(namespace: string, name: string): Promise<number> {
+  return callSim('POST', `/api/v1/namespaces/${namespace}/services`, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
+  });
+}
+
+/** One request to the simulator's API with its token and CA; resolves with the status. */
+function callSim(
+  method: string,
+  path: string,
+  object: unknown,
+  contentType = 'application/json',
+): Promise<number> {
+  const body = JSON.stringify(object);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${sim.url}${path}`,
+      {
+        method,
+        ca: Buffer.from(sim.caData!, 'base64'),
+        headers: { authorization: `Bearer ${sim.token}`, 'content-type': contentType },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+beforeAll(async () => {
+  // speed 20: the simulator's HPA controller resyncs every 15 simulated seconds (0.75 s).
+  sim = await startKubeSim({
+    tls: true,
+    token: 'sim-token-a81f',
+    namespaces: ['models'],
+    speed: 20,
+  });
+  candidate = await startModelServer({ delayMs: 2 });
+  stable = await startModelServer({ delayMs: 2 });
+  expect(await createService('models', 'iris-predictor')).toBe(201);
+  expect(await createService('models', 'iris-stable')).toBe(201);
+  sim.proxyService('models', 'iris-predictor', candidate.url);
+  sim.proxyService('models', 'iris-stable', stable.url, '8080');
+}, 30_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await candidate?.close();
+  await stable?.close();
+});
+
+const errorOf = (r: ActionRunResult): string =>
+  r.annotations.find((a) => a.level === 'error')?.message ?? '';
+
+describe('analyze-release through the API server service proxy (bundle)', () => {
+  it('inference-service vs baseline-service: both loaded through the proxy, the verdict pass', async () => {
+    sim.resetRequests();
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'inference-service': 'models/iris',
+        'baseline-service': 'models/iris-stable:8080',
+        path: '/v1/models/iris:predict',
+        requests: '{"instances": [[5.1, 3.5, 1.4, 0.2]]}',
+        rate: '20',
+        duration: '2s',
+        warmup: '0s',
+        'prediction-path': 'predictions[*]',
+        'max-prediction-change': '0%',
+        'max-regression': 'error-rate:10pp', // 40 each: 5pp would be inconclusive
+      },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    expect(errorOf(r)).toBe('');
+    expect(r.outputs.verdict).toBe('pass');
+    expect(candidate.requests).toBe(40);
+    expect(stable.requests).toBe(40);
+    const counted = sim.requests().requests;
+    expect(
+      counted[
+        'POST /api/v1/namespaces/models/services/iris-predictor/proxy/v1/models/iris:predict'
+      ],
+    ).toBe(40);
+    expect(
+      counted[
+        'POST /api/v1/namespaces/models/services/iris-stable:8080/proxy/v1/models/iris:predict'
+      ],
+    ).toBe(40);
+    expect(r.masks).toContain('sim-token-a81f');
+    expect(r.maskedLog).not.toContain('sim-token-a81f');
+  }, 60_000);
+
+  it('a Service with nothing behind it: every request a 503 from the API server, the verdict fail', async () => {
+    expect(await createService('models', 'orphan')).toBe(201);
+    const r = await runAction('analyze-release', {
+      inputs: { service: 'models/orphan', rate: '10', duration: '1s', warmup: '0s' },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs['error-rate']).toBe('1');
+    expect(r.summary).toContain('HTTP 503 × 10');
+  }, 60_000);
+
+  it('hpa: the replica timeline under the load, "scaled 2 → 5"', async () => {
+    const hpas = '/apis/autoscaling/v2/namespaces/models/horizontalpodautoscalers';
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'iris-predictor', namespace: 'models' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'iris' } },
+        template: {
+          metadata: { labels: { app: 'iris' } },
+          spec: { containers: [{ name: 'kserve-container', image: 'iris:1' }] },
+        },
+      },
+    };
+    expect(await callSim('POST', '/apis/apps/v1/namespaces/models/deployments', deployment)).toBe(
+      201,
+    );
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'iris', namespace: 'models' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'iris-predictor' },
+        minReplicas: 2,
+        maxReplicas: 5,
+      },
+    };
+    expect(await callSim('POST', hpas, hpa)).toBe(201);
+    const replicas = (): unknown =>
+      sim.getObject('HorizontalPodAutoscaler', 'models', 'iris')?.status?.currentReplicas;
+    await sim.waitFor(() => replicas() === 2);
+    // The "load" the autoscaler reacts to: once the candidate has served 40 requests, the
+    // HPA's floor goes to 5 and the simulator's controller scales the Deployment up.
+    const scaled = candidate.requests + 40;
+    const watcher = setInterval(() => {
+      if (candidate.requests < scaled) return;
+      clearInterval(watcher);
+      void callSim(
+        'PATCH',
+        `${hpas}/iris`,
+        { spec: { minReplicas: 5 } },
+        'application/merge-patch+json',
+      );
+    }, 20);
+    try {
+      const r = await runAction('analyze-release', {
+        inputs: {
+          'inference-service': 'models/iris',
+          hpa: 'models/iris',
+          rate: '20',
+          duration: '6s',
+          warmup: '0s',
+        },
+        env: { KUBECONFIG: sim.kubeconfigPath },
+        keep: true,
+      });
+      try {
+        expect(errorOf(r)).toBe('');
+        expect(r.summary).toMatch(/### Autoscaling: models\/iris scaled 2 → 5 in [2-7](\.\d)? s/);
+        expect(r.summary).toContain('| 0 | 2 | 2 |');
+        const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
+          hpa: Record<string, unknown>;
+        };
+        expect(report.hpa).toMatchObject({
+          name: 'models/iris',
+          'replicas-before': 2,
+          'replicas-max': 5,
+        });
+      } finally {
+        r.cleanup();
+      }
+    } finally {
+      clearInterval(watcher);
+    }
+  }, 60_000);
+
+  it('hpa that does not exist: the step fails before any load', async () => {
+    const before = candidate.requests;
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'inference-service': 'models/iris',
+        hpa: 'models/nope',
+        rate: '10',
+        duration: '1s',
+      },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    expect(errorOf(r)).toMatch(/horizontalpodautoscalers.*nope.*not found|NotFound/i);
+    expect(r.exitCode).toBe(1);
+    expect(candidate.requests).toBe(before);
+  }, 60_000);
+});
