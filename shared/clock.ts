@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { setImmediate as immediate, setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Time, injected so waiting logic can be tested without real waiting. Every "now", sleep and
@@ -22,3 +22,12 @@ export const systemClock: Clock = {
   // Node's timers overflow past 2^31-1 ms (they would fire at once): clamp to ~24.8 days.
   timeout: (ms) => AbortSignal.timeout(Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(ms)))),
 };
+
+/**
+ * High-resolution monotonic milliseconds, for measuring latencies (a load test's request
+ * timings): unlike `now()`, it never steps with the wall clock.
+ */
+export const monotonicNow = (): number => performance.now();
+
+/** Lets the event loop run what is pending (I/O callbacks) before going on. */
+export const yieldToEventLoop = (): Promise<void> => immediate();

@@ -4,10 +4,8 @@
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setImmediate as immediate } from 'node:timers/promises';
 import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
-import { systemClock } from '../../shared/clock.ts';
+import { monotonicNow, systemClock, yieldToEventLoop } from '../../shared/clock.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
@@ -25,9 +23,9 @@ import { analyzeSummary } from './summary.ts';
 
 /** The load's clock: the monotonic high-resolution timer, sleeping on the system clock. */
 export const loadTimer: LoadTimer = {
-  now: () => performance.now(),
+  now: monotonicNow,
   sleep: (ms, signal) => systemClock.sleep(ms, signal),
-  yield: () => immediate(),
+  yield: yieldToEventLoop,
 };
 
 /** A name this step chose, in a directory of its own. */

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { systemClock, type Clock } from '../clock.ts';
+import { systemClock, yieldToEventLoop, type Clock } from '../clock.ts';
 import { createHttpClient, type HttpClient, type HttpStream } from '../http.ts';
 import type { Logger } from '../logger.ts';
 import { parseRetryAfter } from '../retry.ts';
@@ -183,7 +183,7 @@ function readEvents(
     };
     lines.on('close', finish);
     // A destroyed stream (abort, reset) emits 'close' but never 'end'.
-    res.on('close', () => setImmediate(finish));
+    res.on('close', () => void yieldToEventLoop().then(finish));
     // An aborted or reset stream ends the watch like a close: the caller resumes.
     lines.on('error', () => undefined);
     res.on('error', () => undefined);
