@@ -60,12 +60,14 @@ function exchangeFailure(host: string, error: HttpError): Error {
 /** The login provider for an ACR registry with Entra ID credentials. */
 export function acrLogin(azure: AzureLogin, io: () => LoginIo): LoginProvider {
   return async (host, signal) => {
-    const { http, clock } = io();
+    const { http, clock, onSecret } = io();
     const { azureAccessToken } = await import('../../shared/azure-token.ts');
     const scope = `${AZURE_CLOUDS[azure.environment].resourceManager}/.default`;
+    // The GitHub OIDC JWT and the Resource Manager token are masked as soon as they exist.
     const arm = await azureAccessToken(azure.credentials, scope, {
       http,
       authorityHost: azure.authorityHost,
+      ...(onSecret ? { onSecret } : {}),
     });
     let refresh: unknown;
     try {

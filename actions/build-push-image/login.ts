@@ -32,6 +32,8 @@ export type LoginProvider = (host: string, signal?: AbortSignal) => Promise<Logi
 export interface LoginIo {
   http: HttpClient;
   clock: Clock;
+  /** Masks a credential minted on the way (an OIDC JWT, an Entra access token). */
+  onSecret?: (value: string) => void;
 }
 
 /** Standalone use (tests, a caller without a step client): a client of its own. */

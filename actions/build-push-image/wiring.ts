@@ -69,7 +69,11 @@ export function context(inputs: BuildInputs, signal: AbortSignal): BuildContext 
     onRetry: (m) => coreLogger.info(m),
   });
   const loginProvider = inputs.azure
-    ? acrLogin(inputs.azure, () => ({ http, clock: systemClock }))
+    ? acrLogin(inputs.azure, () => ({
+        http,
+        clock: systemClock,
+        onSecret: (v) => coreLogger.secret(v),
+      }))
     : loginProviderFor(
         inputs.registryType,
         inputs.username !== undefined && inputs.password !== undefined

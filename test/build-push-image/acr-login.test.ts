@@ -93,9 +93,13 @@ function azure(clientId = CLIENT): AzureLogin {
 }
 
 /** The step's HTTP client, trusting the Entra fake's CA as the runner trusts the real one. */
-function io(clock = new ManualClock(1_000_000)) {
+function io(clock = new ManualClock(1_000_000), masked: string[] = []) {
   const agent = new Agent({ ca: [...rootCertificates, readFileSync(entra.caFile, 'utf8')] });
-  return () => ({ http: createHttpClient({ agent: () => agent, attempts: 1 }), clock });
+  return () => ({
+    http: createHttpClient({ agent: () => agent, attempts: 1 }),
+    clock,
+    onSecret: (v: string) => masked.push(v),
+  });
 }
 
 describe('ACR keyless login (Entra ID token → /oauth2/exchange → refresh token)', () => {
@@ -104,7 +108,8 @@ describe('ACR keyless login (Entra ID token → /oauth2/exchange → refresh tok
     dirs.push(dir);
     const logger = new RecordingLogger();
     const clock = new ManualClock(1_000_000);
-    const result = await login(acrLogin(azure(), io(clock)), {
+    const masked: string[] = [];
+    const result = await login(acrLogin(azure(), io(clock, masked)), {
       host: acr.host,
       configDir: dir,
       logger,
@@ -130,6 +135,10 @@ describe('ACR keyless login (Entra ID token → /oauth2/exchange → refresh tok
       resource: 'https://management.azure.com',
       via: 'client_assertion',
     });
+    // The Resource Manager token Entra minted, and the GitHub OIDC JWT it was minted for, are
+    // masked before anything could print them.
+    expect(masked).toContain([...entra.issued.keys()].at(-1));
+    expect(masked).toContain([...oidc.issued.keys()].at(-1));
     const auth = { user: result.username, password: result.password };
     expect((await registryRequest(`${acr.url}/v2/`, { auth })).status).toBe(200);
     const stale = { user: ACR_TOKEN_USER, password: 'stale' };
