@@ -148,7 +148,9 @@ describe('metrics-only analysis (fake Prometheus, manual clock)', () => {
       'Metrics only: no load was sent; the verdict comes from the Prometheus queries, evaluated once.',
     );
     expect(summary).not.toContain('| requests |');
-    expect(() => wiring.verdict(report)).toThrow(/verdict fail: drift < 0\.1 fail \(last 0\.3333/);
+    expect(() => wiring.verdict?.(report)).toThrow(
+      /verdict fail: drift < 0\.1 fail \(last 0\.3333/,
+    );
   });
 
   it('no drift: pass, and the outputs carry no load figures', async () => {
