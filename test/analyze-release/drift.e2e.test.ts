@@ -211,6 +211,33 @@ describe('drift → analyze-release metrics only (bundle, real Prometheus, real 
     }
   }, 60_000);
 
+  it("bad PromQL: the step fails on Prometheus' 400 bad_data, naming the query; nothing judged", async () => {
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'prometheus-url': prom.url,
+        queries: '- {name: prediction-drift, query: "max(abs(", condition: "< 0.1"}',
+      },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.outputs.verdict).toBeUndefined();
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /Prometheus rejected query 'prediction-drift' \(bad_data: /,
+    );
+  }, 60_000);
+
+  it('an unreachable Prometheus: one clear error naming the address and the query', async () => {
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'prometheus-url': 'http://127.0.0.1:1',
+        queries: '- {name: d, query: up, condition: "< 1"}',
+      },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /Prometheus at http:\/\/127\.0\.0\.1:1 is unreachable \(.*\) for query 'd'/,
+    );
+  }, 60_000);
+
   it('the shipped alerting rule fires on the two services together (setosa 1/2 against 1/3)', async () => {
     let firing: { labels: Record<string, string>; annotations: Record<string, string> }[] = [];
     await pollUntil(
