@@ -181,6 +181,44 @@ describe('metrics-only analysis (fake Prometheus, manual clock)', () => {
     expect(analyzeSummary(within.report)).toContain('evaluated 4 times, 60 s apart');
   });
 
+  it('a cancelled job ends the wait between evaluations at once: cancelled, no verdict', async () => {
+    const controller = new AbortController();
+    const inputs = parse({
+      'prometheus-url': PROM,
+      queries: DRIFT_QUERY,
+      evaluations: '10',
+      interval: '5m',
+    });
+    const api = fakePrometheus([[0.01]]);
+    const clock = new ManualClock();
+    const ctx: AnalyzeContext = {
+      inputs,
+      // A sleep that only the job's signal ends (as the system clock's does).
+      clock: {
+        now: () => clock.now(),
+        timeout: (ms) => clock.timeout(ms),
+        sleep: (_ms, signal) =>
+          new Promise((_, reject) => {
+            signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+            controller.abort('SIGINT');
+          }),
+      },
+      timer: { now: () => 0, sleep: () => Promise.resolve(), yield: () => Promise.resolve() },
+      logger: new RecordingLogger(),
+      signal: controller.signal,
+      senders: [],
+      queries: new QueryWatch(api, inputs.prometheus!.queries, 0),
+      writeReport: () => Promise.reject(new Error('no report after a cancel')),
+    };
+    const report = analyzeReport(ctx);
+    await expect(runPhases(analyzePhases, ctx, report)).rejects.toThrow(
+      'cancelled (SIGINT) during metrics-only evaluation',
+    );
+    expect(api.asked).toHaveLength(2); // the check and the first evaluation
+    expect(report.verdict).toBeUndefined();
+    expect(wiring.outputs(report)).toEqual({});
+  });
+
   it('a query Prometheus rejects fails the step before any evaluation, naming it', async () => {
     const api = fakePrometheus([
       new Error("Prometheus rejected query 'drift' (bad_data: 1:5: parse error)"),
