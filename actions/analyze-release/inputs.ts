@@ -59,6 +59,11 @@ export interface AnalyzeInputs {
     intervalMs: number;
     failureLimit: number;
   };
+  /**
+   * No load target, only `queries`: the verdict comes from Prometheus alone, evaluated
+   * `evaluations` times `interval` apart (`targets` is then empty).
+   */
+  metricsOnly?: { evaluations: number };
   failOn: FailOn;
   /** Where the JSON report is written (RUNNER_TEMP). */
   outputDir: string;
@@ -185,6 +190,62 @@ function prometheusInputs(inputs: Inputs): Pick<AnalyzeInputs, 'prometheus'> {
   };
 }
 
+const LOAD_TARGETS = ['url', 'service', 'inference-service'] as const;
+/** Inputs that only mean something when a service is loaded (their defaults are empty). */
+const LOAD_ONLY = [
+  'baseline-url',
+  'baseline-service',
+  'requests',
+  'method',
+  'path',
+  'headers',
+  'rate',
+  'concurrency',
+  'max-latency',
+  'min-throughput',
+  'max-regression',
+  'prediction-path',
+  'max-prediction-change',
+  'hpa',
+  'kubeconfig',
+  'namespace',
+];
+const MAX_WATCH_MS = 3_600_000;
+
+/**
+ * Metrics only when no load target is set: then `queries` is required and the load's own
+ * inputs are refused (one error naming the first); `evaluations` belongs to this mode.
+ */
+function metricsOnlyMode(inputs: Inputs): AnalyzeInputs['metricsOnly'] {
+  if (LOAD_TARGETS.some((n) => inputs.has(n))) {
+    if (inputs.has('evaluations')) {
+      throw new InputError(
+        "Input 'evaluations' is for a metrics-only analysis (no 'url', 'service' or 'inference-service'); with a load, 'queries' run every 'interval' during it.",
+      );
+    }
+    return undefined;
+  }
+  if (!inputs.has('queries') && !inputs.has('prometheus-url')) {
+    throw new InputError(
+      "Set one of the inputs 'url', 'service', 'inference-service' (the service to load), or 'prometheus-url' and 'queries' alone for a metrics-only analysis.",
+    );
+  }
+  const loadOnly = LOAD_ONLY.find((n) => inputs.has(n));
+  if (loadOnly !== undefined) {
+    throw new InputError(
+      `Input '${loadOnly}' needs a service to load: set 'url', 'service' or 'inference-service' (without one the analysis is metrics only).`,
+    );
+  }
+  const evaluations = inputs.int('evaluations', { min: 1, max: 1000, fallback: 1 });
+  const intervalMs = inputs.duration('interval', '10s', { minMs: 1000, maxMs: 600_000 });
+  if ((evaluations - 1) * intervalMs > MAX_WATCH_MS) {
+    throw new InputError(
+      `Inputs 'evaluations' × 'interval' must span at most 1h (got ${evaluations - 1} × ${intervalMs / 1000} s).`,
+    );
+  }
+  return { evaluations };
+}
+
 /** Parses and validates every input (reading the `requests` file) before any request. */
 export function getInputs(
   inputs = new Inputs(),
@@ -194,7 +255,8 @@ export function getInputs(
   if (path !== '' && (!path.startsWith('/') || /[\s#]/.test(path))) {
     throw new InputError(`Input 'path' must start with / and hold no spaces or # (got "${path}").`);
   }
-  const candidate = candidateTarget(inputs);
+  const metricsOnly = metricsOnlyMode(inputs);
+  const candidate = metricsOnly ? undefined : candidateTarget(inputs);
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const policy: PathPolicy = {
     workspace,
@@ -204,7 +266,7 @@ export function getInputs(
   };
   const sent = bodies(inputs, policy);
   const baseline = baselineTarget(inputs);
-  const targets = baseline ? [candidate, baseline] : [candidate];
+  const targets = candidate ? (baseline ? [candidate, baseline] : [candidate]) : [];
   const hpaValue = inputs.optional('hpa');
   const hpa = hpaValue === undefined ? undefined : parseHpa('hpa', hpaValue);
   const maxRegression = parseRegressions('max-regression', inputs.optional('max-regression', ''));
@@ -240,6 +302,7 @@ export function getInputs(
     confidence: confidence(inputs),
     ...predictions,
     ...prometheusInputs(inputs),
+    ...(metricsOnly ? { metricsOnly } : {}),
     failOn: inputs.oneOf('fail-on', FAIL_ON, 'fail'),
     outputDir: env.RUNNER_TEMP || workspace,
   };

@@ -68,7 +68,8 @@ export class QueryWatch {
           const bad = values.find((v) => !holds(s.query.op, v, s.query.threshold));
           if (bad !== undefined) {
             s.failed++;
-            s.lastFailure = `${bad} breaks ${s.query.condition}`;
+            // Six significant digits: enough to read, no float noise (0.33333366666666664).
+            s.lastFailure = `${Number(bad.toPrecision(6))} breaks ${s.query.condition}`;
           }
         } catch (error) {
           if (signal.aborted) throw error;

@@ -130,11 +130,20 @@ export function reportJson(report: AnalyzeReport): string {
         checks: Object.fromEntries(
           report.checks.map((c) => [c.name, `${c.verdict} (${c.measured})`]),
         ),
-        load: {
-          ...load,
-          'duration-s': inputs.durationMs / 1000,
-          'warmup-s': inputs.warmupMs / 1000,
-        },
+        ...(inputs.metricsOnly
+          ? {
+              'metrics-only': {
+                evaluations: inputs.metricsOnly.evaluations,
+                'interval-s': (inputs.prometheus?.intervalMs ?? 0) / 1000,
+              },
+            }
+          : {
+              load: {
+                ...load,
+                'duration-s': inputs.durationMs / 1000,
+                'warmup-s': inputs.warmupMs / 1000,
+              },
+            }),
       },
       null,
       2,

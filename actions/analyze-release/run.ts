@@ -15,6 +15,7 @@ import {
 import { overallVerdict, reportJson, type AnalyzeContext, type AnalyzeReport } from './report.ts';
 import { PredictionTracker } from './predictions.ts';
 import { bucketMsFor, isError, TargetStats } from './stats.ts';
+import { isMetricsOnly, watchQueriesPhase } from './metrics-only.ts';
 
 function describeLoad(ctx: AnalyzeContext): string {
   const { inputs } = ctx;
@@ -90,7 +91,8 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
   }
 }
 
-export function judgePhase(ctx: AnalyzeContext, report: AnalyzeReport): void {
+/** The load's checks: thresholds on the candidate, comparisons with the baseline. */
+function loadChecks(ctx: AnalyzeContext, report: AnalyzeReport): void {
   const [candidate, baseline] = report.measured ?? [];
   if (!candidate || !report.candidate) throw new Error('the load measured nothing');
   report.checks.push(...thresholdChecks(ctx.inputs, candidate, report.candidate));
@@ -104,6 +106,10 @@ export function judgePhase(ctx: AnalyzeContext, report: AnalyzeReport): void {
   }
   const predictionCheck = predictionChecks(ctx.inputs, report.predictions);
   if (predictionCheck) report.checks.push(predictionCheck);
+}
+
+export function judgePhase(ctx: AnalyzeContext, report: AnalyzeReport): void {
+  if (!isMetricsOnly(ctx)) loadChecks(ctx, report);
   if (report.queries) report.checks.push(...queryChecks(report.queries));
   report.verdict = overallVerdict(report.checks);
   for (const check of report.checks) {
@@ -145,7 +151,8 @@ const withQueries = (ctx: AnalyzeContext): boolean =>
 
 export const analyzePhases: readonly Phase<AnalyzeContext, AnalyzeReport>[] = [
   phase('check queries and hpa', checkQueriesPhase, withQueries),
-  phase('load', loadPhase),
+  phase('load', loadPhase, (ctx) => !isMetricsOnly(ctx)),
+  phase('evaluate queries over time (metrics only)', watchQueriesPhase, isMetricsOnly),
   phase('evaluate queries and hpa', evaluateQueriesPhase, withQueries),
   phase('judge', judgePhase),
   phase('write report', writeReportPhase),

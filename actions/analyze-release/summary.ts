@@ -85,6 +85,14 @@ function predictionLine(p: NonNullable<AnalyzeReport['predictions']>): string {
 }
 
 function loadLine(inputs: AnalyzeInputs): string {
+  if (inputs.metricsOnly) {
+    const { evaluations } = inputs.metricsOnly;
+    const when =
+      evaluations === 1
+        ? 'evaluated once'
+        : `evaluated ${evaluations} times, ${(inputs.prometheus?.intervalMs ?? 0) / 1000} s apart`;
+    return `Metrics only: no load was sent; the verdict comes from the Prometheus queries, ${when}.`;
+  }
   const how =
     inputs.load.kind === 'rate'
       ? `${inputs.load.rate} req/s open loop`

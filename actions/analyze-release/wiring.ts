@@ -105,13 +105,14 @@ async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<An
   };
 }
 
-/** Outputs once the load measured something (a failed phase before that sets none). */
+/** Outputs once judged (a failed phase before that sets none); the load's figures with a load. */
 function outputsOf(report: AnalyzeReport): ActionOutputs {
   const c = report.candidate;
-  if (!c) return {};
+  if (!report.verdict) return {};
+  const judged = { verdict: report.verdict, report: report.reportPath };
+  if (!c) return judged;
   return {
-    verdict: report.verdict,
-    report: report.reportPath,
+    ...judged,
     'latency-p50': String(c.latencyMs.p50),
     'latency-p95': String(c.latencyMs.p95),
     'latency-p99': String(c.latencyMs.p99),

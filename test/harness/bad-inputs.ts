@@ -702,6 +702,25 @@ const analyze: BadInput[] = (
       },
       names: "'queries'",
     },
+    {
+      name: 'metrics only with a load input',
+      inputs: {
+        'prometheus-url': 'SERVER',
+        queries: '- {name: e, query: up, condition: "< 1"}',
+        rate: '5',
+      },
+      names: "'rate'",
+    },
+    {
+      name: 'metrics-only evaluations with a load',
+      inputs: {
+        ...ANALYZE,
+        'prometheus-url': 'SERVER',
+        queries: '- {name: e, query: up, condition: "< 1"}',
+        evaluations: '3',
+      },
+      names: "'evaluations'",
+    },
   ] as Omit<BadInput, 'action'>[]
 )
   .map((c): BadInput => ({ action: 'analyze-release', ...c }))

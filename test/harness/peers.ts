@@ -49,6 +49,12 @@ export const TEST_PEERS: readonly Peer[] = [
   { check: 'git', pkg: 'git', why: 'the GitOps tests and their git http-backend' },
   { check: 'python3', pkg: 'python3', why: "the iris service's tests" },
   { check: 'prometheus', pkg: 'prometheus', why: "analyze-release's live-metrics queries" },
+  { check: 'promtool', pkg: 'prometheus', why: 'the drift rules check (promtool test rules)' },
+  {
+    check: 'amtool',
+    pkg: 'prometheus-alertmanager',
+    why: 'the drift Alertmanager config check (amtool check-config)',
+  },
   { check: 'kubectl', why: 'kustomize builds and the simulator tests', howTo: KUBECTL_HOW_TO },
 ];
 

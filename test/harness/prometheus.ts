@@ -18,16 +18,24 @@ export interface PrometheusPeer {
   stop(): Promise<void>;
 }
 
-/** `targets`: host:port of each /metrics endpoint (job "model", label instance). */
-export async function startPrometheus(targets: readonly string[]): Promise<PrometheusPeer> {
+/**
+ * `targets`: host:port of each /metrics endpoint (job "model", label instance). `rules`: the
+ * text of a rules file to load (rule_files), when given.
+ */
+export async function startPrometheus(
+  targets: readonly string[],
+  opts: { rules?: string } = {},
+): Promise<PrometheusPeer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'prometheus-'));
   const config = path.join(dir, 'prometheus.yml');
+  if (opts.rules !== undefined) writeFileSync(path.join(dir, 'rules.yml'), opts.rules);
   writeFileSync(
     config,
     [
       'global:',
       '  scrape_interval: 1s',
       '  evaluation_interval: 1s',
+      ...(opts.rules !== undefined ? ['rule_files:', `  - ${path.join(dir, 'rules.yml')}`] : []),
       'scrape_configs:',
       '  - job_name: model',
       '    static_configs:',

@@ -31,6 +31,7 @@ const ALL_PACKAGES = [
   'git',
   'python3',
   'prometheus',
+  'prometheus-alertmanager',
 ];
 
 /** A machine with `present` programs; apt-get install makes the peers of the packages appear. */
@@ -129,7 +130,16 @@ describe('test peers: what npm test installs before any test', () => {
 
   it('not root, no sudo -n: stops with one message holding the exact apt-get line; installs nothing', () => {
     const m = fakeMachine({
-      present: ['apt-get', 'git', 'openssl', 'python3', 'prometheus', 'kubectl'],
+      present: [
+        'apt-get',
+        'git',
+        'openssl',
+        'python3',
+        'prometheus',
+        'promtool',
+        'amtool',
+        'kubectl',
+      ],
     });
     let message = '';
     try {
@@ -177,7 +187,16 @@ describe('test peers: what npm test installs before any test', () => {
 
   it('no apt-get (not Debian): names the packages to find equivalents of', () => {
     const m = fakeMachine({
-      present: ['kubectl', 'git', 'openssl', 'python3', 'prometheus', 'htpasswd'],
+      present: [
+        'kubectl',
+        'git',
+        'openssl',
+        'python3',
+        'prometheus',
+        'promtool',
+        'amtool',
+        'htpasswd',
+      ],
     });
     const setup = ensurePeers(TEST_PEERS, m);
     expect(m.runs).toEqual([]);

@@ -1,7 +1,8 @@
 """Trains the iris classifier: a softmax regression fitted by gradient descent.
 
 Standard library only. Reads iris.csv (the 150-row iris dataset, public domain), holds out
-every fifth row for evaluation, and writes model.json and metrics.json (accuracy on the
+every fifth row for evaluation, and writes model.json (with `class_share`, the share of each
+class among the training rows) and metrics.json (accuracy on the
 held-out rows) into --out. The result is deterministic: the same data gives the same bytes,
 so an image that packages it gets the same digest.
 
@@ -84,6 +85,9 @@ def main(argv=None):
         "train_rows": len(train),
         "epochs": args.epochs,
     }
+    # The training distribution, baked with the model: the service exports it so Prometheus
+    # can compare what it predicts with it (the drift figure).
+    model["class_share"] = {c: round(train_y.count(c) / len(train_y), 6) for c in classes}
     model["weights"] = [[round(w, 6) for w in row] for row in model["weights"]]
     model["bias"] = [round(b, 6) for b in model["bias"]]
     model["mean"] = [round(v, 6) for v in model["mean"]]

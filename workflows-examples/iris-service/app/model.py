@@ -29,6 +29,13 @@ def load(path):
         raise ModelError(f"{path}: weights/bias do not match the classes")
     if any(len(row) != n for row in model["weights"]):
         raise ModelError(f"{path}: a weight row does not have {n} values")
+    shares = model.get("class_share")
+    if shares is not None and not (
+        isinstance(shares, dict)
+        and set(shares) == set(model["classes"])
+        and all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in shares.values())
+    ):
+        raise ModelError(f"{path}: class_share must map each class to a share from 0 to 1")
     return model
 
 

@@ -16,7 +16,8 @@ Environment:
                 URI (gs://, s3://, oci://…) is fetched by the platform (KServe's storage
                 initializer or a modelcar) to /mnt/models, which is tried next
     MODEL_NAME  the model's name in KServe paths (default iris)
-    INJECT_LATENCY_MS, INJECT_ERROR_RATE, INJECT_FLIP_RATE   fault switches (app/metrics.py)
+    INJECT_LATENCY_MS, INJECT_ERROR_RATE, INJECT_FLIP_RATE, INJECT_SKEW_RATE,
+    INJECT_SKEW_CLASS   fault switches (app/metrics.py)
 
 Without MODEL_PATH and with nothing at MODEL_URI or /mnt/models, the model baked into the
 image at /models/iris/model.json is served.
@@ -86,6 +87,7 @@ def load_forever(state, paths, stop, interval=1.0):
                 problems.append(f"{f}: {e}")
                 continue
             state.source, state.error = f, None
+            state.metrics.set_training_share(prom.training_share(state.model))
             log(f"model loaded from {f} (classes: {', '.join(state.model['classes'])})")
             return
         state.error = "; ".join(problems)
@@ -153,6 +155,9 @@ def make_handler(state):
                 return 503, {"error": "injected error (INJECT_ERROR_RATE)"}
             if status == 200 and switches.flip_every and n % switches.flip_every == 0:
                 doc = {"predictions": [prom.flip(p) for p in doc["predictions"]]}
+            if status == 200 and switches.skew_every and n % switches.skew_every == 0:
+                skewed = switches.skew_class or state.model["classes"][0]
+                doc = {"predictions": [skewed for _ in doc["predictions"]]}
             return status, doc
 
         def answer(self):

@@ -26,6 +26,16 @@ class TrainAndPredict(unittest.TestCase):
         self.assertGreaterEqual(self.metrics["accuracy"], 0.9)
         self.assertEqual(self.metrics["test_rows"], 30)
 
+    def test_training_distribution_baked_with_the_model(self):
+        self.assertEqual(self.model["class_share"], dict.fromkeys(self.model["classes"], 0.333333))
+        bad = dict(self.model, class_share={"setosa": 2})
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "model.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(bad, f)
+            with self.assertRaises(iris.ModelError):
+                iris.load(path)
+
     def test_known_rows(self):
         rows = [[5.1, 3.5, 1.4, 0.2], [7.0, 3.2, 4.7, 1.4], [6.3, 3.3, 6.0, 2.5]]
         self.assertEqual(iris.predict(self.model, rows), ["setosa", "versicolor", "virginica"])
