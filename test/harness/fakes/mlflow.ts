@@ -46,7 +46,7 @@ export interface MlflowFake extends FakeServer {
   models: Map<string, { versions: FakeModelVersion[]; aliases: Map<string, string> }>;
   runs: Map<string, FakeRun>;
   addModel(name: string, versions: FakeModelVersion[], aliases?: Record<string, string>): void;
-  /** Answers the next requests to `path` (e.g. `/mlflow/runs/get`) with these, in turn. */
+  /** Answers the next requests to `path` (`/mlflow/runs/get`, or `POST /mlflow/…` for one method) with these, in turn. */
   inject(path: string, ...responses: FakeResponse[]): void;
   /** Alias writes wait until `n` have arrived, then are applied in arrival order. */
   holdAliasWrites(n: number): void;
@@ -304,7 +304,12 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
       : undefined;
     const denied = authCheck(req);
     if (denied) return denied;
-    const queue = path === undefined ? undefined : injected.get(path);
+    const queue =
+      path === undefined
+        ? undefined
+        : injected.get(`${req.method} ${path}`)?.length
+          ? injected.get(`${req.method} ${path}`)
+          : injected.get(path);
     const fault = queue?.shift();
     if (fault) return fault;
     const route = path === undefined ? undefined : routes[routeKey(req.method, path)];
