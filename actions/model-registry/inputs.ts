@@ -122,21 +122,25 @@ function auth(inputs: Inputs): Auth {
   return { kind: 'none' };
 }
 
-/** Inputs that only one operation reads: set with another, they are a mistake, said so. */
-const ONLY: Record<string, Operation> = {
-  'min-metrics': 'resolve',
-  'must-beat': 'resolve',
-  tolerance: 'resolve',
-  'image-ref': 'promote',
-  environment: 'promote',
-  'expect-alias-version': 'promote',
-  'previous-version': 'rollback',
-  force: 'rollback',
+/**
+ * Inputs that only one operation reads: set with another, they are a mistake, said so. The
+ * runner passes action.yml's default when unset, so the default (here) counts as unset.
+ */
+const ONLY: Record<string, [Operation, string]> = {
+  'min-metrics': ['resolve', ''],
+  'must-beat': ['resolve', ''],
+  tolerance: ['resolve', '0'],
+  'image-ref': ['promote', ''],
+  environment: ['promote', ''],
+  'expect-alias-version': ['promote', ''],
+  'previous-version': ['rollback', ''],
+  force: ['rollback', 'false'],
 };
 
 function checkOperationInputs(inputs: Inputs, operation: Operation): void {
-  for (const [name, op] of Object.entries(ONLY)) {
-    if (op !== operation && inputs.has(name)) {
+  for (const [name, [op, fallback]] of Object.entries(ONLY)) {
+    const value = inputs.optional(name, fallback);
+    if (op !== operation && value !== fallback) {
       throw new InputError(`Input '${name}' is for 'operation: ${op}', not '${operation}'.`);
     }
   }

@@ -113,7 +113,7 @@ export class MlflowClient {
 
   private checked(v: WireVersion | undefined, what: string): ModelVersion {
     const version = checkedVersion(v?.version, `MLflow version of ${what}`);
-    const at = `${what} (version ${version})`;
+    const at = what.endsWith(`version ${version}`) ? what : `${what} (version ${version})`;
     const runId =
       v?.run_id === undefined || v.run_id === ''
         ? ''
