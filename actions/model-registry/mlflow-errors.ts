@@ -43,6 +43,13 @@ export function explain(
   const said = [code, message].filter(Boolean).join(': ') || error.detail;
   const status = error.status;
   const tail = error.gaveUp ? ` (${error.gaveUp})` : '';
+  if (status === undefined && error.timedOut) {
+    return new MlflowError(
+      `MLflow at ${trackingUri} did not answer for ${what} within the time left (input 'timeout'): ${error.detail}`,
+      undefined,
+      undefined,
+    );
+  }
   if (status === undefined) {
     return new MlflowError(
       `cannot reach MLflow at ${trackingUri} for ${what}: ${error.detail}. Check 'tracking-uri' and that the runner can reach it.`,

@@ -56,15 +56,15 @@ function contextOf(inputs: RegistryInputs, signal: AbortSignal): RegistryContext
     clock: systemClock,
     timeoutMs: 30_000,
     connectTimeoutMs: 15_000,
+    // The step's timeout: every request's timeout shrinks to the time left, and no retry (nor
+    // a server's Retry-After) is waited for past it.
     deadline: () => deadline,
     authHeaders: () => Promise.resolve(headers),
     onRetry: (message) => coreLogger.info(message),
   });
-  // The step's timeout ends every request and every wait between retries.
-  const bounded = AbortSignal.any([signal, systemClock.timeout(inputs.timeoutMs)]);
   return {
     inputs,
-    mlflow: new MlflowClient({ trackingUri: inputs.trackingUri, http, signal: bounded }),
+    mlflow: new MlflowClient({ trackingUri: inputs.trackingUri, http, signal }),
     clock: systemClock,
     logger: coreLogger,
     signal,
@@ -79,11 +79,13 @@ function outputsOf(report: RegistryReport): ActionOutputs {
   const v = report.version;
   const a = report.alias;
   const moved = a?.after !== undefined;
-  const version = operation === 'rollback' ? (moved ? a.after : undefined) : v?.version;
+  // promote: the version only once the alias points at it (a later rollback keys on it);
+  // rollback: where the alias points now.
+  const shown = operation === 'resolve' || (operation === 'promote' && moved) ? v : undefined;
   return {
-    version,
-    source: operation === 'rollback' ? undefined : v?.source,
-    'run-id': operation === 'rollback' ? undefined : v?.runId,
+    version: operation === 'rollback' ? (moved ? a.after : undefined) : shown?.version,
+    source: shown?.source,
+    'run-id': shown?.runId,
     metrics: report.metricsPath,
     params: report.params && JSON.stringify(report.params),
     passed: report.passed === undefined ? undefined : String(report.passed),

@@ -188,6 +188,47 @@ describe('model-registry (bundle)', () => {
     expect(r.log).not.toMatch(/^kind: Secret/m);
   });
 
+  it('a hung server: the step ends at its timeout, naming the request', async () => {
+    void fake.stall('/mlflow/registered-models/get');
+    const r = await step({ version: '3', timeout: '2s' });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.durationMs).toBeLessThan(15_000);
+    expect(errorOf(r)).toContain(
+      "did not answer for model 'iris' within the time left (input 'timeout')",
+    );
+    expect(r.outputs).toEqual({});
+  });
+
+  it('a cancelled job stops at once, reported as cancelled', async () => {
+    const arrived = fake.stall('/mlflow/registered-models/get');
+    const r = await runAction('model-registry', {
+      inputs: { 'tracking-uri': fake.url, 'model-name': 'iris', token: TOKEN, version: '3' },
+      keep: true,
+      onStart: (child) => void arrived.then(() => child.kill('SIGTERM')),
+    });
+    runs.push(r);
+    expect(r.exitCode).not.toBe(0);
+    expect(errorOf(r)).toMatch(/^model-registry: cancelled/);
+    expect(r.outputs).toEqual({});
+  });
+
+  it('a Retry-After past the timeout is not waited for', async () => {
+    fake.inject(
+      '/mlflow/registered-models/get',
+      json(
+        503,
+        { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'maintenance' },
+        { 'retry-after': '3600' },
+      ),
+    );
+    const r = await step({ version: '3', timeout: '3s' });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.durationMs).toBeLessThan(15_000);
+    expect(errorOf(r)).toContain(
+      "MLflow failed model 'iris' with HTTP 503: TEMPORARILY_UNAVAILABLE: maintenance",
+    );
+  });
+
   it('a wrong token: one line saying so, the token nowhere', async () => {
     const r = await step({ version: '3' }, { token: 'wrong-token-0000' });
     expect(errorOf(r)).toMatch(
@@ -256,6 +297,8 @@ describe('model-registry promote and rollback (bundle, basic auth)', () => {
     expect(loser?.error).toContain(
       'another pipeline promoted at the same moment and its write came last',
     );
+    // The loser names no version: a rollback keyed on it does not run.
+    expect([a, b].find((r) => r.exitCode !== 0)?.outputs).toEqual({});
     // Only the winner tagged its version.
     const tagged = fake.models
       .get('iris')

@@ -48,6 +48,11 @@ export interface MlflowFake extends FakeServer {
   addModel(name: string, versions: FakeModelVersion[], aliases?: Record<string, string>): void;
   /** Answers the next requests to `path` (`/mlflow/runs/get`, or `POST /mlflow/…` for one method) with these, in turn. */
   inject(path: string, ...responses: FakeResponse[]): void;
+  /**
+   * The next request to `path` gets no answer until the fake stops (a hung server); resolves
+   * when that request has arrived.
+   */
+  stall(path: string): Promise<void>;
   /** Alias writes wait until `n` have arrived, then are applied in arrival order. */
   holdAliasWrites(n: number): void;
   /** Requests to the API, as `METHOD /mlflow/...`. */
@@ -269,7 +274,6 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
   for (const key of Object.keys(routes))
     if (!listed.has(key)) throw new Error(`MLflow fake route ${key} is not in the contract`);
 
-  const unauthenticated = (): FakeResponse | undefined => undefined;
   const authCheck = (req: FakeRequest): FakeResponse | undefined => {
     const header = req.headers.authorization ?? '';
     if (options.token !== undefined && header !== `Bearer ${options.token}`) {
@@ -295,13 +299,23 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
           body: 'Permission denied',
         };
     }
-    return unauthenticated();
+    return undefined;
   };
 
+  const stalled = new Map<string, () => void>();
+  let releaseStalls: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (releaseStalls = resolve));
   const server = await startFake('mlflow', async (req) => {
     const path = req.path.startsWith(`${contract.prefix}/`)
       ? req.path.slice(contract.prefix.length)
       : undefined;
+    const arrived = path === undefined ? undefined : stalled.get(path);
+    if (path !== undefined && arrived) {
+      stalled.delete(path);
+      arrived();
+      await stopped;
+      return json(503, { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'stopped' });
+    }
     const denied = authCheck(req);
     if (denied) return denied;
     const queue =
@@ -341,6 +355,11 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
   });
   return {
     ...server,
+    stop: () => {
+      releaseStalls();
+      return server.stop();
+    },
+    stall: (path) => new Promise<void>((resolve) => stalled.set(path, resolve)),
     models,
     runs,
     addModel(name, versions, aliases = {}) {
