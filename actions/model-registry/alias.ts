@@ -36,7 +36,9 @@ export async function promotePhase(ctx: RegistryContext, report: RegistryReport)
   const before = await aliasVersion(ctx, alias);
   report.alias = { name: alias, before };
   const expected = inputs.expectAliasVersion;
-  if (expected !== undefined && before !== (expected === 'none' ? '' : expected)) {
+  // Already pointing at this version (a re-run of a promote that succeeded) is no race.
+  const moved = before !== (expected === 'none' ? '' : expected) && before !== v.version;
+  if (expected !== undefined && moved) {
     throw new Error(
       `alias '${alias}' of model '${name}' moved: it points at ${where(before)}, not ${where(expected === 'none' ? '' : expected)} as when this run was gated (someone promoted since). Version ${v.version} is not promoted: run the pipeline again to gate it against the new '${alias}'.`,
     );
@@ -63,6 +65,9 @@ export async function rollbackPhase(ctx: RegistryContext, report: RegistryReport
   const { inputs, mlflow, logger } = ctx;
   const name = inputs.modelName;
   const alias = inputs.promoteTo as string;
+  // Without a version to check, the model itself is checked (an unknown one is an error,
+  // not an alias that "points nowhere").
+  if (!report.version) await mlflow.getRegisteredModel(name);
   const current = await aliasVersion(ctx, alias);
   report.alias = { name: alias, before: current };
   const ours = report.version?.version;

@@ -237,6 +237,13 @@ describe('promote', () => {
     });
   });
 
+  it('a re-run after a promotion that succeeded is no race: the alias already points here', async () => {
+    fake.models.get('iris')?.aliases.set('champion', '4');
+    const { report } = await run({ ...PROMOTE, 'expect-alias-version': '2' });
+    expect(report.alias).toEqual({ name: 'champion', before: '4', after: '4' });
+    expect(fake.calls()).not.toContain('POST /mlflow/registered-models/alias');
+  });
+
   it('an alias that moved since the gate: fails, the alias untouched, nothing tagged', async () => {
     fake.models.get('iris')?.aliases.set('champion', '3');
     await expect(run({ ...PROMOTE, 'expect-alias-version': '2' })).rejects.toThrow(
@@ -315,6 +322,12 @@ describe('rollback', () => {
     const { report, logger } = await run({ ...ROLLBACK, force: 'true' });
     expect(report.alias?.after).toBe('2');
     expect(logger.messages('warning')).toEqual([expect.stringContaining('rolling back anyway')]);
+  });
+
+  it('forced without a version: an unknown model is an error, not an alias that points nowhere', async () => {
+    await expect(
+      run({ operation: 'rollback', 'promote-to': 'champion', force: 'true', 'model-name': 'rose' }),
+    ).rejects.toThrow("model 'rose' does not exist");
   });
 
   it('an empty previous-version deletes the alias (it pointed nowhere before)', async () => {
