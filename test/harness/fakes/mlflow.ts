@@ -16,7 +16,7 @@ import {
 
 interface Contract {
   prefix: string;
-  endpoints: { rpc: string; method: string; path: string; required: string[] }[];
+  endpoints: { rpc: string; method: string; path: string; request: string[]; required: string[] }[];
   messages: Record<string, string[]>;
   errorCodeToHttpStatus: Record<string, number>;
 }
@@ -343,6 +343,12 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
     } else {
       Object.assign(params, JSON.parse(req.body || '{}') as Record<string, string>);
     }
+    // A field the request message does not have: the client drifted from the contract.
+    const unknown = Object.keys(params).filter((k) => !endpoint.request.includes(k));
+    if (unknown.length > 0)
+      throw new Error(
+        `${endpoint.rpc}: fields ${unknown.join(', ')} are not in the request message`,
+      );
     for (const field of endpoint.required) {
       if (params[field] === undefined || params[field] === '') {
         return mlflowError(
