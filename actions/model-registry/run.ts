@@ -5,46 +5,10 @@
  */
 import { phase, type Phase } from '../../shared/phases.ts';
 import { championChecks, thresholdChecks } from './gate.ts';
-import type { Selector } from './inputs.ts';
 import type { ModelVersion } from './mlflow.ts';
+import { findVersion } from './selectors.ts';
 import { promotePhase, rollbackPhase } from './alias.ts';
 import { describeVersion, type RegistryContext, type RegistryReport } from './report.ts';
-
-function byNumber(a: ModelVersion, b: ModelVersion): number {
-  return Number(a.version) - Number(b.version);
-}
-
-async function find(ctx: RegistryContext, sel: Selector): Promise<ModelVersion> {
-  const { mlflow } = ctx;
-  const name = ctx.inputs.modelName;
-  switch (sel.kind) {
-    case 'version':
-      return mlflow.getModelVersion(name, sel.version);
-    case 'alias': {
-      const v = await mlflow.getByAlias(name, sel.alias);
-      if (!v) throw new Error(`MLflow: model '${name}' has no alias '${sel.alias}'.`);
-      return v;
-    }
-    case 'stage': {
-      const v = await mlflow.latestInStage(name, sel.stage);
-      if (!v) throw new Error(`MLflow: model '${name}' has no version in stage '${sel.stage}'.`);
-      return v;
-    }
-    case 'latest':
-    case 'run-id': {
-      // The highest version: a run registered twice (a retried pipeline) gives its newest.
-      const runId = sel.kind === 'run-id' ? sel.runId : undefined;
-      const all = (await mlflow.searchVersions(name, runId)).sort(byNumber);
-      const v = all.at(-1);
-      if (!v) {
-        throw new Error(
-          `MLflow: model '${name}' has no version${runId ? ` registered from run ${runId}` : ''}.`,
-        );
-      }
-      return v;
-    }
-  }
-}
 
 export async function resolvePhase(ctx: RegistryContext, report: RegistryReport): Promise<void> {
   const sel = ctx.inputs.selector;
@@ -52,7 +16,7 @@ export async function resolvePhase(ctx: RegistryContext, report: RegistryReport)
   const name = ctx.inputs.modelName;
   // The model first: "model 'x' does not exist" rather than "alias 'y' does not exist".
   await ctx.mlflow.getRegisteredModel(name);
-  const v = await find(ctx, sel);
+  const v = await findVersion(ctx.mlflow, name, sel);
   if (v.status !== 'READY') {
     throw new Error(
       `MLflow: ${describeVersion(name, v)} is ${v.status}, not READY; refusing to use it.`,
