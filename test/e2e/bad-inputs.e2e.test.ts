@@ -11,6 +11,7 @@ describe.each([
   'argocd-bump-image',
   'pr-deploy-comment',
   'analyze-release',
+  'model-registry',
 ])('%s: bad inputs fail cleanly', (action) => {
   it.each(BAD_INPUTS.filter((c) => c.action === action).map((c) => [c.name, c] as const))(
     '%s',

@@ -30,7 +30,8 @@ export type ActionName =
   | 'kfp-run-and-wait'
   | 'argocd-bump-image'
   | 'pr-deploy-comment'
-  | 'analyze-release';
+  | 'analyze-release'
+  | 'model-registry';
 
 /** Actions whose server is the counting loopback server below: nothing may reach it. */
 const SERVED: readonly ActionName[] = [
@@ -39,6 +40,7 @@ const SERVED: readonly ActionName[] = [
   'argocd-bump-image',
   'pr-deploy-comment',
   'analyze-release',
+  'model-registry',
 ];
 
 export interface BadInput {
@@ -726,6 +728,78 @@ const analyze: BadInput[] = (
   .map((c): BadInput => ({ action: 'analyze-release', ...c }))
   .concat(pathCases('analyze-release', 'requests', ANALYZE));
 
+/** model-registry: its `tracking-uri` is the counting server, so no request may reach MLflow. */
+const REGISTRY = { 'tracking-uri': 'SERVER', 'model-name': 'iris', token: 't0ken' };
+const registry: BadInput[] = (
+  [
+    {
+      name: 'no tracking-uri',
+      inputs: { 'model-name': 'iris', version: '1' },
+      names: "'tracking-uri'",
+    },
+    {
+      name: 'tracking-uri plain http off loopback',
+      inputs: { ...REGISTRY, 'tracking-uri': 'http://mlflow.example.com', version: '1' },
+      names: "'tracking-uri'",
+    },
+    { name: 'no version selector', inputs: { ...REGISTRY }, names: "'version'" },
+    {
+      name: 'two selectors',
+      inputs: { ...REGISTRY, version: '1', alias: 'champion' },
+      names: "'version'",
+    },
+    { name: 'version not a number', inputs: { ...REGISTRY, version: '1.0' }, names: "'version'" },
+    { name: 'reserved alias', inputs: { ...REGISTRY, alias: 'latest' }, names: "'alias'" },
+    {
+      name: 'model name with a quote (search filter)',
+      inputs: { ...REGISTRY, 'model-name': "iris' or name='x", version: '1' },
+      names: "'model-name'",
+    },
+    {
+      name: 'token and password',
+      inputs: { ...REGISTRY, version: '1', username: 'u', password: 'p' },
+      names: "'token'",
+    },
+    {
+      name: 'min-metrics',
+      inputs: { ...REGISTRY, version: '1', 'min-metrics': 'accuracy=>0.9' },
+      names: "'min-metrics'",
+    },
+    {
+      name: 'must-beat without min-metrics',
+      inputs: { ...REGISTRY, version: '1', 'must-beat': 'champion' },
+      names: "'must-beat'",
+    },
+    {
+      name: 'tolerance',
+      inputs: { ...REGISTRY, version: '1', 'min-metrics': 'a>=1', tolerance: '-1' },
+      names: "'tolerance'",
+    },
+    {
+      name: 'promote without promote-to',
+      inputs: { ...REGISTRY, version: '1', operation: 'promote' },
+      names: "'promote-to'",
+    },
+    {
+      name: 'promote image-ref',
+      inputs: {
+        ...REGISTRY,
+        version: '1',
+        operation: 'promote',
+        'promote-to': 'champion',
+        'image-ref': 'x y',
+      },
+      names: "'image-ref'",
+    },
+    {
+      name: 'rollback without version or force',
+      inputs: { ...REGISTRY, operation: 'rollback', 'promote-to': 'champion' },
+      names: "'version'",
+    },
+    { name: 'timeout', inputs: { ...REGISTRY, version: '1', timeout: 'soon' }, names: "'timeout'" },
+  ] as Omit<BadInput, 'action'>[]
+).map((c): BadInput => ({ action: 'model-registry', ...c }));
+
 export const BAD_INPUTS: readonly BadInput[] = [
   ...render,
   ...auth,
@@ -733,6 +807,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   ...build,
   ...paths,
   ...analyze,
+  ...registry,
 ];
 
 /** A loopback "API server" that answers 500 to everything and counts what it was sent. */
