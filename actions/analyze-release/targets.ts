@@ -68,6 +68,25 @@ export function baselineTarget(inputs: Inputs): TargetSpec | undefined {
   return parseService(which, value, true);
 }
 
+/**
+ * The InferenceService an `inference-service` target names (parseService made its label and
+ * its `<name>-predictor` Service name from the validated input); undefined for other targets.
+ */
+export function inferenceServiceOf(
+  spec: TargetSpec | undefined,
+): { namespace: string | undefined; name: string } | undefined {
+  if (spec?.kind !== 'service' || !spec.label.startsWith('inference-service ')) return undefined;
+  return { namespace: spec.namespace, name: spec.name.replace(/-predictor$/, '') };
+}
+
+/**
+ * A baseline is given, or may come at run time: an `inference-service` that holds a canary
+ * is judged against its stable revision (canary-targets.ts).
+ */
+export function baselineMayCome(candidate: TargetSpec, baseline: TargetSpec | undefined): boolean {
+  return baseline !== undefined || inferenceServiceOf(candidate) !== undefined;
+}
+
 /** The kubeconfig for service targets: the input, else the first file of KUBECONFIG. */
 export function kubeconfigFor(inputs: Inputs, env: NodeJS.ProcessEnv, workspace: string): string {
   const given =
