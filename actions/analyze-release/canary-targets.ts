@@ -89,13 +89,18 @@ function revisionTarget(namespace: string, revision: string, role: string): Targ
   };
 }
 
+/** An `inference-service` with no `baseline-*`: its canary split decides the targets. */
+export function needsCanaryLookup(inputs: AnalyzeInputs): boolean {
+  return inputs.targets.length === 1 && inferenceServiceOf(inputs.targets[0]) !== undefined;
+}
+
 /** Resolves the targets as the module comment says; `client` reads the InferenceService. */
 export async function canaryTargets(
   inputs: AnalyzeInputs,
   client: Pick<KubeClient, 'request' | 'namespace'>,
 ): Promise<CanaryTargets> {
   const ref = inferenceServiceOf(inputs.targets[0]);
-  if (!ref || inputs.targets.length !== 1) return { inputs };
+  if (!ref || !needsCanaryLookup(inputs)) return { inputs };
   const namespace = ref.namespace ?? inputs.namespace ?? client.namespace ?? 'default';
   const what = `InferenceService ${namespace}/${ref.name}`;
   const res = await client.request({

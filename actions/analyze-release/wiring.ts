@@ -10,7 +10,7 @@ import { coreLogger } from '../../shared/logger.ts';
 import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
 import { analyzeReport, type AnalyzeContext, type AnalyzeReport, type Check } from './report.ts';
-import { canaryTargets } from './canary-targets.ts';
+import { canaryTargets, needsCanaryLookup } from './canary-targets.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
 
 import { analyzePhases } from './run.ts';
@@ -85,7 +85,9 @@ function hpaWatch(inputs: AnalyzeInputs, client: KubeClient): HpaWatch {
 
 async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
   for (const secret of secretHeaderValues(given)) coreLogger.secret(secret);
-  const client = given.kubeconfig ? await kubeClient(given, signal) : undefined;
+  // The API client only for what reads objects: the HPA, an inference-service's canary.
+  const reads = given.hpa !== undefined || needsCanaryLookup(given);
+  const client = given.kubeconfig && reads ? await kubeClient(given, signal) : undefined;
   // An inference-service with a held canary: canary vs stable revision (canary-targets.ts).
   const resolved = client ? await canaryTargets(given, client) : { inputs: given };
   const inputs = resolved.inputs;

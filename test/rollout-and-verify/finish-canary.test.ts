@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
 import { runPhases } from '../../shared/phases.ts';
+import { KubeApiError } from '../../shared/kube/index.ts';
 import type {
   KubeClient,
   KubeObject,
@@ -59,6 +60,13 @@ const SPLIT: Traffic[] = [
 class FakeCluster {
   obj: KubeObject;
   readonly patches: unknown[] = [];
+  /** The controller never moves the traffic (a stuck KServe). */
+  stuck = false;
+  /** PATCHes answered 409 Conflict first (the object changed since it was read). */
+  conflicts = 0;
+  readonly reads: string[] = [];
+  /** Called after each PATCH (e.g. to cancel the job). */
+  onPatch: () => void = () => undefined;
   private readonly watchers = new Set<(e: WatchEvent) => void>();
   constructor(obj: KubeObject) {
     this.obj = obj;
@@ -75,6 +83,14 @@ class FakeCluster {
     };
   }
   private request(req: KubeRequest) {
+    if (req.method === 'GET') this.reads.push(req.path);
+    if (req.method === 'PATCH' && this.conflicts > 0) {
+      this.conflicts--;
+      const target = { verb: 'patch', resource: 'inferenceservices', name: 'iris' };
+      return Promise.reject(
+        new KubeApiError('the object has been modified', 409, 'Conflict', target),
+      );
+    }
     if (req.method === 'PATCH') this.apply(req.body as { spec: Record<string, unknown> });
     const obj = structuredClone(this.obj);
     return Promise.resolve({ status: 200, body: JSON.stringify(obj), json: <T>() => obj as T });
@@ -86,6 +102,8 @@ class FakeCluster {
     this.obj = { ...this.obj, metadata: { ...this.obj.metadata, generation: gen } };
     // KServe's controller, a moment later: the traffic follows the new percentage.
     const percent = predictor.canaryTrafficPercent;
+    this.onPatch();
+    if (this.stuck) return;
     const traffic: Traffic[] =
       percent === undefined
         ? [{ revisionName: 'iris-predictor-00002', percent: 100, latestRevision: true }]
@@ -110,12 +128,16 @@ class FakeCluster {
   }
 }
 
-async function finish(cluster: FakeCluster, values: Record<string, string>) {
+async function finish(
+  cluster: FakeCluster,
+  values: Record<string, string>,
+  signal = new AbortController().signal,
+) {
   const inputs = parse({ timeout: '30s', ...values });
   const ctx = await rolloutContext(inputs, {
     logger: new RecordingLogger(),
     clock: new ManualClock(1000),
-    signal: new AbortController().signal,
+    signal,
     createClient: () => Promise.resolve(cluster.client()),
     saveProgress: () => undefined,
   });
@@ -239,5 +261,49 @@ describe('finish-canary phases (fake cluster)', () => {
     );
     expect(cluster.patches).toEqual([]);
     expect(report.result).toBeUndefined();
+  });
+
+  it('the traffic never moves: the step ends at its timeout, status failed, naming the traffic', async () => {
+    const cluster = new FakeCluster(isvc(20, SPLIT));
+    cluster.stuck = true;
+    const { report, error } = await finish(cluster, {
+      'finish-canary': 'promote',
+      'inference-service': 'models/iris',
+    });
+    expect(error).toBeUndefined();
+    expect(report.result).toMatchObject({
+      status: 'failed',
+      revision: '',
+      failureReason:
+        'Timeout: InferenceService models/iris: iris-predictor-00002 did not take 100 % of the traffic before the timeout (traffic: iris-predictor-00002 20 %, iris-predictor-00001 80 %)',
+    });
+  });
+
+  it('a cancelled job stops the wait with the cancellation as the cause', async () => {
+    const cluster = new FakeCluster(isvc(20, SPLIT));
+    cluster.stuck = true;
+    const job = new AbortController();
+    cluster.onPatch = () => job.abort();
+    const { report, error } = await finish(
+      cluster,
+      { 'finish-canary': 'rollback', 'inference-service': 'models/iris' },
+      job.signal,
+    );
+    expect(error?.name).toBe('CancelledError');
+    expect(error?.message).toContain('finish-canary');
+    expect(report.result).toBeUndefined();
+  });
+
+  it('a 409 (the object changed since it was read) reads it again and applies once more', async () => {
+    const cluster = new FakeCluster(isvc(20, SPLIT));
+    cluster.conflicts = 1;
+    const { report, error } = await finish(cluster, {
+      'finish-canary': 'rollback',
+      'inference-service': 'models/iris',
+    });
+    expect(error).toBeUndefined();
+    expect(cluster.reads).toHaveLength(2);
+    expect(cluster.patches).toHaveLength(1);
+    expect(report.result?.status).toBe('rolled-back');
   });
 });
