@@ -125,6 +125,14 @@ function finishCanaryInputs(inputs: Inputs): FinishCanaryInputs | undefined {
       "Input 'manifests' must be empty with 'finish-canary': it finishes the canary already in the cluster (apply the release in an earlier step with 'canary: hold').",
     );
   }
+  // What only an apply uses would be silently ignored: refused instead.
+  const applyOnly = ['smoke-url', 'smoke-body', 'smoke-expect'].find((n) => inputs.has(n));
+  const lb = inputs.bool('wait-for-load-balancer', false) ? 'wait-for-load-balancer' : undefined;
+  if (applyOnly ?? lb) {
+    throw new InputError(
+      `Input '${applyOnly ?? lb}' is for applying manifests; 'finish-canary' only moves the traffic of a canary already verified: leave it unset.`,
+    );
+  }
   return { action, ...(m[1] ? { namespace: m[1] } : {}), name: m[2] ?? '' };
 }
 

@@ -172,6 +172,14 @@ describe('finish-canary inputs', () => {
       "Input 'manifests' must be empty with 'finish-canary'",
     ],
     [{}, "Input 'manifests' is required."],
+    [
+      { 'finish-canary': 'promote', 'inference-service': 'iris', 'smoke-url': 'https://x' },
+      "Input 'smoke-url' is for applying manifests",
+    ],
+    [
+      { 'finish-canary': 'promote', 'inference-service': 'iris', 'wait-for-load-balancer': 'true' },
+      "Input 'wait-for-load-balancer' is for applying manifests",
+    ],
   ])('refuses %j', (values, message) => {
     expect(() => parse(values)).toThrow(message);
   });
