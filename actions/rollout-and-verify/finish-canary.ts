@@ -22,6 +22,7 @@ import {
 } from './isvc.ts';
 import { predictorStatus } from './isvc-status.ts';
 import type { Manifest } from './manifests.ts';
+import type { ResourceRow } from './record.ts';
 import type { FinishCanaryInputs } from './inputs.ts';
 import type { RolloutContext, RolloutReport } from './pipeline.ts';
 
@@ -149,13 +150,13 @@ export async function finishCanaryPhase(ctx: RolloutContext, r: RolloutReport): 
   ctx.record.phase('finish-canary');
   const { canary, generation } = await applyFinish(ctx, finish, m);
   const target = finish.action === 'promote' ? canary.candidate : canary.stable;
-  const row = {
+  const row: ResourceRow = {
     kind: ISVC_KIND,
     namespace,
     name: finish.name,
     action: finish.action === 'promote' ? 'canary promoted' : 'canary rolled back',
     state: '',
-    ok: false as boolean | undefined,
+    ok: false,
   };
   ctx.record.rows.push(row);
   ctx.record.note(
