@@ -1,15 +1,17 @@
 /**
  * Autoscaling under the load (`hpa`): the HorizontalPodAutoscaler is read before the load
- * (a missing one fails the step before any load), every HPA_POLL_MS during it and once after;
- * its current and desired replicas make the timeline ("scaled 2 → 5 in 40 s"). Replica
- * counts are server values: only whole numbers 0..100000 are kept.
+ * (a missing one fails the step before any load), watched during it (the project's
+ * `watchLoop`: a replica change is seen when the API server sends it, and a dropped watch
+ * resumes from the last resourceVersion) and read once after; its current and desired
+ * replicas make the timeline ("scaled 2 → 5 in 40 s"). Replica counts are server values:
+ * only whole numbers 0..100000 are kept.
  */
 import type { Clock } from '../../shared/clock.ts';
 import { InputError } from '../../shared/errors.ts';
 import { DNS_LABEL } from '../../shared/inputs.ts';
-import type { KubeRequest } from '../../shared/kube/types.ts';
-
-export const HPA_POLL_MS = 2000;
+import type { Logger } from '../../shared/logger.ts';
+import type { KubeClient } from '../../shared/kube/types.ts';
+import { watchLoop } from '../../shared/kube/watch.ts';
 
 export interface HpaRef {
   namespace: string | undefined;
@@ -45,6 +47,7 @@ export interface HpaTimeline {
 }
 
 interface HpaObject {
+  metadata?: { resourceVersion?: string };
   status?: { currentReplicas?: unknown; desiredReplicas?: unknown };
 }
 
@@ -55,35 +58,52 @@ function replicas(value: unknown): number {
 }
 
 export class HpaWatch {
-  private readonly client: { json<T>(req: KubeRequest): Promise<T> };
-  private readonly path: string;
-  private readonly label: string;
+  private readonly client: Pick<KubeClient, 'json' | 'watch'>;
+  private readonly namespace: string;
+  private readonly name: string;
   private readonly clock: Clock;
+  private readonly logger: Logger;
   private start = 0;
+  /** The resourceVersion of the last reading: the watch starts after it. */
+  private resourceVersion: string | undefined;
   readonly points: HpaPoint[] = [];
 
   constructor(
-    client: { json<T>(req: KubeRequest): Promise<T> },
+    client: Pick<KubeClient, 'json' | 'watch'>,
     namespace: string,
     name: string,
     clock: Clock,
+    logger: Logger,
   ) {
     this.client = client;
-    this.path = `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${name}`;
-    this.label = `${namespace}/${name}`;
+    this.namespace = namespace;
+    this.name = name;
     this.clock = clock;
+    this.logger = logger;
+  }
+
+  private get collection(): string {
+    return `/apis/autoscaling/v2/namespaces/${this.namespace}/horizontalpodautoscalers`;
   }
 
   /** Reads the HPA once; `atS` relative to the load's start (set by `started`). */
   async read(): Promise<void> {
-    const hpa = await this.client.json<HpaObject>({ method: 'GET', path: this.path });
+    const hpa = await this.client.json<HpaObject>({
+      method: 'GET',
+      path: `${this.collection}/${this.name}`,
+    });
+    this.record(hpa);
+  }
+
+  /** One reading (a GET or a watch event); the timeline keeps the first and each change. */
+  private record(hpa: HpaObject): void {
+    if (hpa.metadata?.resourceVersion) this.resourceVersion = hpa.metadata.resourceVersion;
     const point = {
       atS: Math.round((this.clock.now() - this.start) / 100) / 10,
       current: replicas(hpa.status?.currentReplicas),
       desired: replicas(hpa.status?.desiredReplicas),
     };
     const last = this.points.at(-1);
-    // The timeline keeps the first reading and each change, at the time it was first seen.
     if (!last || last.current !== point.current || last.desired !== point.desired) {
       this.points.push(point);
     }
@@ -95,17 +115,30 @@ export class HpaWatch {
     if (first) first.atS = 0;
   }
 
-  /** Reads every HPA_POLL_MS until `stop` aborts; a failed read is skipped (logged by the caller). */
+  /**
+   * Watches the HPA until `stop` (or the job) aborts, from the last reading on; an error that
+   * ends the watch goes to `onError` (the timeline then has what was seen until then).
+   */
   async watch(stop: AbortSignal, job: AbortSignal, onError: (e: unknown) => void): Promise<void> {
-    const either = AbortSignal.any([stop, job]);
-    while (!either.aborted) {
-      const slept = await this.clock.sleep(HPA_POLL_MS, either).then(
-        () => true,
-        () => false,
-      );
-      if (!slept) return;
-      await this.read().catch(onError);
-    }
+    await watchLoop({
+      // watchLoop uses only watch and json (the re-list after a 410).
+      client: this.client as KubeClient,
+      path: this.collection,
+      fieldSelector: `metadata.name=${this.name}`,
+      ...(this.resourceVersion ? { resourceVersion: this.resourceVersion } : {}),
+      onEvent: (e) => {
+        if (e.type !== 'DELETED' && e.type !== 'ERROR') this.record(e.object as HpaObject);
+      },
+      onError,
+      signal: AbortSignal.any([stop, job]),
+      logger: this.logger,
+      clock: this.clock,
+      what: `HorizontalPodAutoscaler ${this.label}`,
+    });
+  }
+
+  private get label(): string {
+    return `${this.namespace}/${this.name}`;
   }
 
   timeline(): HpaTimeline {

@@ -15,7 +15,13 @@ import {
 import { parsePredictionPath, type PathStep } from './predictions.ts';
 import { parseQueries, type Query } from './prometheus.ts';
 import { parseHpa, type HpaRef } from './hpa.ts';
-import { baselineTarget, candidateTarget, kubeconfigFor, type TargetSpec } from './targets.ts';
+import {
+  baselineMayCome,
+  baselineTarget,
+  candidateTarget,
+  kubeconfigFor,
+  type TargetSpec,
+} from './targets.ts';
 
 export const FAIL_ON = ['fail', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -270,13 +276,13 @@ export function getInputs(
   const hpaValue = inputs.optional('hpa');
   const hpa = hpaValue === undefined ? undefined : parseHpa('hpa', hpaValue);
   const maxRegression = parseRegressions('max-regression', inputs.optional('max-regression', ''));
-  if (maxRegression.length > 0 && !baseline) {
+  if (maxRegression.length > 0 && !baselineMayCome(candidate, baseline)) {
     throw new InputError(
       "Input 'max-regression' compares with a baseline: set 'baseline-url' or 'baseline-service'.",
     );
   }
   const errorRate = inputs.optional('max-error-rate', '1%');
-  const predictions = predictionInputs(inputs, baseline !== undefined);
+  const predictions = predictionInputs(inputs, baselineMayCome(candidate, baseline));
   const minThroughput = inputs.optional('min-throughput');
   return {
     targets,

@@ -29,6 +29,8 @@ export interface AnalyzeContext {
   hpa?: HpaWatch;
   /** Writes the JSON report where the step keeps its files; returns its path. */
   writeReport(json: string): Promise<string>;
+  /** How an `inference-service` target was resolved (canary-targets.ts). */
+  targetsNote?: string;
 }
 
 /** One judged check: a threshold on the candidate or a comparison with the baseline. */
@@ -60,6 +62,8 @@ export interface AnalyzeReport extends PhaseReport {
   verdict?: Decision;
   /** The JSON report file. */
   reportPath?: string;
+  /** How an `inference-service` target was resolved: canary vs stable, or why no baseline. */
+  targetsNote?: string;
 }
 
 export function analyzeReport(ctx: { inputs: AnalyzeInputs }): AnalyzeReport {

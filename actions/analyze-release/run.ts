@@ -42,7 +42,7 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
     stop.signal,
     ctx.signal,
   );
-  // The HPA every HPA_POLL_MS: the replica timeline under the load.
+  // The HPA watched under the load: the replica timeline.
   ctx.hpa?.started();
   const following = ctx.hpa?.watch(stop.signal, ctx.signal, (e) =>
     ctx.logger.warning(`Reading the HorizontalPodAutoscaler failed: ${errorMessage(e)}`),

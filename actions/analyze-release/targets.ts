@@ -68,6 +68,32 @@ export function baselineTarget(inputs: Inputs): TargetSpec | undefined {
   return parseService(which, value, true);
 }
 
+/**
+ * The InferenceService an `inference-service` target names (parseService made its label and
+ * its `<name>-predictor` Service name from the validated input); undefined for other targets.
+ */
+export function inferenceServiceOf(
+  spec: TargetSpec | undefined,
+): { namespace: string | undefined; name: string } | undefined {
+  if (spec?.kind !== 'service' || !spec.label.startsWith('inference-service ')) return undefined;
+  return { namespace: spec.namespace, name: spec.name.replace(/-predictor$/, '') };
+}
+
+/**
+ * A baseline is given, or may come at run time: an `inference-service` that holds a canary
+ * is judged against its stable revision (canary-targets.ts).
+ */
+export function baselineMayCome(
+  candidate: TargetSpec | undefined,
+  baseline: TargetSpec | undefined,
+): boolean {
+  // Metrics only (no candidate): nothing is loaded, so nothing is compared.
+  return (
+    baseline !== undefined ||
+    (candidate !== undefined && inferenceServiceOf(candidate) !== undefined)
+  );
+}
+
 /** The kubeconfig for service targets: the input, else the first file of KUBECONFIG. */
 export function kubeconfigFor(inputs: Inputs, env: NodeJS.ProcessEnv, workspace: string): string {
   const given =

@@ -9,7 +9,10 @@ import { monotonicNow, systemClock, yieldToEventLoop } from '../../shared/clock.
 import { coreLogger } from '../../shared/logger.ts';
 import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
 import type { LoadTimer } from './load.ts';
-import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report.ts';
+import { analyzeReport, type AnalyzeContext, type AnalyzeReport, type Check } from './report.ts';
+import { canaryTargets, needsCanaryLookup } from './canary-targets.ts';
+import type { KubeClient } from '../../shared/kube/types.ts';
+
 import { analyzePhases } from './run.ts';
 import { prometheusApi } from './prometheus.ts';
 import { QueryWatch } from './query-watch.ts';
@@ -62,22 +65,34 @@ async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
   });
 }
 
-/** The HPA through the shared Kubernetes client (retries, deadline, masked credentials). */
-async function hpaWatch(inputs: AnalyzeInputs, signal: AbortSignal): Promise<HpaWatch> {
-  const ref = inputs.hpa as NonNullable<AnalyzeInputs['hpa']>;
-  const client = await createKubeClient({
+/** The shared Kubernetes client (retries, deadline, masked credentials). */
+function kubeClient(inputs: AnalyzeInputs, signal: AbortSignal): Promise<KubeClient> {
+  return createKubeClient({
     kubeconfigPath: inputs.kubeconfig as string,
     logger: coreLogger,
     clock: systemClock,
     signal,
     requestTimeoutMs: 10_000,
   });
-  const namespace = ref.namespace ?? inputs.namespace ?? client.namespace ?? 'default';
-  return new HpaWatch(client, namespace, ref.name, systemClock);
 }
 
-async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
-  for (const secret of secretHeaderValues(inputs)) coreLogger.secret(secret);
+/** The HPA, watched through the shared Kubernetes client. */
+function hpaWatch(inputs: AnalyzeInputs, client: KubeClient): HpaWatch {
+  const ref = inputs.hpa as NonNullable<AnalyzeInputs['hpa']>;
+  const namespace = ref.namespace ?? inputs.namespace ?? client.namespace ?? 'default';
+  return new HpaWatch(client, namespace, ref.name, systemClock, coreLogger);
+}
+
+async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
+  for (const secret of secretHeaderValues(given)) coreLogger.secret(secret);
+  // The API client only for what reads objects: the HPA, an inference-service's canary.
+  const reads = given.hpa !== undefined || needsCanaryLookup(given);
+  const client = given.kubeconfig && reads ? await kubeClient(given, signal) : undefined;
+  // An inference-service with a held canary: canary vs stable revision (canary-targets.ts).
+  const resolved = client ? await canaryTargets(given, client) : { inputs: given };
+  const inputs = resolved.inputs;
+  if (resolved.note) coreLogger.info(resolved.note);
+  if (resolved.missingBaseline) missingBaselines.set(inputs, resolved.missingBaseline);
   const prom = inputs.prometheus;
   // Prometheus is an API: the one HTTP client (bounded, two attempts, redacted errors).
   const queries =
@@ -91,9 +106,10 @@ async function contextOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<An
       prom.queries,
       prom.failureLimit,
     );
-  const hpa = inputs.hpa && inputs.kubeconfig ? await hpaWatch(inputs, signal) : undefined;
+  const hpa = inputs.hpa && client ? hpaWatch(inputs, client) : undefined;
   return {
     inputs,
+    ...(resolved.note ? { targetsNote: resolved.note } : {}),
     ...(queries ? { queries } : {}),
     ...(hpa ? { hpa } : {}),
     clock: systemClock,
@@ -121,9 +137,25 @@ function outputsOf(report: AnalyzeReport): ActionOutputs {
   };
 }
 
+/** Checks the resolution of the targets added before the load (keyed by the inputs). */
+const missingBaselines = new WeakMap<AnalyzeInputs, Check>();
+
+/** The report; a comparison asked for with no baseline to compare with is inconclusive. */
+function reportOf(ctx: AnalyzeContext): AnalyzeReport {
+  const r = analyzeReport(ctx);
+  const missing = missingBaselines.get(ctx.inputs);
+  if (missing) r.checks.push(missing);
+  return { ...r, ...(ctx.targetsNote ? { targetsNote: ctx.targetsNote } : {}) };
+}
+
 function summaryOf(report: AnalyzeReport, error?: unknown): string | undefined {
   if (error !== undefined || !report.verdict) return undefined;
-  return analyzeSummary(report);
+  const text = analyzeSummary(report);
+  if (!report.targetsNote) return text;
+  // The targets under the heading: canary vs stable revision, or why there is no baseline.
+  const cut = text.indexOf('\n\n');
+  const note = report.targetsNote;
+  return cut < 0 ? `${text}\n\n${note}\n` : `${text.slice(0, cut)}\n\n${note}${text.slice(cut)}`;
 }
 
 function verdictOf(report: AnalyzeReport): void {
@@ -143,7 +175,7 @@ function verdictOf(report: AnalyzeReport): void {
 
 const body: ActionBody<AnalyzeInputs, AnalyzeContext, AnalyzeReport> = {
   context: contextOf,
-  report: analyzeReport,
+  report: reportOf,
   phases: analyzePhases,
   outputs: outputsOf,
   summary: summaryOf,

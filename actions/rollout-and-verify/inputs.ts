@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
 import { runId } from './ownership.ts';
-import { Inputs, splitList } from '../../shared/inputs.ts';
+import { DNS_LABEL, Inputs, splitList } from '../../shared/inputs.ts';
 
 export interface RolloutInputs {
   /** This run's id (RUN_ANNOTATION on what it applies), from the GITHUB_* variables. */
@@ -20,9 +20,18 @@ export interface RolloutInputs {
   deleteNewOnFailure: boolean;
   /** A verified InferenceService canary: promote it to 100 %, or hold the split. */
   canary: 'promote' | 'hold';
+  /** `finish-canary`: promote or roll back the canary an earlier step held (no manifests). */
+  finishCanary?: FinishCanaryInputs;
   smoke: SmokeInputs;
   waitForLoadBalancer: boolean;
   workspace: string;
+}
+
+export interface FinishCanaryInputs {
+  action: 'promote' | 'rollback';
+  /** From `inference-service` ([namespace/]name); unset: `namespace`, the context's, default. */
+  namespace?: string;
+  name: string;
 }
 
 export interface SmokeInputs {
@@ -85,13 +94,56 @@ function smokeExpect(inputs: Inputs): { path: string; value?: string } | undefin
   return { path: m[1], ...(m[2] !== undefined ? { value: m[2] } : {}) };
 }
 
+const ISVC_REF = /^(?:([a-z0-9-]{1,63})\/)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/;
+
+/**
+ * `finish-canary` + `inference-service`: they go together, and replace `manifests` (the
+ * canary is already in the cluster). Undefined when neither is set.
+ */
+function finishCanaryInputs(inputs: Inputs): FinishCanaryInputs | undefined {
+  const action = inputs.oneOf('finish-canary', ['promote', 'rollback'] as const);
+  const ref = inputs.optional('inference-service');
+  if (action === undefined) {
+    if (ref === undefined) return undefined;
+    throw new InputError(
+      "Input 'inference-service' names the InferenceService whose held canary 'finish-canary' (promote or rollback) finishes: set 'finish-canary' too.",
+    );
+  }
+  if (ref === undefined) {
+    throw new InputError(
+      "Input 'finish-canary' needs 'inference-service': the [namespace/]name of the InferenceService that holds the canary.",
+    );
+  }
+  const m = ISVC_REF.exec(ref);
+  if (!m || (m[1] !== undefined && !DNS_LABEL.test(m[1]))) {
+    throw new InputError(
+      `Input 'inference-service' must be [namespace/]name, e.g. models/iris (got "${ref}").`,
+    );
+  }
+  if (inputs.optional('manifests') !== undefined) {
+    throw new InputError(
+      "Input 'manifests' must be empty with 'finish-canary': it finishes the canary already in the cluster (apply the release in an earlier step with 'canary: hold').",
+    );
+  }
+  // What only an apply uses would be silently ignored: refused instead.
+  const applyOnly = ['smoke-url', 'smoke-body', 'smoke-expect'].find((n) => inputs.has(n));
+  const lb = inputs.bool('wait-for-load-balancer', false) ? 'wait-for-load-balancer' : undefined;
+  if (applyOnly ?? lb) {
+    throw new InputError(
+      `Input '${applyOnly ?? lb}' is for applying manifests; 'finish-canary' only moves the traffic of a canary already verified: leave it unset.`,
+    );
+  }
+  return { action, ...(m[1] ? { namespace: m[1] } : {}), name: m[2] ?? '' };
+}
+
 /** Parses and validates every input before any side effect. */
 export function getInputs(
   inputs = new Inputs(),
   env: NodeJS.ProcessEnv = process.env,
 ): RolloutInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const manifests = splitList(inputs.required('manifests'), { commas: false });
+  const finishCanary = finishCanaryInputs(inputs);
+  const manifests = finishCanary ? [] : splitList(inputs.required('manifests'), { commas: false });
   const namespace = inputs.dnsLabel('namespace');
   const kubeconfigInput = inputs.optional('kubeconfig');
   const kubeconfigEnv = env.KUBECONFIG?.split(path.delimiter).find((p) => p.trim() !== '');
@@ -125,6 +177,7 @@ export function getInputs(
     rollback: inputs.bool('rollback', true),
     deleteNewOnFailure: inputs.bool('delete-new-on-failure', false),
     canary: inputs.oneOf('canary', ['promote', 'hold'] as const, 'promote'),
+    ...(finishCanary ? { finishCanary } : {}),
     smoke: {
       ...(url ? { url } : {}),
       path: smokePath,

@@ -71,6 +71,14 @@ export interface RolloutReport extends PhaseReport {
   /** Another release took over: which, and by whom. */
   supersededBy?: string;
   rollback?: { rolledBack: boolean; note: string; revision?: string };
+  /** `finish-canary`: what it did to the held canary (finish-canary.ts). */
+  finished?: {
+    action: 'promote' | 'rollback';
+    ok: boolean;
+    revision: string;
+    message: string;
+    endpoint?: string;
+  };
   result?: RolloutResult;
 }
 

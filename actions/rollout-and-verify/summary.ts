@@ -16,13 +16,15 @@ function seconds(ms: number): string {
 
 export function rolloutSummary(r: RolloutResult): string {
   const head =
-    r.status === 'succeeded'
-      ? `## ${statusEmoji('success')} rollout-and-verify: succeeded`
-      : r.status === 'rolled-back'
-        ? `## ${statusEmoji('warning')} rollout-and-verify: failed and rolled back`
-        : r.status === 'superseded'
-          ? `## ${statusEmoji('skipped')} rollout-and-verify: superseded by another release`
-          : `## ${statusEmoji('failure')} rollout-and-verify: failed`;
+    r.finishedCanary !== undefined && r.status !== 'failed'
+      ? `## ${statusEmoji(r.status === 'succeeded' ? 'success' : 'warning')} rollout-and-verify: canary ${r.status === 'succeeded' ? 'promoted' : 'rolled back'}`
+      : r.status === 'succeeded'
+        ? `## ${statusEmoji('success')} rollout-and-verify: succeeded`
+        : r.status === 'rolled-back'
+          ? `## ${statusEmoji('warning')} rollout-and-verify: failed and rolled back`
+          : r.status === 'superseded'
+            ? `## ${statusEmoji('skipped')} rollout-and-verify: superseded by another release`
+            : `## ${statusEmoji('failure')} rollout-and-verify: failed`;
   const parts = [head, ''];
   const facts: string[] = [`Duration: ${formatDuration(r.durationMs)}`];
   if (r.endpoint) facts.push(`Endpoint: ${r.endpoint}`);

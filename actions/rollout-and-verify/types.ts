@@ -219,4 +219,6 @@ export interface RolloutResult {
   durationMs: number;
   /** With status superseded: which workloads another release took over, and by whom. */
   supersededBy?: string;
+  /** `finish-canary` ran: a held canary was promoted or rolled back as asked. */
+  finishedCanary?: 'promote' | 'rollback';
 }

@@ -13,6 +13,7 @@ import { rolloutContext } from './context.ts';
 import type { RolloutInputs } from './inputs.ts';
 import { newReport, rolloutPhases, type RolloutContext, type RolloutReport } from './pipeline.ts';
 import { progressState } from './state.ts';
+import { withFinishCanary } from './finish-phases.ts';
 import { cancelledSummary, rolloutSummary } from './summary.ts';
 
 export function context(inputs: RolloutInputs, signal: AbortSignal): Promise<RolloutContext> {
@@ -35,7 +36,7 @@ export function context(inputs: RolloutInputs, signal: AbortSignal): Promise<Rol
 }
 
 export const report = newReport;
-export const phases = rolloutPhases;
+export const phases = withFinishCanary(rolloutPhases);
 
 export function outputs(r: RolloutReport, error?: unknown): ActionOutputs {
   if (error !== undefined || !r.result) {
@@ -68,6 +69,9 @@ export function verdict(r: RolloutReport): void {
     core.warning(`rollout-and-verify: superseded: ${result.supersededBy ?? ''}`);
     return;
   }
+  // A canary rolled back as `finish-canary: rollback` asked is this step's success.
+  const asked = result.finishedCanary === 'rollback' && result.status === 'rolled-back';
+  if (asked) return void coreLogger.info(`Canary rolled back; ${result.revision} serves 100 %`);
   if (result.status !== 'succeeded') throw new Error(result.error ?? result.failureReason);
   coreLogger.info(`Rollout succeeded${result.endpoint ? `; endpoint ${result.endpoint}` : ''}`);
 }

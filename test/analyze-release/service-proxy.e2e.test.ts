@@ -13,6 +13,7 @@ import { runAction, type ActionRunResult } from '../harness/runner.ts';
 let sim: KubeSim;
 let candidate: ModelServer;
 let stable: ModelServer;
+let slowCanary: ModelServer;
 
 /** Creates a Service through the simulator's API, as kubectl would. */
 function createService(namespace: string, name: string): Promise<number> {
@@ -55,11 +56,12 @@ beforeAll(async () => {
   sim = await startKubeSim({
     tls: true,
     token: 'sim-token-a81f',
-    namespaces: ['models'],
+    namespaces: ['models', 'canary'],
     speed: 20,
   });
   candidate = await startModelServer({ delayMs: 2 });
   stable = await startModelServer({ delayMs: 2 });
+  slowCanary = await startModelServer({ delayMs: 40, flipEvery: 5 });
   expect(await createService('models', 'iris-predictor')).toBe(201);
   expect(await createService('models', 'iris-stable')).toBe(201);
   sim.proxyService('models', 'iris-predictor', candidate.url);
@@ -70,6 +72,7 @@ afterAll(async () => {
   await sim?.stop();
   await candidate?.close();
   await stable?.close();
+  await slowCanary?.close();
 });
 
 const errorOf = (r: ActionRunResult): string =>
@@ -214,5 +217,101 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
     expect(errorOf(r)).toMatch(/horizontalpodautoscalers.*nope.*not found|NotFound/i);
     expect(r.exitCode).toBe(1);
     expect(candidate.requests).toBe(before);
+  }, 60_000);
+});
+
+const ISVCS = '/apis/serving.kserve.io/v1beta1/namespaces/canary/inferenceservices';
+
+function inferenceService(name: string, storageUri: string, canary?: number): unknown {
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name, namespace: 'canary' },
+    spec: {
+      predictor: {
+        ...(canary !== undefined ? { canaryTrafficPercent: canary } : {}),
+        model: { modelFormat: { name: 'sklearn' }, storageUri },
+      },
+    },
+  };
+}
+
+interface Traffic {
+  revisionName?: string;
+  percent?: number;
+}
+const trafficOf = (name: string): Traffic[] =>
+  (
+    sim.getObject('InferenceService', 'canary', name)?.status?.components as
+      { predictor?: { traffic?: Traffic[] } } | undefined
+  )?.predictor?.traffic ?? [];
+
+/** Release 1 rolled out; with `canary`, release 2 held at that share (as canary: hold leaves it). */
+async function deployIsvc(name: string, canary?: number): Promise<void> {
+  expect(await callSim('POST', ISVCS, inferenceService(name, 'gs://m/v1'))).toBe(201);
+  await sim.waitFor(() => trafficOf(name)[0]?.percent === 100, 20_000, `${name} rolled out`);
+  if (canary === undefined) return;
+  const v2 = inferenceService(name, 'gs://m/v2', canary);
+  expect(await callSim('PATCH', `${ISVCS}/${name}`, v2, 'application/merge-patch+json')).toBe(200);
+  await sim.waitFor(() => trafficOf(name).length === 2, 20_000, `${name} canary split`);
+}
+
+describe('analyze-release: inference-service with a held canary (bundle)', () => {
+  it('judges the canary revision against the stable one, each through its <revision>-private Service', async () => {
+    await deployIsvc('iris', 30);
+    sim.proxyService('canary', 'iris-predictor-00001-private', stable.url, 'http');
+    sim.proxyService('canary', 'iris-predictor-00002-private', slowCanary.url, 'http');
+    sim.resetRequests();
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'inference-service': 'canary/iris',
+        path: '/v1/models/iris:predict',
+        requests: '{"instances": [[5.1, 3.5, 1.4, 0.2]]}',
+        rate: '25',
+        duration: '2s',
+        warmup: '0s',
+        'max-regression': 'p95:10%',
+        'prediction-path': 'predictions[*]',
+        'max-prediction-change': '1%',
+      },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    expect(r.outputs.verdict).toBe('fail');
+    expect(errorOf(r)).toMatch(/p95:10% fail/);
+    expect(errorOf(r)).toMatch(/predictions-changed<=1% fail/);
+    const counted = sim.requests().requests;
+    const proxied = (rev: string): number | undefined =>
+      counted[
+        `POST /api/v1/namespaces/canary/services/iris-predictor-${rev}-private:http/proxy/v1/models/iris:predict`
+      ];
+    expect(proxied('00002')).toBe(50);
+    expect(proxied('00001')).toBe(50);
+    expect(r.summary).toContain(
+      'InferenceService canary/iris holds a canary at 30 %: the candidate is the canary revision iris-predictor-00002, the baseline the stable revision iris-predictor-00001',
+    );
+  }, 60_000);
+
+  it('no canary split: no baseline, the summary says why, and an asked-for comparison is inconclusive', async () => {
+    await deployIsvc('plain');
+    sim.proxyService('canary', 'plain-predictor', stable.url);
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'inference-service': 'canary/plain',
+        path: '/v1/models/iris:predict',
+        requests: '{"instances": [[5.1, 3.5, 1.4, 0.2]]}',
+        rate: '20',
+        duration: '1s',
+        warmup: '0s',
+        'max-regression': 'p95:10%',
+        'fail-on': 'never',
+      },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.verdict).toBe('inconclusive');
+    expect(r.summary).toContain(
+      'No baseline: InferenceService canary/plain holds no canary (canaryTrafficPercent is not set; traffic: plain-predictor-00001 100 %)',
+    );
+    expect(r.summary).toMatch(/baseline.*none: InferenceService canary\/plain holds no canary/);
   }, 60_000);
 });

@@ -50,6 +50,12 @@ describe('npm run demo', () => {
       // canary that changes predictions is judged fail.
       expect(result.outputs['analyze-1']!.analyze!.verdict).toBe('pass');
       expect(result.outputs['analyze-canary']!.analyze!.verdict).toBe('fail');
+      // The slower release was held as a canary, judged against the stable revision and
+      // rolled back by rollout-and-verify's finish-canary.
+      const canary = result.outputs['analyze-canary']!;
+      expect(canary.hold!.status).toBe('succeeded');
+      expect(canary.finish!.status).toBe('rolled-back');
+      expect(canary.finish!.revision).toBe('recommender-predictor-00001');
 
       const two = result.outputs['release-2']!;
       expect(two.render!.images).toContain(BAD_IMAGE);

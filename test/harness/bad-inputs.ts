@@ -441,6 +441,22 @@ const rollout: BadInput[] = (
       names: 'nope/kubeconfig',
       files: APP,
     },
+    {
+      name: 'bad finish-canary',
+      inputs: { 'finish-canary': 'undo', 'inference-service': 'iris' },
+      names: "'finish-canary'",
+    },
+    {
+      name: 'finish-canary with manifests',
+      inputs: { 'finish-canary': 'rollback', 'inference-service': 'iris', manifests: 'app' },
+      names: "'manifests'",
+      files: APP,
+    },
+    {
+      name: 'bad inference-service',
+      inputs: { 'finish-canary': 'promote', 'inference-service': 'a/b/c' },
+      names: "'inference-service'",
+    },
   ] as Omit<BadInput, 'action'>[]
 ).map((c) => ({ ...c, action: 'rollout-and-verify' as const }));
 

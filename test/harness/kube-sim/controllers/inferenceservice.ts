@@ -5,20 +5,24 @@ import { clone, deepEqual, isObj } from '../types.ts';
 import type { Cond, Manager } from './manager.ts';
 import { ownerRef, R, setCondition } from './manager.ts';
 import { STORAGE_INITIALIZER } from '../storage-initializer.ts';
+import {
+  ensureRevisionService,
+  propagateRolledOut,
+  REVISION_LABEL,
+  rolledOutStatus,
+  trafficOf,
+  type RolledOut,
+} from './isvc-revisions.ts';
 
 /** KServe's (Knative's) revisions of one InferenceService's predictor. */
-interface Revisions {
+interface Revisions extends RolledOut {
   uid: string;
   /** The predictor spec (without canaryTrafficPercent) of the latest created revision. */
   spec: unknown;
   count: number;
   latestCreated: string;
   latestReady?: string;
-  /** The revision that was ready before latestReady (the canary split's other side). */
-  previousReady?: string;
 }
-
-const REVISION_LABEL = 'serving.knative.dev/revision';
 
 function withDefaults(o: KObj): KObj {
   applyDefaults(o);
@@ -117,6 +121,7 @@ export class InferenceServiceController {
         latestCreated: `${depName}-${String(count).padStart(5, '0')}`,
       };
       this.revisions.set(key, revs);
+      ensureRevisionService(this.m, isvc, revs.latestCreated);
     }
     const labels = {
       app: `isvc.${depName}`,
@@ -286,10 +291,7 @@ export class InferenceServiceController {
       };
     }
     const ready = pred.status === 'True';
-    if (ready && revs.latestReady !== revs.latestCreated) {
-      revs.previousReady = revs.latestReady;
-      revs.latestReady = revs.latestCreated;
-    }
+    if (ready && revs.latestReady !== revs.latestCreated) revs.latestReady = revs.latestCreated;
     const strip = (c: Cond): Cond => {
       const out: Cond = { ...c };
       delete out.lastUpdateTime;
@@ -328,22 +330,8 @@ export class InferenceServiceController {
     // Knative routes only to ready revisions: a canary split needs the new one ready.
     const canary =
       typeof spec.canaryTrafficPercent === 'number' ? spec.canaryTrafficPercent : undefined;
-    let traffic: Record<string, unknown>[] = [];
-    if (ready && canary !== undefined && revs.previousReady) {
-      traffic = [
-        { tag: 'latest', revisionName: revs.latestCreated, percent: canary, latestRevision: true },
-        {
-          tag: 'prev',
-          revisionName: revs.previousReady,
-          percent: 100 - canary,
-          latestRevision: false,
-        },
-      ];
-    } else if (ready) {
-      traffic = [{ revisionName: revs.latestCreated, percent: 100, latestRevision: true }];
-    } else if (revs.latestReady) {
-      traffic = [{ revisionName: revs.latestReady, percent: 100, latestRevision: false }];
-    }
+    const traffic = trafficOf(ready, canary, revs.latestCreated, revs.latestReady, revs);
+    propagateRolledOut(revs, revs.latestReady, traffic);
     const serving = revs.latestReady !== undefined;
     const status: Record<string, unknown> = {
       observedGeneration: isvc.metadata.generation ?? 1,
@@ -377,7 +365,7 @@ export class InferenceServiceController {
         predictor: {
           latestCreatedRevision: revs.latestCreated,
           ...(revs.latestReady ? { latestReadyRevision: revs.latestReady } : {}),
-          ...(ready && canary === undefined ? { latestRolledoutRevision: revs.latestCreated } : {}),
+          ...rolledOutStatus(revs),
           ...(serving
             ? {
                 url: `http://${name}-predictor-${ns}.example.com`,
