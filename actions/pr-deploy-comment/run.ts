@@ -5,6 +5,7 @@
  * what was changed on GitHub, also when a phase fails.
  */
 import type { Clock } from '../../shared/clock.ts';
+import { cancellation } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { phase, runPhases, type Phase, type PhaseReport } from '../../shared/phases.ts';
 import { isReadOnlyToken, type CommentsApi, type IssueComment } from './api.ts';
@@ -16,6 +17,8 @@ import {
   type PullRequestChoice,
 } from './pull-request.ts';
 import { renderSection, type RenderContext, type Rendered } from './render.ts';
+import { slackMessage, slackReply } from './slack-blocks.ts';
+import { publishSlack, type SlackClients, type SlackOutcome } from './slack.ts';
 import { Sticky, writeListed, type Changes, type StickyAction, type StickyRun } from './sticky.ts';
 
 export type { Changes } from './sticky.ts';
@@ -25,6 +28,10 @@ export interface RunDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
   clock: Pick<Clock, 'now'>;
+  /** The Slack clients (made on first use); none when no Slack input is set. */
+  slack?: SlackClients;
+  /** Removes the Slack secrets from text that reaches a warning or the summary. */
+  scrub?: (text: string) => string;
 }
 
 /** What every phase gets: the inputs and the injected dependencies. */
@@ -106,6 +113,10 @@ export interface CommentReport extends PhaseReport {
   rendered?: Rendered & { fullSection: string };
   sticky?: { sticky: Sticky; run: StickyRun; existing: IssueComment[] };
   outcome?: Outcome;
+  /** What the render phase rendered from: the Slack message shows the same facts. */
+  renderContext?: RenderContext;
+  /** What happened on Slack (when a Slack input is set). */
+  slack?: SlackOutcome;
   /** The report as the job summary shows it after a failure (no pull request facts). */
   failureSection?: string;
 }
@@ -149,6 +160,7 @@ function render(ctx: CommentContext, report: CommentReport): void {
   // rather than a wrong one.
   const commit = headSha ?? (report.event?.name === 'issue_comment' ? undefined : env.GITHUB_SHA);
   const context = renderContext(inputs, env, now(ctx), commit);
+  report.renderContext = context;
   const rendered = renderSection(inputs, context);
   const fullSection = rendered.truncated.length
     ? renderSection(inputs, context, SUMMARY_BUDGET).section
@@ -207,12 +219,31 @@ async function writeComment(_: CommentContext, report: CommentReport): Promise<v
   };
 }
 
+/**
+ * The Slack message, after the PR comment (also when there is no pull request or the token is
+ * read-only): its failure is the report's `slack` outcome, a warning, never the step's failure.
+ */
+async function notifySlack(ctx: CommentContext, report: CommentReport): Promise<void> {
+  const { inputs } = ctx;
+  const target = required(inputs.slack, 'the Slack target');
+  const context = required(report.renderContext, 'the render context');
+  const content = {
+    key: inputs.key,
+    status: inputs.status,
+    message: slackMessage(inputs, context),
+    reply: slackReply(inputs, context),
+  };
+  report.slack = await publishSlack(target, ctx.slack ?? {}, content, ctx.scrub ?? ((t) => t));
+  if (ctx.signal.aborted) throw cancellation(ctx.signal, 'the Slack message');
+}
+
 /** The phases, in order: the whole orchestration is `runPhases` over these. */
 export const commentPhases: readonly CommentPhase[] = [
   phase('find pull request', findPullRequest),
   phase('render', render),
   phase('find sticky comment', readOnlyOr(findSticky), (_, r) => r.outcome === undefined),
   phase('write comment', readOnlyOr(writeComment), (_, r) => r.outcome === undefined),
+  phase('slack message', notifySlack, (ctx) => ctx.inputs.slack !== undefined),
 ];
 
 export function commentReport(): CommentReport {

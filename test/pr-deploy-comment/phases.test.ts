@@ -13,6 +13,7 @@ import {
 } from '../../actions/pr-deploy-comment/api.ts';
 import { getInputs } from '../../actions/pr-deploy-comment/inputs.ts';
 import { markerOf } from '../../actions/pr-deploy-comment/render.ts';
+import { SlackCallError, type SlackApi } from '../../actions/pr-deploy-comment/slack-api.ts';
 import {
   commentPhases,
   commentReport,
@@ -131,6 +132,7 @@ describe('pr-deploy-comment phases', () => {
       'render: done',
       'find sticky comment: done',
       'write comment: done',
+      'slack message: skipped',
     ]);
     expect(report.outcome).toMatchObject({ kind: 'posted', pr: 7, action: 'created' });
     expect(report.changes.created).toBe(100);
@@ -162,6 +164,7 @@ describe('pr-deploy-comment phases', () => {
       'render: done',
       'find sticky comment: skipped',
       'write comment: skipped',
+      'slack message: skipped',
     ]);
     expect(report.outcome).toEqual({
       kind: 'no-pull-request',
@@ -214,5 +217,60 @@ describe('pr-deploy-comment phases', () => {
     const { ctx, logger } = setup({ 'pr-number': '7' });
     await runPhases(commentPhases, ctx, commentReport());
     expect(JSON.stringify(logger.records)).not.toContain('ghs_secret0token');
+  });
+});
+
+describe('pr-deploy-comment phases: Slack', () => {
+  const slackInputs = {
+    'pr-number': '7',
+    'slack-token': 'xoxb-1-2-x',
+    'slack-channel': 'C0DEPLOYS1',
+  };
+
+  it('runs after the comment is written; a Slack failure is the report’s outcome, not a failed phase', async () => {
+    const { ctx, api } = setup(slackInputs);
+    const failing: SlackApi = {
+      whoAmI: async () => 'U0BOT',
+      history: async () => ({ messages: [] }),
+      post: async () => {
+        throw new SlackCallError('chat.postMessage', 'not_in_channel');
+      },
+      update: async () => undefined,
+    };
+    const report = await runPhases(
+      commentPhases,
+      { ...ctx, slack: { api: async () => failing } },
+      commentReport(),
+    );
+    expect(outcomes(report).at(-1)).toBe('slack message: done');
+    expect(report.outcome?.kind).toBe('posted');
+    expect(api.comments).toHaveLength(1);
+    expect(report.slack).toMatchObject({ kind: 'failed', slackError: 'not_in_channel' });
+  });
+
+  it('posts to Slack also when there is no pull request', async () => {
+    const { ctx } = setup({ 'slack-token': 'xoxb-1-2-x', 'slack-channel': 'C0DEPLOYS1' });
+    const posted: string[] = [];
+    const recording: SlackApi = {
+      whoAmI: async () => 'U0BOT',
+      history: async () => ({ messages: [] }),
+      post: async (channel, message) => {
+        posted.push(message.text);
+        return { channel, ts: '1765000000.000001' };
+      },
+      update: async () => undefined,
+    };
+    const report = await runPhases(
+      commentPhases,
+      { ...ctx, slack: { api: async () => recording } },
+      commentReport(),
+    );
+    expect(report.outcome?.kind).toBe('no-pull-request');
+    expect(report.slack).toEqual({
+      kind: 'posted',
+      channel: 'C0DEPLOYS1',
+      ts: '1765000000.000001',
+    });
+    expect(posted).toEqual(['✅ Deployed to staging']);
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * Slack: one living message per key. With a token, the message is posted once with metadata
+ * carrying the key; a later run finds it again in the channel's history (the metadata, posted by
+ * this same bot user), updates it in place with chat.update and adds the new status as a thread
+ * reply. When it is not found (older than the pages read, deleted, not editable), a new one is
+ * posted. With a webhook, each status is a new message (webhooks cannot edit). Any failure is a
+ * warning: the deployment does not fail because Slack did.
+ */
+import { errorMessage } from '../../shared/errors.ts';
+import {
+  SLACK_ADVICE,
+  SlackCallError,
+  type SlackApi,
+  type SlackMetadata,
+  type SlackWebhookApi,
+} from './slack-api.ts';
+import type { SlackMessage } from './slack-blocks.ts';
+
+/** The metadata event type of the living message. */
+export const SLACK_EVENT_TYPE = 'mlops_actions_deployment';
+/** History pages read when looking for the message (a page is at most 100 messages). */
+export const MAX_HISTORY_PAGES = 5;
+
+export type SlackOutcome =
+  | { kind: 'posted' | 'updated'; channel: string; ts: string; replyTs?: string }
+  | { kind: 'sent' }
+  | { kind: 'failed'; slackError: string; message: string };
+
+export interface SlackContent {
+  key: string;
+  status: string;
+  message: SlackMessage;
+  reply: SlackMessage;
+}
+
+export function metadataOf(content: SlackContent): SlackMetadata {
+  return {
+    event_type: SLACK_EVENT_TYPE,
+    event_payload: { key: content.key, status: content.status },
+  };
+}
+
+/** The newest message of this bot user whose metadata names `key`, within the pages read. */
+export async function findLivingMessage(
+  api: SlackApi,
+  channel: string,
+  key: string,
+  user: string,
+): Promise<string | undefined> {
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+    const { messages, nextCursor } = await api.history(channel, cursor);
+    const found = messages.find(
+      (m) =>
+        m.user === user &&
+        m.metadata?.event_type === SLACK_EVENT_TYPE &&
+        m.metadata.event_payload?.['key'] === key,
+    );
+    if (found) return found.ts;
+    if (!nextCursor) return undefined;
+    cursor = nextCursor;
+  }
+  return undefined;
+}
+
+/** Errors that mean "that message cannot be edited any more": post a new one instead. */
+const GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+export async function publishLiving(
+  api: SlackApi,
+  channel: string,
+  content: SlackContent,
+): Promise<SlackOutcome> {
+  const metadata = metadataOf(content);
+  const user = await api.whoAmI();
+  const ts = await findLivingMessage(api, channel, content.key, user);
+  if (ts) {
+    try {
+      await api.update(channel, ts, content.message, metadata);
+      const reply = await api.post(channel, content.reply, { threadTs: ts });
+      return { kind: 'updated', channel, ts, replyTs: reply.ts };
+    } catch (error) {
+      if (!(error instanceof SlackCallError && GONE.has(error.slackError))) throw error;
+    }
+  }
+  const posted = await api.post(channel, content.message, { metadata });
+  return { kind: 'posted', channel: posted.channel, ts: posted.ts };
+}
+
+/** A failure as a warning's text: Slack's error name, what to do, and nothing secret. */
+export function slackFailure(error: unknown, scrub: (text: string) => string): SlackOutcome {
+  if (error instanceof SlackCallError) {
+    const advice = SLACK_ADVICE[error.slackError];
+    return {
+      kind: 'failed',
+      slackError: error.slackError,
+      message: scrub(`${error.message}${advice ? `: ${advice}` : ''}`),
+    };
+  }
+  return { kind: 'failed', slackError: 'error', message: scrub(errorMessage(error)) };
+}
+
+export interface SlackClients {
+  api?: () => Promise<SlackApi>;
+  webhook?: () => Promise<SlackWebhookApi>;
+}
+
+/** Publishes to whichever target is configured; never throws (a failure is the outcome). */
+export async function publishSlack(
+  target: { kind: 'api'; channel: string } | { kind: 'webhook' },
+  clients: SlackClients,
+  content: SlackContent,
+  scrub: (text: string) => string,
+): Promise<SlackOutcome> {
+  try {
+    if (target.kind === 'webhook') {
+      if (!clients.webhook) throw new Error('no Slack webhook client');
+      await (await clients.webhook()).send(content.message);
+      return { kind: 'sent' };
+    }
+    if (!clients.api) throw new Error('no Slack Web API client');
+    return await publishLiving(await clients.api(), target.channel, content);
+  } catch (error) {
+    return slackFailure(error, scrub);
+  }
+}
