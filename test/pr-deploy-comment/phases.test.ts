@@ -274,3 +274,33 @@ describe('pr-deploy-comment phases: Slack', () => {
     expect(posted).toEqual(['✅ Deployed to staging']);
   });
 });
+
+describe('pr-deploy-comment phases: Slack and cancellation', () => {
+  it('a job cancelled during the Slack call ends the step as cancelled, not as a warning', async () => {
+    const { ctx } = setup({
+      'pr-number': '7',
+      'slack-token': 'xoxb-1-2-x',
+      'slack-channel': 'C0DEPLOYS1',
+    });
+    const job = new AbortController();
+    const cancelled: SlackApi = {
+      whoAmI: async () => {
+        job.abort('the run was cancelled');
+        throw new SlackCallError('auth.test', 'cancelled');
+      },
+      history: async () => ({ messages: [] }),
+      post: async () => ({ channel: 'C0DEPLOYS1', ts: '1.1' }),
+      update: async () => undefined,
+    };
+    const report = commentReport();
+    await expect(
+      runPhases(
+        commentPhases,
+        { ...ctx, signal: job.signal, slack: { api: async () => cancelled } },
+        report,
+      ),
+    ).rejects.toThrow(/cancelled \(the run was cancelled\) during the Slack message/);
+    expect(report.outcome?.kind).toBe('posted');
+    expect(report.phases.at(-1)).toMatchObject({ name: 'slack message', outcome: 'failed' });
+  });
+});
