@@ -22,7 +22,14 @@ export const SLACK_EVENT_TYPE = 'mlops_actions_deployment';
 export const MAX_HISTORY_PAGES = 5;
 
 export type SlackOutcome =
-  | { kind: 'posted' | 'updated'; channel: string; ts: string; replyTs?: string }
+  | {
+      kind: 'posted' | 'updated';
+      channel: string;
+      ts: string;
+      replyTs?: string;
+      /** Why a new message was posted although one may exist (a warning). */
+      note?: string;
+    }
   | { kind: 'sent' }
   | { kind: 'failed'; slackError: string; message: string };
 
@@ -73,7 +80,15 @@ export async function publishLiving(
 ): Promise<SlackOutcome> {
   const metadata = metadataOf(content);
   const user = await api.whoAmI();
-  const ts = await findLivingMessage(api, channel, content.key, user);
+  let ts: string | undefined;
+  let note: string | undefined;
+  try {
+    ts = await findLivingMessage(api, channel, content.key, user);
+  } catch (error) {
+    // Without channels:history the message cannot be found: still tell the team, say why.
+    if (!(error instanceof SlackCallError && error.slackError === 'missing_scope')) throw error;
+    note = `${error.message}: posted a new message because the previous one cannot be looked up; add the scope channels:history (groups:history for a private channel) to keep one message`;
+  }
   if (ts) {
     try {
       await api.update(channel, ts, content.message, metadata);
@@ -84,7 +99,7 @@ export async function publishLiving(
     }
   }
   const posted = await api.post(channel, content.message, { metadata });
-  return { kind: 'posted', channel: posted.channel, ts: posted.ts };
+  return { kind: 'posted', channel: posted.channel, ts: posted.ts, ...(note ? { note } : {}) };
 }
 
 /** A failure as a warning's text: Slack's error name, what to do, and nothing secret. */

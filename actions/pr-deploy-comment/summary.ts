@@ -38,5 +38,8 @@ export function slackLine(slack: SlackOutcome | undefined): string {
   if (slack.kind === 'sent')
     return `\n${statusEmoji('info')} Slack: a new message sent through the incoming webhook.\n`;
   const thread = slack.replyTs ? `, status added as thread reply ${slack.replyTs}` : '';
-  return `\n${statusEmoji('info')} Slack: message ${slack.ts} ${slack.kind} in channel ${slack.channel}${thread}.\n`;
+  const note = slack.note
+    ? ` ${statusEmoji('warning')} ${slack.note.replace(/</g, '&lt;').replace(/>/g, '&gt;')}`
+    : '';
+  return `\n${statusEmoji('info')} Slack: message ${slack.ts} ${slack.kind} in channel ${slack.channel}${thread}.${note}\n`;
 }

@@ -144,6 +144,7 @@ function verdictOf(report: CommentReport): void {
   if (s?.kind === 'failed') core.warning(`pr-deploy-comment: Slack message not sent: ${s.message}`);
   else if (s?.kind === 'sent') coreLogger.info('Slack: message sent through the incoming webhook');
   else if (s) coreLogger.info(`Slack: message ${s.ts} ${s.kind} in ${s.channel}`);
+  if (s && 'note' in s && s.note) core.warning(`pr-deploy-comment: Slack: ${s.note}`);
 }
 
 const body: ActionBody<CommentInputs, CommentContext, CommentReport> = {

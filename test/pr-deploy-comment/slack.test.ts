@@ -170,6 +170,22 @@ describe('Slack Web API: one living message per key', () => {
     expect(ownMessages('gone/c')).toHaveLength(2);
   });
 
+  it('without channels:history (missing_scope) it still posts, and says how to keep one message', async () => {
+    const { api, scrub } = clients();
+    fake.fail('conversations.history', { error: 'missing_scope' });
+    const outcome = await publishSlack(
+      { kind: 'api', channel: CHANNEL },
+      { api: async () => api },
+      content('scope/i'),
+      scrub,
+    );
+    expect(outcome).toMatchObject({ kind: 'posted' });
+    expect(outcome.kind === 'posted' && outcome.note).toMatch(
+      /conversations\.history: missing_scope: posted a new message.*channels:history/,
+    );
+    expect(ownMessages('scope/i')).toHaveLength(1);
+  });
+
   it('waits out a 429 ratelimited for its Retry-After (shared/http), once, then posts', async () => {
     const { api, scrub, logger } = clients();
     fake.fail('chat.postMessage', { status: 429, retryAfter: 1 });
