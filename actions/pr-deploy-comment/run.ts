@@ -18,7 +18,7 @@ import {
 } from './pull-request.ts';
 import { renderSection, type RenderContext, type Rendered } from './render.ts';
 import { slackMessage, slackReply } from './slack-blocks.ts';
-import { publishSlack, type SlackClients, type SlackOutcome } from './slack.ts';
+import { publishSlack, type SlackOutcome, type SlackPublisher } from './slack.ts';
 import { Sticky, writeListed, type Changes, type StickyAction, type StickyRun } from './sticky.ts';
 
 export type { Changes } from './sticky.ts';
@@ -28,8 +28,8 @@ export interface RunDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
   clock: Pick<Clock, 'now'>;
-  /** The Slack clients (made on first use); none when no Slack input is set. */
-  slack?: SlackClients;
+  /** Where the Slack message goes; none when no Slack input is set. */
+  slack?: SlackPublisher;
   /** Removes the Slack secrets from text that reaches a warning or the summary. */
   scrub?: (text: string) => string;
 }
@@ -225,7 +225,7 @@ async function writeComment(_: CommentContext, report: CommentReport): Promise<v
  */
 async function notifySlack(ctx: CommentContext, report: CommentReport): Promise<void> {
   const { inputs } = ctx;
-  const target = required(inputs.slack, 'the Slack target');
+  const publisher = required(ctx.slack, 'the Slack publisher');
   const context = required(report.renderContext, 'the render context');
   const content = {
     key: inputs.key,
@@ -233,7 +233,7 @@ async function notifySlack(ctx: CommentContext, report: CommentReport): Promise<
     message: slackMessage(inputs, context),
     reply: slackReply(inputs, context),
   };
-  report.slack = await publishSlack(target, ctx.slack ?? {}, content, ctx.scrub ?? ((t) => t));
+  report.slack = await publishSlack(publisher, content, ctx.scrub ?? ((t) => t));
   if (ctx.signal.aborted) throw cancellation(ctx.signal, 'the Slack message');
 }
 
@@ -243,7 +243,7 @@ export const commentPhases: readonly CommentPhase[] = [
   phase('render', render),
   phase('find sticky comment', readOnlyOr(findSticky), (_, r) => r.outcome === undefined),
   phase('write comment', readOnlyOr(writeComment), (_, r) => r.outcome === undefined),
-  phase('slack message', notifySlack, (ctx) => ctx.inputs.slack !== undefined),
+  phase('slack message', notifySlack, (ctx) => ctx.slack !== undefined),
 ];
 
 export function commentReport(): CommentReport {

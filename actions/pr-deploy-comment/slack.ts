@@ -115,26 +115,38 @@ export function slackFailure(error: unknown, scrub: (text: string) => string): S
   return { kind: 'failed', slackError: 'error', message: scrub(errorMessage(error)) };
 }
 
-export interface SlackClients {
-  api?: () => Promise<SlackApi>;
-  webhook?: () => Promise<SlackWebhookApi>;
+/** Where the message goes: one handler per kind of Slack target. */
+export interface SlackPublisher {
+  /** Publishes `content`; throws SlackCallError (or any error) on failure. */
+  publish(content: SlackContent): Promise<SlackOutcome>;
 }
 
-/** Publishes to whichever target is configured; never throws (a failure is the outcome). */
+/** A bot token and a channel: the living message. The client is made on first use. */
+export function livingMessagePublisher(
+  api: () => Promise<SlackApi>,
+  channel: string,
+): SlackPublisher {
+  return { publish: async (content) => publishLiving(await api(), channel, content) };
+}
+
+/** An incoming webhook: a new message per status (webhooks cannot edit or find messages). */
+export function webhookPublisher(webhook: () => Promise<SlackWebhookApi>): SlackPublisher {
+  return {
+    async publish(content) {
+      await (await webhook()).send(content.message);
+      return { kind: 'sent' };
+    },
+  };
+}
+
+/** Publishes through `publisher`; never throws (a failure is the outcome, a warning). */
 export async function publishSlack(
-  target: { kind: 'api'; channel: string } | { kind: 'webhook' },
-  clients: SlackClients,
+  publisher: SlackPublisher,
   content: SlackContent,
   scrub: (text: string) => string,
 ): Promise<SlackOutcome> {
   try {
-    if (target.kind === 'webhook') {
-      if (!clients.webhook) throw new Error('no Slack webhook client');
-      await (await clients.webhook()).send(content.message);
-      return { kind: 'sent' };
-    }
-    if (!clients.api) throw new Error('no Slack Web API client');
-    return await publishLiving(await clients.api(), target.channel, content);
+    return await publisher.publish(content);
   } catch (error) {
     return slackFailure(error, scrub);
   }

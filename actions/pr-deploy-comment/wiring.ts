@@ -11,7 +11,7 @@ import { createHttpClient } from '../../shared/http.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import type { CommentInputs } from './inputs.ts';
 import { webhookSecrets, type SlackTarget } from './slack-inputs.ts';
-import type { SlackClients } from './slack.ts';
+import { livingMessagePublisher, webhookPublisher, type SlackPublisher } from './slack.ts';
 import { createOctokitApi } from './octokit.ts';
 import { renderSection } from './render.ts';
 import {
@@ -42,14 +42,14 @@ export function scrubber(target: SlackTarget | undefined): (text: string) => str
   return (text) => ordered.reduce((t, secret) => t.split(secret).join('***'), text);
 }
 
-/** The Slack SDK clients, loaded on first use (the SDKs load only when Slack is configured). */
-function slackClients(
+/** The Slack publisher; its SDK loads on first use (only when Slack is configured). */
+function slackPublisher(
   target: SlackTarget,
   requestSignal: AbortSignal,
   deadline: Deadline,
   timeoutMs: number,
   scrub: (text: string) => string,
-): SlackClients {
+): SlackPublisher {
   const http = createHttpClient({
     userAgent: 'mlops-actions/pr-deploy-comment',
     timeoutMs,
@@ -60,19 +60,19 @@ function slackClients(
   });
   const options = { http, signal: requestSignal, logger: coreLogger, scrub };
   if (target.kind === 'webhook') {
-    return {
-      webhook: async () =>
-        (await import('./slack-client.ts')).createSlackWebhook({ ...options, url: target.url }),
-    };
+    return webhookPublisher(async () =>
+      (await import('./slack-client.ts')).createSlackWebhook({ ...options, url: target.url }),
+    );
   }
-  return {
-    api: async () =>
+  return livingMessagePublisher(
+    async () =>
       (await import('./slack-client.ts')).createSlackApi({
         ...options,
         token: target.token,
         apiUrl: target.apiUrl,
       }),
-  };
+    target.channel,
+  );
 }
 
 function contextOf(inputs: CommentInputs, signal: AbortSignal): CommentContext {
@@ -95,7 +95,7 @@ function contextOf(inputs: CommentInputs, signal: AbortSignal): CommentContext {
   });
   const scrub = scrubber(inputs.slack);
   const slack = inputs.slack
-    ? slackClients(inputs.slack, requestSignal, deadline, inputs.timeoutMs, scrub)
+    ? slackPublisher(inputs.slack, requestSignal, deadline, inputs.timeoutMs, scrub)
     : undefined;
   return {
     inputs,

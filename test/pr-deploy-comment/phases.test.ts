@@ -14,6 +14,7 @@ import {
 import { getInputs } from '../../actions/pr-deploy-comment/inputs.ts';
 import { markerOf } from '../../actions/pr-deploy-comment/render.ts';
 import { SlackCallError, type SlackApi } from '../../actions/pr-deploy-comment/slack-api.ts';
+import { livingMessagePublisher } from '../../actions/pr-deploy-comment/slack.ts';
 import {
   commentPhases,
   commentReport,
@@ -239,7 +240,7 @@ describe('pr-deploy-comment phases: Slack', () => {
     };
     const report = await runPhases(
       commentPhases,
-      { ...ctx, slack: { api: async () => failing } },
+      { ...ctx, slack: livingMessagePublisher(async () => failing, 'C0DEPLOYS1') },
       commentReport(),
     );
     expect(outcomes(report).at(-1)).toBe('slack message: done');
@@ -262,7 +263,7 @@ describe('pr-deploy-comment phases: Slack', () => {
     };
     const report = await runPhases(
       commentPhases,
-      { ...ctx, slack: { api: async () => recording } },
+      { ...ctx, slack: livingMessagePublisher(async () => recording, 'C0DEPLOYS1') },
       commentReport(),
     );
     expect(report.outcome?.kind).toBe('no-pull-request');
@@ -296,7 +297,11 @@ describe('pr-deploy-comment phases: Slack and cancellation', () => {
     await expect(
       runPhases(
         commentPhases,
-        { ...ctx, signal: job.signal, slack: { api: async () => cancelled } },
+        {
+          ...ctx,
+          signal: job.signal,
+          slack: livingMessagePublisher(async () => cancelled, 'C0DEPLOYS1'),
+        },
         report,
       ),
     ).rejects.toThrow(/cancelled \(the run was cancelled\) during the Slack message/);

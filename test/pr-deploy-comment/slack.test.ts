@@ -21,8 +21,10 @@ import {
 } from '../../actions/pr-deploy-comment/slack-client.ts';
 import { slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
 import {
+  livingMessagePublisher,
   MAX_HISTORY_PAGES,
   publishSlack,
+  webhookPublisher,
   SLACK_EVENT_TYPE,
   type SlackContent,
 } from '../../actions/pr-deploy-comment/slack.ts';
@@ -83,8 +85,7 @@ describe('Slack Web API: one living message per key', () => {
   it('posts once with metadata, then updates it in place and adds the status as a thread reply', async () => {
     const { api, scrub } = clients();
     const first = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('living/a', 'in-progress'),
       scrub,
     );
@@ -98,8 +99,7 @@ describe('Slack Web API: one living message per key', () => {
     expect(posted[0]?.text).toContain('Deploying');
 
     const second = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('living/a', 'success'),
       scrub,
     );
@@ -122,8 +122,7 @@ describe('Slack Web API: one living message per key', () => {
   it('finds the message on a later history page, and ignores the same metadata posted by someone else', async () => {
     const { api, scrub } = clients();
     await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('paged/b'),
       scrub,
     );
@@ -141,8 +140,7 @@ describe('Slack Web API: one living message per key', () => {
     });
     const before = fake.calls('conversations.history').length;
     const outcome = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('paged/b'),
       scrub,
     );
@@ -154,15 +152,13 @@ describe('Slack Web API: one living message per key', () => {
   it('posts a new message when the old one cannot be updated (message_not_found)', async () => {
     const { api, scrub } = clients();
     await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('gone/c'),
       scrub,
     );
     fake.fail('chat.update', { error: 'message_not_found' });
     const outcome = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('gone/c'),
       scrub,
     );
@@ -174,8 +170,7 @@ describe('Slack Web API: one living message per key', () => {
     const { api, scrub } = clients();
     fake.fail('conversations.history', { error: 'missing_scope' });
     const outcome = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('scope/i'),
       scrub,
     );
@@ -192,8 +187,7 @@ describe('Slack Web API: one living message per key', () => {
     const before = fake.calls('chat.postMessage').length;
     const started = Date.now();
     const outcome = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('rate/d'),
       scrub,
     );
@@ -209,8 +203,7 @@ describe('Slack Web API: one living message per key', () => {
     fake.fail('chat.postMessage', { status: 429, retryAfter: 30 });
     const started = Date.now();
     const outcome = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('rate/e'),
       scrub,
     );
@@ -237,8 +230,7 @@ describe('Slack Web API: one living message per key', () => {
     async (name, channel, token, text) => {
       const { api, scrub } = clients(token ?? fake.token);
       const outcome = await publishSlack(
-        { kind: 'api', channel },
-        { api: async () => api },
+        livingMessagePublisher(async () => api, channel),
         content(`err/${name}`),
         scrub,
       );
@@ -259,8 +251,7 @@ describe('Slack Web API: one living message per key', () => {
       apiUrl: 'http://127.0.0.1:9/api/',
     });
     const outcome = await publishSlack(
-      { kind: 'api', channel: CHANNEL },
-      { api: async () => api },
+      livingMessagePublisher(async () => api, CHANNEL),
       content('down/f'),
       scrub,
     );
@@ -276,8 +267,7 @@ describe('Slack incoming webhook', () => {
     const before = fake.webhookMessages.length;
     for (const status of ['in-progress', 'success']) {
       const outcome = await publishSlack(
-        { kind: 'webhook' },
-        { webhook: async () => webhook },
+        webhookPublisher(async () => webhook),
         content('hook/g', status),
         scrub,
       );
@@ -293,8 +283,7 @@ describe('Slack incoming webhook', () => {
     const scrub = scrubber({ kind: 'webhook', url });
     const webhook = createSlackWebhook({ http, signal, logger, scrub, url });
     const outcome = await publishSlack(
-      { kind: 'webhook' },
-      { webhook: async () => webhook },
+      webhookPublisher(async () => webhook),
       content('hook/h'),
       scrub,
     );
