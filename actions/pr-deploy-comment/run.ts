@@ -18,7 +18,13 @@ import {
 } from './pull-request.ts';
 import { renderSection, type RenderContext, type Rendered } from './render.ts';
 import { slackMessage, slackReply } from './slack-blocks.ts';
-import { publishSlack, type SlackOutcome, type SlackPublisher } from './slack.ts';
+import {
+  publishSlack,
+  slackHintLine,
+  slackHintOf,
+  type SlackOutcome,
+  type SlackPublisher,
+} from './slack.ts';
 import { Sticky, writeListed, type Changes, type StickyAction, type StickyRun } from './sticky.ts';
 
 export type { Changes } from './sticky.ts';
@@ -220,21 +226,30 @@ async function writeComment(_: CommentContext, report: CommentReport): Promise<v
 }
 
 /**
- * The Slack message, after the PR comment (also when there is no pull request or the token is
- * read-only): its failure is the report's `slack` outcome, a warning, never the step's failure.
+ * The Slack message, before the PR comment is written (also when there is no pull request or
+ * the token is read-only): its failure is the report's `slack` outcome, a warning, never the
+ * step's failure. Its wait is bounded short of the step's deadline (wiring.ts), so the comment
+ * keeps time to be written.
  */
 async function notifySlack(ctx: CommentContext, report: CommentReport): Promise<void> {
   const { inputs } = ctx;
   const publisher = required(ctx.slack, 'the Slack publisher');
   const context = required(report.renderContext, 'the render context');
+  // The key's comment remembers the living message (see slackHintOf).
+  const known = (report.sticky?.existing ?? []).map((c) => slackHintOf(c.body)).find(Boolean);
   const content = {
     key: inputs.key,
     status: inputs.status,
     message: slackMessage(inputs, context),
     reply: slackReply(inputs, context),
+    ...(known ? { known } : {}),
   };
-  report.slack = await publishSlack(publisher, content, ctx.scrub ?? ((t) => t));
+  const slack = await publishSlack(publisher, content, ctx.scrub ?? ((t) => t));
+  report.slack = slack;
   if (ctx.signal.aborted) throw cancellation(ctx.signal, 'the Slack message');
+  // The comment written next remembers it for the next run.
+  if (report.sticky && (slack.kind === 'posted' || slack.kind === 'updated'))
+    report.sticky.run.section += `\n${slackHintLine(slack.channel, slack.ts)}`;
 }
 
 /** The phases, in order: the whole orchestration is `runPhases` over these. */
@@ -242,8 +257,8 @@ export const commentPhases: readonly CommentPhase[] = [
   phase('find pull request', findPullRequest),
   phase('render', render),
   phase('find sticky comment', readOnlyOr(findSticky), (_, r) => r.outcome === undefined),
-  phase('write comment', readOnlyOr(writeComment), (_, r) => r.outcome === undefined),
   phase('slack message', notifySlack, (ctx) => ctx.slack !== undefined),
+  phase('write comment', readOnlyOr(writeComment), (_, r) => r.outcome === undefined),
 ];
 
 export function commentReport(): CommentReport {

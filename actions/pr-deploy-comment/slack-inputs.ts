@@ -14,8 +14,11 @@ export type SlackTarget =
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
-/** Bot (xoxb-), user (xoxp-), app-level or legacy tokens: letters, digits and dashes. */
-const SLACK_TOKEN = /^xox[abepr]-[A-Za-z0-9-]{1,250}$/;
+/**
+ * Bot (xoxb-), user (xoxp-), app-level or legacy tokens: letters, digits and dashes; with token
+ * rotation the access token carries an `xoxe.` prefix (`xoxe.xoxb-…`).
+ */
+const SLACK_TOKEN = /^(xoxe\.)?xox[abepr]-[A-Za-z0-9-]{1,250}$/;
 /** A conversation id (public C…, private G…, direct D…); names change, ids do not. */
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;

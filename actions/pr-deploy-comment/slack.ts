@@ -38,6 +38,25 @@ export interface SlackContent {
   status: string;
   message: SlackMessage;
   reply: SlackMessage;
+  /** The living message as the PR comment remembers it: tried before any history lookup. */
+  known?: { channel: string; ts: string };
+}
+
+/**
+ * The PR comment remembers the living message in a hidden line, so a run on a pull request
+ * finds it without reading the channel's history (rate-limited, and only its newest pages).
+ */
+const HINT =
+  /<!-- mlops-actions\/pr-deploy-comment slack="([A-Z0-9]{2,40})\/(\d{1,12}\.\d{1,9})" -->/g;
+
+export function slackHintLine(channel: string, ts: string): string {
+  return `<!-- mlops-actions/pr-deploy-comment slack="${channel}/${ts}" -->`;
+}
+
+/** The last living message a comment body remembers (append mode keeps one line per section). */
+export function slackHintOf(body: string | undefined): { channel: string; ts: string } | undefined {
+  const last = [...(body ?? '').matchAll(HINT)].pop();
+  return last?.[1] && last[2] ? { channel: last[1], ts: last[2] } : undefined;
 }
 
 export function metadataOf(content: SlackContent): SlackMetadata {
@@ -73,12 +92,33 @@ export async function findLivingMessage(
 /** Errors that mean "that message cannot be edited any more": post a new one instead. */
 const GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
 
+/** Updates the message `ts` and replies in its thread; undefined when it cannot be edited. */
+async function updateLiving(
+  api: SlackApi,
+  channel: string,
+  ts: string,
+  content: SlackContent,
+): Promise<SlackOutcome | undefined> {
+  try {
+    await api.update(channel, ts, content.message, metadataOf(content));
+  } catch (error) {
+    if (error instanceof SlackCallError && GONE.has(error.slackError)) return undefined;
+    throw error;
+  }
+  const reply = await api.post(channel, content.reply, { threadTs: ts });
+  return { kind: 'updated', channel, ts, replyTs: reply.ts };
+}
+
 export async function publishLiving(
   api: SlackApi,
   channel: string,
   content: SlackContent,
 ): Promise<SlackOutcome> {
   const metadata = metadataOf(content);
+  if (content.known?.channel === channel) {
+    const updated = await updateLiving(api, channel, content.known.ts, content);
+    if (updated) return updated;
+  }
   const user = await api.whoAmI();
   let ts: string | undefined;
   let note: string | undefined;
@@ -90,13 +130,8 @@ export async function publishLiving(
     note = `${error.message}: posted a new message because the previous one cannot be looked up; add the scope channels:history (groups:history for a private channel) to keep one message`;
   }
   if (ts) {
-    try {
-      await api.update(channel, ts, content.message, metadata);
-      const reply = await api.post(channel, content.reply, { threadTs: ts });
-      return { kind: 'updated', channel, ts, replyTs: reply.ts };
-    } catch (error) {
-      if (!(error instanceof SlackCallError && GONE.has(error.slackError))) throw error;
-    }
+    const updated = await updateLiving(api, channel, ts, content);
+    if (updated) return updated;
   }
   const posted = await api.post(channel, content.message, { metadata });
   return { kind: 'posted', channel: posted.channel, ts: posted.ts, ...(note ? { note } : {}) };

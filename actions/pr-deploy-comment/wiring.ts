@@ -50,10 +50,13 @@ function slackPublisher(
   timeoutMs: number,
   scrub: (text: string) => string,
 ): SlackPublisher {
+  // Slack goes before the PR comment is written: it stops short of the step's deadline, so a
+  // long rate-limit wait on Slack cannot leave GitHub without time.
+  const reserveMs = Math.min(30_000, timeoutMs / 2);
   const http = createHttpClient({
     userAgent: 'mlops-actions/pr-deploy-comment',
-    timeoutMs,
-    deadline: () => deadline.at,
+    timeoutMs: timeoutMs - reserveMs,
+    deadline: () => deadline.at - reserveMs,
     clock: systemClock,
     onRetry: (m) => coreLogger.info(scrub(`Slack: ${m}`)),
     onGiveUp: (m) => coreLogger.info(scrub(`Slack: ${m}`)),

@@ -132,8 +132,8 @@ describe('pr-deploy-comment phases', () => {
       'find pull request: done',
       'render: done',
       'find sticky comment: done',
-      'write comment: done',
       'slack message: skipped',
+      'write comment: done',
     ]);
     expect(report.outcome).toMatchObject({ kind: 'posted', pr: 7, action: 'created' });
     expect(report.changes.created).toBe(100);
@@ -164,8 +164,8 @@ describe('pr-deploy-comment phases', () => {
       'find pull request: done',
       'render: done',
       'find sticky comment: skipped',
-      'write comment: skipped',
       'slack message: skipped',
+      'write comment: skipped',
     ]);
     expect(report.outcome).toEqual({
       kind: 'no-pull-request',
@@ -228,7 +228,7 @@ describe('pr-deploy-comment phases: Slack', () => {
     'slack-channel': 'C0DEPLOYS1',
   };
 
-  it('runs after the comment is written; a Slack failure is the report’s outcome, not a failed phase', async () => {
+  it('runs before the comment is written; a Slack failure is the report’s outcome, not a failed phase', async () => {
     const { ctx, api } = setup(slackInputs);
     const failing: SlackApi = {
       whoAmI: async () => 'U0BOT',
@@ -243,8 +243,9 @@ describe('pr-deploy-comment phases: Slack', () => {
       { ...ctx, slack: livingMessagePublisher(async () => failing, 'C0DEPLOYS1') },
       commentReport(),
     );
-    expect(outcomes(report).at(-1)).toBe('slack message: done');
+    expect(outcomes(report).slice(-2)).toEqual(['slack message: done', 'write comment: done']);
     expect(report.outcome?.kind).toBe('posted');
+    expect(api.comments[0]?.body).not.toContain('slack=');
     expect(api.comments).toHaveLength(1);
     expect(report.slack).toMatchObject({ kind: 'failed', slackError: 'not_in_channel' });
   });
@@ -305,7 +306,67 @@ describe('pr-deploy-comment phases: Slack and cancellation', () => {
         report,
       ),
     ).rejects.toThrow(/cancelled \(the run was cancelled\) during the Slack message/);
-    expect(report.outcome?.kind).toBe('posted');
+    expect(report.outcome).toBeUndefined();
     expect(report.phases.at(-1)).toMatchObject({ name: 'slack message', outcome: 'failed' });
+  });
+});
+
+describe('pr-deploy-comment phases: the PR comment remembers the Slack message', () => {
+  /** A Slack API in memory: one channel, records the calls. */
+  function memorySlack() {
+    const calls: string[] = [];
+    const live = new Set<string>();
+    let next = 1;
+    const api: SlackApi = {
+      whoAmI: async () => {
+        calls.push('auth.test');
+        return 'U0BOT';
+      },
+      history: async () => {
+        calls.push('history');
+        return { messages: [] };
+      },
+      post: async (channel, _m, options) => {
+        calls.push(options.threadTs ? `reply ${options.threadTs}` : 'post');
+        const ts = `1765000000.00000${next++}`;
+        if (!options.threadTs) live.add(ts);
+        return { channel, ts };
+      },
+      update: async (_c, ts) => {
+        calls.push(`update ${ts}`);
+        if (!live.has(ts)) throw new SlackCallError('chat.update', 'message_not_found');
+      },
+    };
+    return { api, calls, live };
+  }
+  const values = { 'pr-number': '7', 'slack-token': 'xoxb-1-2-x', 'slack-channel': 'C0DEPLOYS1' };
+
+  it('the next run updates the remembered message without reading the channel history', async () => {
+    const { ctx, api } = setup(values);
+    const slack = memorySlack();
+    const publisher = livingMessagePublisher(async () => slack.api, 'C0DEPLOYS1');
+    await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    expect(slack.calls).toEqual(['auth.test', 'history', 'post']);
+    expect(api.comments[0]?.body).toContain(
+      '<!-- mlops-actions/pr-deploy-comment slack="C0DEPLOYS1/1765000000.000001" -->',
+    );
+    slack.calls.length = 0;
+    const second = await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    expect(slack.calls).toEqual(['update 1765000000.000001', 'reply 1765000000.000001']);
+    expect(second.slack).toMatchObject({ kind: 'updated', ts: '1765000000.000001' });
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]?.body.match(/slack="/g)).toHaveLength(1);
+  });
+
+  it('a remembered message that is gone: looked up, then a new one is posted and remembered', async () => {
+    const { ctx, api } = setup(values);
+    const slack = memorySlack();
+    const publisher = livingMessagePublisher(async () => slack.api, 'C0DEPLOYS1');
+    await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    slack.live.clear();
+    slack.calls.length = 0;
+    await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    expect(slack.calls).toEqual(['update 1765000000.000001', 'auth.test', 'history', 'post']);
+    expect(api.comments[0]?.body).toContain('slack="C0DEPLOYS1/1765000000.000002"');
   });
 });

@@ -78,6 +78,11 @@ describe('pr-deploy-comment: Slack with a bot token', () => {
     expect(sticky(github, 7)).toHaveLength(1);
     expect(first.summary).toContain(`Slack: message ${ts} posted in channel ${CHANNEL}`);
 
+    // The PR comment remembers the message: the next run needs no history lookup.
+    expect(sticky(github, 7)[0]!.body).toContain(
+      `<!-- mlops-actions/pr-deploy-comment slack="${CHANNEL}/${ts}" -->`,
+    );
+    const historyCalls = slack.calls('conversations.history').length;
     const second = await runComment(github, {
       inputs: {
         ...tokenInputs(),
@@ -88,6 +93,7 @@ describe('pr-deploy-comment: Slack with a bot token', () => {
     });
     expect(second.exitCode).toBe(0);
     expect(second.outputs['slack-ts']).toBe(ts);
+    expect(slack.calls('conversations.history')).toHaveLength(historyCalls);
     const all = slack.messages.get(CHANNEL) ?? [];
     expect(all.filter((m) => !m.thread_ts)).toHaveLength(1);
     expect(all[0]!.edited).toBe(true);
@@ -155,16 +161,26 @@ describe('pr-deploy-comment: Slack with a bot token', () => {
     expect(text).toContain('&lt;!channel&gt; &lt;@U0BOSS&gt;');
   });
 
-  it('without a pull request (a push), the Slack message is still posted', async () => {
-    const result = await runComment(github, {
+  it('without a pull request (a push): posted, then found again in the channel history by its metadata', async () => {
+    const push = {
       inputs: tokenInputs(),
       event: { name: 'push', payload: {} },
       env: { GITHUB_REF: 'refs/heads/main' },
-    });
+    };
+    const result = await runComment(github, push);
     expect(result.exitCode).toBe(0);
     expect(result.outputs['comment-id']).toBe('');
     expect(slack.messages.get(CHANNEL)).toHaveLength(1);
-    expect(result.outputs['slack-ts']).toBe(slack.messages.get(CHANNEL)![0]!.ts);
+    const ts = slack.messages.get(CHANNEL)![0]!.ts;
+    expect(result.outputs['slack-ts']).toBe(ts);
+    for (let i = 0; i < 120; i += 1)
+      slack.inject(CHANNEL, { user: 'U0HUMAN001', text: `msg ${i}` });
+    const again = await runComment(github, push);
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs['slack-ts']).toBe(ts);
+    // One lookup on the first run, two pages (100 + 21 messages) on the second.
+    expect(slack.calls('conversations.history')).toHaveLength(3);
+    expect(slack.messages.get(CHANNEL)!.filter((m) => m.thread_ts === ts)).toHaveLength(1);
   });
 });
 

@@ -359,6 +359,8 @@ describe('Slack inputs', () => {
       apiUrl: 'https://slack.com/api/',
     });
     expect(token.masked).toEqual(['xoxb-1-2-abc']);
+    const rotating = parse({ 'slack-token': 'xoxe.xoxb-1-2-abc', 'slack-channel': 'G0123ABCD' });
+    expect(rotating.run()).toMatchObject({ kind: 'api', token: 'xoxe.xoxb-1-2-abc' });
     const hook = parse({
       'slack-webhook-url': 'https://hooks.slack.com/services/T1/B2/secretpart123',
     });
