@@ -133,7 +133,10 @@ function outputsOf(report: CommentReport, error?: unknown): ActionOutputs {
 function summaryOf(report: CommentReport, error?: unknown): string {
   if (error === undefined) return commentSummary(publishResult(report)) + slackLine(report.slack);
   const changed = changeList(report.changes);
-  return `${report.failureSection}\n\n❌ pr-deploy-comment: the comment was not published: ${errorMessage(error)}\n\n${changed.length ? `Changed before the failure: ${changed.join('; ')}.` : 'Nothing was changed on the pull request.'}\n`;
+  return (
+    `${report.failureSection}\n\n❌ pr-deploy-comment: the comment was not published: ${errorMessage(error)}\n\n${changed.length ? `Changed before the failure: ${changed.join('; ')}.` : 'Nothing was changed on the pull request.'}\n` +
+    slackLine(report.slack)
+  );
 }
 
 function verdictOf(report: CommentReport): void {

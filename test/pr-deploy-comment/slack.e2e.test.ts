@@ -110,6 +110,20 @@ describe('pr-deploy-comment: Slack with a bot token', () => {
     }
   });
 
+  it('GitHub refuses the comment after Slack posted: the step fails, the summary and slack-ts say what Slack got', async () => {
+    github.faults.push({
+      times: 1,
+      match: (r) => r.method === 'POST' && r.path.endsWith('/comments'),
+      response: () => ({ status: 422, body: { message: 'Validation Failed' } }),
+    });
+    const result = await runComment(github, { inputs: tokenInputs() });
+    expect(result.exitCode).toBe(1);
+    const ts = slack.messages.get(CHANNEL)![0]!.ts;
+    expect(result.outputs['slack-ts']).toBe(ts);
+    expect(result.summary).toContain('the comment was not published');
+    expect(result.summary).toContain(`Slack: message ${ts} posted`);
+  });
+
   it('a 429 ratelimited is waited out for its Retry-After and the message is posted', async () => {
     slack.fail('chat.postMessage', { status: 429, retryAfter: 1 });
     const result = await runComment(github, { inputs: tokenInputs() });
