@@ -3,6 +3,7 @@ import { readConfinedFile, type PathPolicy } from '../../shared/files.ts';
 import { isDigest, isValidImageName, isValidTag, parseImageRef } from '../../shared/image-ref.ts';
 import { Inputs } from '../../shared/inputs.ts';
 import { parseMetrics, type Metric } from './metrics.ts';
+import { slackTarget, type SlackTarget } from './slack-inputs.ts';
 
 export const STATUSES = ['success', 'failure', 'in-progress', 'rolled-back', 'cancelled'] as const;
 export type DeployStatus = (typeof STATUSES)[number];
@@ -27,6 +28,8 @@ export interface CommentInputs {
   hidePrevious: boolean;
   prNumber?: number;
   timeoutMs: number;
+  /** Where the Slack message goes (none when no Slack input is set). */
+  slack?: SlackTarget;
 }
 
 /** What a key may hold: it is written into an HTML comment and compared byte for byte. */
@@ -92,6 +95,8 @@ export function getInputs(
   env: NodeJS.ProcessEnv = process.env,
 ): CommentInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  // First: the Slack secrets are masked before any other input can fail and be logged.
+  const slack = slackTarget(inputs);
   const token = inputs.optional('token');
   if (!token) {
     throw new InputError(
@@ -162,5 +167,6 @@ export function getInputs(
     hidePrevious,
     ...(prNumber !== undefined ? { prNumber } : {}),
     timeoutMs: inputs.duration('timeout', '2m', { minMs: 1000, maxMs: 3_600_000 }),
+    ...(slack ? { slack } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * what was changed on GitHub, also when a phase fails.
  */
 import type { Clock } from '../../shared/clock.ts';
+import { cancellation } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { phase, runPhases, type Phase, type PhaseReport } from '../../shared/phases.ts';
 import { isReadOnlyToken, type CommentsApi, type IssueComment } from './api.ts';
@@ -16,6 +17,14 @@ import {
   type PullRequestChoice,
 } from './pull-request.ts';
 import { renderSection, type RenderContext, type Rendered } from './render.ts';
+import { slackMessage, slackReply } from './slack-blocks.ts';
+import {
+  publishSlack,
+  slackHintLine,
+  slackHintOf,
+  type SlackOutcome,
+  type SlackPublisher,
+} from './slack.ts';
 import { Sticky, writeListed, type Changes, type StickyAction, type StickyRun } from './sticky.ts';
 
 export type { Changes } from './sticky.ts';
@@ -25,6 +34,10 @@ export interface RunDeps {
   logger: Logger;
   env: NodeJS.ProcessEnv;
   clock: Pick<Clock, 'now'>;
+  /** Where the Slack message goes; none when no Slack input is set. */
+  slack?: SlackPublisher;
+  /** Removes the Slack secrets from text that reaches a warning or the summary. */
+  scrub?: (text: string) => string;
 }
 
 /** What every phase gets: the inputs and the injected dependencies. */
@@ -106,6 +119,10 @@ export interface CommentReport extends PhaseReport {
   rendered?: Rendered & { fullSection: string };
   sticky?: { sticky: Sticky; run: StickyRun; existing: IssueComment[] };
   outcome?: Outcome;
+  /** What the render phase rendered from: the Slack message shows the same facts. */
+  renderContext?: RenderContext;
+  /** What happened on Slack (when a Slack input is set). */
+  slack?: SlackOutcome;
   /** The report as the job summary shows it after a failure (no pull request facts). */
   failureSection?: string;
 }
@@ -149,6 +166,7 @@ function render(ctx: CommentContext, report: CommentReport): void {
   // rather than a wrong one.
   const commit = headSha ?? (report.event?.name === 'issue_comment' ? undefined : env.GITHUB_SHA);
   const context = renderContext(inputs, env, now(ctx), commit);
+  report.renderContext = context;
   const rendered = renderSection(inputs, context);
   const fullSection = rendered.truncated.length
     ? renderSection(inputs, context, SUMMARY_BUDGET).section
@@ -207,11 +225,39 @@ async function writeComment(_: CommentContext, report: CommentReport): Promise<v
   };
 }
 
+/**
+ * The Slack message, before the PR comment is written (also when there is no pull request or
+ * the token is read-only): its failure is the report's `slack` outcome, a warning, never the
+ * step's failure. Its wait is bounded short of the step's deadline (wiring.ts), so the comment
+ * keeps time to be written.
+ */
+async function notifySlack(ctx: CommentContext, report: CommentReport): Promise<void> {
+  const { inputs } = ctx;
+  const publisher = required(ctx.slack, 'the Slack publisher');
+  const context = required(report.renderContext, 'the render context');
+  // The key's comment remembers the living message (see slackHintOf).
+  const known = (report.sticky?.existing ?? []).map((c) => slackHintOf(c.body)).find(Boolean);
+  const content = {
+    key: inputs.key,
+    status: inputs.status,
+    message: slackMessage(inputs, context),
+    reply: slackReply(inputs, context),
+    ...(known ? { known } : {}),
+  };
+  const slack = await publishSlack(publisher, content, ctx.scrub ?? ((t) => t));
+  report.slack = slack;
+  if (ctx.signal.aborted) throw cancellation(ctx.signal, 'the Slack message');
+  // The comment written next remembers it for the next run.
+  if (report.sticky && (slack.kind === 'posted' || slack.kind === 'updated'))
+    report.sticky.run.section += `\n${slackHintLine(slack.channel, slack.ts)}`;
+}
+
 /** The phases, in order: the whole orchestration is `runPhases` over these. */
 export const commentPhases: readonly CommentPhase[] = [
   phase('find pull request', findPullRequest),
   phase('render', render),
   phase('find sticky comment', readOnlyOr(findSticky), (_, r) => r.outcome === undefined),
+  phase('slack message', notifySlack, (ctx) => ctx.slack !== undefined),
   phase('write comment', readOnlyOr(writeComment), (_, r) => r.outcome === undefined),
 ];
 

@@ -59,14 +59,17 @@ function isGone(error: unknown): boolean {
 
 export class Sticky {
   readonly marker: string;
-  readonly body: string;
   private readonly run: StickyRun;
   private me = '';
   private listedAt = 0;
   constructor(run: StickyRun) {
     this.run = run;
     this.marker = markerOf(run.inputs.key);
-    this.body = commentBody(run.inputs.key, run.section);
+  }
+
+  /** The comment for upsert/recreate, from the run's section as it is when written. */
+  get body(): string {
+    return commentBody(this.run.inputs.key, this.run.section);
   }
 
   isOurs = (c: IssueComment): boolean =>

@@ -1,4 +1,5 @@
 import { statusEmoji } from '../../shared/summary.ts';
+import type { SlackOutcome } from './slack.ts';
 import type { Changes, PublishResult } from './run.ts';
 
 export function changeList(changes: Changes): string[] {
@@ -27,4 +28,18 @@ export function commentSummary(result: PublishResult): string {
     ? `\n\n(Cut in the comment to fit GitHub's limit: ${result.truncated.join(' and ')}; shown in full here.)`
     : '';
   return `${result.fullSection}\n\n${footer}${truncated}\n`;
+}
+
+/** The summary's Slack line (empty when no Slack input is set). */
+export function slackLine(slack: SlackOutcome | undefined): string {
+  if (!slack) return '';
+  if (slack.kind === 'failed')
+    return `\n${statusEmoji('warning')} Slack message not sent: ${slack.message.replace(/</g, '&lt;').replace(/>/g, '&gt;')}\n`;
+  if (slack.kind === 'sent')
+    return `\n${statusEmoji('info')} Slack: a new message sent through the incoming webhook.\n`;
+  const thread = slack.replyTs ? `, status added as thread reply ${slack.replyTs}` : '';
+  const note = slack.note
+    ? ` ${statusEmoji('warning')} ${slack.note.replace(/</g, '&lt;').replace(/>/g, '&gt;')}`
+    : '';
+  return `\n${statusEmoji('info')} Slack: message ${slack.ts} ${slack.kind} in channel ${slack.channel}${thread}.${note}\n`;
 }

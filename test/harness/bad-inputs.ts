@@ -681,6 +681,58 @@ const paths: BadInput[] = [
   })),
 ];
 
+/** pr-deploy-comment's Slack inputs: the Slack API is the counting server too. */
+const SLACK = { ...COMMENT, 'slack-api-url': 'SERVER/api/' };
+const slack: BadInput[] = (
+  [
+    {
+      name: 'slack-token without slack-channel',
+      inputs: { 'slack-token': 'xoxb-1-2-sweepSecret' },
+      names: "'slack-token'",
+    },
+    {
+      name: 'slack-channel is a name, not an id',
+      inputs: { 'slack-token': 'xoxb-1-2-sweepSecret', 'slack-channel': '#deploys' },
+      names: "'slack-channel'",
+    },
+    {
+      name: 'slack-token is not a token (not echoed)',
+      inputs: { 'slack-token': 'hooks.slack.com/sweepSecret', 'slack-channel': 'C0123ABCD' },
+      names: "'slack-token'",
+      message: /the value is not shown because it is a secret/,
+    },
+    {
+      name: 'slack-token and slack-webhook-url both set',
+      inputs: {
+        'slack-token': 'xoxb-1-2-sweepSecret',
+        'slack-channel': 'C0123ABCD',
+        'slack-webhook-url': 'SERVER/services/T/B/sweepSecret',
+      },
+      names: "'slack-token'",
+    },
+    {
+      name: 'slack-webhook-url over plain http to another host (not echoed)',
+      inputs: { 'slack-webhook-url': 'http://hooks.example.com/services/T/B/sweepSecret' },
+      names: "'slack-webhook-url'",
+      message: /the value is not shown because it is a secret/,
+    },
+    {
+      name: 'slack-channel without slack-token',
+      inputs: { 'slack-channel': 'C0123ABCD' },
+      names: "'slack-channel'",
+    },
+    {
+      name: 'slack-api-url not http',
+      inputs: {
+        'slack-token': 'xoxb-1-2-sweepSecret',
+        'slack-channel': 'C0123ABCD',
+        'slack-api-url': 'file:///etc/passwd',
+      },
+      names: "'slack-api-url'",
+    },
+  ] as const
+).map((c): BadInput => ({ action: 'pr-deploy-comment', ...c, inputs: { ...SLACK, ...c.inputs } }));
+
 /** analyze-release: its `url` is the counting server (SERVER), so nothing may be loaded. */
 const ANALYZE = { url: 'SERVER', duration: '1s', warmup: '0s' };
 const analyze: BadInput[] = (
@@ -822,6 +874,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   ...rollout,
   ...build,
   ...paths,
+  ...slack,
   ...analyze,
   ...registry,
 ];

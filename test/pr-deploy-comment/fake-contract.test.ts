@@ -152,8 +152,13 @@ describe('pr-deploy-comment/action.yml', () => {
       outputs?: Record<string, unknown>;
     };
     const designed = `token key status environment endpoint image digest run-url metrics
-      metrics-baseline body body-file mode hide-previous pr-number`.split(/\s+/);
+      metrics-baseline body body-file mode hide-previous pr-number slack-token slack-channel
+      slack-webhook-url`.split(/\s+/);
     expect(Object.keys(meta.inputs ?? {})).toEqual(expect.arrayContaining(designed));
-    expect(Object.keys(meta.outputs ?? {}).sort()).toEqual(['comment-id', 'comment-url']);
+    expect(Object.keys(meta.outputs ?? {}).sort()).toEqual([
+      'comment-id',
+      'comment-url',
+      'slack-ts',
+    ]);
   });
 });

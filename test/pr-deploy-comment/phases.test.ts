@@ -13,6 +13,8 @@ import {
 } from '../../actions/pr-deploy-comment/api.ts';
 import { getInputs } from '../../actions/pr-deploy-comment/inputs.ts';
 import { markerOf } from '../../actions/pr-deploy-comment/render.ts';
+import { SlackCallError, type SlackApi } from '../../actions/pr-deploy-comment/slack-api.ts';
+import { livingMessagePublisher } from '../../actions/pr-deploy-comment/slack.ts';
 import {
   commentPhases,
   commentReport,
@@ -130,6 +132,7 @@ describe('pr-deploy-comment phases', () => {
       'find pull request: done',
       'render: done',
       'find sticky comment: done',
+      'slack message: skipped',
       'write comment: done',
     ]);
     expect(report.outcome).toMatchObject({ kind: 'posted', pr: 7, action: 'created' });
@@ -161,6 +164,7 @@ describe('pr-deploy-comment phases', () => {
       'find pull request: done',
       'render: done',
       'find sticky comment: skipped',
+      'slack message: skipped',
       'write comment: skipped',
     ]);
     expect(report.outcome).toEqual({
@@ -214,5 +218,155 @@ describe('pr-deploy-comment phases', () => {
     const { ctx, logger } = setup({ 'pr-number': '7' });
     await runPhases(commentPhases, ctx, commentReport());
     expect(JSON.stringify(logger.records)).not.toContain('ghs_secret0token');
+  });
+});
+
+describe('pr-deploy-comment phases: Slack', () => {
+  const slackInputs = {
+    'pr-number': '7',
+    'slack-token': 'xoxb-1-2-x',
+    'slack-channel': 'C0DEPLOYS1',
+  };
+
+  it('runs before the comment is written; a Slack failure is the report’s outcome, not a failed phase', async () => {
+    const { ctx, api } = setup(slackInputs);
+    const failing: SlackApi = {
+      whoAmI: async () => 'U0BOT',
+      history: async () => ({ messages: [] }),
+      post: async () => {
+        throw new SlackCallError('chat.postMessage', 'not_in_channel');
+      },
+      update: async () => undefined,
+    };
+    const report = await runPhases(
+      commentPhases,
+      { ...ctx, slack: livingMessagePublisher(async () => failing, 'C0DEPLOYS1') },
+      commentReport(),
+    );
+    expect(outcomes(report).slice(-2)).toEqual(['slack message: done', 'write comment: done']);
+    expect(report.outcome?.kind).toBe('posted');
+    expect(api.comments[0]?.body).not.toContain('slack=');
+    expect(api.comments).toHaveLength(1);
+    expect(report.slack).toMatchObject({ kind: 'failed', slackError: 'not_in_channel' });
+  });
+
+  it('posts to Slack also when there is no pull request', async () => {
+    const { ctx } = setup({ 'slack-token': 'xoxb-1-2-x', 'slack-channel': 'C0DEPLOYS1' });
+    const posted: string[] = [];
+    const recording: SlackApi = {
+      whoAmI: async () => 'U0BOT',
+      history: async () => ({ messages: [] }),
+      post: async (channel, message) => {
+        posted.push(message.text);
+        return { channel, ts: '1765000000.000001' };
+      },
+      update: async () => undefined,
+    };
+    const report = await runPhases(
+      commentPhases,
+      { ...ctx, slack: livingMessagePublisher(async () => recording, 'C0DEPLOYS1') },
+      commentReport(),
+    );
+    expect(report.outcome?.kind).toBe('no-pull-request');
+    expect(report.slack).toEqual({
+      kind: 'posted',
+      channel: 'C0DEPLOYS1',
+      ts: '1765000000.000001',
+    });
+    expect(posted).toEqual(['✅ Deployed to staging']);
+  });
+});
+
+describe('pr-deploy-comment phases: Slack and cancellation', () => {
+  it('a job cancelled during the Slack call ends the step as cancelled, not as a warning', async () => {
+    const { ctx } = setup({
+      'pr-number': '7',
+      'slack-token': 'xoxb-1-2-x',
+      'slack-channel': 'C0DEPLOYS1',
+    });
+    const job = new AbortController();
+    const cancelled: SlackApi = {
+      whoAmI: async () => {
+        job.abort('the run was cancelled');
+        throw new SlackCallError('auth.test', 'cancelled');
+      },
+      history: async () => ({ messages: [] }),
+      post: async () => ({ channel: 'C0DEPLOYS1', ts: '1.1' }),
+      update: async () => undefined,
+    };
+    const report = commentReport();
+    await expect(
+      runPhases(
+        commentPhases,
+        {
+          ...ctx,
+          signal: job.signal,
+          slack: livingMessagePublisher(async () => cancelled, 'C0DEPLOYS1'),
+        },
+        report,
+      ),
+    ).rejects.toThrow(/cancelled \(the run was cancelled\) during the Slack message/);
+    expect(report.outcome).toBeUndefined();
+    expect(report.phases.at(-1)).toMatchObject({ name: 'slack message', outcome: 'failed' });
+  });
+});
+
+describe('pr-deploy-comment phases: the PR comment remembers the Slack message', () => {
+  /** A Slack API in memory: one channel, records the calls. */
+  function memorySlack() {
+    const calls: string[] = [];
+    const live = new Set<string>();
+    let next = 1;
+    const api: SlackApi = {
+      whoAmI: async () => {
+        calls.push('auth.test');
+        return 'U0BOT';
+      },
+      history: async () => {
+        calls.push('history');
+        return { messages: [] };
+      },
+      post: async (channel, _m, options) => {
+        calls.push(options.threadTs ? `reply ${options.threadTs}` : 'post');
+        const ts = `1765000000.00000${next++}`;
+        if (!options.threadTs) live.add(ts);
+        return { channel, ts };
+      },
+      update: async (_c, ts) => {
+        calls.push(`update ${ts}`);
+        if (!live.has(ts)) throw new SlackCallError('chat.update', 'message_not_found');
+      },
+    };
+    return { api, calls, live };
+  }
+  const values = { 'pr-number': '7', 'slack-token': 'xoxb-1-2-x', 'slack-channel': 'C0DEPLOYS1' };
+
+  it('the next run updates the remembered message without reading the channel history', async () => {
+    const { ctx, api } = setup(values);
+    const slack = memorySlack();
+    const publisher = livingMessagePublisher(async () => slack.api, 'C0DEPLOYS1');
+    await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    expect(slack.calls).toEqual(['auth.test', 'history', 'post']);
+    expect(api.comments[0]?.body).toContain(
+      '<!-- mlops-actions/pr-deploy-comment slack="C0DEPLOYS1/1765000000.000001" -->',
+    );
+    slack.calls.length = 0;
+    const second = await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    expect(slack.calls).toEqual(['update 1765000000.000001', 'reply 1765000000.000001']);
+    expect(second.slack).toMatchObject({ kind: 'updated', ts: '1765000000.000001' });
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]?.body.match(/slack="/g)).toHaveLength(1);
+  });
+
+  it('a remembered message that is gone: looked up, then a new one is posted and remembered', async () => {
+    const { ctx, api } = setup(values);
+    const slack = memorySlack();
+    const publisher = livingMessagePublisher(async () => slack.api, 'C0DEPLOYS1');
+    await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    slack.live.clear();
+    slack.calls.length = 0;
+    await runPhases(commentPhases, { ...ctx, slack: publisher }, commentReport());
+    expect(slack.calls).toEqual(['update 1765000000.000001', 'auth.test', 'history', 'post']);
+    expect(api.comments[0]?.body).toContain('slack="C0DEPLOYS1/1765000000.000002"');
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * The Slack inputs: a bot token and a channel id (one living message per key, found again,
+ * updated in place, later statuses as thread replies) or an incoming webhook URL (a new message
+ * per status: webhooks cannot edit). The token and the webhook URL are secrets: masked as soon
+ * as they are read, and never repeated in an error message.
+ */
+import { InputError } from '../../shared/errors.ts';
+import { Inputs, parseHttpUrl } from '../../shared/inputs.ts';
+import { issueCommand } from '../../shared/commands.ts';
+
+export type SlackTarget =
+  | { kind: 'api'; token: string; channel: string; apiUrl: string }
+  | { kind: 'webhook'; url: string };
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/**
+ * Bot (xoxb-), user (xoxp-), app-level or legacy tokens: letters, digits and dashes; with token
+ * rotation the access token carries an `xoxe.` prefix (`xoxe.xoxb-…`).
+ */
+const SLACK_TOKEN = /^(xoxe\.)?xox[abepr]-[A-Za-z0-9-]{1,250}$/;
+/** A conversation id (public C…, private G…, direct D…); names change, ids do not. */
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** The secret parts of a webhook URL: the whole URL and its path (…/services/T…/B…/secret). */
+export function webhookSecrets(url: string): string[] {
+  try {
+    const u = new URL(url);
+    const last = u.pathname.split('/').filter(Boolean).pop();
+    return [url, u.pathname, ...(last && last.length >= 8 ? [last] : [])];
+  } catch {
+    return [url];
+  }
+}
+
+/** Checks the webhook URL without ever echoing it (the URL is the credential). */
+function webhookUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(
+      "Input 'slack-webhook-url' must be an incoming webhook URL (https://hooks.slack.com/services/…); the value is not shown because it is a secret.",
+    );
+  }
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
+  if ((url.protocol !== 'https:' && !loopbackHttp) || url.username || url.password || url.hash) {
+    throw new InputError(
+      "Input 'slack-webhook-url' must be an https incoming webhook URL (https://hooks.slack.com/services/…) without credentials or fragment; the value is not shown because it is a secret.",
+    );
+  }
+  return value;
+}
+
+function apiUrl(inputs: Inputs): string {
+  const value = inputs.optional('slack-api-url') ?? DEFAULT_SLACK_API_URL;
+  parseHttpUrl('slack-api-url', value, {
+    loopbackHttp: true,
+    plain: true,
+    credentials: 'the token goes in slack-token',
+    must: 'be the Slack Web API base URL, e.g. https://slack.com/api/',
+  });
+  return value.endsWith('/') ? value : `${value}/`;
+}
+
+/** As core.setSecret, without loading @actions/core on the start-up path (shared/commands.ts). */
+function addMask(value: string): void {
+  issueCommand('add-mask', {}, value);
+}
+
+/** The Slack target, or undefined when no Slack input is set; masks the secrets first. */
+export function slackTarget(inputs: Inputs, mask = addMask): SlackTarget | undefined {
+  const token = inputs.optional('slack-token');
+  const hook = inputs.optional('slack-webhook-url');
+  if (token) mask(token);
+  if (hook) for (const secret of webhookSecrets(hook)) mask(secret);
+  const channel = inputs.optional('slack-channel');
+  // The action's default is the public API: only another value is the user's choice.
+  const apiUrlInput = inputs.optional('slack-api-url');
+  const explicitApiUrl = apiUrlInput === DEFAULT_SLACK_API_URL ? undefined : apiUrlInput;
+  if (token && hook) {
+    throw new InputError(
+      "Inputs 'slack-token' and 'slack-webhook-url' are both set: use one (the token with 'slack-channel' keeps one living message; a webhook posts a new message per status).",
+    );
+  }
+  if (hook) {
+    const url = webhookUrl(hook);
+    if (channel !== undefined) {
+      throw new InputError(
+        "Input 'slack-channel' applies to 'slack-token' only: an incoming webhook posts to the channel it was created for.",
+      );
+    }
+    if (explicitApiUrl !== undefined) {
+      throw new InputError("Input 'slack-api-url' applies to 'slack-token' only.");
+    }
+    return { kind: 'webhook', url };
+  }
+  if (!token) {
+    if (channel !== undefined || explicitApiUrl !== undefined) {
+      throw new InputError(
+        "Input 'slack-channel' (and 'slack-api-url') need 'slack-token': pass the bot token (xoxb-…) from a secret.",
+      );
+    }
+    return undefined;
+  }
+  if (!SLACK_TOKEN.test(token)) {
+    throw new InputError(
+      "Input 'slack-token' must be a Slack token (a bot token starts with xoxb-); the value is not shown because it is a secret.",
+    );
+  }
+  if (channel === undefined) {
+    throw new InputError(
+      "Input 'slack-token' needs 'slack-channel': the channel id (C…, from the channel's details), which the bot must be a member of.",
+    );
+  }
+  if (!CHANNEL_ID.test(channel)) {
+    throw new InputError(
+      `Input 'slack-channel' must be a channel id such as C0123ABCDEF (the channel's details show it; names change, ids do not), got "${channel}".`,
+    );
+  }
+  return { kind: 'api', token, channel, apiUrl: apiUrl(inputs) };
+}
