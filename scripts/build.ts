@@ -244,6 +244,62 @@ function writeStarter(entry: Entry): string {
   return starter;
 }
 
+/**
+ * @actions/core imports @actions/http-client (and with it undici and tunnel: 450 KiB minified,
+ * about 30 MB of heap and RSS once loaded) for one function, `getIDToken`, which no action calls:
+ * GitHub's OIDC token comes through shared/github-oidc.ts on shared/http. Where nothing else in a
+ * bundle needs http-client, it is replaced by a stub that says so if it is ever called — every
+ * step then loads less, exits sooner and ships 450 KiB less. @actions/github and
+ * @actions/tool-cache use http-client for real: a bundle holding either is built with the real
+ * one (see bundle()).
+ */
+const HTTP_CLIENT_STUB = 'http-client-stub.cjs';
+const HTTP_CLIENT_USERS = ['node_modules/@actions/github/', 'node_modules/@actions/tool-cache/'];
+const httpClientStub = `'use strict';
+// scripts/build.ts: @actions/http-client is not in this bundle (only core.getIDToken would use it).
+class HttpClient {
+  constructor() {
+    throw new Error('@actions/http-client is not bundled with this action (mlops-actions never calls core.getIDToken)');
+  }
+}
+module.exports = { HttpClient };
+`;
+
+/** Every module path the emitted maps name (ncc's maps, before minification). */
+function bundledSources(files: Map<string, { source: string | Buffer }>): string[] {
+  return [...files]
+    .filter(([name]) => name.endsWith('.js.map'))
+    .flatMap(([, map]) => (JSON.parse(map.source.toString()) as SourceMap).sources);
+}
+
+/** ncc's output for one entry: with the http-client stub unless a real user of it is bundled. */
+async function nccBuild(
+  compiled: string,
+  options: Parameters<typeof ncc>[1],
+): Promise<{ files: Map<string, { source: string | Buffer; permissions?: number }> }> {
+  const run = async (stub: boolean) => {
+    const externals: Record<string, string> = stub
+      ? { '@actions/http-client': `./${HTTP_CLIENT_STUB}` }
+      : {};
+    const result = await ncc(compiled, { ...options, externals });
+    const files = new Map<string, { source: string | Buffer; permissions?: number }>(
+      Object.entries(result.assets),
+    );
+    files.set('index.js', { source: result.code });
+    return files;
+  };
+  const stubbed = await run(true);
+  const needsReal = bundledSources(stubbed).some((s) =>
+    HTTP_CLIENT_USERS.some((u) => s.includes(u)),
+  );
+  if (needsReal) return { files: await run(false) };
+  const usesStub = [...stubbed].some(
+    ([name, f]) => name.endsWith('.js') && f.source.toString().includes(HTTP_CLIENT_STUB),
+  );
+  if (usesStub) stubbed.set(HTTP_CLIENT_STUB, { source: httpClientStub });
+  return { files: stubbed };
+}
+
 async function bundle(entry: Entry): Promise<{ code: number; maps: number }> {
   const compiled = writeStarter(entry);
   // sourceMapBasePrefix is an ncc option that scripts/ncc.d.ts does not declare.
@@ -259,11 +315,7 @@ async function bundle(entry: Entry): Promise<{ code: number; maps: number }> {
     // Bundles must not depend on where they were built.
     sourceMapRegister: false,
   };
-  const result = await ncc(compiled, options);
-  const files = new Map<string, { source: string | Buffer; permissions?: number }>(
-    Object.entries(result.assets),
-  );
-  files.set('index.js', { source: result.code });
+  const { files } = await nccBuild(compiled, options);
   mkdirSync(entry.outDir, { recursive: true });
   const size = { code: 0, maps: 0 };
   const write = (name: string, source: string | Buffer, permissions?: number): void => {

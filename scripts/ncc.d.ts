@@ -6,7 +6,8 @@ declare module '@vercel/ncc' {
     quiet?: boolean;
     cache?: boolean | string;
     target?: string;
-    externals?: string[];
+    /** Left as imports: names, or name → what the bundle imports instead. */
+    externals?: string[] | Record<string, string>;
   }
   interface NccAsset {
     source: string | Buffer;
