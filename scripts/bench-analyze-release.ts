@@ -28,7 +28,6 @@ import { analyzeReport, type AnalyzeContext } from '../actions/analyze-release/r
 import { analyzePhases } from '../actions/analyze-release/run.ts';
 import { createSender } from '../actions/analyze-release/sender.ts';
 import { TargetStats } from '../actions/analyze-release/stats.ts';
-import { loadTimer } from '../actions/analyze-release/wiring.ts';
 import { FULL } from './bench-lib.ts';
 
 const pct = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(1)}%`;
@@ -115,7 +114,7 @@ async function accuracy(): Promise<void> {
   await runLoad(
     { mode: { kind: 'rate', rate }, warmupMs: 0, durationMs: seconds * 1000, bodies: [] },
     {
-      timer: loadTimer,
+      clock: systemClock,
       signal: new AbortController().signal,
       targets: [sender],
       record: (s) => samples.push(s),
@@ -183,7 +182,7 @@ async function capacity(): Promise<void> {
     await runLoad(
       { mode: { kind: 'rate', rate }, warmupMs: 200, durationMs: FULL ? 3000 : 1000, bodies: [] },
       {
-        timer: loadTimer,
+        clock: systemClock,
         signal: new AbortController().signal,
         targets: [sender],
         record: (s) => stats.add(s),
@@ -269,7 +268,6 @@ async function judge(
   const ctx: AnalyzeContext = {
     inputs,
     clock: systemClock,
-    timer: loadTimer,
     logger: silent,
     signal: new AbortController().signal,
     senders: inputs.targets.map((t) =>

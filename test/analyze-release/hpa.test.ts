@@ -9,6 +9,8 @@ function fakes(readings: [number, number][]) {
     now: () => now,
     sleep: () => Promise.resolve(),
     timeout: () => new AbortController().signal,
+    monotonic: () => now,
+    yield: () => Promise.resolve(),
   };
   const paths: string[] = [];
   const client = {

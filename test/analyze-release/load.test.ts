@@ -1,47 +1,48 @@
 /**
- * The load generator: the schedule on a virtual timer (counts, warm-up, bodies in turn,
+ * The load generator: the schedule on a virtual clock (counts, warm-up, bodies in turn,
  * interleaving), and coordinated omission against a real server that stalls its process.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { runLoad, type LoadTimer, type Sample } from '../../actions/analyze-release/load.ts';
+import { runLoad, type Sample } from '../../actions/analyze-release/load.ts';
 import { createSender, type Sender, type Shot } from '../../actions/analyze-release/sender.ts';
 import { TargetStats } from '../../actions/analyze-release/stats.ts';
-import { loadTimer } from '../../actions/analyze-release/wiring.ts';
-import { systemClock } from '../../shared/clock.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 
 /** Virtual time: sleeping and yielding move it; nothing real waits. */
-function virtualTimer(): LoadTimer & { t: number } {
-  const timer = {
+function virtualClock(): Clock & { t: number } {
+  const clock = {
     t: 0,
-    now: () => timer.t,
+    now: () => clock.t,
+    monotonic: () => clock.t,
     sleep: (ms: number) => {
-      timer.t += ms;
+      clock.t += ms;
       return Promise.resolve();
     },
     yield: () => {
-      timer.t += 0.25;
+      clock.t += 0.25;
       return Promise.resolve();
     },
+    timeout: () => new AbortController().signal,
   };
-  return timer;
+  return clock;
 }
 
 /** A sender that answers at once, recording which body it was sent and when. */
-function fakeSender(log: string[], name: string, timer: { now(): number }): Sender {
+function fakeSender(log: string[], name: string, clock: { now(): number }): Sender {
   return {
     send: (body) => {
-      log.push(`${name}:${String(body)}@${Math.round(timer.now())}`);
+      log.push(`${name}:${String(body)}@${Math.round(clock.now())}`);
       return Promise.resolve<Shot>({ status: 200 });
     },
     close: () => undefined,
   };
 }
 
-describe('open loop on a virtual timer', () => {
+describe('open loop on a virtual clock', () => {
   it('sends rate × (warm-up + duration) per target, records only the measured window', async () => {
-    const timer = virtualTimer();
+    const clock = virtualClock();
     const log: string[] = [];
     const samples: Sample[] = [];
     await runLoad(
@@ -52,9 +53,9 @@ describe('open loop on a virtual timer', () => {
         bodies: [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')],
       },
       {
-        timer,
+        clock,
         signal: new AbortController().signal,
-        targets: [fakeSender(log, 'C', timer), fakeSender(log, 'B', timer)],
+        targets: [fakeSender(log, 'C', clock), fakeSender(log, 'B', clock)],
         record: (s) => samples.push(s),
       },
     );
@@ -68,14 +69,14 @@ describe('open loop on a virtual timer', () => {
   });
 
   it('a cancelled job stops the schedule', async () => {
-    const timer = virtualTimer();
+    const clock = virtualClock();
     const controller = new AbortController();
     const log: string[] = [];
-    const sender = fakeSender(log, 'C', timer);
+    const sender = fakeSender(log, 'C', clock);
     await runLoad(
       { mode: { kind: 'rate', rate: 10 }, warmupMs: 0, durationMs: 10_000, bodies: [] },
       {
-        timer,
+        clock,
         signal: controller.signal,
         targets: [
           {
@@ -141,7 +142,7 @@ describe('coordinated omission against a stalling server (real HTTP)', () => {
     await runLoad(
       { mode: { kind: 'rate', rate: 100 }, warmupMs: 0, durationMs: 3000, bodies: [] },
       {
-        timer: loadTimer,
+        clock: systemClock,
         signal: new AbortController().signal,
         targets: [sender],
         record: (s) => stats.add(s),
@@ -169,7 +170,7 @@ describe('coordinated omission against a stalling server (real HTTP)', () => {
     await runLoad(
       { mode: { kind: 'concurrency', workers: 1 }, warmupMs: 0, durationMs: 1500, bodies: [] },
       {
-        timer: loadTimer,
+        clock: systemClock,
         signal: new AbortController().signal,
         targets: [sender],
         record: (s) => stats.add(s),
