@@ -14,9 +14,7 @@
  * load, see judgement()); --full: 20 s accuracy, longer capacity steps, 30 s loads and 20
  * identical runs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, get as httpGet } from 'node:http';
 import { build } from 'hdr-histogram-js';
 import autocannon from 'autocannon';
 import { systemClock } from '../shared/clock.ts';
@@ -28,22 +26,35 @@ import { analyzeReport, type AnalyzeContext } from '../actions/analyze-release/r
 import { analyzePhases } from '../actions/analyze-release/run.ts';
 import { createSender } from '../actions/analyze-release/sender.ts';
 import { TargetStats } from '../actions/analyze-release/stats.ts';
+import {
+  startModelServer,
+  startServerProcess,
+  type ServerProcess,
+} from '../test/harness/fakes/model-server.ts';
 import { FULL } from './bench-lib.ts';
 
 const pct = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(1)}%`;
 
-/** The accuracy server: delays by request number; request STALL_AT blocks the loop 1 s. */
+/**
+ * The accuracy server: request i (its body is `{"i": i}`; a body-less request is numbered
+ * by arrival) waits 20 ms, or 250 ms when i % 100 is 50; request STALL_AT first blocks the
+ * event loop for 1 s. It keeps each request's service time as it measured it, by number:
+ * after the stall ~100 queued requests reach it in no particular order, so numbering by
+ * arrival (as this bench once did) gave the 250 ms delays and the stall to the wrong ones.
+ */
 const ACCURACY_SERVER = `
 const http = require('node:http');
 const STALL_AT = Number(process.argv[1]);
 let n = 0;
 const served = [];
 const server = http.createServer((req, res) => {
-  req.resume();
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     if (req.url === '/truth') return res.end(JSON.stringify(served));
-    const k = ++n;
-    if (k === STALL_AT) {
+    if (req.url === '/ping') return res.end('{}');
+    const i = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()).i : n++;
+    if (i === STALL_AT) {
       const t0 = performance.timeOrigin + performance.now();
       const until = Date.now() + 1000;
       while (Date.now() < until);
@@ -52,9 +63,9 @@ const server = http.createServer((req, res) => {
     // Its own service time as the server measures it (a timer fires a little late).
     const t = performance.now();
     setTimeout(() => {
-      served[k - 1] = performance.now() - t;
+      served[i] = performance.now() - t;
       res.end('{}');
-    }, k % 100 === 50 ? 250 : 20);
+    }, i % 100 === 50 ? 250 : 20);
   });
 });
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
@@ -62,27 +73,38 @@ server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port)
 
 async function accuracyServer(
   stallAt: number,
-): Promise<{ url: string; child: ChildProcess; stall: Promise<[number, number]> }> {
-  const child = spawn(process.execPath, ['-e', ACCURACY_SERVER, String(stallAt)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let resolveStall: (v: [number, number]) => void = () => undefined;
-  const stall = new Promise<[number, number]>((r) => (resolveStall = r));
-  let url = '';
-  const ready = new Promise<void>((resolve) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      for (const line of c.toString().split('\n')) {
-        const [word, a, b] = line.split(' ');
-        if (word === 'port') {
-          url = `http://127.0.0.1:${a}/`;
-          resolve();
-        }
-        if (word === 'stall') resolveStall([Number(a), Number(b)]);
-      }
-    });
-  });
-  await ready;
-  return { url, child, stall };
+): Promise<{ server: ServerProcess; stall: Promise<[number, number]> }> {
+  const server = await startServerProcess(ACCURACY_SERVER, [String(stallAt)]);
+  const stall = new Promise<[number, number]>((resolve) =>
+    server.onLine((line) => {
+      const [word, a, b] = line.split(' ');
+      if (word === 'stall') resolve([Number(a), Number(b)]);
+    }),
+  );
+  return { server, stall };
+}
+
+/**
+ * The round trip no client can beat: the median of `count` pings (the server answers at
+ * once) from a plain node:http client, one every `everyMs` as the load paces them, so both
+ * processes wake from idle as they do under the load.
+ */
+async function transportFloor(url: string, count: number, everyMs: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true });
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) =>
+      httpGet(`${url}ping`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      }).on('error', reject),
+    );
+    times.push(performance.now() - t0);
+    await systemClock.sleep(everyMs);
+  }
+  agent.destroy();
+  return times.sort((x, y) => x - y)[Math.floor(count / 2)] as number;
 }
 
 function hdrPercentiles(values: number[]): [number, number, number] {
@@ -96,23 +118,25 @@ function hdrPercentiles(values: number[]): [number, number, number] {
   return [50, 95, 99].map((p) => h.getValueAtPercentile(p) / 1000) as [number, number, number];
 }
 
-async function accuracy(): Promise<void> {
-  const rate = 100;
-  const seconds = FULL ? 20 : 3;
+/** The load against the accuracy server: its samples and its start on the epoch clock. */
+async function accuracyLoad(
+  url: string,
+  rate: number,
+  seconds: number,
+): Promise<{ samples: Sample[]; startEpoch: number }> {
   const total = rate * seconds;
-  const stallAt = Math.floor(total / 2);
-  const server = await accuracyServer(stallAt);
   const samples: Sample[] = [];
   const sender = createSender({
-    url: server.url,
-    method: 'GET',
+    url,
+    method: 'POST',
     headers: [],
     timeoutMs: 10_000,
     clock: systemClock,
   });
+  const bodies = Array.from({ length: total }, (_, i) => Buffer.from(`{"i": ${i}}`));
   const startEpoch = performance.timeOrigin + performance.now();
   await runLoad(
-    { mode: { kind: 'rate', rate }, warmupMs: 0, durationMs: seconds * 1000, bodies: [] },
+    { mode: { kind: 'rate', rate }, warmupMs: 0, durationMs: seconds * 1000, bodies },
     {
       clock: systemClock,
       signal: new AbortController().signal,
@@ -121,17 +145,27 @@ async function accuracy(): Promise<void> {
     },
   );
   sender.close();
-  const [s0, s1] = await server.stall;
+  return { samples, startEpoch };
+}
+
+async function accuracy(): Promise<void> {
+  const rate = 100;
+  const seconds = FULL ? 20 : 3;
+  const total = rate * seconds;
+  const stallAt = Math.floor(total / 2);
+  const { server, stall } = await accuracyServer(stallAt);
+  const floor = await transportFloor(server.url, FULL ? 200 : 50, 1000 / rate);
+  const { samples, startEpoch } = await accuracyLoad(server.url, rate, seconds);
+  const [s0, s1] = await stall;
   const served = (await (await fetch(`${server.url}truth`)).json()) as number[];
-  server.child.kill();
-  // Truth: request i (sent in order, the server numbers them 1..N) is due at start + i/rate;
-  // it takes its own service time (as the server measured it), after what is left of the
-  // stall when it was due.
+  await server.stop();
+  // Truth: request i is due at start + i/rate; it waits for what is left of the stall when
+  // it was due, takes its own service time (as the server measured it), and the round trip
+  // (the transport floor: the server's clock cannot see it, any client pays it).
   const truth = Array.from({ length: total }, (_, i) => {
-    const k = i + 1;
     const due = startEpoch + (i * 1000) / rate;
-    const blocked = k === stallAt ? s1 - due : due >= s0 && due < s1 ? s1 - due : 0;
-    return (served[i] ?? 0) + Math.max(0, blocked);
+    const blocked = i === stallAt ? s1 - due : due >= s0 && due < s1 ? s1 - due : 0;
+    return (served[i] ?? 0) + Math.max(0, blocked) + floor;
   });
   const [t50, t95, t99] = hdrPercentiles(truth);
   const [m50, m95, m99] = hdrPercentiles(samples.map((s) => s.latencyMs));
@@ -139,97 +173,88 @@ async function accuracy(): Promise<void> {
     `accuracy at ${rate} req/s for ${seconds} s (20 ms, 1 % at 250 ms, one 1 s stall): ${samples.length}/${total} requests`,
   );
   console.log(
-    `  truth          p50 ${t50.toFixed(1)} ms  p95 ${t95.toFixed(1)} ms  p99 ${t99.toFixed(1)} ms; ${truth.filter((v) => v > 500).length} requests > 500 ms`,
+    `  truth          p50 ${t50.toFixed(1)} ms  p95 ${t95.toFixed(1)} ms  p99 ${t99.toFixed(1)} ms (with the transport floor ${floor.toFixed(2)} ms); ${truth.filter((v) => v > 500).length} requests > 500 ms`,
   );
   console.log(
     `  analyze-release p50 ${m50.toFixed(1)} (${pct(m50, t50)})  p95 ${m95.toFixed(1)} (${pct(m95, t95)})  p99 ${m99.toFixed(1)} (${pct(m99, t99)}); ${samples.filter((s) => s.latencyMs > 500).length} > 500 ms`,
   );
   const ac = await accuracyServer(stallAt);
   const result = await autocannon({
-    url: ac.url,
+    url: ac.server.url,
     connections: 10,
     overallRate: rate,
     duration: seconds,
   });
-  ac.child.kill();
+  await ac.server.stop();
   const l = result.latency;
   console.log(
     `  autocannon      p50 ${l.p50} (${pct(l.p50 ?? 0, t50)})  p97.5 ${l.p97_5}  p99 ${l.p99} (${pct(l.p99 ?? 0, t99)}); ${result.requests.total} requests sent (10 connections, overallRate ${rate})`,
   );
 }
 
-function quickServer(): Promise<Server> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end('{}'));
+/** Answers at once, in a process of its own (the generator's event loop is not the server's). */
+const QUICK_SERVER = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.end('{}'));
+});
+server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
+`;
+
+/** Both engines get the same connections, and neither pipelines (autocannon's default). */
+const CONNECTIONS = 50;
+
+/** One open-loop step at `rate`: held when ≥ 95 % are answered in the window, p99 < 100 ms. */
+async function capacityStep(url: string, rate: number): Promise<boolean> {
+  const durationMs = FULL ? 3000 : 1000;
+  const stats = new TargetStats(1000);
+  const sender = createSender({
+    url,
+    method: 'GET',
+    headers: [],
+    timeoutMs: 5000,
+    clock: systemClock,
+    connections: CONNECTIONS,
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  await runLoad(
+    { mode: { kind: 'rate', rate }, warmupMs: 200, durationMs, bodies: [] },
+    {
+      clock: systemClock,
+      signal: new AbortController().signal,
+      targets: [sender],
+      record: (s) => stats.add(s),
+    },
+  );
+  sender.close();
+  const f = stats.figures(durationMs);
+  const held = f.throughput >= rate * 0.95 && f.latencyMs.p99 < 100;
+  console.log(
+    `  open loop ${rate}/s: ${f.throughput}/s answered, p99 ${f.latencyMs.p99} ms ${held ? 'held' : 'not held'}`,
+  );
+  return held;
 }
 
 async function capacity(): Promise<void> {
-  const server = await quickServer();
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const server = await startServerProcess(QUICK_SERVER);
   let held = 0;
-  for (const rate of FULL ? [1000, 2000, 3000, 4000, 6000, 8000, 12000] : [2000, 4000, 8000]) {
-    const stats = new TargetStats(1000);
-    const sender = createSender({
-      url,
-      method: 'GET',
-      headers: [],
-      timeoutMs: 5000,
-      clock: systemClock,
-    });
-    await runLoad(
-      { mode: { kind: 'rate', rate }, warmupMs: 200, durationMs: FULL ? 3000 : 1000, bodies: [] },
-      {
-        clock: systemClock,
-        signal: new AbortController().signal,
-        targets: [sender],
-        record: (s) => stats.add(s),
-      },
-    );
-    sender.close();
-    const f = stats.figures(FULL ? 3000 : 1000);
-    const ok = f.throughput >= rate * 0.95 && f.latencyMs.p99 < 100;
-    console.log(
-      `  open loop ${rate}/s: ${f.throughput}/s answered, p99 ${f.latencyMs.p99} ms ${ok ? 'held' : 'not held'}`,
-    );
-    if (!ok) break;
+  for (const rate of FULL
+    ? [4000, 8000, 12000, 16000, 20000, 24000, 28000, 32000]
+    : [8000, 12000, 16000, 20000, 24000, 28000]) {
+    if (!(await capacityStep(server.url, rate))) break;
     held = rate;
   }
-  const result = await autocannon({ url, connections: 50, duration: FULL ? 5 : 1 });
-  server.close();
+  const result = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: FULL ? 5 : 2,
+  });
+  await server.stop();
   const ac = result.requests.average;
   console.log(
-    `capacity: highest rate held ${held}/s vs autocannon ${Math.round(ac)}/s (50 connections, closed loop): ${(held / ac).toFixed(2)}× (target ≥ 0.8×)`,
+    `capacity: highest rate held ${held}/s vs autocannon ${Math.round(ac)}/s (${CONNECTIONS} connections each, no pipelining; autocannon closed loop): ${(held / ac).toFixed(2)}× (target ≥ 0.8×)`,
   );
-}
-
-/** A model server for the judgement: delay, errors and flipped predictions by switches. */
-async function model(
-  delayMs: number,
-  failEvery: number,
-  flipEvery: number,
-  seed: number,
-): Promise<Server> {
-  let n = 0;
-  let x = seed;
-  const jitter = (): number => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return (x / 2147483648) * delayMs * 0.4;
-  };
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const k = ++n;
-      setTimeout(() => {
-        res.writeHead(failEvery && k % failEvery === 0 ? 503 : 200);
-        res.end(`{"predictions": [${flipEvery && k % flipEvery === 0 ? 1 : 0}]}`);
-      }, delayMs + jitter());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
 }
 
 async function judge(
@@ -238,14 +263,14 @@ async function judge(
   seed: number,
   seconds: number,
 ): Promise<string> {
-  const candidate = await model(...cand, seed);
-  const baseline = await model(20, 0, 0, seed + 1);
-  const port = (s: Server): number => (s.address() as AddressInfo).port;
+  const [delayMs, failEvery, flipEvery] = cand;
+  const candidate = await startModelServer({ delayMs, failEvery, flipEvery, jitter: 0.4, seed });
+  const baseline = await startModelServer({ delayMs: 20, jitter: 0.4, seed: seed + 1 });
   const inputs = getInputs(
     new Inputs(
       mapInputs({
-        url: `http://127.0.0.1:${port(candidate)}`,
-        'baseline-url': `http://127.0.0.1:${port(baseline)}`,
+        url: candidate.url,
+        'baseline-url': baseline.url,
         rate: '50',
         duration: `${seconds}s`,
         warmup: '1s',
@@ -288,8 +313,7 @@ async function judge(
     ctx,
     report,
   );
-  candidate.close();
-  baseline.close();
+  await Promise.all([candidate.close(), baseline.close()]);
   return `${name}: ${report.verdict}`;
 }
 

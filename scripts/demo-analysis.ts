@@ -7,49 +7,14 @@
  * with the same requests, interleaved, and is judged `fail` (the step fails, which is what a
  * canary workflow rolls back on).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:https';
-import * as path from 'node:path';
-import { pollUntil, stopProcess } from '../test/harness/process.ts';
-import { EXAMPLE, NAMESPACE, newJob, type Ctx, type Trained } from './demo-stages.ts';
+import { startIris } from '../test/harness/fakes/model-server.ts';
+import { stopProcess } from '../test/harness/process.ts';
+import { NAMESPACE, newJob, type Ctx, type Trained } from './demo-stages.ts';
 
-const IRIS = path.join(EXAMPLE, 'iris-service');
 const ROW =
   '{"instances": [[5.1, 3.5, 1.4, 0.2]]}\n{"instances": [[6.3, 3.3, 6.0, 2.5]]}\n{"instances": [[5.7, 2.8, 4.1, 1.3]]}';
-
-async function iris(
-  modelDir: string,
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('python3', ['-m', 'app.server'], {
-    cwd: IRIS,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PYTHONDONTWRITEBYTECODE: '1',
-      PYTHONUNBUFFERED: '1',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      MODEL_PATH: modelDir,
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  let url = '';
-  await pollUntil(
-    'iris server',
-    async () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (!m) return false;
-      url = `http://127.0.0.1:${m[1]}`;
-      return (await fetch(`${url}/ready_check`)).ok;
-    },
-    15_000,
-    child,
-  );
-  return { url, child };
-}
 
 /** A Service through the simulator's API (TLS, token), as kubectl would create it. */
 function createService(ctx: Ctx, name: string): Promise<number> {
@@ -83,9 +48,9 @@ export async function analysisStage(ctx: Ctx, trained: Trained): Promise<void> {
   const { out, s, stand } = ctx;
   const servers: ChildProcess[] = [];
   try {
-    const stable = await iris(trained.modelDir, {});
+    const stable = await startIris(trained.modelDir, {});
     servers.push(stable.child);
-    const canary = await iris(trained.modelDir, {
+    const canary = await startIris(trained.modelDir, {
       INJECT_LATENCY_MS: '60',
       INJECT_FLIP_RATE: '0.1',
     });

@@ -51,6 +51,8 @@ export interface SenderOptions {
   clock: Clock;
   /** Keep each response's body (for `prediction-path`). */
   keepBodies?: boolean;
+  /** Connections at most (default MAX_CONNECTIONS; the benchmark matches autocannon's). */
+  connections?: number;
   /** The API server's agent (trust, client certificate, proxy) for service-proxy targets. */
   agent?: Agent;
   /** The kubeconfig user's headers, asked per request (an exec token is refreshed). */
@@ -224,7 +226,7 @@ export function createSender(options: SenderOptions): Sender {
   const url = new URL(options.url);
   const { clock, timeoutMs } = options;
   const pool = new Pool(url.origin, {
-    connections: MAX_CONNECTIONS,
+    connections: options.connections ?? MAX_CONNECTIONS,
     pipelining: 1,
     // `request-timeout` is the Deadlines' (one bound for the whole request).
     headersTimeout: 0,

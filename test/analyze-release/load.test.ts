@@ -1,14 +1,31 @@
 /**
  * The load generator: the schedule on a virtual clock (counts, warm-up, bodies in turn,
- * interleaving), and coordinated omission against a real server that stalls its process.
+ * interleaving), coordinated omission against a real server that stalls its process, and the
+ * sender's bounds: request-timeout on one timer, the job's signal, at most MAX_CONNECTIONS.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { runLoad, type Sample } from '../../actions/analyze-release/load.ts';
-import { createSender, type Sender, type Shot } from '../../actions/analyze-release/sender.ts';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
+import {
+  createSender,
+  MAX_CONNECTIONS,
+  type Sender,
+  type Shot,
+} from '../../actions/analyze-release/sender.ts';
 import { TargetStats } from '../../actions/analyze-release/stats.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
+import { ManualClock } from '../harness/doubles.ts';
+import {
+  startModelServer,
+  startServerProcess,
+  type ServerProcess,
+} from '../harness/fakes/model-server.ts';
+import { pollUntil } from '../harness/process.ts';
 
 /** Virtual time: sleeping and yielding move it; nothing real waits. */
 function virtualClock(): Clock & { t: number } {
@@ -109,26 +126,20 @@ const server = http.createServer((req, res) => {
     res.end('{}');
   });
 });
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
 `;
 
 describe('coordinated omission against a stalling server (real HTTP)', () => {
-  let server: ChildProcess;
+  let server: ServerProcess;
   let url: string;
 
   // A fresh server per test: each sees its own request 100.
   beforeEach(async () => {
-    server = spawn(process.execPath, ['-e', STALLING_SERVER], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const [chunk] = (await once(server.stdout!, 'data')) as [Buffer];
-    url = `http://127.0.0.1:${chunk.toString().trim()}/`;
+    server = await startServerProcess(STALLING_SERVER);
+    url = server.url;
   });
 
-  afterEach(async () => {
-    server.kill();
-    await once(server, 'exit');
-  });
+  afterEach(() => server.stop());
 
   it('open loop at 100 req/s: the requests queued behind the 1 s stall are counted late', async () => {
     const stats = new TargetStats(1000);
@@ -178,5 +189,108 @@ describe('coordinated omission against a stalling server (real HTTP)', () => {
     );
     sender.close();
     expect(stats.latencies.filter((ms) => ms > 500)).toHaveLength(1);
+  }, 20_000);
+});
+
+describe('the sender (real HTTP)', () => {
+  const sockets = new Set<Socket>();
+  let silent: NetServer;
+  let silentUrl: string;
+
+  // A server that accepts connections and never answers.
+  beforeEach(async () => {
+    silent = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+  });
+
+  afterEach(async () => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('request-timeout: one timer for all pending requests, each fails as timeout at its bound', async () => {
+    const clock = new ManualClock(0);
+    const timers: number[] = [];
+    const timeout = clock.timeout.bind(clock);
+    clock.timeout = (ms) => (timers.push(ms), timeout(ms));
+    const sender = createSender({
+      url: silentUrl,
+      method: 'GET',
+      headers: [],
+      timeoutMs: 1000,
+      clock,
+    });
+    const signal = new AbortController().signal;
+    const shots: Shot[] = [];
+    const sent = [0, 1, 2].map(() => sender.send(undefined, signal).then((s) => shots.push(s)));
+    await pollUntil('connected', () => Promise.resolve(sockets.size === 3), 5000);
+    clock.advance(999);
+    await clock.yield();
+    expect(shots).toEqual([]);
+    clock.advance(1);
+    await Promise.all(sent);
+    sender.close();
+    expect(shots).toEqual([0, 1, 2].map(() => ({ status: 0, error: 'timeout' })));
+    // Not a timer per request: the earliest deadline is the one armed.
+    expect(timers).toEqual([1000]);
+  });
+
+  it("the job's signal fails every request in flight at once", async () => {
+    const sender = createSender({
+      url: silentUrl,
+      method: 'GET',
+      headers: [],
+      timeoutMs: 60_000,
+      clock: systemClock,
+    });
+    const job = new AbortController();
+    const sent = [0, 1].map(() => sender.send(undefined, job.signal));
+    await pollUntil('connected', () => Promise.resolve(sockets.size === 2), 5000);
+    job.abort();
+    expect(await Promise.all(sent)).toEqual([
+      { status: 0, error: 'aborted' },
+      { status: 0, error: 'aborted' },
+    ]);
+    expect(await sender.send(undefined, job.signal)).toEqual({ status: 0, error: 'aborted' });
+    sender.close();
+  });
+
+  it('a burst of requests shares at most MAX_CONNECTIONS connections; the wait counts as latency', async () => {
+    // 600 requests in 0.3 s, each answered after 300 ms: all would be in flight at once.
+    const model = await startModelServer({ delayMs: 300 });
+    const stats = new TargetStats(1000);
+    const sender = createSender({
+      url: model.url,
+      method: 'GET',
+      headers: [],
+      timeoutMs: 10_000,
+      clock: systemClock,
+    });
+    try {
+      await runLoad(
+        { mode: { kind: 'rate', rate: 2000 }, warmupMs: 0, durationMs: 300, bodies: [] },
+        {
+          clock: systemClock,
+          signal: new AbortController().signal,
+          targets: [sender],
+          record: (s) => stats.add(s),
+        },
+      );
+    } finally {
+      sender.close();
+      await model.close();
+    }
+    const f = stats.figures(300);
+    expect(f.requests).toBe(600);
+    expect(f.errors).toBe(0);
+    // Without a bound a generator that fell behind opened a socket per late request.
+    expect(model.connections).toBeLessThanOrEqual(MAX_CONNECTIONS);
+    // 600 over 256 connections: three rounds of 300 ms, measured from each due time.
+    expect(f.latencyMs.max).toBeGreaterThanOrEqual(600);
   }, 20_000);
 });
