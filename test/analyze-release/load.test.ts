@@ -4,6 +4,7 @@
  * sender's bounds: request-timeout on one timer, the job's signal, at most MAX_CONNECTIONS.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { LoadMode } from '../../actions/analyze-release/inputs.ts';
 import { runLoad, type Sample } from '../../actions/analyze-release/load.ts';
 import {
   createServer as createNetServer,
@@ -111,6 +112,32 @@ describe('open loop on a virtual clock', () => {
   });
 });
 
+/** A real sender on `url`, GET without body, no warm-up: what the load measured. */
+async function measure(url: string, mode: LoadMode, durationMs: number): Promise<TargetStats> {
+  const stats = new TargetStats(1000);
+  const sender = createSender({
+    url,
+    method: 'GET',
+    headers: [],
+    timeoutMs: 10_000,
+    clock: systemClock,
+  });
+  try {
+    await runLoad(
+      { mode, warmupMs: 0, durationMs, bodies: [] },
+      {
+        clock: systemClock,
+        signal: new AbortController().signal,
+        targets: [sender],
+        record: (s) => stats.add(s),
+      },
+    );
+  } finally {
+    sender.close();
+  }
+  return stats;
+}
+
 /**
  * A server in its own process that blocks its event loop for 1 s on request 100 (a GC pause,
  * a stuck model): everything sent meanwhile waits. The open loop must count that wait.
@@ -142,24 +169,7 @@ describe('coordinated omission against a stalling server (real HTTP)', () => {
   afterEach(() => server.stop());
 
   it('open loop at 100 req/s: the requests queued behind the 1 s stall are counted late', async () => {
-    const stats = new TargetStats(1000);
-    const sender = createSender({
-      url,
-      method: 'GET',
-      headers: [],
-      timeoutMs: 5000,
-      clock: systemClock,
-    });
-    await runLoad(
-      { mode: { kind: 'rate', rate: 100 }, warmupMs: 0, durationMs: 3000, bodies: [] },
-      {
-        clock: systemClock,
-        signal: new AbortController().signal,
-        targets: [sender],
-        record: (s) => stats.add(s),
-      },
-    );
-    sender.close();
+    const stats = await measure(url, { kind: 'rate', rate: 100 }, 3000);
     const f = stats.figures(3000);
     expect(f.requests).toBe(300);
     expect(f.errors).toBe(0);
@@ -170,24 +180,7 @@ describe('coordinated omission against a stalling server (real HTTP)', () => {
   }, 20_000);
 
   it('a closed loop of 1 sees the stall once (why `rate` is the mode to judge latency)', async () => {
-    const stats = new TargetStats(1000);
-    const sender = createSender({
-      url,
-      method: 'GET',
-      headers: [],
-      timeoutMs: 5000,
-      clock: systemClock,
-    });
-    await runLoad(
-      { mode: { kind: 'concurrency', workers: 1 }, warmupMs: 0, durationMs: 1500, bodies: [] },
-      {
-        clock: systemClock,
-        signal: new AbortController().signal,
-        targets: [sender],
-        record: (s) => stats.add(s),
-      },
-    );
-    sender.close();
+    const stats = await measure(url, { kind: 'concurrency', workers: 1 }, 1500);
     expect(stats.latencies.filter((ms) => ms > 500)).toHaveLength(1);
   }, 20_000);
 });
@@ -263,28 +256,9 @@ describe('the sender (real HTTP)', () => {
   it('a burst of requests shares at most MAX_CONNECTIONS connections; the wait counts as latency', async () => {
     // 600 requests in 0.3 s, each answered after 300 ms: all would be in flight at once.
     const model = await startModelServer({ delayMs: 300 });
-    const stats = new TargetStats(1000);
-    const sender = createSender({
-      url: model.url,
-      method: 'GET',
-      headers: [],
-      timeoutMs: 10_000,
-      clock: systemClock,
-    });
-    try {
-      await runLoad(
-        { mode: { kind: 'rate', rate: 2000 }, warmupMs: 0, durationMs: 300, bodies: [] },
-        {
-          clock: systemClock,
-          signal: new AbortController().signal,
-          targets: [sender],
-          record: (s) => stats.add(s),
-        },
-      );
-    } finally {
-      sender.close();
-      await model.close();
-    }
+    const stats = await measure(model.url, { kind: 'rate', rate: 2000 }, 300).finally(() =>
+      model.close(),
+    );
     const f = stats.figures(300);
     expect(f.requests).toBe(600);
     expect(f.errors).toBe(0);
