@@ -235,17 +235,17 @@ export function createSender(options: SenderOptions): Sender {
   });
   const base: Record<string, string> = { 'user-agent': 'mlops-actions/analyze-release' };
   for (const [name, value] of options.headers) base[name.toLowerCase()] = value;
+  // Built once: undici takes a flat [name, value, …] list and adds content-length itself.
+  const flat = (headers: Record<string, string>): string[] => Object.entries(headers).flat();
+  const withType = { 'content-type': 'application/json', ...base };
+  const plain = flat(base);
+  const withBody = flat(withType);
   const path = `${url.pathname}${url.search}`;
   const method = options.method as Dispatcher.HttpMethod;
   const deadlines = new Deadlines(clock);
   const watched = new WeakSet<AbortSignal>();
-  const dispatch = (body: Buffer | undefined, headers: Record<string, string>, r: InFlight) => {
-    if (r.settled) return;
-    if (body) {
-      headers['content-length'] = String(body.length);
-      headers['content-type'] ??= 'application/json';
-    }
-    pool.dispatch({ path, method, headers, body: body ?? null, idempotent: false }, r);
+  const dispatch = (body: Buffer | undefined, headers: string[], r: InFlight): void => {
+    if (!r.settled) pool.dispatch({ path, method, headers, body: body ?? null }, r);
   };
   const send = (body: Buffer | undefined, signal: AbortSignal): Promise<Shot> => {
     if (signal.aborted) return Promise.resolve({ status: 0, error: 'aborted' });
@@ -256,9 +256,9 @@ export function createSender(options: SenderOptions): Sender {
     return new Promise<Shot>((resolve) => {
       const r = new InFlight(clock.monotonic() + timeoutMs, options.keepBodies === true, resolve);
       deadlines.add(r);
-      if (!options.authHeaders) return dispatch(body, { ...base }, r);
+      if (!options.authHeaders) return dispatch(body, body ? withBody : plain, r);
       options.authHeaders().then(
-        (auth) => dispatch(body, { ...base, ...auth }, r),
+        (auth) => dispatch(body, flat({ ...(body ? withType : base), ...auth }), r),
         () => r.expire('credentials'),
       );
     });
