@@ -330,7 +330,7 @@ async function autocannonRate(url: string): Promise<number> {
 }
 
 /**
- * The open loop at rising shares of autocannon's throughput (0.5×, 0.6×, … until one is not
+ * The open loop at rising shares of autocannon's throughput (0.3×, 0.4×, … until one is not
  * held), autocannon measured again just before each step: the machine is shared and its
  * capacity drifts by 2× within a minute, so a figure from another moment compares nothing.
  * A step gets a second try: one scheduling hiccup of the machine puts a 1 s window's p99
@@ -342,7 +342,7 @@ async function capacity(): Promise<void> {
   await capacityStep(server.url, 2000, false);
   await autocannonRate(server.url);
   let best = { share: 0, rate: 0, autocannon: 0 };
-  for (let tenths = 5; tenths <= 15; tenths++) {
+  for (let tenths = 3; tenths <= 15; tenths++) {
     const ac = await autocannonRate(server.url);
     const rate = Math.round((ac * tenths) / 10 / 100) * 100;
     console.log(`  autocannon ${Math.round(ac)}/s; ${tenths / 10}× of it:`);

@@ -137,6 +137,9 @@ class Deadlines {
   }
 
   add(request: InFlight): void {
+    // Answered ones leave now, not at their deadline: held for `request-timeout` they
+    // would outlive the young generation and cost full garbage collections under load.
+    this.dropSettled();
     this.queue.push(request);
     if (!this.armed) this.arm(request.deadline);
   }
@@ -165,13 +168,19 @@ class Deadlines {
       request.expire('timeout');
       this.head++;
     }
-    // Drop the settled prefix now and then (it is only read from `head` on).
-    if (this.head > 4096 && this.head * 2 > queue.length) {
+    this.dropSettled();
+    const next = this.queue[this.head];
+    if (next) this.arm(next.deadline);
+  }
+
+  /** Moves `head` past the settled prefix; drops that prefix now and then. */
+  private dropSettled(): void {
+    const { queue } = this;
+    while (this.head < queue.length && (queue[this.head] as InFlight).settled) this.head++;
+    if (this.head > 1024 && this.head * 2 > queue.length) {
       this.queue = queue.slice(this.head);
       this.head = 0;
     }
-    const next = this.queue[this.head];
-    if (next) this.arm(next.deadline);
   }
 }
 
