@@ -16,13 +16,12 @@
  *     open loop uses what its rate needs). Held: ≥ 95 % answered in the window, p99 < 100 ms.
  *  3. Judgement at 50 req/s: +30 % latency, 2 % errors, 5 % changed predictions must be `fail`;
  *     an identical candidate must pass (false alarms counted over the identical runs).
- * Figures on this 2-core machine shared with four other sessions (load average 7–9 while
- * measured, 7 Dec 2026): accuracy p95/p99 within 1 % of the truth (3 s and 20 s runs);
- * p50 +2 % to +15 % on most runs, up to +185 % on one: the generator, a process that must
- * wake 100 times a second, went out late by p90 4–17 ms / p99 12–104 ms (the machine's
- * scheduling: its code path is 0.2–0.4 ms late at p50), and against the truth as sent p50
- * is within 1 % on a quiet moment. Capacity: see analyze-release/README.md (median of 3).
- * Judgement --full: the three bad candidates `fail`, 20/20 identical pass (0 false alarms).
+ * Figures on this 2-core machine shared with four other sessions (load average 4–9 while
+ * measured, 7 Dec 2026; analyze-release/README.md has them in full): accuracy 20 s p50
+ * +3.6 %, p95 +2.6 %, p99 +0.1 % (3 s runs: p95/p99 within 1 %, p50 +7 % to +185 % as the
+ * generator's wake-ups went late by p99 10–104 ms, the machine's scheduling); capacity 0.5×
+ * autocannon (median of 3; --full 0.3×); judgement --full: the three bad candidates `fail`,
+ * 20/20 identical pass in three runs.
  * Default ≈ 30 s (the judgement alone needs 11 s of load, see judgement()); --full: 20 s
  * accuracy, 3 s capacity steps, 30 s loads and 20 identical runs (≈ 3.5 min).
  */
