@@ -18,11 +18,11 @@
  *     an identical candidate must pass (false alarms counted over the identical runs).
  * Figures on this 2-core machine shared with four other sessions (load average 4–9 while
  * measured, 7 Dec 2026; analyze-release/README.md has them in full): accuracy 20 s p50
- * +3.6 %, p95 +2.6 %, p99 +0.1 % (3 s runs: p95/p99 within 1 %, p50 +7 % to +185 % as the
+ * +3.6 %, p95 +2.6 %, p99 +0.1 % (3 s runs: p95/p99 within 1 %, p50 −1 % to +185 % as the
  * generator's wake-ups went late by p99 10–104 ms, the machine's scheduling); capacity 0.5×
  * autocannon (median of 3; --full 0.3×); judgement --full: the three bad candidates `fail`,
  * 20/20 identical pass in three runs.
- * Default ≈ 30 s (the judgement alone needs 11 s of load, see judgement()); --full: 20 s
+ * Default ≈ 35 s (the judgement alone needs 11 s of load, see judgement()); --full: 20 s
  * accuracy, 3 s capacity steps, 30 s loads and 20 identical runs (≈ 3.5 min).
  */
 import { Agent, get as httpGet } from 'node:http';
