@@ -16,6 +16,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     overallRate?: number;
+    /** Requests in flight per connection (1, its default: no pipelining). */
+    pipelining?: number;
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

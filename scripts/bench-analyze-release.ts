@@ -1,22 +1,31 @@
 /**
- * `node scripts/bench-analyze-release.ts [--full]` (run by `npm run bench`): analyze-release's
- * load generator and judgement, each figure next to a yardstick from the same run.
- *  1. Accuracy: a server in its own process answers in 20 ms, 1 % of requests in 250 ms, and
- *     blocks its event loop for 1 s once (a stall). The truth is computed from that schedule
- *     (each request's own delay, plus what is left of the stall when it was due); reported
- *     p50/p95/p99 against it, and autocannon (same rate, its coordinated-omission correction
- *     on) beside it.
- *  2. Capacity: the highest open-loop rate held (≥ 95 % answered in the window, p99 < 100 ms)
- *     against a server answering at once, vs autocannon's throughput on the same server.
+ * `node scripts/bench-analyze-release.ts [--full] [--only=accuracy|capacity|judgement]` (run
+ * by `npm run bench`): analyze-release's load generator and judgement, each figure next to a
+ * yardstick from the same run.
+ *  1. Accuracy: a server in its own process answers request i (its body says i) in 20 ms,
+ *     1 % of them in 250 ms, and blocks its event loop for 1 s once (a stall); 1 s of
+ *     warm-up first. The truth (see truthOf) is each request's service time as the server
+ *     measured it, plus what was left of the stall, plus the round trip a plain node:http
+ *     client measured beside it at that moment. Reported p50/p95/p99 against it; the
+ *     generator's own lateness (send − due) and the error against the truth of the requests
+ *     as they went out tell the engine's measuring from the machine's timing; autocannon
+ *     (same rate, its coordinated-omission correction on) beside it.
+ *  2. Capacity: the open loop at rising shares of autocannon's throughput, autocannon
+ *     measured just before each step, on a server in its own process answering at once, both
+ *     with 50 connections and no pipelining (autocannon's closed loop keeps all 50 busy; the
+ *     open loop uses what its rate needs). Held: ≥ 95 % answered in the window, p99 < 100 ms.
  *  3. Judgement at 50 req/s: +30 % latency, 2 % errors, 5 % changed predictions must be `fail`;
  *     an identical candidate must pass (false alarms counted over the identical runs).
- * Default ≈ 24 s on this machine (over the 20 s aimed at: the judgement alone needs 11 s of
- * load, see judgement()); --full: 20 s accuracy, longer capacity steps, 30 s loads and 20
- * identical runs.
+ * Figures on this 2-core machine shared with four other sessions (load average 4–9 while
+ * measured, 7 Dec 2026; analyze-release/README.md has them in full): accuracy 20 s p50
+ * +3.6 %, p95 +2.6 %, p99 +0.1 % (3 s runs: p95/p99 within 1 %, p50 −1 % to +185 % as the
+ * generator's wake-ups went late by p99 10–104 ms, the machine's scheduling); capacity 0.5×
+ * autocannon (median of 3; --full 0.3×); judgement --full: the three bad candidates `fail`,
+ * 20/20 identical pass in three runs.
+ * Default ≈ 35 s (the judgement alone needs 11 s of load, see judgement()); --full: 20 s
+ * accuracy, 3 s capacity steps, 30 s loads and 20 identical runs (≈ 3.5 min).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, get as httpGet } from 'node:http';
 import { build } from 'hdr-histogram-js';
 import autocannon from 'autocannon';
 import { systemClock } from '../shared/clock.ts';
@@ -26,25 +35,46 @@ import { getInputs } from '../actions/analyze-release/inputs.ts';
 import { runLoad, type Sample } from '../actions/analyze-release/load.ts';
 import { analyzeReport, type AnalyzeContext } from '../actions/analyze-release/report.ts';
 import { analyzePhases } from '../actions/analyze-release/run.ts';
-import { createSender } from '../actions/analyze-release/sender.ts';
+import { createSender, type Sender } from '../actions/analyze-release/sender.ts';
 import { TargetStats } from '../actions/analyze-release/stats.ts';
-import { loadTimer } from '../actions/analyze-release/wiring.ts';
+import {
+  startModelServer,
+  startServerProcess,
+  type ServerProcess,
+} from '../test/harness/fakes/model-server.ts';
 import { FULL } from './bench-lib.ts';
 
 const pct = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(1)}%`;
 
-/** The accuracy server: delays by request number; request STALL_AT blocks the loop 1 s. */
+/** Answers at once, in a process of its own (the generator's event loop is not the server's). */
+const QUICK_SERVER = `
+const http = require('node:http');
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.end('{}'));
+});
+server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
+`;
+
+/**
+ * The accuracy server: request i (its body is `{"i": i}`; a body-less request is numbered
+ * by arrival) waits 20 ms, or 250 ms when i % 100 is 50; request STALL_AT first blocks the
+ * event loop for 1 s. It keeps each request's service time as it measured it, by number:
+ * after the stall ~100 queued requests reach it in no particular order, so numbering by
+ * arrival (as this bench once did) gave the 250 ms delays and the stall to the wrong ones.
+ */
 const ACCURACY_SERVER = `
 const http = require('node:http');
 const STALL_AT = Number(process.argv[1]);
 let n = 0;
 const served = [];
 const server = http.createServer((req, res) => {
-  req.resume();
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     if (req.url === '/truth') return res.end(JSON.stringify(served));
-    const k = ++n;
-    if (k === STALL_AT) {
+    const i = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()).i : n++;
+    if (i === STALL_AT) {
       const t0 = performance.timeOrigin + performance.now();
       const until = Date.now() + 1000;
       while (Date.now() < until);
@@ -53,9 +83,9 @@ const server = http.createServer((req, res) => {
     // Its own service time as the server measures it (a timer fires a little late).
     const t = performance.now();
     setTimeout(() => {
-      served[k - 1] = performance.now() - t;
+      served[i] = performance.now() - t;
       res.end('{}');
-    }, k % 100 === 50 ? 250 : 20);
+    }, i % 100 === 50 ? 250 : 20);
   });
 });
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));
@@ -63,27 +93,42 @@ server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port)
 
 async function accuracyServer(
   stallAt: number,
-): Promise<{ url: string; child: ChildProcess; stall: Promise<[number, number]> }> {
-  const child = spawn(process.execPath, ['-e', ACCURACY_SERVER, String(stallAt)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let resolveStall: (v: [number, number]) => void = () => undefined;
-  const stall = new Promise<[number, number]>((r) => (resolveStall = r));
-  let url = '';
-  const ready = new Promise<void>((resolve) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      for (const line of c.toString().split('\n')) {
-        const [word, a, b] = line.split(' ');
-        if (word === 'port') {
-          url = `http://127.0.0.1:${a}/`;
-          resolve();
-        }
-        if (word === 'stall') resolveStall([Number(a), Number(b)]);
-      }
-    });
-  });
-  await ready;
-  return { url, child, stall };
+): Promise<{ server: ServerProcess; stall: Promise<[number, number]> }> {
+  const server = await startServerProcess(ACCURACY_SERVER, [String(stallAt)]);
+  const stall = new Promise<[number, number]>((resolve) =>
+    server.onLine((line) => {
+      const [word, a, b] = line.split(' ');
+      if (word === 'stall') resolve([Number(a), Number(b)]);
+    }),
+  );
+  return { server, stall };
+}
+
+/**
+ * The round trip no client can beat, beside the load: a plain node:http client pings a
+ * server of its own that answers at once (the stall is not its), one ping per request of
+ * the load, half an interval after it (both processes wake from idle as under the load).
+ * The machine is shared and its scheduling delays come and go, so ping i is paired with
+ * request i: the RTT at that moment. Returns the RTTs in order.
+ */
+async function pingsBeside(url: string, everyMs: number, stop: AbortSignal): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true });
+  const rtts: number[] = [];
+  const start = performance.now() + everyMs / 2;
+  while (!stop.aborted) {
+    const wait = start + rtts.length * everyMs - performance.now();
+    if (wait > 0) await systemClock.sleep(wait);
+    const t0 = performance.now();
+    await new Promise<void>((resolve, reject) =>
+      httpGet(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      }).on('error', reject),
+    );
+    rtts.push(performance.now() - t0);
+  }
+  agent.destroy();
+  return rtts;
 }
 
 function hdrPercentiles(values: number[]): [number, number, number] {
@@ -97,140 +142,216 @@ function hdrPercentiles(values: number[]): [number, number, number] {
   return [50, 95, 99].map((p) => h.getValueAtPercentile(p) / 1000) as [number, number, number];
 }
 
-async function accuracy(): Promise<void> {
-  const rate = 100;
-  const seconds = FULL ? 20 : 3;
-  const total = rate * seconds;
-  const stallAt = Math.floor(total / 2);
-  const server = await accuracyServer(stallAt);
+/**
+ * Warm-up, as the action's `warmup` input: the first requests pay for connecting and for
+ * cold code (up to 50 ms here), and in a 3 s window a third of which is the stall, five of
+ * them moved p50 by several percent.
+ */
+const ACCURACY_WARMUP_S = 1;
+
+/**
+ * The load against the accuracy server: its samples, its start on the epoch clock, and how
+ * late each request went out (send − due, by request number: the sender is wrapped).
+ */
+async function accuracyLoad(
+  url: string,
+  rate: number,
+  seconds: number,
+): Promise<{ samples: Sample[]; startEpoch: number; late: number[] }> {
+  const total = rate * (ACCURACY_WARMUP_S + seconds);
   const samples: Sample[] = [];
   const sender = createSender({
-    url: server.url,
-    method: 'GET',
+    url,
+    method: 'POST',
     headers: [],
     timeoutMs: 10_000,
     clock: systemClock,
   });
+  const bodies = Array.from({ length: total }, (_, i) => Buffer.from(`{"i": ${i}}`));
+  const numberOf = new Map<Buffer | undefined, number>(bodies.map((b, i) => [b, i]));
+  const late: number[] = [];
+  let start = 0;
+  const timed: Sender = {
+    send: (body, signal) => {
+      late[numberOf.get(body) ?? 0] = systemClock.monotonic() - start;
+      return sender.send(body, signal);
+    },
+    close: () => sender.close(),
+  };
   const startEpoch = performance.timeOrigin + performance.now();
+  start = systemClock.monotonic();
   await runLoad(
-    { mode: { kind: 'rate', rate }, warmupMs: 0, durationMs: seconds * 1000, bodies: [] },
     {
-      timer: loadTimer,
+      mode: { kind: 'rate', rate },
+      warmupMs: ACCURACY_WARMUP_S * 1000,
+      durationMs: seconds * 1000,
+      bodies,
+    },
+    {
+      clock: systemClock,
       signal: new AbortController().signal,
-      targets: [sender],
+      targets: [timed],
       record: (s) => samples.push(s),
     },
   );
   sender.close();
-  const [s0, s1] = await server.stall;
+  return { samples, startEpoch, late: late.map((t, i) => t - (i * 1000) / rate) };
+}
+
+interface AccuracyRun {
+  startEpoch: number;
+  rate: number;
+  stallAt: number;
+  stall: readonly [number, number];
+  /** Each request's service time as the server measured it, by number. */
+  served: number[];
+  /** The round trip beside request i (ping i), and their median for a missing one. */
+  rtts: number[];
+  floor: number;
+}
+
+/**
+ * Truth: what a perfect client measures for request i, due at start + i/rate and sent
+ * `lateMs` after that: the lateness, what is left of the stall when it arrives, its own
+ * service time, and the round trip at that moment (ping i): the server's clock cannot see
+ * the round trip, and any client pays it — without it every client read ~1–2 ms (5–10 %)
+ * over a 20 ms truth on this machine. With `lateMs` 0 it is the schedule's truth; with the
+ * generator's real lateness, the truth of the requests as they went out. A late send is
+ * latency a user due then would not have had, and the engine counts it (it measures from
+ * the due time, as it must): the two truths tell its measuring from the machine's timing.
+ */
+function truthOf(i: number, lateMs: number, run: AccuracyRun): number {
+  const [s0, s1] = run.stall;
+  const sent = run.startEpoch + (i * 1000) / run.rate + lateMs;
+  const blocked = i === run.stallAt ? s1 - sent : sent >= s0 && sent < s1 ? s1 - sent : 0;
+  return lateMs + Math.max(0, blocked) + (run.served[i] ?? 0) + (run.rtts[i] ?? run.floor);
+}
+
+async function accuracy(): Promise<void> {
+  const rate = 100;
+  const seconds = FULL ? 20 : 3;
+  const first = rate * ACCURACY_WARMUP_S;
+  const total = rate * seconds;
+  const stallAt = first + Math.floor(total / 2);
+  const { server, stall } = await accuracyServer(stallAt);
+  const pinged = await startServerProcess(QUICK_SERVER);
+  const stop = new AbortController();
+  const pinging = pingsBeside(pinged.url, 1000 / rate, stop.signal);
+  const { samples, startEpoch, late } = await accuracyLoad(server.url, rate, seconds);
+  stop.abort();
+  const rtts = await pinging;
+  await pinged.stop();
+  const floor = [...rtts].sort((x, y) => x - y)[Math.floor(rtts.length / 2)] ?? 0;
+  const [s0, s1] = await stall;
   const served = (await (await fetch(`${server.url}truth`)).json()) as number[];
-  server.child.kill();
-  // Truth: request i (sent in order, the server numbers them 1..N) is due at start + i/rate;
-  // it takes its own service time (as the server measured it), after what is left of the
-  // stall when it was due.
-  const truth = Array.from({ length: total }, (_, i) => {
-    const k = i + 1;
-    const due = startEpoch + (i * 1000) / rate;
-    const blocked = k === stallAt ? s1 - due : due >= s0 && due < s1 ? s1 - due : 0;
-    return (served[i] ?? 0) + Math.max(0, blocked);
-  });
+  await server.stop();
+  const run = { startEpoch, rate, stallAt, stall: [s0, s1] as const, served, rtts, floor };
+  const measuredLate = late.slice(first).map((ms) => Math.max(0, ms));
+  const truth = measuredLate.map((_, j) => truthOf(first + j, 0, run));
+  const asSent = measuredLate.map((ms, j) => truthOf(first + j, ms, run));
   const [t50, t95, t99] = hdrPercentiles(truth);
+  const [a50, a95, a99] = hdrPercentiles(asSent);
   const [m50, m95, m99] = hdrPercentiles(samples.map((s) => s.latencyMs));
+  const sorted = [...measuredLate].sort((x, y) => x - y);
+  const [l50, l90, l99] = [50, 90, 99].map(
+    (p) => sorted[Math.floor(((sorted.length - 1) * p) / 100)] ?? 0,
+  ) as [number, number, number];
   console.log(
     `accuracy at ${rate} req/s for ${seconds} s (20 ms, 1 % at 250 ms, one 1 s stall): ${samples.length}/${total} requests`,
   );
   console.log(
-    `  truth          p50 ${t50.toFixed(1)} ms  p95 ${t95.toFixed(1)} ms  p99 ${t99.toFixed(1)} ms; ${truth.filter((v) => v > 500).length} requests > 500 ms`,
+    `  truth          p50 ${t50.toFixed(1)} ms  p95 ${t95.toFixed(1)} ms  p99 ${t99.toFixed(1)} ms (with the round trip beside it, median ${floor.toFixed(2)} ms); ${truth.filter((v) => v > 500).length} requests > 500 ms`,
   );
   console.log(
     `  analyze-release p50 ${m50.toFixed(1)} (${pct(m50, t50)})  p95 ${m95.toFixed(1)} (${pct(m95, t95)})  p99 ${m99.toFixed(1)} (${pct(m99, t99)}); ${samples.filter((s) => s.latencyMs > 500).length} > 500 ms`,
   );
-  const ac = await accuracyServer(stallAt);
+  console.log(
+    `  the generator sent late by p50 ${l50.toFixed(2)} / p90 ${l90.toFixed(1)} / p99 ${l99.toFixed(1)} ms (the machine's scheduling); against the truth as sent: p50 ${pct(m50, a50)}  p95 ${pct(m95, a95)}  p99 ${pct(m99, a99)}`,
+  );
+  // autocannon sends no body: its requests are numbered by arrival, from 0.
+  const ac = await accuracyServer(Math.floor(total / 2));
   const result = await autocannon({
-    url: ac.url,
+    url: ac.server.url,
     connections: 10,
     overallRate: rate,
     duration: seconds,
   });
-  ac.child.kill();
+  await ac.server.stop();
   const l = result.latency;
   console.log(
     `  autocannon      p50 ${l.p50} (${pct(l.p50 ?? 0, t50)})  p97.5 ${l.p97_5}  p99 ${l.p99} (${pct(l.p99 ?? 0, t99)}); ${result.requests.total} requests sent (10 connections, overallRate ${rate})`,
   );
 }
 
-function quickServer(): Promise<Server> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end('{}'));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+/** Both engines get the same connections, and neither pipelines (autocannon's default). */
+const CONNECTIONS = 50;
 
-async function capacity(): Promise<void> {
-  const server = await quickServer();
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  let held = 0;
-  for (const rate of FULL ? [1000, 2000, 3000, 4000, 6000, 8000, 12000] : [2000, 4000, 8000]) {
-    const stats = new TargetStats(1000);
-    const sender = createSender({
-      url,
-      method: 'GET',
-      headers: [],
-      timeoutMs: 5000,
+/** One open-loop step at `rate`: held when ≥ 95 % are answered in the window, p99 < 100 ms. */
+async function capacityStep(url: string, rate: number, report = true): Promise<boolean> {
+  const durationMs = FULL ? 3000 : 1000;
+  const stats = new TargetStats(1000);
+  const sender = createSender({
+    url,
+    method: 'GET',
+    headers: [],
+    timeoutMs: 5000,
+    clock: systemClock,
+    connections: CONNECTIONS,
+  });
+  await runLoad(
+    { mode: { kind: 'rate', rate }, warmupMs: 200, durationMs, bodies: [] },
+    {
       clock: systemClock,
-    });
-    await runLoad(
-      { mode: { kind: 'rate', rate }, warmupMs: 200, durationMs: FULL ? 3000 : 1000, bodies: [] },
-      {
-        timer: loadTimer,
-        signal: new AbortController().signal,
-        targets: [sender],
-        record: (s) => stats.add(s),
-      },
-    );
-    sender.close();
-    const f = stats.figures(FULL ? 3000 : 1000);
-    const ok = f.throughput >= rate * 0.95 && f.latencyMs.p99 < 100;
-    console.log(
-      `  open loop ${rate}/s: ${f.throughput}/s answered, p99 ${f.latencyMs.p99} ms ${ok ? 'held' : 'not held'}`,
-    );
-    if (!ok) break;
-    held = rate;
-  }
-  const result = await autocannon({ url, connections: 50, duration: FULL ? 5 : 1 });
-  server.close();
-  const ac = result.requests.average;
-  console.log(
-    `capacity: highest rate held ${held}/s vs autocannon ${Math.round(ac)}/s (50 connections, closed loop): ${(held / ac).toFixed(2)}× (target ≥ 0.8×)`,
+      signal: new AbortController().signal,
+      targets: [sender],
+      record: (s) => stats.add(s),
+    },
   );
+  sender.close();
+  const f = stats.figures(durationMs);
+  const held = f.throughput >= rate * 0.95 && f.latencyMs.p99 < 100;
+  if (report)
+    console.log(
+      `  open loop ${rate}/s: ${f.throughput}/s answered, p99 ${f.latencyMs.p99} ms ${held ? 'held' : 'not held'}`,
+    );
+  return held;
 }
 
-/** A model server for the judgement: delay, errors and flipped predictions by switches. */
-async function model(
-  delayMs: number,
-  failEvery: number,
-  flipEvery: number,
-  seed: number,
-): Promise<Server> {
-  let n = 0;
-  let x = seed;
-  const jitter = (): number => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return (x / 2147483648) * delayMs * 0.4;
-  };
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const k = ++n;
-      setTimeout(() => {
-        res.writeHead(failEvery && k % failEvery === 0 ? 503 : 200);
-        res.end(`{"predictions": [${flipEvery && k % flipEvery === 0 ? 1 : 0}]}`);
-      }, delayMs + jitter());
-    });
+/** autocannon's closed-loop throughput on the same server, connections and no pipelining. */
+async function autocannonRate(url: string): Promise<number> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: FULL ? 3 : 1,
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
+  return result.requests.average;
+}
+
+/**
+ * The open loop at rising shares of autocannon's throughput (0.3×, 0.4×, … until one is not
+ * held), autocannon measured again just before each step: the machine is shared and its
+ * capacity drifts by 2× within a minute, so a figure from another moment compares nothing.
+ * A step gets a second try: one scheduling hiccup of the machine puts a 1 s window's p99
+ * over 100 ms, and that is not the engine's limit.
+ */
+async function capacity(): Promise<void> {
+  const server = await startServerProcess(QUICK_SERVER);
+  // Warm both up (cold code, the first connections); neither figure counts.
+  await capacityStep(server.url, 2000, false);
+  await autocannonRate(server.url);
+  let best = { share: 0, rate: 0, autocannon: 0 };
+  for (let tenths = 3; tenths <= 15; tenths++) {
+    const ac = await autocannonRate(server.url);
+    const rate = Math.round((ac * tenths) / 10 / 100) * 100;
+    console.log(`  autocannon ${Math.round(ac)}/s; ${tenths / 10}× of it:`);
+    if (!(await capacityStep(server.url, rate)) && !(await capacityStep(server.url, rate))) break;
+    best = { share: tenths / 10, rate, autocannon: ac };
+  }
+  await server.stop();
+  console.log(
+    `capacity: the open loop held ${best.share.toFixed(1)}× autocannon's throughput (${best.rate}/s vs ${Math.round(best.autocannon)}/s just before; ${CONNECTIONS} connections each, no pipelining; autocannon closed loop; target ≥ 0.8×)`,
+  );
 }
 
 async function judge(
@@ -239,14 +360,14 @@ async function judge(
   seed: number,
   seconds: number,
 ): Promise<string> {
-  const candidate = await model(...cand, seed);
-  const baseline = await model(20, 0, 0, seed + 1);
-  const port = (s: Server): number => (s.address() as AddressInfo).port;
+  const [delayMs, failEvery, flipEvery] = cand;
+  const candidate = await startModelServer({ delayMs, failEvery, flipEvery, jitter: 0.4, seed });
+  const baseline = await startModelServer({ delayMs: 20, jitter: 0.4, seed: seed + 1 });
   const inputs = getInputs(
     new Inputs(
       mapInputs({
-        url: `http://127.0.0.1:${port(candidate)}`,
-        'baseline-url': `http://127.0.0.1:${port(baseline)}`,
+        url: candidate.url,
+        'baseline-url': baseline.url,
         rate: '50',
         duration: `${seconds}s`,
         warmup: '1s',
@@ -269,7 +390,6 @@ async function judge(
   const ctx: AnalyzeContext = {
     inputs,
     clock: systemClock,
-    timer: loadTimer,
     logger: silent,
     signal: new AbortController().signal,
     senders: inputs.targets.map((t) =>
@@ -290,8 +410,7 @@ async function judge(
     ctx,
     report,
   );
-  candidate.close();
-  baseline.close();
+  await Promise.all([candidate.close(), baseline.close()]);
   return `${name}: ${report.verdict}`;
 }
 
@@ -328,8 +447,10 @@ async function judgement(): Promise<void> {
   );
 }
 
+/** `--only=accuracy|capacity|judgement` runs one section (capacity's median of 3 runs, say). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const t0 = performance.now();
-await accuracy();
-await capacity();
-await judgement();
+if (!only || only === 'accuracy') await accuracy();
+if (!only || only === 'capacity') await capacity();
+if (!only || only === 'judgement') await judgement();
 console.log(`(analyze-release bench: ${((performance.now() - t0) / 1000).toFixed(1)} s)`);

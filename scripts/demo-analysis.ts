@@ -12,51 +12,17 @@
  *   rollout-and-verify's `finish-canary: rollback` sets the canary to 0 % and waits until the
  *   stable revision serves 100 % again (promote on pass, as the workflow does).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pollUntil, stopProcess } from '../test/harness/process.ts';
+import { startIris } from '../test/harness/fakes/model-server.ts';
+import { stopProcess } from '../test/harness/process.ts';
 import type { KObj } from '../test/harness/kube-sim/types.ts';
-import { EXAMPLE, NAMESPACE, newJob, type Ctx, type Trained } from './demo-stages.ts';
+import { NAMESPACE, newJob, type Ctx, type Trained } from './demo-stages.ts';
 
 const ISVC = 'recommender';
-const IRIS = path.join(EXAMPLE, 'iris-service');
 const ROW =
   '{"instances": [[5.1, 3.5, 1.4, 0.2]]}\n{"instances": [[6.3, 3.3, 6.0, 2.5]]}\n{"instances": [[5.7, 2.8, 4.1, 1.3]]}';
-
-async function iris(
-  modelDir: string,
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn('python3', ['-m', 'app.server'], {
-    cwd: IRIS,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PYTHONDONTWRITEBYTECODE: '1',
-      PYTHONUNBUFFERED: '1',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      MODEL_PATH: modelDir,
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  let url = '';
-  await pollUntil(
-    'iris server',
-    async () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (!m) return false;
-      url = `http://127.0.0.1:${m[1]}`;
-      return (await fetch(`${url}/ready_check`)).ok;
-    },
-    15_000,
-    child,
-  );
-  return { url, child };
-}
 
 interface Predictor {
   latestReadyRevision?: string;
@@ -196,8 +162,8 @@ export async function analysisStage(ctx: Ctx, trained: Trained): Promise<void> {
   const servers: ChildProcess[] = [];
   try {
     const started = await Promise.allSettled([
-      iris(trained.modelDir, {}),
-      iris(trained.modelDir, { INJECT_LATENCY_MS: '60', INJECT_FLIP_RATE: '0.1' }),
+      startIris(trained.modelDir, {}),
+      startIris(trained.modelDir, { INJECT_LATENCY_MS: '60', INJECT_FLIP_RATE: '0.1' }),
     ]);
     // Both are stopped below, also when the other one did not start.
     for (const r of started) if (r.status === 'fulfilled') servers.push(r.value.child);

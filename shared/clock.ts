@@ -12,6 +12,13 @@ export interface Clock {
    * clock: request timeouts, a kill after a grace period. It does not keep the process alive.
    */
   timeout(ms: number): AbortSignal;
+  /**
+   * High-resolution monotonic milliseconds, for measuring durations (a load test's request
+   * timings): unlike `now()`, it never steps with the wall clock. Only differences mean anything.
+   */
+  monotonic(): number;
+  /** Lets the event loop run what is pending (I/O callbacks) once, then goes on. */
+  yield(): Promise<void>;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -21,13 +28,9 @@ export const systemClock: Clock = {
   sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
   // Node's timers overflow past 2^31-1 ms (they would fire at once): clamp to ~24.8 days.
   timeout: (ms) => AbortSignal.timeout(Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(ms)))),
+  monotonic: () => performance.now(),
+  yield: () => immediate(),
 };
 
-/**
- * High-resolution monotonic milliseconds, for measuring latencies (a load test's request
- * timings): unlike `now()`, it never steps with the wall clock.
- */
-export const monotonicNow = (): number => performance.now();
-
-/** Lets the event loop run what is pending (I/O callbacks) before going on. */
-export const yieldToEventLoop = (): Promise<void> => immediate();
+/** The system clock's `yield`, for code that holds no Clock (a stream's close handler). */
+export const yieldToEventLoop = (): Promise<void> => systemClock.yield();

@@ -60,6 +60,19 @@ export function mannWhitneyZ(x: readonly number[], y: readonly number[]): number
   return corrected / Math.sqrt(variance);
 }
 
+/**
+ * Two one-sided tests on z (positive: the candidate is worse): `fail` when "worse" is
+ * significant at `confidence`, `pass` when "not worse" is, `inconclusive` otherwise.
+ */
+function decide(z: number, confidence: number): { decision: Decision; pValue: number } {
+  const alpha = 1 - confidence;
+  const worse = upperTail(z);
+  if (worse < alpha) return { decision: 'fail', pValue: worse };
+  const better = upperTail(-z);
+  if (better < alpha) return { decision: 'pass', pValue: better };
+  return { decision: 'inconclusive', pValue: Math.min(worse, better) };
+}
+
 /** Latency regression: candidate against baseline × maxRatio (see the module comment). */
 export function latencyRegression(
   candidate: readonly number[],
@@ -71,13 +84,7 @@ export function latencyRegression(
     candidate,
     baseline.map((v) => v * maxRatio),
   );
-  if (z === undefined) return { decision: 'inconclusive' };
-  const alpha = 1 - confidence;
-  const worse = upperTail(z);
-  if (worse < alpha) return { decision: 'fail', pValue: worse };
-  const better = upperTail(-z);
-  if (better < alpha) return { decision: 'pass', pValue: better };
-  return { decision: 'inconclusive', pValue: Math.min(worse, better) };
+  return z === undefined ? { decision: 'inconclusive' } : decide(z, confidence);
 }
 
 /** Error-rate regression by more than `maxPoints` (a fraction: 0.005 for 0.5pp). */
@@ -93,11 +100,5 @@ export function errorRateRegression(
   const se = Math.sqrt(
     (pc * (1 - pc)) / (candidate.requests + 2) + (pb * (1 - pb)) / (baseline.requests + 2),
   );
-  const z = (pc - pb - maxPoints) / se;
-  const alpha = 1 - confidence;
-  const worse = upperTail(z);
-  if (worse < alpha) return { decision: 'fail', pValue: worse };
-  const better = upperTail(-z);
-  if (better < alpha) return { decision: 'pass', pValue: better };
-  return { decision: 'inconclusive', pValue: Math.min(worse, better) };
+  return decide((pc - pb - maxPoints) / se, confidence);
 }

@@ -13,16 +13,9 @@
  * With a baseline, both targets get request i (the same body) at the same due time, in
  * alternating order: the samples are paired in time, so drift on the runner hits both alike.
  */
+import type { Clock } from '../../shared/clock.ts';
 import type { LoadMode } from './inputs.ts';
 import type { Sender, Shot } from './sender.ts';
-
-/** The load's time: monotonic milliseconds with sub-millisecond resolution. */
-export interface LoadTimer {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-  /** Yields to the event loop once. */
-  yield(): Promise<void>;
-}
 
 export interface LoadPlan {
   mode: LoadMode;
@@ -44,7 +37,8 @@ export interface Sample {
 }
 
 export interface LoadDeps {
-  timer: LoadTimer;
+  /** Its `monotonic` times the load; its `sleep` and `yield` pace the open loop. */
+  clock: Clock;
   signal: AbortSignal;
   /** Candidate first, then the baseline when there is one. */
   targets: readonly Sender[];
@@ -54,69 +48,66 @@ export interface LoadDeps {
 /** Open loop: how far ahead a due time must be before the generator sleeps instead of yielding. */
 const SLEEP_AHEAD_MS = 2;
 
-function orderOf(i: number, n: number): number[] {
-  const order = Array.from({ length: n }, (_, t) => t);
-  return i % 2 === 1 ? order.reverse() : order;
-}
+/** Target `j` of `n` at tick `i`: alternate ticks go in reverse order. */
+const nth = (i: number, j: number, n: number): number => (i % 2 === 1 ? n - 1 - j : j);
 
 async function openLoop(rate: number, plan: LoadPlan, deps: LoadDeps): Promise<void> {
-  const { timer, signal, targets } = deps;
+  const { clock, signal, targets } = deps;
+  const n = targets.length;
   const interval = 1000 / rate;
-  const start = timer.now();
+  const start = clock.monotonic();
   const measured = start + plan.warmupMs;
   const total = Math.floor(((plan.warmupMs + plan.durationMs) * rate) / 1000);
-  const inflight = new Set<Promise<void>>();
+  // In flight: a count, and the wake-up of the final wait once it drops to 0.
+  let inflight = 0;
+  let drained = (): void => undefined;
   const fire = (i: number, due: number): void => {
     const k = plan.bodies.length > 0 ? i % plan.bodies.length : 0;
-    for (const t of orderOf(i, targets.length)) {
-      const p = (targets[t] as Sender).send(plan.bodies[k], signal).then((shot) => {
+    for (let j = 0; j < n; j++) {
+      const t = nth(i, j, n);
+      inflight++;
+      void (targets[t] as Sender).send(plan.bodies[k], signal).then((shot) => {
         if (due >= measured) {
-          deps.record({
-            target: t,
-            tick: i,
-            body: k,
-            at: due - measured,
-            latencyMs: timer.now() - due,
-            shot,
-          });
+          const latencyMs = clock.monotonic() - due;
+          deps.record({ target: t, tick: i, body: k, at: due - measured, latencyMs, shot });
         }
+        if (--inflight === 0) drained();
       });
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
     }
   };
   let i = 0;
   while (i < total && !signal.aborted) {
-    const ahead = start + i * interval - timer.now();
+    const ahead = start + i * interval - clock.monotonic();
     if (ahead > SLEEP_AHEAD_MS) {
-      await timer.sleep(ahead - SLEEP_AHEAD_MS / 2, signal).catch(() => undefined);
+      await clock.sleep(ahead - SLEEP_AHEAD_MS / 2, signal).catch(() => undefined);
     } else if (ahead > 0) {
-      await timer.yield();
+      await clock.yield();
     } else {
       // Every request due by now goes out (a late generator catches up, never skips).
-      const now = timer.now();
+      const now = clock.monotonic();
       while (i < total && start + i * interval <= now) {
         fire(i, start + i * interval);
         i++;
       }
-      await timer.yield();
+      await clock.yield();
     }
   }
-  await Promise.all(inflight);
+  if (inflight > 0) await new Promise<void>((resolve) => (drained = resolve));
 }
 
 async function closedLoop(workers: number, plan: LoadPlan, deps: LoadDeps): Promise<void> {
-  const { timer, signal, targets } = deps;
-  const start = timer.now();
+  const { clock, signal, targets } = deps;
+  const start = clock.monotonic();
   const measured = start + plan.warmupMs;
   const end = measured + plan.durationMs;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (!signal.aborted && timer.now() < end) {
+    while (!signal.aborted && clock.monotonic() < end) {
       const i = next++;
       const k = plan.bodies.length > 0 ? i % plan.bodies.length : 0;
-      for (const t of orderOf(i, targets.length)) {
-        const sent = timer.now();
+      for (let j = 0; j < targets.length; j++) {
+        const t = nth(i, j, targets.length);
+        const sent = clock.monotonic();
         if (sent >= end || signal.aborted) return;
         const shot = await (targets[t] as Sender).send(plan.bodies[k], signal);
         if (sent >= measured) {
@@ -125,7 +116,7 @@ async function closedLoop(workers: number, plan: LoadPlan, deps: LoadDeps): Prom
             tick: i,
             body: k,
             at: sent - measured,
-            latencyMs: timer.now() - sent,
+            latencyMs: clock.monotonic() - sent,
             shot,
           });
         }

@@ -1,14 +1,13 @@
 /**
  * analyze-release's report: the single source of its outputs, its job summary and the JSON
  * report file. The context carries what the phases need (inputs, the load's senders and
- * timer, the logger, the job's signal).
+ * clock, the logger, the job's signal).
  */
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { PhaseReport } from '../../shared/phases.ts';
 import type { Decision } from './compare.ts';
 import type { AnalyzeInputs } from './inputs.ts';
-import type { LoadTimer } from './load.ts';
 import type { HpaTimeline, HpaWatch } from './hpa.ts';
 import type { PredictionFigures } from './predictions.ts';
 import type { QueryResult, QueryWatch } from './query-watch.ts';
@@ -17,8 +16,8 @@ import type { TargetFigures, TargetStats } from './stats.ts';
 
 export interface AnalyzeContext {
   inputs: AnalyzeInputs;
+  /** The step's time; the load is timed by its `monotonic` reading. */
   clock: Clock;
-  timer: LoadTimer;
   logger: Logger;
   signal: AbortSignal;
   /** Candidate first, then the baseline when there is one. */

@@ -56,7 +56,7 @@ export async function loadPhase(ctx: AnalyzeContext, report: AnalyzeReport): Pro
         bodies: inputs.bodies,
       },
       {
-        timer: ctx.timer,
+        clock: ctx.clock,
         signal: ctx.signal,
         targets: ctx.senders,
         record: (sample) => {

@@ -1,14 +1,13 @@
 /**
- * analyze-release's body, loaded once the inputs are valid: the load's pool and timer, and
+ * analyze-release's body, loaded once the inputs are valid: the load's pools and clock, and
  * outputs, summary and verdict derived from the report the phases filled in.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
-import { monotonicNow, systemClock, yieldToEventLoop } from '../../shared/clock.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
-import type { LoadTimer } from './load.ts';
 import { analyzeReport, type AnalyzeContext, type AnalyzeReport, type Check } from './report.ts';
 import { canaryTargets, needsCanaryLookup } from './canary-targets.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
@@ -23,13 +22,6 @@ import { createKubeClient } from '../../shared/kube/client.ts';
 import { HpaWatch } from './hpa.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { analyzeSummary } from './summary.ts';
-
-/** The load's clock: the monotonic high-resolution timer, sleeping on the system clock. */
-export const loadTimer: LoadTimer = {
-  now: monotonicNow,
-  sleep: (ms, signal) => systemClock.sleep(ms, signal),
-  yield: yieldToEventLoop,
-};
 
 /** A name this step chose, in a directory of its own. */
 async function writeReport(outputDir: string, json: string): Promise<string> {
@@ -113,7 +105,6 @@ async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<Ana
     ...(queries ? { queries } : {}),
     ...(hpa ? { hpa } : {}),
     clock: systemClock,
-    timer: loadTimer,
     logger: coreLogger,
     signal,
     senders: await sendersOf(inputs),

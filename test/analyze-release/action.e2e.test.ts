@@ -4,50 +4,21 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseMetrics } from '../../actions/pr-deploy-comment/metrics.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
-import { startModelServer } from '../harness/fakes/model-server.ts';
+import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
 import { startPrometheus } from '../harness/prometheus.ts';
 
-interface Model {
-  url: string;
-  requests: number;
-  bodies: Set<string>;
-  auth: Set<string>;
-}
-
-const servers: Server[] = [];
+const servers: ModelServer[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/**
- * A model server: answers after `delayMs`; every `failEvery`-th request is a 503; every
- * `flipEvery`-th prediction is class 1 instead of 0.
- */
-async function model(delayMs: number, failEvery = 0, flipEvery = 0): Promise<Model> {
-  const m: Model = { url: '', requests: 0, bodies: new Set(), auth: new Set() };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const n = ++m.requests;
-      m.bodies.add(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
-      m.auth.add(req.headers.authorization ?? '');
-      setTimeout(() => {
-        res.writeHead(failEvery && n % failEvery === 0 ? 503 : 200, {
-          'content-type': 'application/json',
-        });
-        res.end(`{"predictions": [${flipEvery && n % flipEvery === 0 ? 1 : 0}]}`);
-      }, delayMs);
-    });
-  });
+/** A model server (closed after each test): see startModelServer's switches. */
+async function model(delayMs: number, failEvery = 0, flipEvery = 0): Promise<ModelServer> {
+  const server = await startModelServer({ delayMs, failEvery, flipEvery });
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  m.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return m;
+  return server;
 }
 
 const errorOf = (r: ActionRunResult): string =>
@@ -182,7 +153,7 @@ describe('analyze-release (bundle)', () => {
   it('an unreachable candidate: every request an error, the verdict fail', async () => {
     const gone = await model(1);
     const url = gone.url;
-    await new Promise((resolve) => servers.pop()!.close(resolve));
+    await servers.pop()!.close();
     const r = await runAction('analyze-release', {
       inputs: { rate: '10', duration: '1s', warmup: '0s', url, 'fail-on': 'inconclusive' },
     });

@@ -4,11 +4,12 @@
  * the candidate switched to answer 30 ms slower and to change 10 % of its predictions.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pollUntil, stopProcess } from '../harness/process.ts';
+import { startIris } from '../harness/fakes/model-server.ts';
+import { stopProcess } from '../harness/process.ts';
 import { startPrometheus, type PrometheusPeer } from '../harness/prometheus.ts';
 import { repoRoot, runAction } from '../harness/runner.ts';
 
@@ -21,26 +22,8 @@ let candidate: string;
 let baseline: string;
 
 async function iris(env: Record<string, string>): Promise<string> {
-  const child = spawn('python3', ['-m', 'app.server'], {
-    cwd: SERVICE,
-    env: { PATH: process.env.PATH ?? '', ...PY_ENV, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const { url, child } = await startIris(dir, env);
   procs.push(child);
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  let url = '';
-  await pollUntil(
-    'iris server',
-    async () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (!m) return false;
-      url = `http://127.0.0.1:${m[1]}`;
-      return (await fetch(`${url}/ready_check`)).ok;
-    },
-    15_000,
-    child,
-  );
   return url;
 }
 
@@ -52,10 +35,9 @@ beforeAll(async () => {
     encoding: 'utf8',
   });
   expect(trained.status).toBe(0);
-  const model = { MODEL_PATH: dir };
   [candidate, baseline] = await Promise.all([
-    iris({ ...model, INJECT_LATENCY_MS: '30', INJECT_FLIP_RATE: '0.1' }),
-    iris(model),
+    iris({ INJECT_LATENCY_MS: '30', INJECT_FLIP_RATE: '0.1' }),
+    iris({}),
   ]);
   prom = await startPrometheus([new URL(candidate).host, new URL(baseline).host]);
   await prom.scraped();

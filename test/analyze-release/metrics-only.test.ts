@@ -91,10 +91,14 @@ async function analyze(values: Record<string, string>, api: PrometheusApi) {
   const written: string[] = [];
   const ctx: AnalyzeContext = {
     inputs,
-    clock,
-    timer: {
+    // The load's readings (monotonic, yield) fail: a metrics-only analysis sends no load.
+    clock: {
       now: () => clock.now(),
-      sleep: () => Promise.reject(new Error('no load in a metrics-only analysis')),
+      sleep: (ms) => clock.sleep(ms),
+      timeout: (ms) => clock.timeout(ms),
+      monotonic: () => {
+        throw new Error('no load in a metrics-only analysis');
+      },
       yield: () => Promise.reject(new Error('no load in a metrics-only analysis')),
     },
     logger,
@@ -197,13 +201,14 @@ describe('metrics-only analysis (fake Prometheus, manual clock)', () => {
       clock: {
         now: () => clock.now(),
         timeout: (ms) => clock.timeout(ms),
+        monotonic: () => clock.monotonic(),
+        yield: () => clock.yield(),
         sleep: (_ms, signal) =>
           new Promise((_, reject) => {
             signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
             controller.abort('SIGINT');
           }),
       },
-      timer: { now: () => 0, sleep: () => Promise.resolve(), yield: () => Promise.resolve() },
       logger: new RecordingLogger(),
       signal: controller.signal,
       senders: [],

@@ -1,5 +1,5 @@
 /**
- * analyze-release's orchestration with fakes: the phases over fake senders on a virtual timer,
+ * analyze-release's orchestration with fakes: the phases over fake senders on a virtual clock,
  * a fake Prometheus and a fake HPA — checks, verdict, report JSON, summary, outputs — and
  * fail-on, with no network and no waiting.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { runPhases } from '../../shared/phases.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { getInputs } from '../../actions/analyze-release/inputs.ts';
-import type { LoadTimer } from '../../actions/analyze-release/load.ts';
+import type { Clock } from '../../shared/clock.ts';
 import { analyzeReport, type AnalyzeContext } from '../../actions/analyze-release/report.ts';
 import { analyzePhases } from '../../actions/analyze-release/run.ts';
 import type { Sender, Shot } from '../../actions/analyze-release/sender.ts';
@@ -19,8 +19,9 @@ import * as wiring from '../../actions/analyze-release/wiring.ts';
 /** Virtual time: a sender's latency is time that passes before its answer. */
 function world() {
   let t = 0;
-  const timer: LoadTimer = {
+  const clock: Clock = {
     now: () => t,
+    monotonic: () => t,
     sleep: (ms) => {
       t += ms;
       return Promise.resolve();
@@ -29,8 +30,8 @@ function world() {
       t += 0.1;
       return Promise.resolve();
     },
+    timeout: () => new AbortController().signal,
   };
-  const clock = { now: () => t, sleep: timer.sleep, timeout: () => new AbortController().signal };
   /** Answers with `latency(n)` ms of virtual latency, `status(n)`, prediction `predict(n)`. */
   const sender = (
     latency: (n: number) => number,
@@ -42,7 +43,7 @@ function world() {
       send: (): Promise<Shot> => {
         const n = ++s.sent;
         const due = t;
-        // The answer "arrives" latency ms after it was sent: the timer is moved past it.
+        // The answer "arrives" latency ms after it was sent: the clock is moved past it.
         return Promise.resolve().then(() => {
           const at = due + latency(n);
           if (t < at) t = at;
@@ -53,7 +54,7 @@ function world() {
     };
     return s;
   };
-  return { timer, clock, sender };
+  return { clock, sender };
 }
 
 const silent = {
@@ -76,7 +77,6 @@ function context(
   const ctx: AnalyzeContext = {
     inputs,
     clock: w.clock,
-    timer: w.timer,
     logger: silent,
     signal: new AbortController().signal,
     senders,

@@ -28,6 +28,12 @@ export class ManualClock implements Clock {
     this.time += ms;
     this.fireDue();
   }
+  /** The same time: a test moves both by `advance` and sleeps. */
+  monotonic(): number {
+    return this.time;
+  }
+  /** Yields to pending microtasks only; the time does not move. */
+  async yield(): Promise<void> {}
   async sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
     this.time += ms;

@@ -3,10 +3,16 @@
  * (`{"predictions": [class]}`) after a set latency, with switches that inject latency, errors
  * and changed predictions (so one server serves as candidate and baseline), and a Prometheus
  * `/metrics` endpoint (requests by code, a latency histogram, predictions by class) in the
- * text exposition format. Test code only.
+ * text exposition format. Test code only: the tests, the benchmark and the demo start their
+ * model servers here (node ones with startModelServer, one in a process of its own with
+ * startServerProcess, the Python iris service with startIris).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pollUntil, stopProcess } from '../process.ts';
 
 export interface ModelSwitches {
   /** Answer after this many ms. */
@@ -15,12 +21,22 @@ export interface ModelSwitches {
   failEvery: number;
   /** Every n-th prediction is class 1 instead of class 0 (0: never). */
   flipEvery: number;
+  /** Each answer waits up to this share of delayMs more, uniformly at random (0: never). */
+  jitter: number;
+  /** The seed of that jitter (the same seed, the same delays). */
+  seed: number;
 }
 
 export interface ModelServer {
   url: string;
   switches: ModelSwitches;
   requests: number;
+  /** Each request as `METHOD /path body`, once. */
+  bodies: Set<string>;
+  /** Each Authorization header seen ('' when none). */
+  auth: Set<string>;
+  /** Connections accepted so far. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -36,8 +52,11 @@ export async function startModelServer(
   let count = 0;
   const model: ModelServer = {
     url: '',
-    switches: { delayMs: 1, failEvery: 0, flipEvery: 0, ...switches },
+    switches: { delayMs: 1, failEvery: 0, flipEvery: 0, jitter: 0, seed: 1, ...switches },
     requests: 0,
+    bodies: new Set(),
+    auth: new Set(),
+    connections: 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const metrics = (): string => {
@@ -56,8 +75,15 @@ export async function startModelServer(
     for (const [c, n] of byClass) lines.push(`model_predictions_total{class="${c}"} ${n}`);
     return lines.join('\n') + '\n';
   };
+  // A linear congruential generator: jitter that repeats with its seed.
+  let x = model.switches.seed;
+  const jitter = (): number => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return (x / 2147483648) * model.switches.delayMs * model.switches.jitter;
+  };
   const server: Server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -66,24 +92,110 @@ export async function startModelServer(
       }
       const n = ++model.requests;
       const s = model.switches;
+      model.bodies.add(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
+      model.auth.add(req.headers.authorization ?? '');
       const started = process.hrtime.bigint();
-      setTimeout(() => {
-        const code = s.failEvery && n % s.failEvery === 0 ? 503 : 200;
-        const cls = s.flipEvery && n % s.flipEvery === 0 ? 1 : 0;
-        byCode.set(code, (byCode.get(code) ?? 0) + 1);
-        if (code === 200) byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        BUCKETS.forEach((le, i) => {
-          if (seconds <= le) buckets[i] = (buckets[i] ?? 0) + 1;
-        });
-        sum += seconds;
-        count++;
-        res.writeHead(code, { 'content-type': 'application/json' });
-        res.end(code === 200 ? `{"predictions": [${cls}]}` : '{"error": "overloaded"}');
-      }, s.delayMs);
+      setTimeout(
+        () => {
+          const code = s.failEvery && n % s.failEvery === 0 ? 503 : 200;
+          const cls = s.flipEvery && n % s.flipEvery === 0 ? 1 : 0;
+          byCode.set(code, (byCode.get(code) ?? 0) + 1);
+          if (code === 200) byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          BUCKETS.forEach((le, i) => {
+            if (seconds <= le) buckets[i] = (buckets[i] ?? 0) + 1;
+          });
+          sum += seconds;
+          count++;
+          res.writeHead(code, { 'content-type': 'application/json' });
+          res.end(code === 200 ? `{"predictions": [${cls}]}` : '{"error": "overloaded"}');
+        },
+        s.delayMs + (s.jitter ? jitter() : 0),
+      );
     });
   });
+  server.on('connection', () => model.connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   model.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return model;
+}
+
+/** A server in a node process of its own (its event loop is not the load's). */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Calls `fn` with each line the server prints after `port N`. */
+  onLine(fn: (line: string) => void): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `source` (CommonJS) with `node -e`, `args` as its process.argv[1…]; it must listen on
+ * 127.0.0.1 and print `port N` first.
+ */
+export async function startServerProcess(
+  source: string,
+  args: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['-e', source, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const listeners: ((line: string) => void)[] = [];
+  let url = '';
+  let rest = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const port = /^port (\d+)$/.exec(line);
+      if (port && !url) url = `http://127.0.0.1:${port[1]}/`;
+      else for (const fn of listeners) fn(line);
+    }
+  });
+  await pollUntil('server process', () => Promise.resolve(url !== ''), 10_000, child);
+  return { url, child, onLine: (fn) => listeners.push(fn), stop: () => stopProcess(child) };
+}
+
+const IRIS_SERVICE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../workflows-examples/iris-service',
+);
+
+/**
+ * The example iris service (workflows-examples/iris-service, Python) on a free loopback port,
+ * serving the model in `modelDir`; `env` sets its switches (INJECT_LATENCY_MS…). Resolves once
+ * /ready_check answers.
+ */
+export async function startIris(
+  modelDir: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('python3', ['-m', 'app.server'], {
+    cwd: IRIS_SERVICE,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONUNBUFFERED: '1',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MODEL_PATH: modelDir,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  let url = '';
+  await pollUntil(
+    'iris server',
+    async () => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (!m) return false;
+      url = `http://127.0.0.1:${m[1]}`;
+      return (await fetch(`${url}/ready_check`)).ok;
+    },
+    15_000,
+    child,
+  );
+  return { url, child };
 }
