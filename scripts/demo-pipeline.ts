@@ -5,7 +5,8 @@
  *
  *   train    kfp-run-and-wait (fake Kubeflow Pipelines) → the training code → the run and the
  *            registered version (alias challenger) in the MLflow stand-in → model-registry
- *            resolve, gated on min-metrics and must-beat champion: passed
+ *            resolve, gated on min-metrics and must-beat champion: passed; the champion's
+ *            metrics (resolve alias champion) as the PR comment's baseline
  *   gate-worse  model-registry on an earlier, worse version: passed false, nothing ships
  *   build    build-push-image → the local registry (a real build with buildah or Docker when
  *            this machine has one); again for the same commit: skipped, same digest

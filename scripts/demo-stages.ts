@@ -125,6 +125,8 @@ export interface Trained {
   championVersion: string;
   /** model-registry's metrics file (JSON), passed on to the release jobs as an artifact. */
   metricsJson: string;
+  /** The same for the champion's version: the baseline of the PR comment's metrics. */
+  championMetricsJson: string;
 }
 
 // ─── build ──────────────────────────────────────────────────────────────────────────────
@@ -277,6 +279,7 @@ export async function releaseStage(ctx: Ctx, r: Release, previous?: Job): Promis
   job.env.GITHUB_EVENT_PATH = eventPath;
   // model-registry's metrics file from the train job, as actions/download-artifact brings it.
   writeFileSync(path.join(job.workspace, 'model-metrics.json'), r.trained.metricsJson);
+  writeFileSync(path.join(job.workspace, 'champion-metrics.json'), r.trained.championMetricsJson);
 
   const render = await job.step('render', 'render-manifests', {
     manifests: MANIFESTS.join('\n'),
@@ -326,6 +329,7 @@ export async function releaseStage(ctx: Ctx, r: Release, previous?: Job): Promis
       image: r.image,
       ...(r.image === r.good ? { digest: r.digest } : {}),
       metrics: 'model-metrics.json',
+      'metrics-baseline': 'champion-metrics.json',
       ...slackInputs(stand),
     }),
     { always: true },
@@ -335,6 +339,7 @@ export async function releaseStage(ctx: Ctx, r: Release, previous?: Job): Promis
       token: '${{ github.token }}',
       status: "${{ steps.rollout.outputs.status == 'succeeded' && 'success' || … }}",
       metrics: 'model-metrics.json   (the train job’s model-registry metrics, an artifact)',
+      'metrics-baseline': 'champion-metrics.json   (the champion’s, the same way)',
       ...SLACK_SHOWN,
     },
     previous: previous?.get('comment').inputs,

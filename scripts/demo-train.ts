@@ -4,7 +4,8 @@
  *   registers the model as a new version with the alias `challenger` (the fake KFP runs no
  *   containers: the runner runs the same training code, and the demo logs its real metrics to
  *   the MLflow stand-in as the pipeline's register step would); model-registry `resolve`
- *   (`alias: challenger`) gates it on `min-metrics` and `must-beat: champion` → passed;
+ *   (`alias: challenger`) gates it on `min-metrics` and `must-beat: champion` → passed; a
+ *   second resolve (`alias: champion`) gives the champion's metrics, the comment's baseline;
  * - gate-worse: a version from an earlier, worse run, gated the same way → passed false, nothing
  *   ships, the champion stays;
  * - promote: after release 1 is verified (rolled out, analyze-release passed), model-registry
@@ -133,7 +134,32 @@ async function gateChallenger(
     source: o.source!,
     championVersion: o['champion-version'] ?? '',
     metricsJson,
+    championMetricsJson: await championMetrics(ctx, job),
   };
+}
+
+/** The champion's metrics file (model-registry resolve, no gate): the comment's baseline. */
+async function championMetrics(ctx: Ctx, job: Job): Promise<string> {
+  const step = await job.step('champion', 'model-registry', {
+    'tracking-uri': ctx.stand.mlflow.url,
+    token: ctx.stand.secrets.mlflowToken,
+    'model-name': MODEL_NAME,
+    alias: CHAMPION,
+  });
+  printStep(ctx.out, ctx.s, step, { shown: SHOWN });
+  const file = step.result?.outputs.metrics ?? '';
+  const json = file !== '' && existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (
+    !ctx.check(
+      `train: model-registry resolves ${CHAMPION} (version ${CHAMPION_VERSION}): its metrics are the comment's baseline`,
+      step.result?.exitCode === 0 &&
+        step.result.outputs.version === CHAMPION_VERSION &&
+        json.includes('"accuracy"'),
+      `${exitOf(step)}, version ${step.result?.outputs.version ?? '(none)'}`,
+    )
+  )
+    printLogTail(ctx.out, ctx.s, step);
+  return json;
 }
 
 /**
