@@ -317,6 +317,22 @@ function checkSlackToken(
   );
 }
 
+/** A request off the contract (an unknown field, a bad route) is a handler error in a fake. */
+function checkContracts(
+  stand: StandIns,
+  check: (what: string, ok: boolean, detail?: string) => boolean,
+): void {
+  const offContract = [
+    ...stand.mlflow.errors.map((e) => `MLflow: ${e}`),
+    ...stand.slack.errors.map((e) => `Slack: ${e}`),
+  ];
+  check(
+    'the MLflow and Slack stand-ins saw every request follow their contracts',
+    offContract.length === 0,
+    offContract.slice(0, 3).join('; ') || 'no handler errors',
+  );
+}
+
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out: Out = options.out ?? ((line) => console.log(line));
   const s = style(options.color ?? process.stdout.isTTY === true);
@@ -389,8 +405,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const job of jobs) tempDirs.push(job.dir);
       const comment = stand?.github.comments.get(PR_NUMBER)?.at(-1)?.body;
       const slack = slackReport(stand);
-      if (stand && jobs.length > 0)
+      if (stand && jobs.length > 0) {
         checkSlackToken(stand, jobs, check, [comment ?? '', slack ?? '']);
+        checkContracts(stand, check);
+      }
       if (jobs.length > 0) {
         reportPath = path.resolve(options.reportPath ?? 'demo-report.md');
         writeReport(reportPath, { jobs, checks, comment, slack });

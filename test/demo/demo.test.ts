@@ -28,7 +28,7 @@ describe('npm run demo', () => {
       const failed = result.checks.filter((c) => !c.ok);
       expect(failed).toEqual([]);
       expect(result.ok).toBe(true);
-      expect(result.checks.length).toBeGreaterThanOrEqual(38);
+      expect(result.checks.length).toBeGreaterThanOrEqual(39);
 
       // The digest built is the digest deployed, commented on and pinned in GitOps.
       const built = result.outputs.build!.build!;
