@@ -3,19 +3,27 @@
  * real bundled action run as the GitHub runner runs it (scripts/demo-job.ts), against local
  * stand-ins the demo starts and stops itself (scripts/demo-standins.ts):
  *
- *   train    kfp-run-and-wait (fake Kubeflow Pipelines) → the training code → metrics gate
+ *   train    kfp-run-and-wait (fake Kubeflow Pipelines) → the training code → the run and the
+ *            registered version (alias challenger) in the MLflow stand-in → model-registry
+ *            resolve, gated on min-metrics and must-beat champion: passed; the champion's
+ *            metrics (resolve alias champion) as the PR comment's baseline
+ *   gate-worse  model-registry on an earlier, worse version: passed false, nothing ships
  *   build    build-push-image → the local registry (a real build with buildah or Docker when
  *            this machine has one); again for the same commit: skipped, same digest
  *   release 1  render-manifests → setup-cluster-auth → rollout-and-verify (Kubernetes API
- *            simulator) → pr-deploy-comment (fake GitHub): the built digest rolls out
+ *            simulator) → pr-deploy-comment (fake GitHub, fake Slack Web API): the built digest
+ *            rolls out; the PR comment and one living Slack message say "Deployed", with the
+ *            model-registry metrics
+ *   analysis  analyze-release: release 1 passes; a slower canary is judged fail, rolled back
+ *   promote  release 1 verified → model-registry promote: champion moves to the new version
  *   release 2  the same with a broken image: fails fast on ImagePullBackOff, rolls back,
- *            the same PR comment now says so
+ *            the same PR comment and the same Slack message (updated, a thread reply) say so
  *   gitops   argocd-bump-image: the built digest into the GitOps repo (real git), Argo CD
  *            (fake) syncs it and reports Healthy
  *
  * `runDemo()` prints each step (inputs, outputs, job summary), checks every outcome against the
- * expected one, and writes the job summaries and the PR comment as one Markdown report;
- * scripts/demo.ts is the CLI, test/demo.test.ts asserts it.
+ * expected one, and writes the job summaries, the PR comment and the Slack message as one
+ * Markdown report; scripts/demo.ts is the CLI, test/demo/demo.test.ts asserts it.
  */
 import { analysisStage } from './demo-analysis.ts';
 import { spawnSync } from 'node:child_process';
@@ -38,17 +46,19 @@ import {
   NAMESPACE,
   PR_NUMBER,
   releaseStage,
-  trainStage,
   type Check,
   type Ctx,
   type FailFastTiming,
 } from './demo-stages.ts';
+import { slackReport, slackTokenNowhere } from './demo-slack.ts';
 import { startStandIns, type StandIns } from './demo-standins.ts';
+import { gateWorseStage, promoteStage, trainStage } from './demo-train.ts';
 
 export { BAD_IMAGE, NAMESPACE, PR_NUMBER, type Check, type FailFastTiming } from './demo-stages.ts';
 
 const ACTIONS = [
   'kfp-run-and-wait',
+  'model-registry',
   'build-push-image',
   'render-manifests',
   'setup-cluster-auth',
@@ -214,9 +224,13 @@ async function pipeline(
 ): Promise<{ timing: FailFastTiming; imageRef?: string }> {
   const { out, s, stand } = ctx;
   const heading = (text: string): void => out(`\n${s.bold(`== ${text}`)}`);
-  heading('Train: kfp-run-and-wait, the training code, the metrics gate');
+  heading('Train: kfp-run-and-wait, the training code, MLflow, model-registry resolve + gate');
   const trained = await trainStage(ctx);
   if (!trained || cancelled()) return { timing: {} };
+
+  heading('Gate: a worse version than the champion is held back (model-registry, passed false)');
+  await gateWorseStage(ctx);
+  if (cancelled()) return { timing: {} };
 
   heading('Build: build-push-image (then the same commit again: skip-if-exists)');
   const built = await buildStage(ctx, trained);
@@ -228,13 +242,18 @@ async function pipeline(
     image: built.imageRef,
     good: built.imageRef,
     digest: built.digest,
-    metrics: trained.metrics,
+    trained,
+    n: 1,
     expected: { exitCode: 0, status: 'succeeded', failureReason: /^$/, comment: 'Deployed' },
   });
   if (cancelled()) return { timing: {}, imageRef: built.imageRef };
 
   heading('Analysis: analyze-release loads release 1 (passes) and a slower canary (judged fail)');
   await analysisStage(ctx, trained);
+  if (cancelled()) return { timing: {}, imageRef: built.imageRef };
+
+  heading('Promote: release 1 verified → model-registry moves champion to the new version');
+  await promoteStage(ctx, trained, built);
   if (cancelled()) return { timing: {}, imageRef: built.imageRef };
 
   heading(`Release 2: ${BAD_IMAGE}  (expected: fail fast, roll back, status rolled-back)`);
@@ -248,7 +267,8 @@ async function pipeline(
         image: BAD_IMAGE,
         good: built.imageRef,
         digest: built.digest,
-        metrics: trained.metrics,
+        trained,
+        n: 2,
         expected: {
           exitCode: 1,
           status: 'rolled-back',
@@ -278,6 +298,41 @@ async function pipeline(
   return { timing, imageRef: built.imageRef };
 }
 
+/** The demo asserts what the tests assert: the Slack token is nowhere it could leak. */
+function checkSlackToken(
+  stand: StandIns,
+  jobs: Job[],
+  check: (what: string, ok: boolean, detail?: string) => boolean,
+  texts: string[],
+): void {
+  const found = slackTokenNowhere(
+    stand,
+    jobs.flatMap((j) => j.steps),
+    texts,
+  );
+  check(
+    'slack: the Slack token is in no step log, output, job summary, Slack message or PR comment',
+    found.ok,
+    found.ok ? 'masked everywhere' : `found in ${found.where.join(', ')}`,
+  );
+}
+
+/** A request off the contract (an unknown field, a bad route) is a handler error in a fake. */
+function checkContracts(
+  stand: StandIns,
+  check: (what: string, ok: boolean, detail?: string) => boolean,
+): void {
+  const offContract = [
+    ...stand.mlflow.errors.map((e) => `MLflow: ${e}`),
+    ...stand.slack.errors.map((e) => `Slack: ${e}`),
+  ];
+  check(
+    'the MLflow and Slack stand-ins saw every request follow their contracts',
+    offContract.length === 0,
+    offContract.slice(0, 3).join('; ') || 'no handler errors',
+  );
+}
+
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out: Out = options.out ?? ((line) => console.log(line));
   const s = style(options.color ?? process.stdout.isTTY === true);
@@ -297,7 +352,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
   out(`\n${s.bold('== mlops-actions demo: git push → verified deployment, on local stand-ins')}`);
   out(
-    'train → build → release (render → auth → rollout → PR comment) → broken release rolled back → GitOps bump; every step the real bundle, run as a GitHub runner runs it',
+    'train → gate (model-registry) → build → release (render → auth → rollout → PR comment + Slack) → analysis → promote (model-registry) → broken release rolled back → GitOps bump; every step the real bundle, run as a GitHub runner runs it',
   );
   const pre = preflight(options.install ?? true, out);
   out(`preflight: ${pre.notes.join(' · ') || 'nothing found'}`);
@@ -318,7 +373,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       out(`registry:  docker-registry (distribution) at ${stand.registry.url}`);
       out(`gitops:    ${stand.gitopsUrl} (git http-backend), Argo CD (fake) at ${stand.argo.url}`);
       out(`kfp:       Kubeflow Pipelines API (fake) at ${stand.kfp.url}`);
+      out(`mlflow:    MLflow tracking server / model registry (fake) at ${stand.mlflow.url}`);
       out(`github:    GitHub REST API (fake) at ${stand.github.url}, pull request #${PR_NUMBER}`);
+      out(`slack:     Slack Web API (fake) at ${stand.slack.apiUrl}`);
       const jobOptions: JobOptions = {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.stepTimeoutMs ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
@@ -347,10 +404,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     } finally {
       for (const job of jobs) tempDirs.push(job.dir);
       const comment = stand?.github.comments.get(PR_NUMBER)?.at(-1)?.body;
+      const slack = slackReport(stand);
+      if (stand && jobs.length > 0) {
+        checkSlackToken(stand, jobs, check, [comment ?? '', slack ?? '']);
+        checkContracts(stand, check);
+      }
       if (jobs.length > 0) {
         reportPath = path.resolve(options.reportPath ?? 'demo-report.md');
-        writeReport(reportPath, { jobs, checks, comment });
-        out(`\nreport:    ${reportPath} (job summaries and the PR comment, Markdown)`);
+        writeReport(reportPath, { jobs, checks, comment, slack });
+        if (stand)
+          check(
+            'slack: the Slack token is not in demo-report.md',
+            !readFileSync(reportPath, 'utf8').includes(stand.secrets.slackToken),
+          );
+        out(
+          `\nreport:    ${reportPath} (job summaries, the PR comment and the Slack message, Markdown)`,
+        );
       }
       for (const job of jobs) job.cleanup();
       await stand?.stop();

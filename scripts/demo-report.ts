@@ -1,6 +1,7 @@
 /**
  * The demo's Markdown report: the checks, every step's job summary in job order (what the
- * Actions run page shows), and the pull-request comment as GitHub holds it at the end.
+ * Actions run page shows), the pull-request comment as GitHub holds it at the end, and next to
+ * it the living Slack message as the Slack stand-in holds it (its blocks as text).
  */
 import { writeFileSync } from 'node:fs';
 import type { Job } from './demo-job.ts';
@@ -10,7 +11,12 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function renderReport(o: { jobs: Job[]; checks: Check[]; comment?: string }): string {
+export function renderReport(o: {
+  jobs: Job[];
+  checks: Check[];
+  comment?: string;
+  slack?: string;
+}): string {
   const failed = o.checks.filter((c) => !c.ok).length;
   const lines: string[] = [
     '# mlops-actions demo report',
@@ -39,12 +45,14 @@ export function renderReport(o: { jobs: Job[]; checks: Check[]; comment?: string
   }
   lines.push('## The pull-request comment', '');
   lines.push(o.comment ? o.comment.trim() : '_(no comment was posted)_', '');
+  lines.push('## The Slack message', '');
+  lines.push(o.slack ? o.slack.trim() : '_(no Slack message was posted)_', '');
   return lines.join('\n');
 }
 
 export function writeReport(
   file: string,
-  o: { jobs: Job[]; checks: Check[]; comment?: string },
+  o: { jobs: Job[]; checks: Check[]; comment?: string; slack?: string },
 ): void {
   writeFileSync(file, renderReport(o));
 }

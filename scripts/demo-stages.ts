@@ -1,12 +1,14 @@
 /**
  * The demo's jobs, one function each, in the order the example workflows run them:
- * train (kfp-run-and-wait, the training code, a metrics gate) → build (build-push-image, then
- * again: skipped) → release (render-manifests → setup-cluster-auth → rollout-and-verify →
- * pr-deploy-comment) → gitops (argocd-bump-image, Argo CD sync and wait). Each job is real
- * bundles run as the runner runs them (scripts/demo-job.ts); each checks its outcomes.
+ * build (build-push-image, then again: skipped) → release (render-manifests →
+ * setup-cluster-auth → rollout-and-verify → pr-deploy-comment, the PR comment and the living
+ * Slack message) → gitops (argocd-bump-image, Argo CD sync and wait); the train, gate and
+ * promote jobs (model-registry) are in scripts/demo-train.ts, the analysis in
+ * scripts/demo-analysis.ts. Each job is real bundles run as the runner runs them
+ * (scripts/demo-job.ts); each checks its outcomes.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { KObj } from '../test/harness/kube-sim/index.ts';
@@ -24,6 +26,7 @@ import {
   type Out,
   type Style,
 } from './demo-print.ts';
+import { checkSlack, SLACK_SHOWN, slackInputs } from './demo-slack.ts';
 import { ARGO_APP, GITOPS_FILE, type StandIns } from './demo-standins.ts';
 
 export const NAMESPACE = 'recommender';
@@ -34,8 +37,6 @@ export const IMAGE_REPO = 'octo-org/recommender';
 /** The pull request the demo deploys as a preview. */
 export const PR_NUMBER = 7;
 export const ENVIRONMENT = `pr-${PR_NUMBER}`;
-/** The gate of the training job: the trained model must reach this accuracy. */
-export const MIN_ACCURACY = 0.9;
 /** Fail-fast must notice the broken pods within this much simulated time. */
 export const FAIL_FAST_LIMIT_S = 30;
 /** The runner's GITHUB_SHA in every job (test/harness/runner.ts): `type=sha` makes sha-0123456. */
@@ -72,7 +73,7 @@ export interface Ctx {
   check(what: string, ok: boolean, detail?: string): boolean;
 }
 
-const exitOf = (st: JobStep): string =>
+export const exitOf = (st: JobStep): string =>
   st.result ? `exit ${st.result.exitCode}` : `skipped (${st.skipped ?? '?'})`;
 
 export function newJob(ctx: Ctx, name: string, options: JobOptions = {}): Job {
@@ -82,7 +83,7 @@ export function newJob(ctx: Ctx, name: string, options: JobOptions = {}): Job {
   return job;
 }
 
-function checkPosts(ctx: Ctx, job: Job): void {
+export function checkPosts(ctx: Ctx, job: Job): void {
   const posts = job.steps.filter((st) => st.result?.runPost);
   if (posts.length === 0) return;
   ctx.check(
@@ -93,7 +94,7 @@ function checkPosts(ctx: Ctx, job: Job): void {
 }
 
 /** A `run:` step of the workflow (the user's own command), printed like an action step. */
-function runCommand(
+export function runCommand(
   ctx: Ctx,
   title: string,
   argv: string[],
@@ -117,77 +118,15 @@ export interface Trained {
   /** Directory holding the trained model files (model.json, metrics.json). */
   modelDir: string;
   metrics: Record<string, number>;
-}
-
-/**
- * continuous-training.yml's first job: the training pipeline on Kubeflow Pipelines
- * (kfp-run-and-wait), the model files (the fake KFP runs no containers, so the runner runs
- * the same training code), and the gate on the model's metrics.
- */
-export async function trainStage(ctx: Ctx): Promise<Trained | undefined> {
-  const { stand, check } = ctx;
-  const job = newJob(ctx, 'train', {
-    checkout: { 'iris-service': path.join(EXAMPLE, 'iris-service') },
-  });
-  const kfp = await job.step('kfp', 'kfp-run-and-wait', {
-    host: stand.kfp.url,
-    token: stand.secrets.kfpToken,
-    'pipeline-file': 'iris-service/pipeline.yaml',
-    'run-name': 'iris-train-demo',
-    'experiment-name': 'iris',
-    parameters: '{"lr": 0.05, "epochs": 40}',
-    'poll-interval': '1s',
-    timeout: '2m',
-  });
-  printStep(ctx.out, ctx.s, kfp, { shown: { token: '${{ secrets.KFP_TOKEN }}' } });
-  const outputs = kfp.result?.outputs ?? {};
-  if (
-    !check(
-      'train: kfp-run-and-wait runs the training pipeline to SUCCEEDED',
-      kfp.result?.exitCode === 0 &&
-        outputs.state === 'SUCCEEDED' &&
-        (outputs['run-id'] ?? '') !== '',
-      `${exitOf(kfp)}, state ${outputs.state ?? '(none)'}, run ${outputs['run-id'] ?? '(none)'}`,
-    )
-  ) {
-    printLogTail(ctx.out, ctx.s, kfp);
-  }
-
-  let trained: Trained | undefined;
-  if (!job.failed) {
-    const modelDir = path.join(job.workspace, 'iris-service', 'build', 'model');
-    const train = runCommand(
-      ctx,
-      'python3 train.py --out build/model   (the pipeline’s training code)',
-      ['python3', 'train.py', '--out', 'build/model'],
-      path.join(job.workspace, 'iris-service'),
-    );
-    const metricsFile = path.join(modelDir, 'metrics.json');
-    if (train.ok && existsSync(metricsFile)) {
-      const metrics = JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, number>;
-      const accuracy = metrics.accuracy ?? 0;
-      const pass = accuracy >= MIN_ACCURACY;
-      ctx.out(
-        `\n${ctx.s.bold('▶ run: gate on the metrics')}  ${pass ? ctx.s.ok('pass') : ctx.s.bad('fail')}  accuracy ${accuracy.toFixed(3)} (minimum ${MIN_ACCURACY})`,
-      );
-      check(
-        `train: the model passes the gate (accuracy ≥ ${MIN_ACCURACY})`,
-        pass,
-        `accuracy ${accuracy.toFixed(3)}`,
-      );
-      if (pass) trained = { modelDir, metrics };
-    } else {
-      check(
-        'train: the training code writes the model and its metrics',
-        false,
-        train.output.slice(-300),
-      );
-    }
-  }
-  await job.finish();
-  printPosts(ctx.out, ctx.s, job.steps);
-  checkPosts(ctx, job);
-  return trained;
+  /** The model version the pipeline registered and the gate passed, and its source URI. */
+  version: string;
+  source: string;
+  /** The `champion` version the gate compared against (empty: none), for the promotion. */
+  championVersion: string;
+  /** model-registry's metrics file (JSON), passed on to the release jobs as an artifact. */
+  metricsJson: string;
+  /** The same for the champion's version: the baseline of the PR comment's metrics. */
+  championMetricsJson: string;
 }
 
 // ─── build ──────────────────────────────────────────────────────────────────────────────
@@ -310,7 +249,10 @@ export interface Release {
   /** The image that must be serving afterwards (the release's, or the last good one). */
   good: string;
   digest: string;
-  metrics: Record<string, number>;
+  /** The model the train job gated: model-registry's metrics file and the version's source. */
+  trained: Trained;
+  /** Which release of the PR this is (1-based): the Slack message is posted by the first. */
+  n: number;
   expected: { exitCode: number; status: string; failureReason: RegExp; comment: string };
 }
 
@@ -335,18 +277,24 @@ export async function releaseStage(ctx: Ctx, r: Release, previous?: Job): Promis
     }),
   );
   job.env.GITHUB_EVENT_PATH = eventPath;
+  // model-registry's metrics file from the train job, as actions/download-artifact brings it.
+  writeFileSync(path.join(job.workspace, 'model-metrics.json'), r.trained.metricsJson);
+  writeFileSync(path.join(job.workspace, 'champion-metrics.json'), r.trained.championMetricsJson);
 
   const render = await job.step('render', 'render-manifests', {
     manifests: MANIFESTS.join('\n'),
     'image-placeholder': 'MODEL_SERVER_IMAGE',
     image: r.image,
-    vars: 'MODEL_URI=gs://octo-ml-models/recommender/2026-11-29',
+    vars: `MODEL_URI=${r.trained.source}`,
     namespace: NAMESPACE,
     labels: 'app.kubernetes.io/part-of=recommender',
     'kubernetes-version': '1.33',
   });
   printStep(out, s, render, {
-    shown: { image: '${{ needs.build.outputs.image-ref }}' },
+    shown: {
+      image: '${{ needs.build.outputs.image-ref }}',
+      vars: 'MODEL_URI=${{ needs.train.outputs.source }}',
+    },
     previous: previous?.get('render').inputs,
   });
   const auth = await job.step('auth', 'setup-cluster-auth', {
@@ -380,7 +328,9 @@ export async function releaseStage(ctx: Ctx, r: Release, previous?: Job): Promis
       status: status(),
       image: r.image,
       ...(r.image === r.good ? { digest: r.digest } : {}),
-      metrics: JSON.stringify(r.metrics),
+      metrics: 'model-metrics.json',
+      'metrics-baseline': 'champion-metrics.json',
+      ...slackInputs(stand),
     }),
     { always: true },
   );
@@ -388,7 +338,9 @@ export async function releaseStage(ctx: Ctx, r: Release, previous?: Job): Promis
     shown: {
       token: '${{ github.token }}',
       status: "${{ steps.rollout.outputs.status == 'succeeded' && 'success' || … }}",
-      metrics: '${{ needs.train.outputs.metrics }}',
+      metrics: 'model-metrics.json   (the train job’s model-registry metrics, an artifact)',
+      'metrics-baseline': 'champion-metrics.json   (the champion’s, the same way)',
+      ...SLACK_SHOWN,
     },
     previous: previous?.get('comment').inputs,
   });
@@ -480,7 +432,8 @@ function checkRelease(ctx: Ctx, job: Job, r: Release): void {
         marked.length === 1 &&
         marked[0]!.body.includes(r.expected.comment),
       `${exitOf(comment)}, ${marked.length} comment(s)${marked[0] ? `, ${marked[0].html_url}` : ''}`,
-    )
+    ) ||
+    !checkSlack(check, stand, { job: n, n: r.n, step: comment, word: r.expected.comment })
   )
     suspicious.push(comment);
   for (const step of suspicious) printLogTail(ctx.out, ctx.s, step);

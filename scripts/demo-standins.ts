@@ -2,11 +2,14 @@
  * The local stand-ins the demo's jobs talk to, all on loopback and all removed by `stop()`:
  * the Kubernetes API simulator (TLS + bearer token), a real OCI registry (Debian's
  * docker-registry), a Git server (git http-backend) holding the GitOps config repository, and
- * the contract-following fakes of Argo CD, Kubeflow Pipelines and the GitHub REST API.
+ * the contract-following fakes of Argo CD, Kubeflow Pipelines, the MLflow tracking server
+ * (model registry), the GitHub REST API and the Slack Web API.
  */
 import { startFakeArgo, type FakeArgo } from '../test/harness/fakes/argocd-api.ts';
 import { startGitHubApi, type GitHubFake } from '../test/harness/fakes/github-api.ts';
 import { startKfpFake, type KfpFake } from '../test/harness/fakes/kfp-api.ts';
+import { startMlflowFake, type MlflowFake } from '../test/harness/fakes/mlflow.ts';
+import { startSlackFake, type SlackFake } from '../test/harness/fakes/slack-api.ts';
 import { gitSync, startGitServer, type GitServer } from '../test/harness/git-server.ts';
 import { startKubeSim, type KubeSim } from '../test/harness/kube-sim/index.ts';
 import { startRegistry, type Registry } from '../test/harness/registry.ts';
@@ -15,6 +18,8 @@ import { startRegistry, type Registry } from '../test/harness/registry.ts';
 export const GITOPS_REPO = 'octo-org/gitops-config';
 export const GITOPS_FILE = 'apps/recommender/inferenceservice.yaml';
 export const ARGO_APP = 'recommender';
+/** The Slack channel (its id) the deployment messages go to. */
+export const SLACK_CHANNEL = 'C0DEPLOYS1';
 
 export interface StandIns {
   sim: KubeSim;
@@ -23,6 +28,8 @@ export interface StandIns {
   argo: FakeArgo;
   kfp: KfpFake;
   github: GitHubFake;
+  mlflow: MlflowFake;
+  slack: SlackFake;
   /** Clone URL of the GitOps config repository, and the bare repository's path. */
   gitopsUrl: string;
   gitopsBare: string;
@@ -33,6 +40,8 @@ export interface StandIns {
     gitToken: string;
     argoToken: string;
     githubToken: string;
+    mlflowToken: string;
+    slackToken: string;
   };
   stop(): Promise<void>;
 }
@@ -71,6 +80,8 @@ export async function startStandIns(o: { speed: number; namespace: string }): Pr
       gitToken: secret('ghs_gitops'),
       argoToken: secret('argo-demo.'),
       githubToken: secret('ghs_demo'),
+      mlflowToken: secret('dapi-demo-'),
+      slackToken: `xoxb-1234567890-9876543210-${secret('')}`,
     };
     const sim = await startKubeSim({
       tls: true,
@@ -108,6 +119,12 @@ export async function startStandIns(o: { speed: number; namespace: string }): Pr
     ]);
     const github = await startGitHubApi({ token: secrets.githubToken });
     started.push(github);
+    // Bearer auth, as Databricks or a proxy in front of MLflow; the demo seeds its runs and
+    // versions (scripts/demo-train.ts) as the training pipeline would log them.
+    const mlflow = await startMlflowFake({ token: secrets.mlflowToken });
+    started.push(mlflow);
+    const slack = await startSlackFake({ token: secrets.slackToken, channels: [SLACK_CHANNEL] });
+    started.push(slack);
     return {
       sim,
       registry,
@@ -115,6 +132,8 @@ export async function startStandIns(o: { speed: number; namespace: string }): Pr
       argo,
       kfp,
       github,
+      mlflow,
+      slack,
       gitopsUrl,
       gitopsBare: git.repoPath(GITOPS_REPO),
       secrets,

@@ -1,11 +1,14 @@
 /**
  * `npm run demo`: the example model service from git push to a verified deployment, on local
- * stand-ins — train (kfp-run-and-wait, a metrics gate) → build (build-push-image) → release
- * (render-manifests → setup-cluster-auth → rollout-and-verify → pr-deploy-comment) → analysis
- * under load (analyze-release: release 1 passes, a slower canary is judged fail) → a broken
- * release that fails fast and rolls back → GitOps (argocd-bump-image, Argo CD), the real
- * bundles run as a GitHub runner runs them (scripts/demo-pipeline.ts). Writes demo-report.md;
- * exits non-zero when any outcome differs from the expected one.
+ * stand-ins — train (kfp-run-and-wait, the run and version in MLflow, model-registry resolve
+ * gated against the champion; a worse version held back) → build (build-push-image) → release
+ * (render-manifests → setup-cluster-auth → rollout-and-verify → pr-deploy-comment: the PR
+ * comment and one living Slack message) → analysis under load (analyze-release: release 1
+ * passes, a slower canary is judged fail) → promote (model-registry moves `champion`) → a
+ * broken release that fails fast and rolls back (the comment and the Slack message say so) →
+ * GitOps (argocd-bump-image, Argo CD), the real bundles run as a GitHub runner runs them
+ * (scripts/demo-pipeline.ts). Writes demo-report.md; exits non-zero when any outcome differs
+ * from the expected one.
  */
 import { runDemo } from './demo-pipeline.ts';
 
