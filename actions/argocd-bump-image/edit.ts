@@ -7,7 +7,7 @@
  *   a map there with those keys;
  * - otherwise every `image:` scalar naming the image (Deployments, Jobs, KServe
  *   InferenceService containers…), and Helm-style `{repository, tag}` maps whose repository
- *   is the image. `storageUri` is left alone unless `storage-uri` is set (storage-uri.ts);
+ *   is the image. `storageUri` is left alone unless `storage-uri` is set (storage-edit.ts);
  *   everything else is left alone.
  * Everything outside the changed scalars stays byte for byte (shared/yaml.ts applyEdits).
  */
@@ -22,7 +22,7 @@ import {
 } from '../../shared/image-ref.ts';
 import { KUSTOMIZATION_FILES } from '../../shared/files.ts';
 import { isEmptyDocument } from '../../shared/yaml.ts';
-import { editStorageUris } from './storage-uri.ts';
+import { editStorageUris } from './storage-edit.ts';
 import {
   FileEditor,
   pairOf,

@@ -19,7 +19,7 @@ import { argoPhase } from './argo-phase.ts';
 import { locateOurSources, type OurSources } from './argo-sources.ts';
 import type { ArgoClient } from './argocd.ts';
 import { editText, noMatchError, type FileEdit } from './edit.ts';
-import { noStorageUriError } from './storage-uri.ts';
+import { noStorageUriError } from './storage-edit.ts';
 import type { GitHubPulls } from './github.ts';
 import type { BumpInputs } from './inputs.ts';
 import { pushRetryDelay, RETRY_CAP_MS } from './push-backoff.ts';

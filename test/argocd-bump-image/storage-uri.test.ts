@@ -7,10 +7,8 @@ import { parseAllDocuments } from 'yaml';
 import { editText, type EditTarget } from '../../actions/argocd-bump-image/edit.ts';
 import { getInputs } from '../../actions/argocd-bump-image/inputs.ts';
 import { defaultCommitMessage } from '../../actions/argocd-bump-image/run.ts';
-import {
-  noStorageUriError,
-  storageUriProblem,
-} from '../../actions/argocd-bump-image/storage-uri.ts';
+import { noStorageUriError } from '../../actions/argocd-bump-image/storage-edit.ts';
+import { storageUriProblem } from '../../actions/argocd-bump-image/storage-uri.ts';
 import { InputError } from '../../shared/errors.ts';
 import { parseImageRef } from '../../shared/image-ref.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
