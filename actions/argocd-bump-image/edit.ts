@@ -7,7 +7,8 @@
  *   a map there with those keys;
  * - otherwise every `image:` scalar naming the image (Deployments, Jobs, KServe
  *   InferenceService containers…), and Helm-style `{repository, tag}` maps whose repository
- *   is the image. `storageUri` and everything else is left alone.
+ *   is the image. `storageUri` is left alone unless `storage-uri` is set (storage-edit.ts);
+ *   everything else is left alone.
  * Everything outside the changed scalars stays byte for byte (shared/yaml.ts applyEdits).
  */
 import * as path from 'node:path';
@@ -21,6 +22,7 @@ import {
 } from '../../shared/image-ref.ts';
 import { KUSTOMIZATION_FILES } from '../../shared/files.ts';
 import { isEmptyDocument } from '../../shared/yaml.ts';
+import { editStorageUris } from './storage-edit.ts';
 import {
   FileEditor,
   pairOf,
@@ -39,6 +41,8 @@ export interface EditTarget {
   imageName: string;
   yamlPath?: (string | number)[];
   yamlPathText?: string;
+  /** `storage-uri`: set InferenceService predictors' storageUri to it. */
+  storageUri?: string;
 }
 
 function sameImage(a: string, b: string): boolean {
@@ -253,6 +257,7 @@ export function editText(text: string, file: string, t: EditTarget): FileEdit {
     if (isKustomization(doc, file)) editKustomization(ed, doc, t);
     else if (t.yamlPath) editYamlPath(ed, doc, t, t.yamlPath);
     else editImages(ed, doc, t);
+    if (t.storageUri !== undefined) editStorageUris(ed, doc, t.storageUri);
   }
   return ed.result();
 }

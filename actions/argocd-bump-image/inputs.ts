@@ -11,6 +11,7 @@ import {
   type ImageRef,
 } from '../../shared/image-ref.ts';
 import { Inputs, splitList } from '../../shared/inputs.ts';
+import { storageUriProblem } from './storage-uri.ts';
 
 export interface Remote {
   /** What git clones; never carries credentials. */
@@ -42,6 +43,8 @@ export interface BumpInputs {
   imageName: string;
   yamlPath?: (string | number)[];
   yamlPathText?: string;
+  /** `storage-uri`: the predictor storageUri of InferenceServices in `files`. */
+  storageUri?: string;
   commitMessage?: string;
   author: { name: string; email: string };
   mode: 'push' | 'pull-request';
@@ -274,6 +277,13 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
       `Input 'mode': pull-request needs a repository on ${env.GITHUB_SERVER_URL || 'https://github.com'} (owner/repo); ${remote.display} is not one.`,
     );
   }
+  const storageUri = inputs.optional('storage-uri');
+  const storageProblem = storageUri === undefined ? undefined : storageUriProblem(storageUri);
+  if (storageProblem) {
+    // Shown only when it is one line (never a workflow command) without a user:password@.
+    const shown = /^[^\p{Cc}@]{1,300}$/u.test(storageUri ?? '') ? ` (got "${storageUri}")` : '';
+    throw new InputError(`Input 'storage-uri' ${storageProblem}${shown}.`);
+  }
   const commitMessage = inputs.optional('commit-message');
   const author = authorOf(inputs);
   const argocd = argoInputs(inputs, mode);
@@ -286,6 +296,7 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
     imageText,
     imageName,
     ...(yamlPathText ? { yamlPath: parseYamlPath(yamlPathText), yamlPathText } : {}),
+    ...(storageUri ? { storageUri } : {}),
     ...(commitMessage ? { commitMessage } : {}),
     author,
     mode,

@@ -19,6 +19,7 @@ import { argoPhase } from './argo-phase.ts';
 import { locateOurSources, type OurSources } from './argo-sources.ts';
 import type { ArgoClient } from './argocd.ts';
 import { editText, noMatchError, type FileEdit } from './edit.ts';
+import { noStorageUriError } from './storage-edit.ts';
 import type { GitHubPulls } from './github.ts';
 import type { BumpInputs } from './inputs.ts';
 import { pushRetryDelay, RETRY_CAP_MS } from './push-backoff.ts';
@@ -101,7 +102,15 @@ export function pullRequestBranch(imageName: string, base: string): string {
 
 export function defaultCommitMessage(inputs: BumpInputs): string {
   const version = inputs.image.tag ?? inputs.image.digest ?? '';
-  return `Bump ${inputs.imageName} to ${version}\n\nimage: ${inputs.imageText}\n`;
+  const { storageUri } = inputs;
+  return storageUri
+    ? `Bump ${inputs.imageName} to ${version}, storageUri to ${storageUri}\n\nimage: ${inputs.imageText}\nstorageUri: ${storageUri}\n`
+    : `Bump ${inputs.imageName} to ${version}\n\nimage: ${inputs.imageText}\n`;
+}
+
+/** What is bumped, for the log and the pull request: the image and, when asked, the storageUri. */
+export function bumpedText(inputs: BumpInputs): string {
+  return `${inputs.imageText}${inputs.storageUri ? ` and storageUri ${inputs.storageUri}` : ''}`;
 }
 
 /** Reads, edits and writes the files in the clone; returns the edits (empty `changes` = nothing to do). */
@@ -134,10 +143,12 @@ export async function editFiles(dir: string, inputs: BumpInputs): Promise<FileEd
         imageName: inputs.imageName,
         ...(inputs.yamlPath ? { yamlPath: inputs.yamlPath } : {}),
         ...(inputs.yamlPathText ? { yamlPathText: inputs.yamlPathText } : {}),
+        ...(inputs.storageUri ? { storageUri: inputs.storageUri } : {}),
       }),
     );
   }
   if (!edits.some((e) => e.matched > 0)) throw noMatchError(edits, inputs.imageName);
+  if (inputs.storageUri && !edits.some((e) => e.storageMatched > 0)) throw noStorageUriError(edits);
   for (const e of edits) {
     if (e.after !== e.before) await writeFile(path.join(dir, e.file), e.after, 'utf8');
   }
@@ -246,7 +257,7 @@ async function pushAttempt(
   if (changedFiles.length === 0) {
     report.commitSha = await git.head();
     logger.info(
-      `${inputs.imageName} is already ${inputs.imageText} in ${edits.map((e) => e.file).join(', ')}: nothing to commit.`,
+      `${inputs.imageName} is already ${bumpedText(inputs)} in ${edits.map((e) => e.file).join(', ')}: nothing to commit.`,
     );
     return remoteTip;
   }
@@ -331,7 +342,8 @@ async function pullRequestPhase(
   report.phase = 'pull request';
   const { owner } = inputs.remote.github;
   const title = (inputs.commitMessage ?? defaultCommitMessage(inputs)).split('\n')[0] ?? '';
-  const body = `Bumps \`${inputs.imageName}\` to \`${inputs.imageText}\` on \`${report.branch}\`.\n\nOpened by mlops-actions/argocd-bump-image; later bumps of this image update this pull request.`;
+  const storage = inputs.storageUri ? ` and storageUri to \`${inputs.storageUri}\`` : '';
+  const body = `Bumps \`${inputs.imageName}\` to \`${inputs.imageText}\`${storage} on \`${report.branch}\`.\n\nOpened by mlops-actions/argocd-bump-image; later bumps of this image update this pull request.`;
   if (report.changed || (await git.fetch(`refs/heads/${report.pushBranch}`))) {
     const { pr, created } = await deps
       .pulls()

@@ -61,6 +61,8 @@ export function bumpSummary(
     ['Repository', `${r.repository}${r.branch ? ` @ \`${r.branch}\`` : ''}`],
     ['Changed', r.pushUnknown ? 'unknown' : r.changed ? 'yes' : 'no'],
   ];
+  // Checked by inputs.ts: one line without backticks, so it stays one code span.
+  if (inputs.storageUri) facts.push(['storageUri', `\`${inputs.storageUri}\``]);
   if (r.commitSha)
     facts.push([r.pushed ? 'Pushed commit' : 'Commit', commitLink(inputs, r.commitSha, env)]);
   if (r.pushBranch && r.pushBranch !== r.branch)

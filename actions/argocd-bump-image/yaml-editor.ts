@@ -35,6 +35,18 @@ export interface FileEdit {
   after: string;
   /** Images the file names (for the error when no file names the wanted one). */
   seen: string[];
+  /** Predictor storageUri values found (changed or already at `storage-uri`). */
+  storageMatched: number;
+  /** InferenceServices without a predictor storageUri (for the error when none has one). */
+  storageNotes: string[];
+}
+
+/** How `set` counts and writes a value. */
+export interface SetOptions {
+  /** A storageUri, not an image (counted apart). */
+  storage?: boolean;
+  /** Double-quote a plain scalar (a value that would end a plain scalar in a flow map). */
+  quote?: boolean;
 }
 
 export type Path = (string | number)[];
@@ -66,7 +78,9 @@ export class FileEditor {
   readonly changes: ValueChange[] = [];
   readonly seen = new Set<string>();
   readonly removed = new Set<unknown>();
+  readonly storageNotes = new Set<string>();
   matched = 0;
+  storageMatched = 0;
   private readonly lines = new LineCounter();
   readonly docs: Doc[];
   private readonly eol: string;
@@ -102,8 +116,9 @@ export class FileEditor {
   }
 
   /** Sets a scalar; a no-op when it already holds `value`. */
-  set(node: Scalar, value: string, where: Path): void {
-    this.matched++;
+  set(node: Scalar, value: string, where: Path, options: SetOptions = {}): void {
+    if (options.storage) this.storageMatched++;
+    else this.matched++;
     let edit: TextEdit | undefined;
     try {
       edit = scalarEdit(node, value);
@@ -111,6 +126,7 @@ export class FileEditor {
       this.fail(`${pathText(where)}: ${(error as Error).message}`, node);
     }
     if (!edit) return;
+    if (options.quote && node.type === 'PLAIN') edit = { ...edit, text: JSON.stringify(value) };
     if (this.edits.some((e) => e.start === edit.start && e.end === edit.end)) return;
     this.edits.push(edit);
     this.changes.push({
@@ -197,6 +213,8 @@ export class FileEditor {
       before: this.text,
       after: applyEdits(this.text, this.edits),
       seen: [...this.seen].sort(),
+      storageMatched: this.storageMatched,
+      storageNotes: [...this.storageNotes],
     };
   }
 }

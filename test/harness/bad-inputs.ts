@@ -679,6 +679,19 @@ const paths: BadInput[] = [
     names: "'files'",
     message: /Input 'files': ".*" must be a path relative to the root of the repository, inside it/,
   })),
+  {
+    action: 'argocd-bump-image',
+    name: 'storage-uri: an MLflow URI with a line break (never a workflow command)',
+    inputs: {
+      repository: 'SERVER/org/config.git',
+      token: 't',
+      files: 'isvc.yaml',
+      image: 'r/app:v2',
+      'storage-uri': 'mlflow-artifacts:/1/abc\n::error::injected',
+    },
+    names: "'storage-uri'",
+    message: /Input 'storage-uri' must be one URI/,
+  },
 ];
 
 /** pr-deploy-comment's Slack inputs: the Slack API is the counting server too. */
