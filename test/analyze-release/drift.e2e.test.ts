@@ -8,11 +8,12 @@
  * fires. Polled through Prometheus' API, never slept on.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { startIris } from '../harness/fakes/model-server.ts';
 import { pollUntil, stopProcess } from '../harness/process.ts';
 import { startPrometheus, type PrometheusPeer } from '../harness/prometheus.ts';
 import { repoRoot, runAction } from '../harness/runner.ts';
@@ -34,27 +35,9 @@ let prom: PrometheusPeer;
 let skewed: string;
 let steady: string;
 
-async function iris(env: Record<string, string>): Promise<string> {
-  const child = spawn('python3', ['-m', 'app.server'], {
-    cwd: SERVICE,
-    env: { PATH: process.env.PATH ?? '', ...PY_ENV, HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function iris(modelDir: string, env: Record<string, string> = {}): Promise<string> {
+  const { url, child } = await startIris(modelDir, env);
   procs.push(child);
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  let url = '';
-  await pollUntil(
-    'iris server',
-    async () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-      if (!m) return false;
-      url = `http://127.0.0.1:${m[1]}`;
-      return (await fetch(`${url}/ready_check`)).ok;
-    },
-    15_000,
-    child,
-  );
   return url;
 }
 
@@ -101,10 +84,7 @@ beforeAll(async () => {
     encoding: 'utf8',
   });
   expect(trained.status).toBe(0);
-  [skewed, steady] = await Promise.all([
-    iris({ MODEL_PATH: dir, INJECT_SKEW_RATE: '0.5' }),
-    iris({ MODEL_PATH: dir }),
-  ]);
+  [skewed, steady] = await Promise.all([iris(dir, { INJECT_SKEW_RATE: '0.5' }), iris(dir)]);
   const hosts = [new URL(skewed).host, new URL(steady).host];
   prom = await startPrometheus(hosts, { rules: fastRules() });
   // The counters at 0 are scraped before any prediction: the window sees them grow.

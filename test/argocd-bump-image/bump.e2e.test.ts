@@ -2,7 +2,7 @@
  * argocd-bump-image's bundle run as the runner runs it, against real git: bare repositories
  * served by `git http-backend` behind a loopback server with Basic auth, and file://.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,9 +13,9 @@ import {
   history,
   readAt,
   startGitServer,
-  type GitServer,
 } from '../harness/git-server.ts';
 import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { gitFixture, lastError } from './git-fixture.ts';
 
 const TOKEN = 'ghs_pushToken0123456789abcdef';
 const READ_ONLY = 'ghs_readOnly0123456789abcdef';
@@ -54,36 +54,14 @@ function unmaskedLog(r: ActionRunResult): string {
     .join('\n');
 }
 
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}
-
-let git: GitServer;
-beforeAll(async () => {
-  git = await startGitServer({ tokens: [TOKEN], readOnlyTokens: [READ_ONLY] });
-});
-afterAll(async () => {
-  await git.stop();
-});
-
-let seq = 0;
-function repo(files: Record<string, string>): { url: string; bare: string } {
-  const name = `org/config-${++seq}`;
-  const url = git.createRepo(name, files);
-  return { url, bare: git.repoPath(name) };
-}
-
-async function bump(inputs: Record<string, string>): Promise<ActionRunResult> {
-  return runAction('argocd-bump-image', {
-    inputs: { token: TOKEN, ...inputs },
-    timeoutMs: 120_000,
-  });
-}
+const fixture = gitFixture('config', { push: TOKEN, readOnly: [READ_ONLY] });
+const { repo, bump } = fixture;
+const failure = lastError;
 
 describe('argocd-bump-image: push over HTTPS-style auth', () => {
   it('edits only the image value, commits as the author, pushes; token masked and sent only as a header', async () => {
     const { url, bare } = repo({ 'apps/recommender/deploy.yaml': DEPLOY });
-    const before = git.requests.length;
+    const before = fixture.server().requests.length;
     const r = await bump({
       repository: url,
       branch: 'main',
@@ -119,7 +97,7 @@ describe('argocd-bump-image: push over HTTPS-style auth', () => {
     expect(r.masks).toContain(TOKEN);
     expect(unmaskedLog(r)).not.toContain(TOKEN);
     expect(r.summary).not.toContain(TOKEN);
-    const mine = git.requests.slice(before);
+    const mine = fixture.server().requests.slice(before);
     expect(mine.some((q) => q.url.includes('git-receive-pack'))).toBe(true);
     for (const q of mine) {
       expect(q.url).not.toContain(TOKEN);
@@ -185,7 +163,7 @@ describe('argocd-bump-image: push over HTTPS-style auth', () => {
 describe('argocd-bump-image: bad input changes nothing', () => {
   it('an invalid image ref fails before any request to the Git host', async () => {
     const { url, bare } = repo({ 'a.yaml': app(1) });
-    const before = git.requests.length;
+    const before = fixture.server().requests.length;
     const r = await bump({
       repository: url,
       files: 'a.yaml',
@@ -193,7 +171,7 @@ describe('argocd-bump-image: bad input changes nothing', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(failure(r)).toMatch(/^argocd-bump-image: Input 'image' is not a valid image reference/);
-    expect(git.requests.length).toBe(before);
+    expect(fixture.server().requests.length).toBe(before);
     expect(history(bare)).toHaveLength(1);
   });
 
@@ -269,7 +247,7 @@ describe('argocd-bump-image: bad input changes nothing', () => {
     expect(r.exitCode).toBe(1);
     expect(failure(r)).toContain('was refused (nothing was pushed)');
     expect(failure(r)).toContain(
-      `Input 'token': the git server ${new URL(git.url).host} refused the token (HTTP 403)`,
+      `Input 'token': the git server ${new URL(fixture.server().url).host} refused the token (HTTP 403)`,
     );
     expect(failure(r)).toContain('pushing needs contents: write');
     expect(history(bare)).toHaveLength(1);
@@ -290,7 +268,7 @@ describe('argocd-bump-image: a token the git server rejects', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(failure(r)).toBe(
-      `argocd-bump-image: Input 'token': the git server ${new URL(git.url).host} rejected the token (HTTP 401): it is not valid there (wrong, expired or revoked).`,
+      `argocd-bump-image: Input 'token': the git server ${new URL(fixture.server().url).host} rejected the token (HTTP 401): it is not valid there (wrong, expired or revoked).`,
     );
     expect(r.log).not.toContain('could not read Username');
     expect(unmaskedLog(r)).not.toContain(wrong);

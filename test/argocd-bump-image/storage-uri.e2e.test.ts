@@ -3,15 +3,9 @@
  * repositories behind `git http-backend` with Basic auth): the image and the predictor's
  * storageUri in one commit, the no-op, the race path re-applying both, bad input.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  commitTo,
-  history,
-  readAt,
-  startGitServer,
-  type GitServer,
-} from '../harness/git-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { describe, expect, it } from '@jest/globals';
+import { commitTo, history, readAt, startGitServer } from '../harness/git-server.ts';
+import { gitFixture, lastError } from './git-fixture.ts';
 
 const TOKEN = 'ghs_storageToken0123456789abcdef';
 const OLD_URI = 'gs://models/iris/1';
@@ -32,31 +26,9 @@ spec:
         image: ghcr.io/octo-org/iris:v1
 `;
 
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}
-
-let git: GitServer;
-beforeAll(async () => {
-  git = await startGitServer({ tokens: [TOKEN] });
-});
-afterAll(async () => {
-  await git.stop();
-});
-
-let seq = 0;
-function repo(files: Record<string, string>): { url: string; bare: string } {
-  const name = `org/models-${++seq}`;
-  const url = git.createRepo(name, files);
-  return { url, bare: git.repoPath(name) };
-}
-
-async function bump(inputs: Record<string, string>): Promise<ActionRunResult> {
-  return runAction('argocd-bump-image', {
-    inputs: { token: TOKEN, ...inputs },
-    timeoutMs: 120_000,
-  });
-}
+const fixture = gitFixture('models', { push: TOKEN });
+const { repo, bump } = fixture;
+const failure = lastError;
 
 describe('argocd-bump-image storage-uri', () => {
   it('sets the image and the storageUri in one commit that names both; nothing else changes', async () => {
@@ -109,7 +81,7 @@ describe('argocd-bump-image storage-uri', () => {
 
   it('a storage-uri KServe cannot load fails before any request to the Git host', async () => {
     const { url, bare } = repo({ 'iris.yaml': ISVC });
-    const before = git.requests.length;
+    const before = fixture.server().requests.length;
     const r = await bump({
       repository: url,
       files: 'iris.yaml',
@@ -118,7 +90,7 @@ describe('argocd-bump-image storage-uri', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(failure(r)).toMatch(/^argocd-bump-image: Input 'storage-uri' is an MLflow URI/);
-    expect(git.requests.length).toBe(before);
+    expect(fixture.server().requests.length).toBe(before);
     expect(history(bare)).toHaveLength(1);
   });
 
