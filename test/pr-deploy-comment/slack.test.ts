@@ -5,7 +5,7 @@
  * warnings that name them, rate limits retried after Retry-After, mrkdwn escaping, and no
  * secret in any message.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { systemClock } from '../../shared/clock.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
@@ -19,7 +19,7 @@ import {
   createSlackApi,
   createSlackWebhook,
 } from '../../actions/pr-deploy-comment/slack-client.ts';
-import { slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
+import { slackSecrets, slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
 import {
   livingMessagePublisher,
   MAX_HISTORY_PAGES,
@@ -345,12 +345,33 @@ describe('Slack message content', () => {
 
 describe('Slack inputs', () => {
   const parse = (values: Record<string, string>) => {
-    const masked: string[] = [];
-    const run = () => slackTarget(new Inputs(mapInputs(values)), (v) => masked.push(v));
-    return { run, masked };
+    const run = () => slackTarget(new Inputs(mapInputs(values)));
+    return {
+      run,
+      get masked() {
+        return slackSecrets(run());
+      },
+    };
   };
 
-  it('masks the token and the webhook URL (and its secret path) before checking anything', () => {
+  it('parsing has no side effect: no ::add-mask:: (wiring masks, as for the other secrets)', () => {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      commentInputs({ 'slack-token': 'xoxb-1-2-abc', 'slack-channel': 'C0123ABCD' });
+      commentInputs({
+        'slack-webhook-url': 'https://hooks.slack.com/services/T1/B2/secretpart123',
+      });
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.join('')).toBe('');
+  });
+
+  it('gives the token and the webhook URL (and its secret path) as the secrets to mask', () => {
     const token = parse({ 'slack-token': 'xoxb-1-2-abc', 'slack-channel': 'C0123ABCD' });
     expect(token.run()).toEqual({
       kind: 'api',
