@@ -6,7 +6,7 @@
  * secret in any message.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { systemClock } from '../../shared/clock.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { getInputs } from '../../actions/pr-deploy-comment/inputs.ts';
@@ -29,7 +29,7 @@ import {
   type SlackContent,
 } from '../../actions/pr-deploy-comment/slack.ts';
 import { scrubber } from '../../actions/pr-deploy-comment/wiring.ts';
-import { RecordingLogger } from '../harness/doubles.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 import { startSlackFake, type SlackFake } from '../harness/fakes/slack-api.ts';
 
 const CHANNEL = 'C0DEPLOYS1';
@@ -64,13 +64,14 @@ function content(
   return { key, status, message: slackMessage(inputs, ctx), reply: slackReply(inputs, ctx) };
 }
 
-function clients(token = fake.token, timeoutMs = 10_000) {
+function clients(token = fake.token, timeoutMs = 10_000, clock: Clock = systemClock) {
   const logger = new RecordingLogger();
   const scrub = scrubber({ kind: 'api', token, channel: CHANNEL, apiUrl: fake.apiUrl });
+  const deadlineAt = clock.now() + timeoutMs;
   const http = createHttpClient({
     timeoutMs,
-    deadline: () => systemClock.now() + timeoutMs,
-    clock: systemClock,
+    deadline: () => deadlineAt,
+    clock,
     onRetry: (m) => logger.info(m),
   });
   const signal = new AbortController().signal;
@@ -182,33 +183,38 @@ describe('Slack Web API: one living message per key', () => {
   });
 
   it('waits out a 429 ratelimited for its Retry-After (shared/http), once, then posts', async () => {
-    const { api, scrub, logger } = clients();
+    // The wait is on the injected clock (shared/http sleeps through it): no real second passes.
+    const clock = new ManualClock(Date.now());
+    const { api, scrub, logger } = clients(fake.token, 10_000, clock);
     fake.fail('chat.postMessage', { status: 429, retryAfter: 1 });
     const before = fake.calls('chat.postMessage').length;
-    const started = Date.now();
+    const started = clock.now();
     const outcome = await publishSlack(
       livingMessagePublisher(async () => api, CHANNEL),
       content('rate/d'),
       scrub,
     );
     expect(outcome.kind).toBe('posted');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(900);
+    expect(clock.sleeps).toEqual([1000]);
     expect(fake.calls('chat.postMessage').length - before).toBe(2);
     expect(ownMessages('rate/d')).toHaveLength(1);
     expect(logger.records.some((r) => /429/.test(r.message))).toBe(true);
   });
 
   it('a rate limit longer than the timeout is a failure named ratelimited, not a wait past it', async () => {
-    const { api, scrub } = clients(fake.token, 1500);
+    const clock = new ManualClock(Date.now());
+    const { api, scrub } = clients(fake.token, 1500, clock);
     fake.fail('chat.postMessage', { status: 429, retryAfter: 30 });
-    const started = Date.now();
+    const started = clock.now();
     const outcome = await publishSlack(
       livingMessagePublisher(async () => api, CHANNEL),
       content('rate/e'),
       scrub,
     );
     expect(outcome).toMatchObject({ kind: 'failed', slackError: 'ratelimited' });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(clock.now() - started).toBeLessThan(5000);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it.each([
