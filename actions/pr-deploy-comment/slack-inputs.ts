@@ -22,12 +22,16 @@ const SLACK_TOKEN = /^(xoxe\.)?xox[abepr]-[A-Za-z0-9-]{1,250}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
-/** The secret parts of a webhook URL: the whole URL and its path (…/services/T…/B…/secret). */
+/**
+ * The secret parts of a webhook URL: the whole URL and its path (…/services/T…/B…/secret).
+ * A part shorter than 8 characters is left out: a path `/` masked would star every slash of
+ * the log (and the scrubber would garble every warning), and reveals nothing.
+ */
 export function webhookSecrets(url: string): string[] {
   try {
     const u = new URL(url);
-    const last = u.pathname.split('/').filter(Boolean).pop();
-    return [url, u.pathname, ...(last && last.length >= 8 ? [last] : [])];
+    const last = u.pathname.split('/').filter(Boolean).pop() ?? '';
+    return [url, ...[u.pathname, last].filter((part) => part.length >= 8)];
   } catch {
     return [url];
   }

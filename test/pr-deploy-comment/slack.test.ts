@@ -398,6 +398,17 @@ describe('Slack inputs', () => {
     expect(hook.masked).toContain('secretpart123');
   });
 
+  it('a webhook URL without a secret path masks the URL, never a bare `/` or a short part', () => {
+    expect(slackSecrets({ kind: 'webhook', url: 'https://hooks.example.com/' })).toEqual([
+      'https://hooks.example.com/',
+    ]);
+    expect(slackSecrets({ kind: 'webhook', url: 'https://hooks.example.com/x/ab' })).toEqual([
+      'https://hooks.example.com/x/ab',
+    ]);
+    const scrub = scrubber({ kind: 'webhook', url: 'https://hooks.example.com/' });
+    expect(scrub('GET /api/ failed')).toBe('GET /api/ failed');
+  });
+
   it.each([
     [{ 'slack-token': 'xoxb-1-2-abc' }, /'slack-token' needs 'slack-channel'/],
     [
