@@ -95,7 +95,6 @@ export function getInputs(
   env: NodeJS.ProcessEnv = process.env,
 ): CommentInputs {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  // First: the Slack secrets are masked before any other input can fail and be logged.
   const slack = slackTarget(inputs);
   const token = inputs.optional('token');
   if (!token) {

@@ -1,12 +1,11 @@
 /**
  * The Slack inputs: a bot token and a channel id (one living message per key, found again,
  * updated in place, later statuses as thread replies) or an incoming webhook URL (a new message
- * per status: webhooks cannot edit). The token and the webhook URL are secrets: masked as soon
- * as they are read, and never repeated in an error message.
+ * per status: webhooks cannot edit). The token and the webhook URL are secrets: never repeated
+ * in an error message; wiring.ts masks them (slackSecrets) with the action's other secrets.
  */
 import { InputError } from '../../shared/errors.ts';
 import { Inputs, parseHttpUrl } from '../../shared/inputs.ts';
-import { issueCommand } from '../../shared/commands.ts';
 
 export type SlackTarget =
   | { kind: 'api'; token: string; channel: string; apiUrl: string }
@@ -23,12 +22,16 @@ const SLACK_TOKEN = /^(xoxe\.)?xox[abepr]-[A-Za-z0-9-]{1,250}$/;
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
-/** The secret parts of a webhook URL: the whole URL and its path (…/services/T…/B…/secret). */
+/**
+ * The secret parts of a webhook URL: the whole URL and its path (…/services/T…/B…/secret).
+ * A part shorter than 8 characters is left out: a path `/` masked would star every slash of
+ * the log (and the scrubber would garble every warning), and reveals nothing.
+ */
 export function webhookSecrets(url: string): string[] {
   try {
     const u = new URL(url);
-    const last = u.pathname.split('/').filter(Boolean).pop();
-    return [url, u.pathname, ...(last && last.length >= 8 ? [last] : [])];
+    const last = u.pathname.split('/').filter(Boolean).pop() ?? '';
+    return [url, ...[u.pathname, last].filter((part) => part.length >= 8)];
   } catch {
     return [url];
   }
@@ -64,17 +67,16 @@ function apiUrl(inputs: Inputs): string {
   return value.endsWith('/') ? value : `${value}/`;
 }
 
-/** As core.setSecret, without loading @actions/core on the start-up path (shared/commands.ts). */
-function addMask(value: string): void {
-  issueCommand('add-mask', {}, value);
+/** What to mask and scrub for a Slack target: the token, or the webhook URL and its parts. */
+export function slackSecrets(target: SlackTarget | undefined): string[] {
+  if (!target) return [];
+  return target.kind === 'api' ? [target.token] : webhookSecrets(target.url);
 }
 
-/** The Slack target, or undefined when no Slack input is set; masks the secrets first. */
-export function slackTarget(inputs: Inputs, mask = addMask): SlackTarget | undefined {
+/** The Slack target, or undefined when no Slack input is set (no side effect: defineAction's inputs()). */
+export function slackTarget(inputs: Inputs): SlackTarget | undefined {
   const token = inputs.optional('slack-token');
   const hook = inputs.optional('slack-webhook-url');
-  if (token) mask(token);
-  if (hook) for (const secret of webhookSecrets(hook)) mask(secret);
   const channel = inputs.optional('slack-channel');
   // The action's default is the public API: only another value is the user's choice.
   const apiUrlInput = inputs.optional('slack-api-url');

@@ -30,16 +30,17 @@ export function commentSummary(result: PublishResult): string {
   return `${result.fullSection}\n\n${footer}${truncated}\n`;
 }
 
+/** Slack's text as literal Markdown: a `<` in it cannot open an HTML tag or comment. */
+const literal = (text: string): string => text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** The summary's Slack line (empty when no Slack input is set). */
 export function slackLine(slack: SlackOutcome | undefined): string {
   if (!slack) return '';
   if (slack.kind === 'failed')
-    return `\n${statusEmoji('warning')} Slack message not sent: ${slack.message.replace(/</g, '&lt;').replace(/>/g, '&gt;')}\n`;
+    return `\n${statusEmoji('warning')} Slack message not sent: ${literal(slack.message)}\n`;
   if (slack.kind === 'sent')
     return `\n${statusEmoji('info')} Slack: a new message sent through the incoming webhook.\n`;
   const thread = slack.replyTs ? `, status added as thread reply ${slack.replyTs}` : '';
-  const note = slack.note
-    ? ` ${statusEmoji('warning')} ${slack.note.replace(/</g, '&lt;').replace(/>/g, '&gt;')}`
-    : '';
+  const note = slack.note ? ` ${statusEmoji('warning')} ${literal(slack.note)}` : '';
   return `\n${statusEmoji('info')} Slack: message ${slack.ts} ${slack.kind} in channel ${slack.channel}${thread}.${note}\n`;
 }

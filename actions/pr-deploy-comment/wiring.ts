@@ -10,7 +10,7 @@ import { errorMessage, InputError } from '../../shared/errors.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import type { CommentInputs } from './inputs.ts';
-import { webhookSecrets, type SlackTarget } from './slack-inputs.ts';
+import { slackSecrets, type SlackTarget } from './slack-inputs.ts';
 import { livingMessagePublisher, webhookPublisher, type SlackPublisher } from './slack.ts';
 import { createOctokitApi } from './octokit.ts';
 import { renderSection } from './render.ts';
@@ -36,9 +36,9 @@ function repository(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
 
 /** Replaces every Slack secret in `text` (SDK and transport messages may carry the URL). */
 export function scrubber(target: SlackTarget | undefined): (text: string) => string {
-  const secrets =
-    target?.kind === 'api' ? [target.token] : target ? webhookSecrets(target.url) : [];
-  const ordered = secrets.filter(Boolean).sort((a, b) => b.length - a.length);
+  const ordered = slackSecrets(target)
+    .filter(Boolean)
+    .sort((a, b) => b.length - a.length);
   return (text) => ordered.reduce((t, secret) => t.split(secret).join('***'), text);
 }
 
@@ -80,6 +80,7 @@ function slackPublisher(
 
 function contextOf(inputs: CommentInputs, signal: AbortSignal): CommentContext {
   coreLogger.secret(inputs.token);
+  for (const secret of slackSecrets(inputs.slack)) coreLogger.secret(secret);
   const env = process.env;
   const { owner, repo } = repository(env);
   const deadline = Deadline.after(inputs.timeoutMs, systemClock);

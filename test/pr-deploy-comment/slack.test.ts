@@ -5,8 +5,8 @@
  * warnings that name them, rate limits retried after Retry-After, mrkdwn escaping, and no
  * secret in any message.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { systemClock } from '../../shared/clock.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { getInputs } from '../../actions/pr-deploy-comment/inputs.ts';
@@ -19,7 +19,7 @@ import {
   createSlackApi,
   createSlackWebhook,
 } from '../../actions/pr-deploy-comment/slack-client.ts';
-import { slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
+import { slackSecrets, slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
 import {
   livingMessagePublisher,
   MAX_HISTORY_PAGES,
@@ -29,7 +29,7 @@ import {
   type SlackContent,
 } from '../../actions/pr-deploy-comment/slack.ts';
 import { scrubber } from '../../actions/pr-deploy-comment/wiring.ts';
-import { RecordingLogger } from '../harness/doubles.ts';
+import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 import { startSlackFake, type SlackFake } from '../harness/fakes/slack-api.ts';
 
 const CHANNEL = 'C0DEPLOYS1';
@@ -64,13 +64,14 @@ function content(
   return { key, status, message: slackMessage(inputs, ctx), reply: slackReply(inputs, ctx) };
 }
 
-function clients(token = fake.token, timeoutMs = 10_000) {
+function clients(token = fake.token, timeoutMs = 10_000, clock: Clock = systemClock) {
   const logger = new RecordingLogger();
   const scrub = scrubber({ kind: 'api', token, channel: CHANNEL, apiUrl: fake.apiUrl });
+  const deadlineAt = clock.now() + timeoutMs;
   const http = createHttpClient({
     timeoutMs,
-    deadline: () => systemClock.now() + timeoutMs,
-    clock: systemClock,
+    deadline: () => deadlineAt,
+    clock,
     onRetry: (m) => logger.info(m),
   });
   const signal = new AbortController().signal;
@@ -182,33 +183,38 @@ describe('Slack Web API: one living message per key', () => {
   });
 
   it('waits out a 429 ratelimited for its Retry-After (shared/http), once, then posts', async () => {
-    const { api, scrub, logger } = clients();
+    // The wait is on the injected clock (shared/http sleeps through it): no real second passes.
+    const clock = new ManualClock(Date.now());
+    const { api, scrub, logger } = clients(fake.token, 10_000, clock);
     fake.fail('chat.postMessage', { status: 429, retryAfter: 1 });
     const before = fake.calls('chat.postMessage').length;
-    const started = Date.now();
+    const started = clock.now();
     const outcome = await publishSlack(
       livingMessagePublisher(async () => api, CHANNEL),
       content('rate/d'),
       scrub,
     );
     expect(outcome.kind).toBe('posted');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(900);
+    expect(clock.sleeps).toEqual([1000]);
     expect(fake.calls('chat.postMessage').length - before).toBe(2);
     expect(ownMessages('rate/d')).toHaveLength(1);
     expect(logger.records.some((r) => /429/.test(r.message))).toBe(true);
   });
 
   it('a rate limit longer than the timeout is a failure named ratelimited, not a wait past it', async () => {
-    const { api, scrub } = clients(fake.token, 1500);
+    const clock = new ManualClock(Date.now());
+    const { api, scrub } = clients(fake.token, 1500, clock);
     fake.fail('chat.postMessage', { status: 429, retryAfter: 30 });
-    const started = Date.now();
+    const started = clock.now();
     const outcome = await publishSlack(
       livingMessagePublisher(async () => api, CHANNEL),
       content('rate/e'),
       scrub,
     );
     expect(outcome).toMatchObject({ kind: 'failed', slackError: 'ratelimited' });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(clock.now() - started).toBeLessThan(5000);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it.each([
@@ -345,12 +351,33 @@ describe('Slack message content', () => {
 
 describe('Slack inputs', () => {
   const parse = (values: Record<string, string>) => {
-    const masked: string[] = [];
-    const run = () => slackTarget(new Inputs(mapInputs(values)), (v) => masked.push(v));
-    return { run, masked };
+    const run = () => slackTarget(new Inputs(mapInputs(values)));
+    return {
+      run,
+      get masked() {
+        return slackSecrets(run());
+      },
+    };
   };
 
-  it('masks the token and the webhook URL (and its secret path) before checking anything', () => {
+  it('parsing has no side effect: no ::add-mask:: (wiring masks, as for the other secrets)', () => {
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      commentInputs({ 'slack-token': 'xoxb-1-2-abc', 'slack-channel': 'C0123ABCD' });
+      commentInputs({
+        'slack-webhook-url': 'https://hooks.slack.com/services/T1/B2/secretpart123',
+      });
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.join('')).toBe('');
+  });
+
+  it('gives the token and the webhook URL (and its secret path) as the secrets to mask', () => {
     const token = parse({ 'slack-token': 'xoxb-1-2-abc', 'slack-channel': 'C0123ABCD' });
     expect(token.run()).toEqual({
       kind: 'api',
@@ -369,6 +396,17 @@ describe('Slack inputs', () => {
       url: 'https://hooks.slack.com/services/T1/B2/secretpart123',
     });
     expect(hook.masked).toContain('secretpart123');
+  });
+
+  it('a webhook URL without a secret path masks the URL, never a bare `/` or a short part', () => {
+    expect(slackSecrets({ kind: 'webhook', url: 'https://hooks.example.com/' })).toEqual([
+      'https://hooks.example.com/',
+    ]);
+    expect(slackSecrets({ kind: 'webhook', url: 'https://hooks.example.com/x/ab' })).toEqual([
+      'https://hooks.example.com/x/ab',
+    ]);
+    const scrub = scrubber({ kind: 'webhook', url: 'https://hooks.example.com/' });
+    expect(scrub('GET /api/ failed')).toBe('GET /api/ failed');
   });
 
   it.each([
