@@ -236,6 +236,21 @@ describe('getInputs', () => {
     );
   });
 
+  it('a malformed header line is named by its number, never echoed (it may hold a credential)', () => {
+    // The values are masked only once parsed: the error would reach the log unmasked.
+    for (const bad of ['Authorization Bearer s3cret-leak', 'Bearer s3cret-leak: x']) {
+      let caught: unknown;
+      try {
+        parse({ url, headers: `Accept: application/json\n${bad}` });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InputError);
+      expect((caught as Error).message).toMatch(/Input 'headers' line 2 must be "Name: value"/);
+      expect((caught as Error).message).not.toContain('s3cret-leak');
+    }
+  });
+
   it('credential-looking header values are to be masked, others not', () => {
     const inputs = parse({
       url,
