@@ -18,9 +18,12 @@ export interface HpaRef {
   name: string;
 }
 
+/** An object name (DNS-1123 subdomain): it goes into the API path and a field selector. */
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 export function parseHpa(name: string, value: string): HpaRef {
   const m = /^(?:([a-z0-9-]{1,63})\/)?([a-z0-9.-]{1,253})$/.exec(value);
-  if (!m || (m[1] !== undefined && !DNS_LABEL.test(m[1]))) {
+  if (!m || (m[1] !== undefined && !DNS_LABEL.test(m[1])) || !SUBDOMAIN.test(m[2] ?? '')) {
     throw new InputError(
       `Input '${name}' must be [namespace/]name of a HorizontalPodAutoscaler (got "${value}").`,
     );

@@ -79,13 +79,19 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_REQUESTS_BYTES = 16 * 1024 * 1024;
 const MAX_BODIES = 100_000;
 
-/** `Name: value` lines. Values are sent as given; CR/LF can never be in one (lines split). */
+/**
+ * `Name: value` lines. Values are sent as given; CR/LF can never be in one (lines split).
+ * A bad line is named by its number, not echoed: it may hold a credential, and the values
+ * are masked only once parsed.
+ */
 function headers(inputs: Inputs): [string, string][] {
-  return inputs.list('headers', { commas: false }).map((line): [string, string] => {
+  return inputs.list('headers', { commas: false }).map((line, i): [string, string] => {
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
     if (!HEADER_NAME.test(name)) {
-      throw new InputError(`Input 'headers' must hold "Name: value" lines (got "${line}").`);
+      throw new InputError(
+        `Input 'headers' line ${i + 1} must be "Name: value" with a header name (letters, digits, -) before the colon (the line is not shown: it may hold a credential).`,
+      );
     }
     return [name, line.slice(colon + 1).trim()];
   });

@@ -8,7 +8,9 @@
  * autocannon was the first choice and is the benchmark's yardstick, but its rate options
  * (`overallRate`, `connectionRate`) pace a fixed set of connections that each wait for their
  * answer: a 1 s stall holds its connection's next requests back and they are never counted
- * as late. Hence this small scheduler over a keep-alive pool with no socket limit.
+ * as late. Hence this small scheduler over a keep-alive pool (sender.ts: at most
+ * MAX_CONNECTIONS sockets per target; a request due while all are busy waits in the pool, and
+ * that wait counts in its latency).
  *
  * With a baseline, both targets get request i (the same body) at the same due time, in
  * alternating order: the samples are paired in time, so drift on the runner hits both alike.

@@ -30,6 +30,8 @@ export interface AnalyzeContext {
   writeReport(json: string): Promise<string>;
   /** How an `inference-service` target was resolved (canary-targets.ts). */
   targetsNote?: string;
+  /** A comparison asked for with no canary to compare with: an inconclusive check. */
+  missingBaseline?: Check;
 }
 
 /** One judged check: a threshold on the candidate or a comparison with the baseline. */

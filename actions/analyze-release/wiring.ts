@@ -8,7 +8,7 @@ import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
-import { analyzeReport, type AnalyzeContext, type AnalyzeReport, type Check } from './report.ts';
+import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report.ts';
 import { canaryTargets, needsCanaryLookup } from './canary-targets.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
 
@@ -84,7 +84,6 @@ async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<Ana
   const resolved = client ? await canaryTargets(given, client) : { inputs: given };
   const inputs = resolved.inputs;
   if (resolved.note) coreLogger.info(resolved.note);
-  if (resolved.missingBaseline) missingBaselines.set(inputs, resolved.missingBaseline);
   const prom = inputs.prometheus;
   // Prometheus is an API: the one HTTP client (bounded, two attempts, redacted errors).
   const queries =
@@ -102,6 +101,7 @@ async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<Ana
   return {
     inputs,
     ...(resolved.note ? { targetsNote: resolved.note } : {}),
+    ...(resolved.missingBaseline ? { missingBaseline: resolved.missingBaseline } : {}),
     ...(queries ? { queries } : {}),
     ...(hpa ? { hpa } : {}),
     clock: systemClock,
@@ -128,14 +128,10 @@ function outputsOf(report: AnalyzeReport): ActionOutputs {
   };
 }
 
-/** Checks the resolution of the targets added before the load (keyed by the inputs). */
-const missingBaselines = new WeakMap<AnalyzeInputs, Check>();
-
 /** The report; a comparison asked for with no baseline to compare with is inconclusive. */
 function reportOf(ctx: AnalyzeContext): AnalyzeReport {
   const r = analyzeReport(ctx);
-  const missing = missingBaselines.get(ctx.inputs);
-  if (missing) r.checks.push(missing);
+  if (ctx.missingBaseline) r.checks.push(ctx.missingBaseline);
   return { ...r, ...(ctx.targetsNote ? { targetsNote: ctx.targetsNote } : {}) };
 }
 

@@ -145,5 +145,10 @@ describe('HpaWatch', () => {
     expect(parseHpa('hpa', 'iris')).toEqual({ namespace: undefined, name: 'iris' });
     expect(parseHpa('hpa', 'ml/iris')).toEqual({ namespace: 'ml', name: 'iris' });
     expect(() => parseHpa('hpa', 'a/b/c')).toThrow(/Input 'hpa'/);
+    expect(parseHpa('hpa', 'ml/iris.v2')).toEqual({ namespace: 'ml', name: 'iris.v2' });
+    // The name goes into the API path and a field selector: a DNS-1123 subdomain, no `..`.
+    for (const bad of ['ml/..', '.', 'ml/-iris', 'iris.', 'a..b']) {
+      expect(() => parseHpa('hpa', bad)).toThrow(/Input 'hpa'/);
+    }
   });
 });

@@ -19,7 +19,7 @@ import {
   type Shot,
 } from '../../actions/analyze-release/sender.ts';
 import { TargetStats } from '../../actions/analyze-release/stats.ts';
-import { systemClock, type Clock } from '../../shared/clock.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { ManualClock } from '../harness/doubles.ts';
 import {
   startModelServer,
@@ -28,24 +28,8 @@ import {
 } from '../harness/fakes/model-server.ts';
 import { pollUntil } from '../harness/process.ts';
 
-/** Virtual time: sleeping and yielding move it; nothing real waits. */
-function virtualClock(): Clock & { t: number } {
-  const clock = {
-    t: 0,
-    now: () => clock.t,
-    monotonic: () => clock.t,
-    sleep: (ms: number) => {
-      clock.t += ms;
-      return Promise.resolve();
-    },
-    yield: () => {
-      clock.t += 0.25;
-      return Promise.resolve();
-    },
-    timeout: () => new AbortController().signal,
-  };
-  return clock;
-}
+/** Virtual time: sleeping and yielding (a quarter ms each) move it; nothing real waits. */
+const virtualClock = (): ManualClock => new ManualClock(0, 0.25);
 
 /** A sender that answers at once, recording which body it was sent and when. */
 function fakeSender(log: string[], name: string, clock: { now(): number }): Sender {

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { runPhases } from '../../shared/phases.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { getInputs } from '../../actions/analyze-release/inputs.ts';
-import type { Clock } from '../../shared/clock.ts';
+import { ManualClock } from '../harness/doubles.ts';
 import { analyzeReport, type AnalyzeContext } from '../../actions/analyze-release/report.ts';
 import { analyzePhases } from '../../actions/analyze-release/run.ts';
 import type { Sender, Shot } from '../../actions/analyze-release/sender.ts';
@@ -18,20 +18,8 @@ import * as wiring from '../../actions/analyze-release/wiring.ts';
 
 /** Virtual time: a sender's latency is time that passes before its answer. */
 function world() {
-  let t = 0;
-  const clock: Clock = {
-    now: () => t,
-    monotonic: () => t,
-    sleep: (ms) => {
-      t += ms;
-      return Promise.resolve();
-    },
-    yield: () => {
-      t += 0.1;
-      return Promise.resolve();
-    },
-    timeout: () => new AbortController().signal,
-  };
+  // Sleeps and yields (a tenth of a ms each) move it; nothing real waits.
+  const clock = new ManualClock(0, 0.1);
   /** Answers with `latency(n)` ms of virtual latency, `status(n)`, prediction `predict(n)`. */
   const sender = (
     latency: (n: number) => number,
@@ -42,11 +30,11 @@ function world() {
       sent: 0,
       send: (): Promise<Shot> => {
         const n = ++s.sent;
-        const due = t;
+        const due = clock.now();
         // The answer "arrives" latency ms after it was sent: the clock is moved past it.
         return Promise.resolve().then(() => {
           const at = due + latency(n);
-          if (t < at) t = at;
+          if (clock.now() < at) clock.advance(at - clock.now());
           return { status: status(n), body: Buffer.from(`{"predictions": [${predict(n)}]}`) };
         });
       },

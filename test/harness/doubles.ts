@@ -18,8 +18,14 @@ export class ManualClock implements Clock {
   private time: number;
   readonly sleeps: number[] = [];
   private pending: { at: number; ms: number; controller: AbortController }[] = [];
-  constructor(start = 0) {
+  private readonly yieldMs: number;
+  /**
+   * `yieldMs`: how far each `yield` moves the time (default 0). A loop that yields until a due
+   * time (the load's open loop) needs a step, or it spins with the time standing still.
+   */
+  constructor(start = 0, yieldMs = 0) {
     this.time = start;
+    this.yieldMs = yieldMs;
   }
   now(): number {
     return this.time;
@@ -32,8 +38,10 @@ export class ManualClock implements Clock {
   monotonic(): number {
     return this.time;
   }
-  /** Yields to pending microtasks only; the time does not move. */
-  async yield(): Promise<void> {}
+  /** Yields to pending microtasks only; the time moves by `yieldMs` (default: not at all). */
+  async yield(): Promise<void> {
+    if (this.yieldMs > 0) this.advance(this.yieldMs);
+  }
   async sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
     this.time += ms;
