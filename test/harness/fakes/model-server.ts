@@ -133,6 +133,14 @@ export interface ServerProcess {
  * Runs `source` (CommonJS) with `node -e`, `args` as its process.argv[1…]; it must listen on
  * 127.0.0.1 and print `port N` first.
  */
+/** A start that failed (timeout, early exit) stops its process before the error goes on. */
+function stopAndRethrow(child: ChildProcess): (error: unknown) => Promise<never> {
+  return async (error) => {
+    await stopProcess(child);
+    throw error;
+  };
+}
+
 export async function startServerProcess(
   source: string,
   args: readonly string[] = [],
@@ -152,7 +160,9 @@ export async function startServerProcess(
       else for (const fn of listeners) fn(line);
     }
   });
-  await pollUntil('server process', () => Promise.resolve(url !== ''), 10_000, child);
+  await pollUntil('server process', () => Promise.resolve(url !== ''), 10_000, child).catch(
+    stopAndRethrow(child),
+  );
   return { url, child, onLine: (fn) => listeners.push(fn), stop: () => stopProcess(child) };
 }
 
@@ -196,6 +206,6 @@ export async function startIris(
     },
     15_000,
     child,
-  );
+  ).catch(stopAndRethrow(child));
   return { url, child };
 }
