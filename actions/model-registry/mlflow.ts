@@ -59,8 +59,6 @@ export interface MlflowClientOptions {
 
 export class MlflowClient {
   private readonly o: MlflowClientOptions;
-  /** Requests made, by endpoint: for the log and the tests. */
-  readonly counts = new Map<string, number>();
 
   constructor(o: MlflowClientOptions) {
     this.o = o;
@@ -73,7 +71,6 @@ export class MlflowClient {
     query?: [string, string][],
   ): Promise<T> {
     const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
-    this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
     try {
       const res = await this.o.http.request({
         ...req,
