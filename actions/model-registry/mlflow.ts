@@ -9,7 +9,7 @@
 import { HttpError } from '../../shared/errors.ts';
 import type { HttpClient, HttpRequest } from '../../shared/http.ts';
 import { checkedServerString } from '../../shared/server-values.ts';
-import { explain } from './mlflow-errors.ts';
+import { explain, MlflowError } from './mlflow-errors.ts';
 import {
   checkedMetrics,
   checkedParams,
@@ -151,7 +151,7 @@ export class MlflowClient {
       ]);
       return this.checked(r.model_version, what);
     } catch (error) {
-      if ((error as { errorCode?: string }).errorCode === 'RESOURCE_DOES_NOT_EXIST')
+      if (error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
         return undefined;
       throw error;
     }
