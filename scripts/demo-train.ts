@@ -85,6 +85,11 @@ function registerTraining(ctx: Ctx, measured: Record<string, number>): string {
   return version;
 }
 
+/** The file a step's output names (model-registry's `metrics`), read; '' when none or gone. */
+function outputFile(file: string | undefined): string {
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
 function gateInputs(ctx: Ctx): Record<string, string> {
   return {
     'tracking-uri': ctx.stand.mlflow.url,
@@ -110,8 +115,7 @@ async function gateChallenger(
   });
   printStep(ctx.out, ctx.s, step, { shown: SHOWN });
   const o = step.result?.outputs ?? {};
-  const file = o.metrics ?? '';
-  const metricsJson = file !== '' && existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const metricsJson = outputFile(o.metrics);
   const ok = ctx.check(
     `train: model-registry resolves ${CHALLENGER} (version ${version}) and gates it on ${MIN_METRICS} and must-beat ${CHAMPION}: passed`,
     step.result?.exitCode === 0 &&
@@ -147,8 +151,7 @@ async function championMetrics(ctx: Ctx, job: Job): Promise<string> {
     alias: CHAMPION,
   });
   printStep(ctx.out, ctx.s, step, { shown: SHOWN });
-  const file = step.result?.outputs.metrics ?? '';
-  const json = file !== '' && existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const json = outputFile(step.result?.outputs.metrics);
   if (
     !ctx.check(
       `train: model-registry resolves ${CHAMPION} (version ${CHAMPION_VERSION}): its metrics are the comment's baseline`,

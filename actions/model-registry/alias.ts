@@ -35,12 +35,12 @@ export async function promotePhase(ctx: RegistryContext, report: RegistryReport)
   const v = report.version as ModelVersion;
   const before = await aliasVersion(ctx, alias);
   report.alias = { name: alias, before };
-  const expected = inputs.expectAliasVersion;
+  // `none` (the alias was not set when this run was gated) is '' as aliasVersion reads it.
+  const expected = inputs.expectAliasVersion === 'none' ? '' : inputs.expectAliasVersion;
   // Already pointing at this version (a re-run of a promote that succeeded) is no race.
-  const moved = before !== (expected === 'none' ? '' : expected) && before !== v.version;
-  if (expected !== undefined && moved) {
+  if (expected !== undefined && before !== expected && before !== v.version) {
     throw new Error(
-      `alias '${alias}' of model '${name}' moved: it points at ${where(before)}, not ${where(expected === 'none' ? '' : expected)} as when this run was gated (someone promoted since). Version ${v.version} is not promoted: run the pipeline again to gate it against the new '${alias}'.`,
+      `alias '${alias}' of model '${name}' moved: it points at ${where(before)}, not ${where(expected)} as when this run was gated (someone promoted since). Version ${v.version} is not promoted: run the pipeline again to gate it against the new '${alias}'.`,
     );
   }
   if (before === v.version) logger.info(`Alias '${alias}' already points at version ${v.version}.`);

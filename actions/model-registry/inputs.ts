@@ -5,6 +5,9 @@ import { InputError } from '../../shared/errors.ts';
 import { imageRefProblem } from '../../shared/image-ref.ts';
 import { Inputs, parseHttpUrl, type InputSource, runnerInputs } from '../../shared/inputs.ts';
 import { parseThresholds, parseTolerance, type Threshold, type Tolerance } from './gate.ts';
+// The same grammars the server's answers are checked by: a version or run id typed in is one
+// MLflow could have written.
+import { RUN_ID, VERSION } from './values.ts';
 
 export const OPERATIONS = ['resolve', 'promote', 'rollback'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -50,8 +53,6 @@ export interface RegistryInputs {
 const MODEL_NAME = /^[A-Za-z0-9_][A-Za-z0-9 _.\-/:@]{0,255}$/;
 /** MLflow aliases: letters, digits, `_`, `-`; `latest` and `v<n>` are reserved by MLflow. */
 const ALIAS = /^[A-Za-z0-9_-]{1,255}$/;
-const VERSION = /^[1-9][0-9]{0,9}$/;
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9 _.\-/]{0,254}$/;
 

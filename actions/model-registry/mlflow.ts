@@ -9,7 +9,7 @@
 import { HttpError } from '../../shared/errors.ts';
 import type { HttpClient, HttpRequest } from '../../shared/http.ts';
 import { checkedServerString } from '../../shared/server-values.ts';
-import { explain } from './mlflow-errors.ts';
+import { explain, MlflowError } from './mlflow-errors.ts';
 import {
   checkedMetrics,
   checkedParams,
@@ -59,8 +59,6 @@ export interface MlflowClientOptions {
 
 export class MlflowClient {
   private readonly o: MlflowClientOptions;
-  /** Requests made, by endpoint: for the log and the tests. */
-  readonly counts = new Map<string, number>();
 
   constructor(o: MlflowClientOptions) {
     this.o = o;
@@ -73,7 +71,6 @@ export class MlflowClient {
     query?: [string, string][],
   ): Promise<T> {
     const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
-    this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
     try {
       const res = await this.o.http.request({
         ...req,
@@ -154,7 +151,7 @@ export class MlflowClient {
       ]);
       return this.checked(r.model_version, what);
     } catch (error) {
-      if ((error as { errorCode?: string }).errorCode === 'RESOURCE_DOES_NOT_EXIST')
+      if (error instanceof MlflowError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
         return undefined;
       throw error;
     }

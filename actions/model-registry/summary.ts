@@ -1,5 +1,9 @@
-/** model-registry's job summary, from the report. Server values in it were checked (values.ts). */
-import { cell, markdownTable, statusEmoji } from '../../shared/summary.ts';
+/**
+ * model-registry's job summary, from the report. Server values in it were checked (values.ts);
+ * the model name's grammar (inputs.ts) has no backtick, `|` or line break; table cells are
+ * escaped by markdownTable.
+ */
+import { markdownTable, statusEmoji } from '../../shared/summary.ts';
 import type { GateCheck } from './gate.ts';
 import type { RegistryReport } from './report.ts';
 
@@ -36,7 +40,7 @@ function aliasLines(report: RegistryReport): string[] {
   if (!a || a.after === undefined) return [];
   const from = a.before ? `version ${a.before}` : 'nowhere';
   const to = a.after ? `version ${a.after}` : 'nowhere (deleted)';
-  const tags = Object.entries(report.tags ?? {}).map(([k, val]) => [`\`${k}\``, cell(val)]);
+  const tags = Object.entries(report.tags ?? {}).map(([k, val]) => [`\`${k}\``, val]);
   return [
     `- **alias** \`${a.name}\`: ${from} → ${to}`,
     ...(tags.length ? ['', markdownTable(['tag', 'value'], tags)] : []),
@@ -49,7 +53,7 @@ export function registrySummary(report: RegistryReport): string {
   const status = gated ? (report.passed ? 'success' : 'failure') : 'success';
   const gateWord = gated ? (report.passed ? ' — gate passed' : ' — gate failed') : '';
   return [
-    `### ${statusEmoji(status)} model-registry: ${inputs.operation} \`${cell(inputs.modelName)}\`${gateWord}`,
+    `### ${statusEmoji(status)} model-registry: ${inputs.operation} \`${inputs.modelName}\`${gateWord}`,
     '',
     ...versionLines(report),
     ...aliasLines(report),

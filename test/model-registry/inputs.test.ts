@@ -1,6 +1,7 @@
 /** model-registry's inputs: what is accepted, and one error naming the input otherwise. */
 import { describe, expect, it } from '@jest/globals';
 import { getInputs, secretsOf } from '../../actions/model-registry/inputs.ts';
+import { InputError } from '../../shared/errors.ts';
 import { mapInputs } from '../../shared/inputs.ts';
 
 const BASE = { 'tracking-uri': 'https://mlflow.example.com/', 'model-name': 'iris' };
@@ -73,6 +74,8 @@ describe('model-registry inputs', () => {
     [{ version: '1', operation: 'deploy' }, "'operation'"],
   ])('refuses %j naming %s', (values, named) => {
     expect(() => parse(values as Record<string, string>)).toThrow(named);
+    // An input error (the step's one line naming the input), not a crash further in.
+    expect(() => parse(values as Record<string, string>)).toThrow(InputError);
   });
 
   it('plain http is fine on loopback (a local server, the tests)', () => {

@@ -253,6 +253,21 @@ describe('promote', () => {
     expect(fake.calls().filter((c) => c.startsWith('POST'))).toEqual([]);
   });
 
+  it("expect-alias-version 'none': a first promotion sets the alias that was not set", async () => {
+    fake.models.get('iris')?.aliases.delete('champion');
+    const { report } = await run({ ...PROMOTE, 'expect-alias-version': 'none' });
+    expect(report.alias).toEqual({ name: 'champion', before: '', after: '4' });
+    expect(fake.models.get('iris')?.aliases.get('champion')).toBe('4');
+  });
+
+  it("expect-alias-version 'none' but the alias was set since: fails, the alias untouched", async () => {
+    await expect(run({ ...PROMOTE, 'expect-alias-version': 'none' })).rejects.toThrow(
+      "alias 'champion' of model 'iris' moved: it points at version 2, not no version as when this run was gated",
+    );
+    expect(fake.models.get('iris')?.aliases.get('champion')).toBe('2');
+    expect(fake.calls().filter((c) => c.startsWith('POST'))).toEqual([]);
+  });
+
   it('a write landing between the set and the read-back is caught', async () => {
     // Another pipeline's write right after ours: the fake applies it before our read-back.
     const original = fake.models.get('iris');
