@@ -2,8 +2,7 @@
  * analyze-release's body, loaded once the inputs are valid: the load's pools and clock, and
  * outputs, summary and verdict derived from the report the phases filled in.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { writeStepFile } from '../../shared/step-files.ts';
 import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { coreLogger } from '../../shared/logger.ts';
@@ -22,14 +21,6 @@ import { createKubeClient } from '../../shared/kube/client.ts';
 import { HpaWatch } from './hpa.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { analyzeSummary } from './summary.ts';
-
-/** A name this step chose, in a directory of its own. */
-async function writeReport(outputDir: string, json: string): Promise<string> {
-  const dir = await mkdtemp(path.join(outputDir, 'analyze-release-'));
-  const file = path.join(dir, 'report.json');
-  await writeFile(file, json, { flag: 'wx' });
-  return file;
-}
 
 /** One sender per target; service targets go through the API server with the kubeconfig. */
 async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
@@ -108,7 +99,7 @@ async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<Ana
     logger: coreLogger,
     signal,
     senders: await sendersOf(inputs),
-    writeReport: (json) => writeReport(inputs.outputDir, json),
+    writeReport: (json) => writeStepFile(inputs.outputDir, 'analyze-release', 'report.json', json),
   };
 }
 

@@ -2,29 +2,19 @@
  * kfp-run-and-wait's body, loaded once the inputs are valid: the runner's dependencies, and
  * outputs, summary and verdict derived from the report the phases filled in.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { writeStepFile } from '../../shared/step-files.ts';
 import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { Deadline } from '../../shared/deadline.ts';
 import { CancelledError, errorMessage } from '../../shared/errors.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { runnerState } from '../../shared/state.ts';
-import type { Run } from './api.ts';
 import { createKfpClient } from './client.ts';
 import type { KfpInputs } from './inputs.ts';
 import type { KfpContext, KfpReport } from './report.ts';
 import { kfpPhases, kfpReport } from './run.ts';
 import { runState } from './state.ts';
 import { preRunSummary, runSummary } from './summary.ts';
-
-/** A name this step chose, in a directory of its own: nothing the server sent is in the path. */
-async function writeDetails(outputDir: string, run: Run): Promise<string> {
-  const dir = await mkdtemp(path.join(outputDir, 'kfp-run-and-wait-'));
-  const details = path.join(dir, 'run-details.json');
-  await writeFile(details, JSON.stringify(run, null, 2) + '\n', { flag: 'wx' });
-  return details;
-}
 
 function contextOf(inputs: KfpInputs, signal: AbortSignal): KfpContext {
   // Bounds every request (a server that hangs) by `timeout`, on the real clock; the client's
@@ -46,7 +36,13 @@ function contextOf(inputs: KfpInputs, signal: AbortSignal): KfpContext {
     deadlineSignal,
     deadline,
     saveRun: (saved) => runState.save(runnerState, saved),
-    writeDetails: (run) => writeDetails(inputs.outputDir, run),
+    writeDetails: (run) =>
+      writeStepFile(
+        inputs.outputDir,
+        'kfp-run-and-wait',
+        'run-details.json',
+        JSON.stringify(run, null, 2) + '\n',
+      ),
   };
 }
 

@@ -2,8 +2,7 @@
  * model-registry's body, loaded once the inputs are valid: the MLflow client on the one HTTP
  * stack, and outputs, summary and verdict derived from the report the phases filled in.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
+import { writeStepFile } from '../../shared/step-files.ts';
 import type { ActionBody, ActionOutputs } from '../../shared/define-action.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { createHttpClient } from '../../shared/http.ts';
@@ -18,14 +17,6 @@ import {
 } from './report.ts';
 import { registryPhases } from './run.ts';
 import { registrySummary } from './summary.ts';
-
-/** A name this step chose, in a directory of its own (pr-deploy-comment's `metrics` reads it). */
-async function writeMetrics(outputDir: string, json: string): Promise<string> {
-  const dir = await mkdtemp(path.join(outputDir, 'model-registry-'));
-  const file = path.join(dir, 'metrics.json');
-  await writeFile(file, json, { flag: 'wx', mode: 0o644 });
-  return file;
-}
 
 function authHeader(inputs: RegistryInputs): Record<string, string> {
   const a = inputs.auth;
@@ -69,7 +60,7 @@ function contextOf(inputs: RegistryInputs, signal: AbortSignal): RegistryContext
     logger: coreLogger,
     signal,
     facts: runFacts(process.env),
-    writeMetrics: (json) => writeMetrics(inputs.outputDir, json),
+    writeMetrics: (json) => writeStepFile(inputs.outputDir, 'model-registry', 'metrics.json', json),
   };
 }
 
