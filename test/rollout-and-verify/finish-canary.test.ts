@@ -18,6 +18,8 @@ import { heldCanary } from '../../actions/rollout-and-verify/finish-canary.ts';
 import { withFinishCanary } from '../../actions/rollout-and-verify/finish-phases.ts';
 import { rolloutContext } from '../../actions/rollout-and-verify/context.ts';
 import { newReport, rolloutPhases } from '../../actions/rollout-and-verify/pipeline.ts';
+import { rolloutSummary } from '../../actions/rollout-and-verify/summary.ts';
+import { statusEmoji } from '../../shared/summary.ts';
 import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config', GITHUB_RUN_ID: '7' };
@@ -230,6 +232,9 @@ describe('finish-canary phases (fake cluster)', () => {
       endpoint: 'http://iris-models.example.com',
       finishedCanary: 'promote',
     });
+    expect(rolloutSummary(report.result!).split('\n')[0]).toBe(
+      `## ${statusEmoji('success')} rollout-and-verify: canary promoted`,
+    );
     // The rollout phases did not run.
     expect(report.phases.filter((p) => p.outcome === 'done').map((p) => p.name)).toEqual([
       'finish canary',
@@ -255,6 +260,9 @@ describe('finish-canary phases (fake cluster)', () => {
       revision: 'iris-predictor-00001',
       finishedCanary: 'rollback',
     });
+    expect(rolloutSummary(report.result!).split('\n')[0]).toBe(
+      `## ${statusEmoji('warning')} rollout-and-verify: canary rolled back`,
+    );
   });
 
   it('refuses an InferenceService without a held canary, with one error, and changes nothing', async () => {
@@ -285,6 +293,9 @@ describe('finish-canary phases (fake cluster)', () => {
       failureReason:
         'Timeout: InferenceService models/iris: iris-predictor-00002 did not take 100 % of the traffic before the timeout (traffic: iris-predictor-00002 20 %, iris-predictor-00001 80 %)',
     });
+    expect(rolloutSummary(report.result!).split('\n')[0]).toBe(
+      `## ${statusEmoji('failure')} rollout-and-verify: failed`,
+    );
   });
 
   it('a cancelled job stops the wait with the cancellation as the cause', async () => {
