@@ -101,15 +101,16 @@ async function readHeld(
   m: Manifest,
 ): Promise<{ live: KubeObject; canary: HeldCanary }> {
   const what = `InferenceService ${m.namespace ?? 'default'}/${m.name}`;
+  const verb = finish.action === 'promote' ? 'promote' : 'roll back';
   const res = await ctx.client.request({ method: 'GET', path: isvcPath(m), okStatuses: [404] });
   if (res.status === 404) {
-    throw new Error(`finish-canary: ${what} not found: there is no canary to ${finish.action}`);
+    throw new Error(`finish-canary: ${what} not found: there is no canary to ${verb}`);
   }
   const live = res.json<KubeObject>();
   const held = heldCanary(live);
   if (!held.canary) {
     throw new Error(
-      `finish-canary: ${what} holds no canary to ${finish.action}: ${held.found}. Apply it with 'canary: hold' first.`,
+      `finish-canary: ${what} holds no canary to ${verb}: ${held.found}. Apply it with 'canary: hold' first.`,
     );
   }
   return { live, canary: held.canary };

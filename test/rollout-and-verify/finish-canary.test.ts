@@ -273,7 +273,7 @@ describe('finish-canary phases (fake cluster)', () => {
       'inference-service': 'models/iris',
     });
     expect(error?.message).toBe(
-      "finish-canary: InferenceService models/iris holds no canary to rollback: spec.predictor.canaryTrafficPercent is not set (traffic: iris-predictor-00002 100 %). Apply it with 'canary: hold' first.",
+      "finish-canary: InferenceService models/iris holds no canary to roll back: spec.predictor.canaryTrafficPercent is not set (traffic: iris-predictor-00002 100 %). Apply it with 'canary: hold' first.",
     );
     expect(cluster.patches).toEqual([]);
     expect(report.result).toBeUndefined();
