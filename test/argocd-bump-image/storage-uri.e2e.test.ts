@@ -80,6 +80,22 @@ describe('argocd-bump-image storage-uri', () => {
     expect(history(bare)).toHaveLength(1);
   });
 
+  it('a signed URL (its token would be committed) is refused; the token reaches no log, summary or output', async () => {
+    const { url, bare } = repo({ 'iris.yaml': ISVC });
+    const before = fixture.server().requests.length;
+    const sas = 'sv=2022-11-02&sig=SasToken0123456789abcdef';
+    const r = await bumpIris(url, 'iris.yaml', 'ghcr.io/octo-org/iris:v2', {
+      'storage-uri': `https://acct.blob.core.windows.net/models/iris.joblib?${sas}`,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(failure(r)).toMatch(/^argocd-bump-image: Input 'storage-uri' must not carry a query/);
+    expect(fixture.server().requests.length).toBe(before);
+    expect(history(bare)).toHaveLength(1);
+    for (const text of [r.log, r.summary, JSON.stringify(r.outputs)]) {
+      expect(text).not.toContain('SasToken0123456789abcdef');
+    }
+  });
+
   it('files without a predictor storageUri: one error naming storage-uri, nothing pushed', async () => {
     const noUri = ISVC.replace(/ {6}storageUri:.*\n/, '');
     const { url, bare } = repo({ 'iris.yaml': noUri });

@@ -249,6 +249,8 @@ describe('storage-uri input', () => {
     ['s3://bucket/a\n::error::x', /control characters/],
     ['s3://bucket/"x"', /quotes/],
     ['https://user:pw@host/model', /credentials/],
+    ['https://acct.blob.core.windows.net/models/iris?sv=2022-11-02&sig=pw%2Fsecret', /a query/],
+    ['s3://bucket/model?X-Amz-Signature=pw0123', /a query/],
   ])('refuses %j', (uri, why) => {
     let caught: unknown;
     try {
@@ -262,6 +264,8 @@ describe('storage-uri input', () => {
     expect(message).toMatch(why);
     expect(message).not.toContain('\n');
     expect(message).not.toContain('pw@');
+    expect(message).not.toContain('sig=');
+    expect(message).not.toContain('Signature=');
   });
 
   it('empty: storageUri is left alone; the default commit message names both when set', () => {
