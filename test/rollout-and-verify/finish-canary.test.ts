@@ -207,6 +207,15 @@ describe('heldCanary', () => {
     expect(heldCanary(stale).found).toContain('has not observed generation 3');
   });
 
+  it('shows a revision name that is not one JSON-quoted, on one line (it reaches the summary)', () => {
+    const odd = [{ revisionName: 'x\n## injected', percent: 100, latestRevision: true }];
+    const found = heldCanary(isvc(20, odd)).found;
+    expect(found).toBe(
+      'canaryTrafficPercent 20 but no split between a ready canary and a stable revision (latest ready: iris-predictor-00002; traffic: "x\\n## injected" 100 %)',
+    );
+    expect(found).not.toContain('\n');
+  });
+
   it('refuses a revision name that is not a DNS label (a server value)', () => {
     const odd = [SPLIT[0]!, { ...SPLIT[1]!, revisionName: 'x\n::error::y' }];
     expect(() => heldCanary(isvc(20, odd))).toThrow(/stable revision name/);
