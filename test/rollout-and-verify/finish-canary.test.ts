@@ -169,6 +169,11 @@ describe('finish-canary inputs', () => {
     [{ 'inference-service': 'iris', manifests: 'a.yaml' }, "set 'finish-canary' too"],
     [{ 'finish-canary': 'undo', 'inference-service': 'iris' }, "'promote', 'rollback'"],
     [{ 'finish-canary': 'promote', 'inference-service': 'Iris/x' }, '[namespace/]name'],
+    [{ 'finish-canary': 'promote', 'inference-service': 'models-/iris' }, '[namespace/]name'],
+    [
+      { 'finish-canary': 'promote', 'inference-service': `${'m'.repeat(64)}/iris` },
+      '[namespace/]name',
+    ],
     [
       { 'finish-canary': 'promote', 'inference-service': 'iris', manifests: 'a.yaml' },
       "Input 'manifests' must be empty with 'finish-canary'",
