@@ -280,8 +280,9 @@ export function getInputs(inputs = new Inputs(), env: NodeJS.ProcessEnv = proces
   const storageUri = inputs.optional('storage-uri');
   const storageProblem = storageUri === undefined ? undefined : storageUriProblem(storageUri);
   if (storageProblem) {
-    // Shown only when it is one line (never a workflow command) without a user:password@.
-    const shown = /^[^\p{Cc}@]{1,300}$/u.test(storageUri ?? '') ? ` (got "${storageUri}")` : '';
+    // Shown only when it is one line (never a workflow command) without a user:password@ or a
+    // query (a signed URL's token).
+    const shown = /^[^\p{Cc}@?]{1,300}$/u.test(storageUri ?? '') ? ` (got "${storageUri}")` : '';
     throw new InputError(`Input 'storage-uri' ${storageProblem}${shown}.`);
   }
   const commitMessage = inputs.optional('commit-message');

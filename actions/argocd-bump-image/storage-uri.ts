@@ -42,6 +42,11 @@ export function storageUriProblem(text: string): string | undefined {
   const rest = text.slice(scheme.length + 3);
   if (rest === '' || (rest.startsWith('/') && scheme !== 'file'))
     return `has nothing after ${scheme}://`;
+  // The value is committed to a repository: a signed URL's token (Azure SAS, S3 presigned) is
+  // a credential; KServe takes storage credentials from the service account instead.
+  if (rest.includes('?')) {
+    return "must not carry a query (a signed URL's token would be committed to the repository; KServe takes storage credentials from its service account)";
+  }
   if (scheme === 'http' || scheme === 'https') {
     let url: URL;
     try {

@@ -9,18 +9,17 @@
  */
 import { KubeApiError, type KubeObject } from '../../shared/kube/index.ts';
 import { withRetry } from '../../shared/retry.ts';
-import { checkedServerString } from '../../shared/server-values.ts';
+import { checkedServerString, shownValue } from '../../shared/server-values.ts';
 import {
   applySpec,
   canaryPercent,
-  formatTraffic,
   isRecord,
   ISVC_KIND,
   isvcPath,
   ownedSpec,
   waitIsvc,
 } from './isvc.ts';
-import { predictorStatus } from './isvc-status.ts';
+import { predictorStatus, type PredictorStatus } from './isvc-status.ts';
 import type { Manifest } from './manifests.ts';
 import type { ResourceRow } from './record.ts';
 import type { FinishCanaryInputs } from './inputs.ts';
@@ -30,6 +29,21 @@ export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
 /** A Knative revision name (a DNS-1123 label): checked before it reaches a log or an output. */
 const REVISION = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ISVC_URL = /^https?:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
+
+/** A revision name as a message shows it: as is when it is one, else JSON-quoted (a server value). */
+function shownRevision(name: unknown): string {
+  return typeof name === 'string' && REVISION.test(name) ? name : shownValue(name);
+}
+
+/**
+ * The traffic split as the messages show it. They reach the error, the `failure-reason` output
+ * and the summary's Failure line, so a revision name that is not one is shown quoted.
+ */
+function shownTraffic(p: PredictorStatus): string {
+  const entry = (t: NonNullable<PredictorStatus['traffic']>[number]): string =>
+    `${t.revisionName === undefined ? '?' : shownRevision(t.revisionName)} ${Number(t.percent ?? 0)} %`;
+  return (p.traffic ?? []).map(entry).join(', ');
+}
 
 /** A canary split as the status shows it: the canary revision and the stable one. */
 export interface HeldCanary {
@@ -58,7 +72,7 @@ export function isvcManifest(namespace: string, name: string): Manifest {
 export function heldCanary(obj: KubeObject): { canary?: HeldCanary; found: string } {
   const percent = canaryPercent(obj.spec);
   const p = predictorStatus(obj);
-  const traffic = formatTraffic(p) || 'none';
+  const traffic = shownTraffic(p) || 'none';
   if (percent === undefined) {
     return { found: `spec.predictor.canaryTrafficPercent is not set (traffic: ${traffic})` };
   }
@@ -73,7 +87,7 @@ export function heldCanary(obj: KubeObject): { canary?: HeldCanary; found: strin
   const stable = p.traffic?.find((t) => t.latestRevision !== true && t.revisionName !== latest);
   if (!latest || !stable?.revisionName || latest !== p.latestReadyRevision) {
     return {
-      found: `canaryTrafficPercent ${percent} but no split between a ready canary and a stable revision (latest ready: ${p.latestReadyRevision ?? 'none'}; traffic: ${traffic})`,
+      found: `canaryTrafficPercent ${percent} but no split between a ready canary and a stable revision (latest ready: ${p.latestReadyRevision === undefined ? 'none' : shownRevision(p.latestReadyRevision)}; traffic: ${traffic})`,
     };
   }
   const candidate = checkedServerString(latest, REVISION, 'the canary revision name');
@@ -101,15 +115,16 @@ async function readHeld(
   m: Manifest,
 ): Promise<{ live: KubeObject; canary: HeldCanary }> {
   const what = `InferenceService ${m.namespace ?? 'default'}/${m.name}`;
+  const verb = finish.action === 'promote' ? 'promote' : 'roll back';
   const res = await ctx.client.request({ method: 'GET', path: isvcPath(m), okStatuses: [404] });
   if (res.status === 404) {
-    throw new Error(`finish-canary: ${what} not found: there is no canary to ${finish.action}`);
+    throw new Error(`finish-canary: ${what} not found: there is no canary to ${verb}`);
   }
   const live = res.json<KubeObject>();
   const held = heldCanary(live);
   if (!held.canary) {
     throw new Error(
-      `finish-canary: ${what} holds no canary to ${finish.action}: ${held.found}. Apply it with 'canary: hold' first.`,
+      `finish-canary: ${what} holds no canary to ${verb}: ${held.found}. Apply it with 'canary: hold' first.`,
     );
   }
   return { live, canary: held.canary };
@@ -189,14 +204,14 @@ function finishedResult(
   waited: { value?: unknown; last?: KubeObject },
 ): NonNullable<RolloutReport['finished']> {
   if (waited.value) {
-    const text = `${what}: ${target} serves 100 % of the traffic (${formatTraffic(predictorStatus(waited.last))})`;
+    const text = `${what}: ${target} serves 100 % of the traffic (${shownTraffic(predictorStatus(waited.last))})`;
     ctx.record.note(text, action === 'promote' ? 'success' : 'warning');
     const url = (waited.last?.status as { url?: unknown } | undefined)?.url;
     // KServe's status.url (often plain http): a server value, used only when it is a plain URL.
     const endpoint = typeof url === 'string' && ISVC_URL.test(url) ? url : '';
     return { action, ok: true, revision: target, message: text, endpoint };
   }
-  const traffic = formatTraffic(predictorStatus(waited.last)) || 'none';
+  const traffic = shownTraffic(predictorStatus(waited.last)) || 'none';
   const text = `${what}: ${target} did not take 100 % of the traffic before the timeout (traffic: ${traffic})`;
   ctx.record.note(text, 'failure');
   return { action, ok: false, revision: target, message: text };

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { InputError } from '../../shared/errors.ts';
 import { runId } from './ownership.ts';
-import { DNS_LABEL, Inputs, splitList } from '../../shared/inputs.ts';
+import { Inputs, splitList } from '../../shared/inputs.ts';
 
 export interface RolloutInputs {
   /** This run's id (RUN_ANNOTATION on what it applies), from the GITHUB_* variables. */
@@ -94,7 +94,9 @@ function smokeExpect(inputs: Inputs): { path: string; value?: string } | undefin
   return { path: m[1], ...(m[2] !== undefined ? { value: m[2] } : {}) };
 }
 
-const ISVC_REF = /^(?:([a-z0-9-]{1,63})\/)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$/;
+/** [namespace/]name: each a DNS-1123 label of at most 63 characters. */
+const ISVC_REF =
+  /^(?:([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/)?([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)$/;
 
 /**
  * `finish-canary` + `inference-service`: they go together, and replace `manifests` (the
@@ -115,7 +117,7 @@ function finishCanaryInputs(inputs: Inputs): FinishCanaryInputs | undefined {
     );
   }
   const m = ISVC_REF.exec(ref);
-  if (!m || (m[1] !== undefined && !DNS_LABEL.test(m[1]))) {
+  if (!m) {
     throw new InputError(
       `Input 'inference-service' must be [namespace/]name, e.g. models/iris (got "${ref}").`,
     );

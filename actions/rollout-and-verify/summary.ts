@@ -14,17 +14,23 @@ function seconds(ms: number): string {
   return `+${(ms / 1000).toFixed(1)}s`;
 }
 
+/** The heading's status and words by outcome; a finished canary (finish-canary) says what it did. */
+const HEADINGS: Record<RolloutResult['status'], [Status, string]> = {
+  succeeded: ['success', 'succeeded'],
+  'rolled-back': ['warning', 'failed and rolled back'],
+  superseded: ['skipped', 'superseded by another release'],
+  failed: ['failure', 'failed'],
+};
+const FINISHED_HEADINGS: Partial<Record<RolloutResult['status'], [Status, string]>> = {
+  succeeded: ['success', 'canary promoted'],
+  'rolled-back': ['warning', 'canary rolled back'],
+};
+
 export function rolloutSummary(r: RolloutResult): string {
-  const head =
-    r.finishedCanary !== undefined && r.status !== 'failed'
-      ? `## ${statusEmoji(r.status === 'succeeded' ? 'success' : 'warning')} rollout-and-verify: canary ${r.status === 'succeeded' ? 'promoted' : 'rolled back'}`
-      : r.status === 'succeeded'
-        ? `## ${statusEmoji('success')} rollout-and-verify: succeeded`
-        : r.status === 'rolled-back'
-          ? `## ${statusEmoji('warning')} rollout-and-verify: failed and rolled back`
-          : r.status === 'superseded'
-            ? `## ${statusEmoji('skipped')} rollout-and-verify: superseded by another release`
-            : `## ${statusEmoji('failure')} rollout-and-verify: failed`;
+  const [status, words] =
+    (r.finishedCanary !== undefined ? FINISHED_HEADINGS[r.status] : undefined) ??
+    HEADINGS[r.status];
+  const head = `## ${statusEmoji(status)} rollout-and-verify: ${words}`;
   const parts = [head, ''];
   const facts: string[] = [`Duration: ${formatDuration(r.durationMs)}`];
   if (r.endpoint) facts.push(`Endpoint: ${r.endpoint}`);

@@ -48,6 +48,16 @@ function storageUris(text: string): unknown[] {
   });
 }
 
+/** An InferenceService document: the header, then `predictor` (lines indented under it). */
+function isvcDoc(name: string, predictor: string): string {
+  return `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: {name: ${name}}
+spec:
+  predictor:
+${predictor}`;
+}
+
 const MULTI = `# two services, one file
 apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
@@ -137,14 +147,12 @@ describe('storage-uri edits', () => {
   });
 
   it('a plain value in a flow map is quoted when the URI would end it (a comma)', () => {
-    const text = `apiVersion: serving.kserve.io/v1beta1
-kind: InferenceService
-metadata: {name: m}
-spec:
-  predictor:
-    model: {storageUri: gs://old/m, modelFormat: {name: onnx}}
+    const text = isvcDoc(
+      'm',
+      `    model: {storageUri: gs://old/m, modelFormat: {name: onnx}}
     containers: [{name: c, image: "ghcr.io/o/m:v1"}]
-`;
+`,
+    );
     const uri = 'https://host.example.com/models/m,v2.onnx';
     const r = editText(text, 'm.yaml', target('ghcr.io/o/m:v2', uri));
     expect(r.after).toBe(
@@ -177,14 +185,12 @@ spec:
   });
 
   it('an InferenceService without a predictor storageUri: the error names storage-uri and says what is there', () => {
-    const text = `apiVersion: serving.kserve.io/v1beta1
-kind: InferenceService
-metadata: {name: multi}
-spec:
-  predictor:
-    storageUris: [{uri: gs://a}]
+    const text = isvcDoc(
+      'multi',
+      `    storageUris: [{uri: gs://a}]
     containers: [{name: c, image: ghcr.io/o/m:v1}]
-`;
+`,
+    );
     const r = editText(text, 'multi.yaml', target('ghcr.io/o/m:v2', NEW_URI));
     expect(r.storageMatched).toBe(0);
     expect(r.after).toContain('uri: gs://a');
@@ -199,15 +205,13 @@ spec:
   });
 
   it('a block scalar storageUri is refused with its place, not rewritten', () => {
-    const text = `apiVersion: serving.kserve.io/v1beta1
-kind: InferenceService
-metadata: {name: b}
-spec:
-  predictor:
-    model:
+    const text = isvcDoc(
+      'b',
+      `    model:
       storageUri: >-
         gs://old/b
-`;
+`,
+    );
     expect(() => editText(text, 'b.yaml', target('ghcr.io/o/m:v2', NEW_URI))).toThrow(
       /b\.yaml:7: spec\.predictor\.model\.storageUri: a block scalar/,
     );
@@ -245,6 +249,8 @@ describe('storage-uri input', () => {
     ['s3://bucket/a\n::error::x', /control characters/],
     ['s3://bucket/"x"', /quotes/],
     ['https://user:pw@host/model', /credentials/],
+    ['https://acct.blob.core.windows.net/models/iris?sv=2022-11-02&sig=pw%2Fsecret', /a query/],
+    ['s3://bucket/model?X-Amz-Signature=pw0123', /a query/],
   ])('refuses %j', (uri, why) => {
     let caught: unknown;
     try {
@@ -258,6 +264,8 @@ describe('storage-uri input', () => {
     expect(message).toMatch(why);
     expect(message).not.toContain('\n');
     expect(message).not.toContain('pw@');
+    expect(message).not.toContain('sig=');
+    expect(message).not.toContain('Signature=');
   });
 
   it('empty: storageUri is left alone; the default commit message names both when set', () => {

@@ -139,7 +139,7 @@ describe('rollout-and-verify: finish-canary (bundle, simulator)', () => {
     });
     expect(missing.exitCode).toBe(1);
     expect(missing.outputs['failure-reason']).toBe(
-      'finish-canary: InferenceService finnone/nope not found: there is no canary to rollback',
+      'finish-canary: InferenceService finnone/nope not found: there is no canary to roll back',
     );
   });
 });

@@ -18,6 +18,8 @@ import { heldCanary } from '../../actions/rollout-and-verify/finish-canary.ts';
 import { withFinishCanary } from '../../actions/rollout-and-verify/finish-phases.ts';
 import { rolloutContext } from '../../actions/rollout-and-verify/context.ts';
 import { newReport, rolloutPhases } from '../../actions/rollout-and-verify/pipeline.ts';
+import { rolloutSummary } from '../../actions/rollout-and-verify/summary.ts';
+import { statusEmoji } from '../../shared/summary.ts';
 import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
 
 const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config', GITHUB_RUN_ID: '7' };
@@ -167,6 +169,11 @@ describe('finish-canary inputs', () => {
     [{ 'inference-service': 'iris', manifests: 'a.yaml' }, "set 'finish-canary' too"],
     [{ 'finish-canary': 'undo', 'inference-service': 'iris' }, "'promote', 'rollback'"],
     [{ 'finish-canary': 'promote', 'inference-service': 'Iris/x' }, '[namespace/]name'],
+    [{ 'finish-canary': 'promote', 'inference-service': 'models-/iris' }, '[namespace/]name'],
+    [
+      { 'finish-canary': 'promote', 'inference-service': `${'m'.repeat(64)}/iris` },
+      '[namespace/]name',
+    ],
     [
       { 'finish-canary': 'promote', 'inference-service': 'iris', manifests: 'a.yaml' },
       "Input 'manifests' must be empty with 'finish-canary'",
@@ -205,6 +212,15 @@ describe('heldCanary', () => {
     expect(heldCanary(stale).found).toContain('has not observed generation 3');
   });
 
+  it('shows a revision name that is not one JSON-quoted, on one line (it reaches the summary)', () => {
+    const odd = [{ revisionName: 'x\n## injected', percent: 100, latestRevision: true }];
+    const found = heldCanary(isvc(20, odd)).found;
+    expect(found).toBe(
+      'canaryTrafficPercent 20 but no split between a ready canary and a stable revision (latest ready: iris-predictor-00002; traffic: "x\\n## injected" 100 %)',
+    );
+    expect(found).not.toContain('\n');
+  });
+
   it('refuses a revision name that is not a DNS label (a server value)', () => {
     const odd = [SPLIT[0]!, { ...SPLIT[1]!, revisionName: 'x\n::error::y' }];
     expect(() => heldCanary(isvc(20, odd))).toThrow(/stable revision name/);
@@ -230,6 +246,9 @@ describe('finish-canary phases (fake cluster)', () => {
       endpoint: 'http://iris-models.example.com',
       finishedCanary: 'promote',
     });
+    expect(rolloutSummary(report.result!).split('\n')[0]).toBe(
+      `## ${statusEmoji('success')} rollout-and-verify: canary promoted`,
+    );
     // The rollout phases did not run.
     expect(report.phases.filter((p) => p.outcome === 'done').map((p) => p.name)).toEqual([
       'finish canary',
@@ -255,6 +274,9 @@ describe('finish-canary phases (fake cluster)', () => {
       revision: 'iris-predictor-00001',
       finishedCanary: 'rollback',
     });
+    expect(rolloutSummary(report.result!).split('\n')[0]).toBe(
+      `## ${statusEmoji('warning')} rollout-and-verify: canary rolled back`,
+    );
   });
 
   it('refuses an InferenceService without a held canary, with one error, and changes nothing', async () => {
@@ -265,7 +287,7 @@ describe('finish-canary phases (fake cluster)', () => {
       'inference-service': 'models/iris',
     });
     expect(error?.message).toBe(
-      "finish-canary: InferenceService models/iris holds no canary to rollback: spec.predictor.canaryTrafficPercent is not set (traffic: iris-predictor-00002 100 %). Apply it with 'canary: hold' first.",
+      "finish-canary: InferenceService models/iris holds no canary to roll back: spec.predictor.canaryTrafficPercent is not set (traffic: iris-predictor-00002 100 %). Apply it with 'canary: hold' first.",
     );
     expect(cluster.patches).toEqual([]);
     expect(report.result).toBeUndefined();
@@ -285,6 +307,9 @@ describe('finish-canary phases (fake cluster)', () => {
       failureReason:
         'Timeout: InferenceService models/iris: iris-predictor-00002 did not take 100 % of the traffic before the timeout (traffic: iris-predictor-00002 20 %, iris-predictor-00001 80 %)',
     });
+    expect(rolloutSummary(report.result!).split('\n')[0]).toBe(
+      `## ${statusEmoji('failure')} rollout-and-verify: failed`,
+    );
   });
 
   it('a cancelled job stops the wait with the cancellation as the cause', async () => {

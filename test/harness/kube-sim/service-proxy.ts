@@ -18,7 +18,8 @@ export interface ServiceProxy {
   exists(namespace: string, name: string): boolean;
 }
 
-const HOP_BY_HOP = new Set([
+/** Not passed on: hop-by-hop headers, the Host (the backend's own) and the caller's credentials. */
+const NOT_FORWARDED = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
@@ -45,7 +46,7 @@ export async function forwardServiceProxy(
   }
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    if (v !== undefined && !NOT_FORWARDED.has(k)) headers[k] = v;
   }
   headers['content-length'] = String(body.length);
   await new Promise<void>((resolve, reject) => {
