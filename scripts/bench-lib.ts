@@ -8,7 +8,8 @@
  * `--full` (or BENCH_FULL=1) selects the long comparisons; BENCH_RUNS overrides run counts.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
 export const FULL = process.argv.includes('--full') || process.env.BENCH_FULL === '1';
@@ -154,4 +155,42 @@ export function mb(bytes: number): string {
 
 export function kib(bytes: number): string {
   return `${Math.round(bytes / 1024)} KiB`;
+}
+
+/** CPU time counters of the whole machine (/proc/stat's first line), in clock ticks. */
+interface CpuTicks {
+  total: number;
+  idle: number;
+  steal: number;
+}
+
+function cpuTicks(): CpuTicks | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const [, ...fields] = line.trim().split(/\s+/);
+    const t = fields.map(Number);
+    if (t.length < 8 || t.some((x) => !Number.isFinite(x))) return undefined;
+    return { total: t.reduce((a, b) => a + b, 0), idle: t[3]! + t[4]!, steal: t[7]! };
+  } catch {
+    return undefined; // not Linux: conditions are reported as unknown
+  }
+}
+
+/**
+ * What else the machine was doing while a benchmark ran: figures such as a process's exit time
+ * move 2–3× with the host's load (same code, same day), so each run states its conditions.
+ * `conditions()` returns a closer that prints load average and CPU busy/steal since the start.
+ */
+export function conditions(): () => string {
+  const startLoad = loadavg()[0]!;
+  const start = cpuTicks();
+  return () => {
+    const end = cpuTicks();
+    const load = `load average ${startLoad.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`;
+    if (!start || !end || end.total <= start.total) return load;
+    const span = end.total - start.total;
+    const busy = (100 * (span - (end.idle - start.idle))) / span;
+    const steal = (100 * (end.steal - start.steal)) / span;
+    return `${load}; CPU busy ${busy.toFixed(0)} %, stolen by the host ${steal.toFixed(1)} %`;
+  };
 }

@@ -31,7 +31,7 @@ import {
 } from '../shared/kube/kubeconfig.ts';
 import { startKubeSim, type KObj, type KubeSim } from '../test/harness/kube-sim/index.ts';
 import { runAction } from '../test/harness/runner.ts';
-import { alternate, median, ms, run, runs, times } from './bench-lib.ts';
+import { alternate, conditions, median, ms, run, runs, times } from './bench-lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
@@ -274,6 +274,7 @@ async function nodeExitTail(n: number): Promise<number> {
 
 async function successBench(sim: KubeSim): Promise<void> {
   const n = runs(3, 7);
+  const machine = conditions();
   const samples: Record<'ours' | 'kubectl', Success[]> = { ours: [], kubectl: [] };
   for (let i = 0; i < n; i++) {
     for (const who of ['ours', 'kubectl'] as const)
@@ -295,6 +296,12 @@ async function successBench(sim: KubeSim): Promise<void> {
   console.log(
     `   last output → exit: ours ${ms(fig('ours', 'tail'))}, kubectl ${ms(fig('kubectl', 'tail'))}, node -e printing one line ${ms(nodeTail)} (Node's own exit, the floor)  (target: ours ≤ 10 ms)`,
   );
+  // A Node step cannot return sooner than kubectl prints plus Node's own exit.
+  const floor = fig('kubectl', 'printed') + nodeTail;
+  console.log(
+    `   the floor for any Node step here: kubectl's print time + node -e's exit = ${ms(floor)} = ${times(floor / fig('kubectl', 'returned'))} kubectl (ours ${times(fig('ours', 'returned') / floor)} that floor)`,
+  );
+  console.log(`   machine: ${machine()}`);
   if (late) {
     console.log(
       `   note: in ${late} of ${n} runs kubectl rollout status started after the rollout had completed (machine busy): those figures include its start-up`,

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   alternate,
+  conditions,
   diskUsage,
   filesBelow,
   FULL,
@@ -212,6 +213,7 @@ function componentBench(file: string): void {
 /** The default run's budget (on an idle 2-core machine); --full has none. */
 const TARGET_S = 180;
 const started = performance.now();
+const machine = conditions();
 const elapsed: [string, number][] = [];
 const failed: string[] = [];
 /** Times one section; a section whose command breaks is reported and the others still run. */
@@ -252,4 +254,5 @@ const budget = FULL
 console.log(
   `total: ${total.toFixed(1)} s${budget}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`,
 );
+console.log(`machine during the run: ${machine()}`);
 if (failed.length) process.exitCode = 1;
