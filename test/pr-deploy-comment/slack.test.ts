@@ -20,6 +20,7 @@ import {
   createSlackApi,
   createSlackWebhook,
 } from '../../actions/pr-deploy-comment/slack-client.ts';
+import { SlackCallError, type SlackApi } from '../../actions/pr-deploy-comment/slack-api.ts';
 import { slackSecrets, slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
 import {
   livingMessagePublisher,
@@ -181,6 +182,29 @@ describe('Slack Web API: one living message per key', () => {
       /conversations\.history: missing_scope: posted a new message.*channels:history/,
     );
     expect(ownMessages('scope/i')).toHaveLength(1);
+  });
+
+  it('the note of a posted message goes through the Slack scrubber: a token in the error detail is not in it', async () => {
+    const { api, scrub } = clients();
+    // A history error whose detail echoes the token (a proxy, or a future SDK message).
+    const echoing: SlackApi = {
+      ...api,
+      history: () =>
+        Promise.reject(
+          new SlackCallError('conversations.history', 'missing_scope', `Bearer ${fake.token}`),
+        ),
+    };
+    const outcome = await publishSlack(
+      livingMessagePublisher(async () => echoing, CHANNEL),
+      content('scope/echo'),
+      scrub,
+    );
+    expect(outcome).toMatchObject({ kind: 'posted' });
+    const note = outcome.kind === 'posted' ? (outcome.note ?? '') : '';
+    expect(note).toMatch(
+      /conversations\.history: missing_scope \(Bearer \*\*\*\): posted a new message/,
+    );
+    expect(note).not.toContain(fake.token);
   });
 
   it('waits out a 429 ratelimited for its Retry-After (shared/http), once, then posts', async () => {
