@@ -66,14 +66,20 @@ export interface UrlRules {
   plain?: boolean;
   /** Refuse what could break out of a Markdown or HTML link: whitespace, <, >, ", `. */
   linkSafe?: boolean;
+  /** The URL is a credential (a webhook URL): errors name the input and the rule, never the value. */
+  secret?: boolean;
 }
 
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 /** The one parser of http(s) URL inputs: an absolute http(s) URL, checked by `rules`. */
 export function parseHttpUrl(name: string, value: string, rules: UrlRules = {}): URL {
+  // What an error quotes of the value: nothing when the URL is a credential.
+  const got = rules.secret
+    ? '; the value is not shown because it is a secret'
+    : ` (got "${value}")`;
   const invalid = new InputError(
-    `Input '${name}' must ${rules.must ?? 'be an http(s) URL'} (got "${value}").`,
+    `Input '${name}' must ${rules.must ?? 'be an http(s) URL'}${got}.`,
   );
   let url: URL;
   try {
@@ -87,7 +93,9 @@ export function parseHttpUrl(name: string, value: string, rules: UrlRules = {}):
       !(url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))
     )
       throw new InputError(
-        `Input '${name}': ${value} must use https (plain http only on loopback).`,
+        rules.secret
+          ? `Input '${name}' must use https (plain http only on loopback)${got}.`
+          : `Input '${name}': ${value} must use https (plain http only on loopback).`,
       );
   } else if (!/^https?:$/.test(url.protocol)) {
     throw invalid;
@@ -96,7 +104,7 @@ export function parseHttpUrl(name: string, value: string, rules: UrlRules = {}):
   if (rules.credentials !== undefined && (url.username || url.password))
     throw new InputError(`Input '${name}' must not carry credentials: ${rules.credentials}.`);
   if (rules.plain && (url.search || url.hash))
-    throw new InputError(`Input '${name}' must not have a query or fragment (got "${value}").`);
+    throw new InputError(`Input '${name}' must not have a query or fragment${got}.`);
   return url;
 }
 

@@ -20,7 +20,6 @@ export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const SLACK_TOKEN = /^(xoxe\.)?xox[abepr]-[A-Za-z0-9-]{1,250}$/;
 /** A conversation id (public C…, private G…, direct D…); names change, ids do not. */
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
-const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 /**
  * The secret parts of a webhook URL: the whole URL and its path (…/services/T…/B…/secret).
@@ -37,22 +36,23 @@ export function webhookSecrets(url: string): string[] {
   }
 }
 
-/** Checks the webhook URL without ever echoing it (the URL is the credential). */
+/**
+ * Checks the webhook URL without ever echoing it (the URL is the credential): https, or plain
+ * http to a loopback host (a local fake), as parseHttpUrl rules for every URL input.
+ */
 function webhookUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  const name = 'slack-webhook-url';
+  const url = parseHttpUrl(name, value, {
+    secret: true,
+    loopbackHttp: true,
+    credentials: 'the webhook URL is itself the credential',
+    must: 'be an incoming webhook URL (https://hooks.slack.com/services/…)',
+  });
+  // A fragment never reaches Slack: a URL with one is a copy-paste mistake.
+  if (url.hash)
     throw new InputError(
-      "Input 'slack-webhook-url' must be an incoming webhook URL (https://hooks.slack.com/services/…); the value is not shown because it is a secret.",
+      `Input '${name}' must not have a fragment (#…); the value is not shown because it is a secret.`,
     );
-  }
-  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
-  if ((url.protocol !== 'https:' && !loopbackHttp) || url.username || url.password || url.hash) {
-    throw new InputError(
-      "Input 'slack-webhook-url' must be an https incoming webhook URL (https://hooks.slack.com/services/…) without credentials or fragment; the value is not shown because it is a secret.",
-    );
-  }
   return value;
 }
 

@@ -174,15 +174,20 @@ export function webhookPublisher(webhook: () => Promise<SlackWebhookApi>): Slack
   };
 }
 
-/** Publishes through `publisher`; never throws (a failure is the outcome, a warning). */
+/**
+ * Publishes through `publisher`; never throws (a failure is the outcome, a warning). Every text
+ * of the outcome that reaches a warning or the summary (a failure's message, a note) is scrubbed.
+ */
 export async function publishSlack(
   publisher: SlackPublisher,
   content: SlackContent,
   scrub: (text: string) => string,
 ): Promise<SlackOutcome> {
+  let outcome: SlackOutcome;
   try {
-    return await publisher.publish(content);
+    outcome = await publisher.publish(content);
   } catch (error) {
     return slackFailure(error, scrub);
   }
+  return 'note' in outcome && outcome.note ? { ...outcome, note: scrub(outcome.note) } : outcome;
 }

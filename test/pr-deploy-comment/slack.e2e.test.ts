@@ -165,6 +165,25 @@ describe('pr-deploy-comment: Slack with a bot token', () => {
     expect(result.durationMs).toBeLessThan(30_000);
   });
 
+  it('missing_scope whose detail echoes the token: the warning (the note) and the raw log lack the token', async () => {
+    slack.fail('conversations.history', {
+      error: 'missing_scope',
+      messages: [`[ERROR] token ${slack.token} lacks channels:history`],
+    });
+    const result = await runComment(github, { inputs: tokenInputs() });
+    expect(result.exitCode).toBe(0);
+    expect(warnings(result).join('\n')).toMatch(
+      /Slack: conversations\.history: missing_scope: posted a new message.*channels:history/,
+    );
+    expect(slack.messages.get(CHANNEL)).toHaveLength(1);
+    // The raw log, before the runner's masking: only the ::add-mask:: line may hold the token.
+    const unmasked = result.log.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(unmasked.join('\n')).not.toContain(slack.token);
+    // …though the echo reached the bundle (the SDK logs Slack's detail lines, scrubbed).
+    expect(unmasked.join('\n')).toContain('[ERROR] token *** lacks channels:history');
+    expectNoSlackSecret(result, [slack.token]);
+  });
+
   it('a metric name cannot mention @channel or a user: it is escaped', async () => {
     const result = await runComment(github, {
       inputs: { ...tokenInputs(), metrics: '{"<!channel> <@U0BOSS>": 1, "ok": "<!here|x>"}' },

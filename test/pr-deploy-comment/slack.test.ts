@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { systemClock, type Clock } from '../../shared/clock.ts';
+import { InputError } from '../../shared/errors.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import { getInputs } from '../../actions/pr-deploy-comment/inputs.ts';
@@ -19,6 +20,7 @@ import {
   createSlackApi,
   createSlackWebhook,
 } from '../../actions/pr-deploy-comment/slack-client.ts';
+import { SlackCallError, type SlackApi } from '../../actions/pr-deploy-comment/slack-api.ts';
 import { slackSecrets, slackTarget } from '../../actions/pr-deploy-comment/slack-inputs.ts';
 import {
   livingMessagePublisher,
@@ -180,6 +182,29 @@ describe('Slack Web API: one living message per key', () => {
       /conversations\.history: missing_scope: posted a new message.*channels:history/,
     );
     expect(ownMessages('scope/i')).toHaveLength(1);
+  });
+
+  it('the note of a posted message goes through the Slack scrubber: a token in the error detail is not in it', async () => {
+    const { api, scrub } = clients();
+    // A history error whose detail echoes the token (a proxy, or a future SDK message).
+    const echoing: SlackApi = {
+      ...api,
+      history: () =>
+        Promise.reject(
+          new SlackCallError('conversations.history', 'missing_scope', `Bearer ${fake.token}`),
+        ),
+    };
+    const outcome = await publishSlack(
+      livingMessagePublisher(async () => echoing, CHANNEL),
+      content('scope/echo'),
+      scrub,
+    );
+    expect(outcome).toMatchObject({ kind: 'posted' });
+    const note = outcome.kind === 'posted' ? (outcome.note ?? '') : '';
+    expect(note).toMatch(
+      /conversations\.history: missing_scope \(Bearer \*\*\*\): posted a new message/,
+    );
+    expect(note).not.toContain(fake.token);
   });
 
   it('waits out a 429 ratelimited for its Retry-After (shared/http), once, then posts', async () => {
@@ -425,7 +450,7 @@ describe('Slack inputs', () => {
     ],
     [
       { 'slack-webhook-url': 'http://hooks.example.com/services/T/B/secretpart' },
-      /'slack-webhook-url' must be an https/,
+      /'slack-webhook-url' must use https \(plain http only on loopback\)/,
     ],
     [
       { 'slack-webhook-url': 'https://hooks.slack.com/services/x', 'slack-channel': 'C0123ABCD' },
@@ -455,5 +480,61 @@ describe('Slack inputs', () => {
     for (const secret of ['hunter2-not-a-token', 'secretpart', 'xoxb-1']) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  // shared/inputs.ts parseHttpUrl with `secret`: the rule of every URL input, quoting nothing.
+  it.each([
+    ['not a URL', 'hooks.slack.com/services/T1/B2/hookSecret42', /must be an incoming webhook URL/],
+    ['another scheme', 'ftp://hooks.slack.com/services/T1/B2/hookSecret42', /must use https/],
+    ['http off loopback', 'http://hooks.slack.com/services/T1/B2/hookSecret42', /must use https/],
+    ['credentials', 'https://u:hookSecret42@hooks.slack.com/services/T1/B2/x', /credentials/],
+    ['a fragment', 'https://hooks.slack.com/services/T1/B2/hookSecret42#x', /fragment/],
+  ])(
+    'a bad webhook URL (%s) is refused naming the input and the rule, not the URL',
+    (_n, url, rule) => {
+      const error = (() => {
+        try {
+          slackTarget(new Inputs(mapInputs({ 'slack-webhook-url': url })));
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error('accepted');
+      })();
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(/^Input 'slack-webhook-url' /);
+      expect(error.message).toMatch(rule);
+      expect(error.message).not.toContain('hookSecret42');
+      expect(error.message).not.toContain('hooks.slack.com/services/T1');
+    },
+  );
+
+  it('a webhook URL over plain http on loopback (a local fake) or with a query is accepted', () => {
+    for (const url of [
+      'http://127.0.0.1:8080/services/T1/B2/hookSecret42',
+      'http://localhost/services/T1/B2/hookSecret42',
+      'https://hooks.example.com/hook?channel=x',
+    ]) {
+      expect(slackTarget(new Inputs(mapInputs({ 'slack-webhook-url': url })))).toEqual({
+        kind: 'webhook',
+        url,
+      });
+    }
+  });
+
+  it('slack-api-url is not a secret: its error quotes the value, and loopback http is accepted', () => {
+    const target = (apiUrl: string) =>
+      slackTarget(
+        new Inputs(
+          mapInputs({
+            'slack-token': 'xoxb-1-2-abc',
+            'slack-channel': 'C0123ABCD',
+            'slack-api-url': apiUrl,
+          }),
+        ),
+      );
+    expect(target('http://127.0.0.1:9/api')).toMatchObject({ apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(() => target('http://slack.example/api/')).toThrow(
+      "Input 'slack-api-url': http://slack.example/api/ must use https (plain http only on loopback).",
+    );
   });
 });

@@ -161,6 +161,70 @@ describe('parseHttpUrl: the one URL input parser', () => {
   ] as [string, string, UrlRules, string][])('refuses %s', (_name, value, rules, message) => {
     expect(() => parseHttpUrl('u', value, rules)).toThrow(new InputError(message));
   });
+  // A webhook URL is the credential: every refusal names the input and the rule, quoting nothing.
+  const SECRET = 's3cretPathPart';
+  it.each([
+    [
+      'not a URL',
+      `hooks.example.com/${SECRET}`,
+      {},
+      /^Input 'u' must be an http\(s\) URL; the value is not shown/,
+    ],
+    [
+      'another scheme',
+      `ftp://x.example/${SECRET}`,
+      { must: 'be a webhook URL' },
+      /^Input 'u' must be a webhook URL; the value/,
+    ],
+    [
+      'http off loopback',
+      `http://x.example/${SECRET}`,
+      { loopbackHttp: true },
+      /^Input 'u' must use https \(plain http only on loopback\); the value/,
+    ],
+    [
+      'credentials',
+      `https://a:${SECRET}@x.example/`,
+      { credentials: 'the URL is the credential' },
+      /^Input 'u' must not carry credentials: the URL is the credential\.$/,
+    ],
+    [
+      'a query when plain',
+      `https://x.example/?k=${SECRET}`,
+      { plain: true },
+      /^Input 'u' must not have a query or fragment; the value/,
+    ],
+    [
+      'a quote in a link',
+      `https://x.example/${SECRET}"x`,
+      { linkSafe: true },
+      /^Input 'u' must be an http\(s\) URL; the value/,
+    ],
+  ] as [string, string, UrlRules, RegExp][])(
+    'with secret, refuses %s without quoting any of the value',
+    (_name, value, rules, message) => {
+      const error = (() => {
+        try {
+          parseHttpUrl('u', value, { ...rules, secret: true });
+        } catch (e) {
+          return e;
+        }
+        throw new Error('accepted');
+      })();
+      expect(error).toBeInstanceOf(InputError);
+      const text = (error as Error).message;
+      expect(text).toMatch(message);
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain('x.example');
+    },
+  );
+  it('with secret, accepts what it accepts without (the option changes the errors only)', () => {
+    for (const value of ['https://hooks.example.com/services/T/B/x', 'http://127.0.0.1:9/a']) {
+      expect(parseHttpUrl('u', value, { secret: true, loopbackHttp: true }).href).toBe(
+        new URL(value).href,
+      );
+    }
+  });
   it('Inputs.url returns the value as given, undefined when unset', () => {
     const i = inputs({ link: 'https://ci.example.com/run/1?x=y' });
     expect(i.url('link')).toBe('https://ci.example.com/run/1?x=y');

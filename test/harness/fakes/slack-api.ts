@@ -9,7 +9,8 @@
  * a plain-text error (`invalid_payload` 400, `no_service` 404).
  *
  * Faults: `fail(method, fault, times)` answers the next calls with an error the contract lists
- * for that method (or a 429 with Retry-After); `inject()` adds a message from someone else.
+ * for that method, optionally with detail lines in `response_metadata.messages` (or a 429 with
+ * Retry-After); `inject()` adds a message from someone else.
  */
 import { readContractJson } from '../contracts.ts';
 import { bearer, json, startFake, type FakeRequest, type FakeResponse } from './http-fake.ts';
@@ -31,7 +32,9 @@ export interface SlackFakeMessage {
   edited?: boolean;
 }
 
-export type SlackFault = { error: string } | { status: 429; retryAfter: number };
+/** `messages`: the error's detail lines in `response_metadata.messages` (`[ERROR] …`). */
+export type SlackFault =
+  { error: string; messages?: string[] } | { status: 429; retryAfter: number };
 
 export interface SlackFakeOptions {
   token?: string;
@@ -83,7 +86,8 @@ function checkFault(method: string, fault: SlackFault): void {
 }
 
 const ok = (body: object): FakeResponse => json(200, { ok: true, ...body });
-const err = (error: string): FakeResponse => json(200, { ok: false, error });
+const err = (error: string, messages?: string[]): FakeResponse =>
+  json(200, { ok: false, error, ...(messages ? { response_metadata: { messages } } : {}) });
 
 export async function startSlackFake(options: SlackFakeOptions = {}): Promise<SlackFake> {
   const token = options.token ?? 'xoxb-111-222-fakeSlackBotTokenValue';
@@ -171,7 +175,7 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
             { ok: false, error: 'ratelimited' },
             { 'retry-after': String(fault.retryAfter) },
           )
-        : err(fault.error);
+        : err(fault.error, fault.messages);
     }
     if (bearer(req) !== token) return err(bearer(req) ? 'invalid_auth' : 'not_authed');
     const args = slackArgs(req);
