@@ -14,7 +14,7 @@ import {
 } from './azure-cloud.ts';
 import { InputError } from './errors.ts';
 import { oidcRequest } from './github-oidc.ts';
-import { parseHttpUrl, type Inputs } from './inputs.ts';
+import { parseHttpUrl, urlForError, type Inputs } from './inputs.ts';
 
 export interface AzureLogin {
   environment: AzureEnvironment;
@@ -104,7 +104,9 @@ export function azureLogin(
     (env.AZURE_AUTHORITY_HOST ? env.AZURE_AUTHORITY_HOST.replace(/\/+$/, '') : undefined) ??
     AZURE_CLOUDS[environment].authorityHost;
   if (!authorityHost.startsWith('https://'))
-    throw new InputError(`AZURE_AUTHORITY_HOST must be an https URL (got "${authorityHost}").`);
+    throw new InputError(
+      `AZURE_AUTHORITY_HOST must be an https URL (got "${urlForError(authorityHost)}").`,
+    );
   const audience = inputs.optional('audience', AZURE_OIDC_AUDIENCE);
   const ids = { tenantId, clientId };
   let credentials: AzureCredentialSource;

@@ -73,11 +73,31 @@ export interface UrlRules {
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 /** The one parser of http(s) URL inputs: an absolute http(s) URL, checked by `rules`. */
+/**
+ * A URL as an error may quote it: user info, query and fragment replaced by `***` / `?…` / `#…`
+ * (they are where tokens ride: `https://user:token@host`, `?sig=…`); unparsable text as given.
+ */
+export function urlForError(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value;
+  }
+  if (!url.host) return value; // javascript:, mailto: … have no parts to hide
+  // The text as typed (not re-encoded), cut at the query/fragment, user info hidden.
+  const base = (value.split(/[?#]/, 1)[0] ?? '').replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i,
+    '$1***@',
+  );
+  return `${base}${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
+}
+
 export function parseHttpUrl(name: string, value: string, rules: UrlRules = {}): URL {
   // What an error quotes of the value: nothing when the URL is a credential.
   const got = rules.secret
     ? '; the value is not shown because it is a secret'
-    : ` (got "${value}")`;
+    : ` (got "${urlForError(value)}")`;
   const invalid = new InputError(
     `Input '${name}' must ${rules.must ?? 'be an http(s) URL'}${got}.`,
   );
@@ -95,7 +115,7 @@ export function parseHttpUrl(name: string, value: string, rules: UrlRules = {}):
       throw new InputError(
         rules.secret
           ? `Input '${name}' must use https (plain http only on loopback)${got}.`
-          : `Input '${name}': ${value} must use https (plain http only on loopback).`,
+          : `Input '${name}': ${urlForError(value)} must use https (plain http only on loopback).`,
       );
   } else if (!/^https?:$/.test(url.protocol)) {
     throw invalid;

@@ -10,7 +10,7 @@ import {
   parseImageRef,
   type ImageRef,
 } from '../../shared/image-ref.ts';
-import { Inputs, splitList } from '../../shared/inputs.ts';
+import { Inputs, splitList, urlForError } from '../../shared/inputs.ts';
 import { storageUriProblem } from './storage-uri.ts';
 
 export interface Remote {
@@ -98,7 +98,7 @@ export function parseRepository(value: string, env: NodeJS.ProcessEnv): Remote {
   }
   if (url.search || url.hash) {
     throw new InputError(
-      `Input 'repository': a clone URL has no query or fragment (got "${value}").`,
+      `Input 'repository': a clone URL has no query or fragment (got "${urlForError(value)}").`,
     );
   }
   if (url.protocol === 'file:') {

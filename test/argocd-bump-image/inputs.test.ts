@@ -71,6 +71,12 @@ describe('argocd-bump-image inputs', () => {
       "Input 'repository' must not carry credentials",
     ],
     [
+      // A token in the query is not quoted back.
+      'a query in the clone URL',
+      { repository: 'https://git.example.com/a/b.git?private_token=glpat-s3cr3t' },
+      'Input \'repository\': a clone URL has no query or fragment (got "https://git.example.com/a/b.git?…")',
+    ],
+    [
       'plain http to a remote host',
       { repository: 'http://git.example.com/a/b.git' },
       "Input 'repository' must use https://",

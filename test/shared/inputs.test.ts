@@ -150,7 +150,26 @@ describe('parseHttpUrl: the one URL input parser', () => {
       'a fragment when plain',
       'https://x.example/#f',
       { plain: true },
-      `Input 'u' must not have a query or fragment (got "https://x.example/#f").`,
+      `Input 'u' must not have a query or fragment (got "https://x.example/#…").`,
+    ],
+    // Tokens ride in user info and queries: a non-secret URL's error still never quotes them.
+    [
+      'http off loopback with credentials',
+      'http://bot:tok3n@x.example/api',
+      { loopbackHttp: true },
+      `Input 'u': http://***@x.example/api must use https (plain http only on loopback).`,
+    ],
+    [
+      'another scheme with a token in the query',
+      'ftp://x.example/p?sig=tok3n#frag',
+      {},
+      `Input 'u' must be an http(s) URL (got "ftp://x.example/p?…#…").`,
+    ],
+    [
+      'a query when plain',
+      'https://x.example/a?access_token=tok3n',
+      { plain: true },
+      `Input 'u' must not have a query or fragment (got "https://x.example/a?…").`,
     ],
     [
       'a quote in a link',
