@@ -90,7 +90,7 @@ function revisionTarget(namespace: string, revision: string, role: string): Targ
 }
 
 /** An `inference-service` with no `baseline-*`: its canary split decides the targets. */
-export function needsCanaryLookup(inputs: AnalyzeInputs): boolean {
+function needsCanaryLookup(inputs: AnalyzeInputs): boolean {
   return inputs.targets.length === 1 && inferenceServiceOf(inputs.targets[0]) !== undefined;
 }
 

@@ -79,42 +79,68 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_REQUESTS_BYTES = 16 * 1024 * 1024;
 const MAX_BODIES = 100_000;
 
+/** Why a malformed line is named by its number only: it would reach the log unmasked. */
+const NOT_SHOWN = '(the line is not shown: it may hold a credential)';
+
 /**
- * `Name: value` lines. Values are sent as given; CR/LF can never be in one (lines split).
- * A bad line is named by its number, not echoed: it may hold a credential, and the values
- * are masked only once parsed.
+ * The non-empty lines of a list input with their numbers as written (blank and `#` comment
+ * lines counted), so an error can name a line without showing it.
  */
-function headers(inputs: Inputs): [string, string][] {
-  return inputs.list('headers', { commas: false }).map((line, i): [string, string] => {
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!HEADER_NAME.test(name)) {
-      throw new InputError(
-        `Input 'headers' line ${i + 1} must be "Name: value" with a header name (letters, digits, -) before the colon (the line is not shown: it may hold a credential).`,
-      );
-    }
-    return [name, line.slice(colon + 1).trim()];
-  });
+function numberedLines(text: string, comments: boolean): { line: string; number: number }[] {
+  return text
+    .split(/\r?\n/)
+    .map((line, i) => ({ line: line.trim(), number: i + 1 }))
+    .filter(({ line }) => line !== '' && !(comments && line.startsWith('#')));
 }
 
-/** JSON Lines: each non-empty line one JSON body (checked here, sent as written). */
-export function parseBodies(what: string, text: string): Buffer[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+/**
+ * `Name: value` lines. Values are sent as given; CR/LF can never be in one (lines split).
+ * A bad line is named by its number, not echoed: the values are masked only once parsed.
+ */
+function headers(inputs: Inputs): [string, string][] {
+  return numberedLines(inputs.optional('headers', ''), true).map(
+    ({ line, number }): [string, string] => {
+      const colon = line.indexOf(':');
+      const name = colon > 0 ? line.slice(0, colon).trim() : '';
+      if (!HEADER_NAME.test(name)) {
+        throw new InputError(
+          `Input 'headers' line ${number} must be "Name: value" with a header name (letters, digits, -) before the colon ${NOT_SHOWN}.`,
+        );
+      }
+      return [name, line.slice(colon + 1).trim()];
+    },
+  );
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    // JSON.parse's message quotes the text: never shown, a body may hold a credential.
+    return false;
+  }
+}
+
+/**
+ * JSON Lines: each non-empty line one JSON body (checked here, sent as written). A bad line
+ * is named by its number only: bodies are not masked. `expected` says what a line must be.
+ */
+export function parseBodies(what: string, text: string, expected: string): Buffer[] {
+  const lines = numberedLines(text, false);
   if (lines.length === 0) throw new InputError(`${what} holds no request bodies.`);
   if (lines.length > MAX_BODIES) {
     throw new InputError(`${what} holds ${lines.length} bodies; at most ${MAX_BODIES}.`);
   }
-  return lines.map((line, i) => {
-    try {
-      JSON.parse(line);
-    } catch (error) {
-      throw new InputError(
-        `${what}: line ${i + 1} is not JSON (${(error as Error).message.split('\n')[0] ?? ''}).`,
-      );
+  return lines.map(({ line, number }) => {
+    if (!isJson(line)) {
+      throw new InputError(`${what} line ${number} must be ${expected} ${NOT_SHOWN}.`);
     }
-    return Buffer.from(line.trim());
+    return Buffer.from(line);
   });
 }
+
+const JSON_LINES = 'a JSON request body (JSON Lines: one body per line';
 
 /** `requests`: inline JSON (one body, or JSON Lines) or a JSON Lines file in the workspace. */
 function bodies(inputs: Inputs, policy: PathPolicy): Buffer[] {
@@ -122,15 +148,15 @@ function bodies(inputs: Inputs, policy: PathPolicy): Buffer[] {
   if (value === undefined) return [];
   if (/^[[{]/.test(value)) {
     // One pretty-printed JSON body is one body; otherwise JSON Lines.
-    try {
-      JSON.parse(value);
-      return [Buffer.from(value)];
-    } catch {
-      return parseBodies("Input 'requests'", value);
-    }
+    if (isJson(value)) return [Buffer.from(value)];
+    return parseBodies(
+      "Input 'requests'",
+      value,
+      `${JSON_LINES}; or the whole input one JSON body)`,
+    );
   }
   const file = readConfinedFile('requests', value, policy, MAX_REQUESTS_BYTES);
-  return parseBodies(`Input 'requests' (file "${value}")`, file.text);
+  return parseBodies(`Input 'requests' (file "${value}")`, file.text, `${JSON_LINES})`);
 }
 
 function load(inputs: Inputs): LoadMode {

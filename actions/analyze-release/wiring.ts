@@ -8,7 +8,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { coreLogger } from '../../shared/logger.ts';
 import { secretHeaderValues, type AnalyzeInputs } from './inputs.ts';
 import { analyzeReport, type AnalyzeContext, type AnalyzeReport } from './report.ts';
-import { canaryTargets, needsCanaryLookup } from './canary-targets.ts';
+import { canaryTargets } from './canary-targets.ts';
 import type { KubeClient } from '../../shared/kube/types.ts';
 
 import { analyzePhases } from './run.ts';
@@ -16,18 +16,42 @@ import { prometheusApi } from './prometheus.ts';
 import { QueryWatch } from './query-watch.ts';
 import { createSender, type Sender } from './sender.ts';
 import { targetUrl } from './targets.ts';
-import { connectToCluster } from '../../shared/kube/auth.ts';
-import { createKubeClient } from '../../shared/kube/client.ts';
+import { connectToCluster, type ClusterConnection } from '../../shared/kube/auth.ts';
+import { kubeClientFor } from '../../shared/kube/client.ts';
 import { HpaWatch } from './hpa.ts';
 import { createHttpClient } from '../../shared/http.ts';
 import { analyzeSummary } from './summary.ts';
 
-/** One sender per target; service targets go through the API server with the kubeconfig. */
-async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
+/**
+ * The run's one cluster connection (one kubeconfig read, one exec-plugin credential), shared
+ * by the load's service targets and the API client; made only when something needs it.
+ */
+interface Cluster {
+  connection: ClusterConnection;
+  /** The API client (retries, deadline) for what reads objects: the HPA, a canary. */
+  client: KubeClient;
+}
+
+/** Service targets (an inference-service is one) and `hpa` need the cluster; URLs do not. */
+function needsCluster(inputs: AnalyzeInputs): boolean {
+  return inputs.hpa !== undefined || inputs.targets.some((t) => t.kind === 'service');
+}
+
+async function clusterOf(inputs: AnalyzeInputs, signal: AbortSignal): Promise<Cluster | undefined> {
+  if (inputs.kubeconfig === undefined || !needsCluster(inputs)) return undefined;
   // The kubeconfig's credentials are masked by connectToCluster before anything is logged.
-  const conn = inputs.kubeconfig
-    ? await connectToCluster(inputs.kubeconfig, undefined, coreLogger)
-    : undefined;
+  const connection = await connectToCluster(inputs.kubeconfig, undefined, coreLogger);
+  const client = kubeClientFor(connection, {
+    logger: coreLogger,
+    clock: systemClock,
+    signal,
+    requestTimeoutMs: 10_000,
+  });
+  return { connection, client };
+}
+
+/** One sender per target; service targets go through the API server on the run's connection. */
+function sendersOf(inputs: AnalyzeInputs, conn: ClusterConnection | undefined): Sender[] {
   const cluster = conn && {
     server: conn.server,
     namespace: inputs.namespace ?? conn.namespace,
@@ -48,17 +72,6 @@ async function sendersOf(inputs: AnalyzeInputs): Promise<Sender[]> {
   });
 }
 
-/** The shared Kubernetes client (retries, deadline, masked credentials). */
-function kubeClient(inputs: AnalyzeInputs, signal: AbortSignal): Promise<KubeClient> {
-  return createKubeClient({
-    kubeconfigPath: inputs.kubeconfig as string,
-    logger: coreLogger,
-    clock: systemClock,
-    signal,
-    requestTimeoutMs: 10_000,
-  });
-}
-
 /** The HPA, watched through the shared Kubernetes client. */
 function hpaWatch(inputs: AnalyzeInputs, client: KubeClient): HpaWatch {
   const ref = inputs.hpa as NonNullable<AnalyzeInputs['hpa']>;
@@ -68,9 +81,8 @@ function hpaWatch(inputs: AnalyzeInputs, client: KubeClient): HpaWatch {
 
 async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<AnalyzeContext> {
   for (const secret of secretHeaderValues(given)) coreLogger.secret(secret);
-  // The API client only for what reads objects: the HPA, an inference-service's canary.
-  const reads = given.hpa !== undefined || needsCanaryLookup(given);
-  const client = given.kubeconfig && reads ? await kubeClient(given, signal) : undefined;
+  const cluster = await clusterOf(given, signal);
+  const client = cluster?.client;
   // An inference-service with a held canary: canary vs stable revision (canary-targets.ts).
   const resolved = client ? await canaryTargets(given, client) : { inputs: given };
   const inputs = resolved.inputs;
@@ -98,7 +110,7 @@ async function contextOf(given: AnalyzeInputs, signal: AbortSignal): Promise<Ana
     clock: systemClock,
     logger: coreLogger,
     signal,
-    senders: await sendersOf(inputs),
+    senders: sendersOf(inputs, cluster?.connection),
     writeReport: (json) => writeStepFile(inputs.outputDir, 'analyze-release', 'report.json', json),
   };
 }

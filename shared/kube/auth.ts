@@ -243,28 +243,7 @@ async function execCredentials(
     exec.command.includes('/') && !path.isAbsolute(exec.command)
       ? path.resolve(dir, exec.command)
       : exec.command;
-  const env = [...(exec.env ?? [])];
-  if (exec.provideClusterInfo) {
-    env.push({
-      name: 'KUBERNETES_EXEC_INFO',
-      value: JSON.stringify({
-        apiVersion: exec.apiVersion,
-        kind: 'ExecCredential',
-        spec: {
-          interactive: false,
-          cluster: {
-            server,
-            ...(str(cluster['certificate-authority-data'])
-              ? { 'certificate-authority-data': str(cluster['certificate-authority-data']) }
-              : {}),
-            ...(str(cluster['tls-server-name'])
-              ? { 'tls-server-name': str(cluster['tls-server-name']) }
-              : {}),
-          },
-        },
-      }),
-    });
-  }
+  const env = execEnv(exec, server, cluster);
   // ExecAuth passes `env` only when present; an empty list would be the same as none.
   const execUser = {
     name: userName,
@@ -272,33 +251,77 @@ async function execCredentials(
   } as unknown as Parameters<typeof execAuth.applyAuthentication>[0];
   let agent: https.Agent | undefined;
   let agentCert = '';
+  let agentKey = '';
+  let maskedAuth = '';
+  const fetchHeaders = async (): Promise<Record<string, string>> => {
+    const opts: https.RequestOptions & { headers?: Record<string, string> } = {};
+    try {
+      await execAuth.applyAuthentication(execUser, opts);
+    } catch (error) {
+      const detail = errorMessage(error).trim().split('\n').slice(-5).join(' | ');
+      throw new InputError(
+        `the kubeconfig's exec credential command '${exec.command}' failed: ${detail || 'no output'}${exec.installHint ? ` (${exec.installHint})` : ''}`,
+      );
+    }
+    const header = opts.headers?.Authorization;
+    const auth = typeof header === 'string' ? header : undefined;
+    // Masked when it changes, not on every request (each mask is a line in the log).
+    if (auth && auth !== maskedAuth) logger.secret(auth.slice('Bearer '.length));
+    if (auth) maskedAuth = auth;
+    if (typeof opts.cert === 'string' && typeof opts.key === 'string') {
+      // A plugin that returns a client certificate: the agent must present it.
+      if (opts.cert !== agentCert || opts.key !== agentKey) {
+        logger.secret(opts.key);
+        agentCert = opts.cert;
+        agentKey = opts.key;
+        agent = makeAgent({ cert: opts.cert, key: opts.key });
+      }
+    }
+    return auth ? { authorization: auth } : {};
+  };
+  // ExecAuth caches a credential only once the plugin has answered: requests that start
+  // together share one run instead of each starting the plugin.
+  let pending: Promise<Record<string, string>> | undefined;
   return {
     credential: `exec plugin ${path.basename(command)}`,
-    async authHeaders(): Promise<Record<string, string>> {
-      const opts: https.RequestOptions & { headers?: Record<string, string> } = {};
-      try {
-        await execAuth.applyAuthentication(execUser, opts);
-      } catch (error) {
-        const detail = errorMessage(error).trim().split('\n').slice(-5).join(' | ');
-        throw new InputError(
-          `the kubeconfig's exec credential command '${exec.command}' failed: ${detail || 'no output'}${exec.installHint ? ` (${exec.installHint})` : ''}`,
-        );
-      }
-      const header = opts.headers?.Authorization;
-      const auth = typeof header === 'string' ? header : undefined;
-      if (auth) logger.secret(auth.slice('Bearer '.length));
-      if (typeof opts.cert === 'string' && typeof opts.key === 'string') {
-        logger.secret(opts.key);
-        // A plugin that returns a client certificate: the agent must present it.
-        if (opts.cert !== agentCert) {
-          agentCert = opts.cert;
-          agent = makeAgent({ cert: opts.cert, key: opts.key });
-        }
-      }
-      return auth ? { authorization: auth } : {};
+    authHeaders(): Promise<Record<string, string>> {
+      pending ??= fetchHeaders().finally(() => {
+        pending = undefined;
+      });
+      return pending;
     },
     certificateAgent: () => agent,
   };
+}
+
+/** The plugin's env; with `provideClusterInfo`, KUBERNETES_EXEC_INFO as kubectl passes it. */
+function execEnv(
+  exec: ExecConfig,
+  server: string,
+  cluster: KubeCluster,
+): { name: string; value: string }[] {
+  const env = [...(exec.env ?? [])];
+  if (!exec.provideClusterInfo) return env;
+  env.push({
+    name: 'KUBERNETES_EXEC_INFO',
+    value: JSON.stringify({
+      apiVersion: exec.apiVersion,
+      kind: 'ExecCredential',
+      spec: {
+        interactive: false,
+        cluster: {
+          server,
+          ...(str(cluster['certificate-authority-data'])
+            ? { 'certificate-authority-data': str(cluster['certificate-authority-data']) }
+            : {}),
+          ...(str(cluster['tls-server-name'])
+            ? { 'tls-server-name': str(cluster['tls-server-name']) }
+            : {}),
+        },
+      },
+    }),
+  });
+  return env;
 }
 
 function proxyUrl(text: string): URL {

@@ -60,7 +60,10 @@ export function kubeIdempotent(req: Pick<KubeRequest, 'method' | 'contentType'>)
 }
 
 /** The HTTP stack for one cluster: its agent and credentials, Kubernetes' retry hints. */
-function clusterHttpClient(options: KubeClientOptions, connection: ClusterConnection): HttpClient {
+function clusterHttpClient(
+  options: Omit<KubeClientOptions, 'kubeconfigPath' | 'context'>,
+  connection: ClusterConnection,
+): HttpClient {
   return createHttpClient({
     userAgent: options.userAgent ?? 'mlops-actions',
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
@@ -235,6 +238,17 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     options.context,
     options.logger,
   );
+  return kubeClientFor(connection, options);
+}
+
+/**
+ * A client over a connection made already (connectToCluster), for an action that also sends
+ * other requests through the cluster: one kubeconfig read and one exec-plugin credential for all.
+ */
+export function kubeClientFor(
+  connection: ClusterConnection,
+  options: Omit<KubeClientOptions, 'kubeconfigPath' | 'context'>,
+): KubeClient {
   const { server } = connection;
   const clock = options.clock ?? systemClock;
   const http = clusterHttpClient(options, connection);

@@ -2,5 +2,10 @@
 export * from './types.ts';
 export { describeTarget, labelSelector, pluralOf, resourcePath, targetText } from './paths.ts';
 export { KubeApiError, apiError, parseStatus } from './errors.ts';
-export { createKubeClient, kubeIdempotent, type KubeClientOptions } from './client.ts';
+export {
+  createKubeClient,
+  kubeClientFor,
+  kubeIdempotent,
+  type KubeClientOptions,
+} from './client.ts';
 export { watchLoop, type WatchLoopOptions } from './watch.ts';

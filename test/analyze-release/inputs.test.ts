@@ -109,7 +109,7 @@ describe('getInputs', () => {
         '{"a": 2}',
       ]);
       expect(() => parse({ url, requests: 'bad.jsonl' }, env)).toThrow(
-        /Input 'requests' \(file "bad.jsonl"\): line 2 is not JSON/,
+        /^Input 'requests' \(file "bad\.jsonl"\) line 2 must be a JSON request body/,
       );
       expect(() => parse({ url, requests: '/etc/hostname' }, env)).toThrow(
         /Input 'requests'.*outside the workspace/,
@@ -183,7 +183,7 @@ describe('getInputs', () => {
     ['regression without baseline', { url, 'max-regression': 'p95:10%' }, /'baseline-url'/],
     ['confidence', { url, confidence: '1.5' }, /Input 'confidence'/],
     ['fail-on', { url, 'fail-on': 'maybe' }, /Input 'fail-on'/],
-    ['requests not JSON', { url, requests: '{nope' }, /Input 'requests': line 1 is not JSON/],
+    ['requests not JSON', { url, requests: '{nope' }, /Input 'requests' line 1 must be a JSON/],
     ['min-throughput', { url, 'min-throughput': 'lots' }, /Input 'min-throughput'/],
     [
       'prometheus-url without queries',
@@ -248,6 +248,42 @@ describe('getInputs', () => {
       expect(message).toMatch(/Input 'headers' line 2 must be "Name: value"/);
       expect(message).not.toContain('s3cret-leak');
     }
+  });
+
+  it('a request line that is not JSON is named by its number, never quoted (a body may hold a credential)', () => {
+    // JSON.parse's own message quotes the start of the line: it must not reach the error.
+    const bad = '{"token": sk-live-7f3a9c}';
+    const inline = inputErrorOf({ url, requests: `{"a": 1}\n${bad}` });
+    expect(inline).toBe(
+      `Input 'requests' line 2 must be a JSON request body (JSON Lines: one body per line; or the whole input one JSON body) (the line is not shown: it may hold a credential).`,
+    );
+    expect(inline).not.toContain('sk-live');
+    const dir = mkdtempSync(path.join(tmpdir(), 'analyze-inputs-'));
+    try {
+      // The number is the line's own in the file, blank lines counted.
+      writeFileSync(path.join(dir, 'r.jsonl'), `{"a": 1}\n\n${bad}\n`);
+      let caught: unknown;
+      try {
+        parse({ url, requests: 'r.jsonl' }, { GITHUB_WORKSPACE: dir });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InputError);
+      expect((caught as Error).message).toBe(
+        `Input 'requests' (file "r.jsonl") line 3 must be a JSON request body (JSON Lines: one body per line) (the line is not shown: it may hold a credential).`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a malformed header line is numbered as written, comments and blank lines counted', () => {
+    const message = inputErrorOf({
+      url,
+      headers: '# auth\nAccept: application/json\n\nBearer s3cret-leak',
+    });
+    expect(message).toMatch(/^Input 'headers' line 4 must be "Name: value"/);
+    expect(message).not.toContain('s3cret-leak');
   });
 
   it('credential-looking header values are to be masked, others not', () => {
