@@ -7,7 +7,12 @@
  * Both by server-side apply as field manager mlops-actions (only the fields it owns, so
  * nothing another manager set is removed), on the version just read; the waits watch.
  */
-import { KubeApiError, type KubeObject } from '../../shared/kube/index.ts';
+import {
+  generationObserved,
+  KubeApiError,
+  observedGeneration,
+  type KubeObject,
+} from '../../shared/kube/index.ts';
 import { withRetry } from '../../shared/retry.ts';
 import { checkedServerString, shownValue } from '../../shared/server-values.ts';
 import {
@@ -76,11 +81,9 @@ export function heldCanary(obj: KubeObject): { canary?: HeldCanary; found: strin
   if (percent === undefined) {
     return { found: `spec.predictor.canaryTrafficPercent is not set (traffic: ${traffic})` };
   }
-  const observed =
-    (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
-  if ((obj.metadata.generation ?? 0) > observed) {
+  if (!generationObserved(obj)) {
     return {
-      found: `its status has not observed generation ${obj.metadata.generation ?? 0} yet (observed ${observed}; traffic: ${traffic})`,
+      found: `its status has not observed generation ${obj.metadata.generation ?? 0} yet (observed ${observedGeneration(obj)}; traffic: ${traffic})`,
     };
   }
   const latest = p.traffic?.find((t) => t.latestRevision === true)?.revisionName;
@@ -182,11 +185,9 @@ export async function finishCanaryPhase(ctx: RolloutContext, r: RolloutReport): 
   const waited = await waitIsvc(
     m,
     (obj) => {
-      const observed =
-        (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
       const p = predictorStatus(obj);
       const full = p.traffic?.find((t) => t.percent === 100 && t.revisionName === target);
-      return observed >= generation && full ? p : undefined;
+      return generationObserved(obj, generation) && full ? p : undefined;
     },
     ctx.deadlines.step.at,
     ctx,

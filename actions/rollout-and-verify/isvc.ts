@@ -4,6 +4,7 @@
  * diagnosis of a model that failed to load (isvc-diagnose.ts) build on these.
  */
 import {
+  generationObserved,
   resourcePath,
   watchLoop,
   type KubeClient,
@@ -243,11 +244,11 @@ export async function promoteCanary(
   const r = await waitIsvc(
     t.manifest,
     (obj) => {
-      const observed =
-        (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
       const p = predictorStatus(obj);
       const full = p.traffic?.find((x) => x.percent === 100);
-      return observed >= generation && full && full.revisionName === p.latestCreatedRevision
+      return generationObserved(obj, generation) &&
+        full &&
+        full.revisionName === p.latestCreatedRevision
         ? obj
         : undefined;
     },

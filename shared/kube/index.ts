@@ -4,3 +4,4 @@ export { describeTarget, labelSelector, pluralOf, resourcePath, targetText } fro
 export { KubeApiError, apiError, parseStatus } from './errors.ts';
 export { createKubeClient, kubeIdempotent, type KubeClientOptions } from './client.ts';
 export { watchLoop, type WatchLoopOptions } from './watch.ts';
+export { generationObserved, observedGeneration } from './generation.ts';
