@@ -1,5 +1,6 @@
 /** KServe's readiness rules for an InferenceService, as kubectl's are for workloads. */
 import { generationObserved, type KubeObject } from '../../shared/kube/index.ts';
+import { shownEndpoint, shownRevision } from './cluster-values.ts';
 
 /** The label KServe puts on every predictor pod. */
 export const ISVC_POD_LABEL = 'serving.kserve.io/inferenceservice';
@@ -75,13 +76,13 @@ export function inferenceServiceStatus(isvc: KubeObject): {
   ) {
     return {
       done: false,
-      message: `Waiting for inference service "${name}": revision ${predictorRev.latestCreatedRevision} is not ready yet...`,
+      message: `Waiting for inference service "${name}": revision ${shownRevision(predictorRev.latestCreatedRevision)} is not ready yet...`,
     };
   }
   if (ready?.status === 'True') {
     return {
       done: true,
-      message: `inference service "${name}" is ready${status.url ? ` at ${status.url}` : ''}`,
+      message: `inference service "${name}" is ready${status.url ? ` at ${shownEndpoint(status.url)}` : ''}`,
     };
   }
   const waiting = conds.find((c) => c.status !== 'True' && c.type !== 'Ready');
