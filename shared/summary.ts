@@ -47,6 +47,20 @@ export function codeBlock(text: string, lang = ''): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
+/**
+ * Text from elsewhere (a server's value, a message's first line) inline, as code: nothing in
+ * it renders (links, HTML, emphasis, a table's `|`); line breaks become spaces, so it cannot
+ * start a block of its own; the backtick run around it is longer than any inside.
+ */
+export function inlineCode(text: string): string {
+  const line = text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
+  const longest = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  // A space inside the ticks when the text starts or ends with a backtick (CommonMark strips it).
+  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${line}${pad}${ticks}`;
+}
+
 let written = false;
 
 /**

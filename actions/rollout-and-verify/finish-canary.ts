@@ -7,9 +7,21 @@
  * Both by server-side apply as field manager mlops-actions (only the fields it owns, so
  * nothing another manager set is removed), on the version just read; the waits watch.
  */
-import { KubeApiError, type KubeObject } from '../../shared/kube/index.ts';
+import {
+  generationObserved,
+  KubeApiError,
+  observedGeneration,
+  type KubeObject,
+} from '../../shared/kube/index.ts';
 import { withRetry } from '../../shared/retry.ts';
-import { checkedServerString, shownValue } from '../../shared/server-values.ts';
+import { checkedServerString } from '../../shared/server-values.ts';
+import {
+  checkedEndpoint,
+  failureReasonOutput,
+  REVISION,
+  shownRevision,
+  shownTraffic,
+} from './cluster-values.ts';
 import {
   applySpec,
   canaryPercent,
@@ -19,31 +31,13 @@ import {
   ownedSpec,
   waitIsvc,
 } from './isvc.ts';
-import { predictorStatus, type PredictorStatus } from './isvc-status.ts';
+import { predictorStatus } from './isvc-status.ts';
 import type { Manifest } from './manifests.ts';
 import type { ResourceRow } from './record.ts';
 import type { FinishCanaryInputs } from './inputs.ts';
 import type { RolloutContext, RolloutReport } from './pipeline.ts';
 
 export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
-/** A Knative revision name (a DNS-1123 label): checked before it reaches a log or an output. */
-const REVISION = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const ISVC_URL = /^https?:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
-
-/** A revision name as a message shows it: as is when it is one, else JSON-quoted (a server value). */
-function shownRevision(name: unknown): string {
-  return typeof name === 'string' && REVISION.test(name) ? name : shownValue(name);
-}
-
-/**
- * The traffic split as the messages show it. They reach the error, the `failure-reason` output
- * and the summary's Failure line, so a revision name that is not one is shown quoted.
- */
-function shownTraffic(p: PredictorStatus): string {
-  const entry = (t: NonNullable<PredictorStatus['traffic']>[number]): string =>
-    `${t.revisionName === undefined ? '?' : shownRevision(t.revisionName)} ${Number(t.percent ?? 0)} %`;
-  return (p.traffic ?? []).map(entry).join(', ');
-}
 
 /** A canary split as the status shows it: the canary revision and the stable one. */
 export interface HeldCanary {
@@ -76,11 +70,9 @@ export function heldCanary(obj: KubeObject): { canary?: HeldCanary; found: strin
   if (percent === undefined) {
     return { found: `spec.predictor.canaryTrafficPercent is not set (traffic: ${traffic})` };
   }
-  const observed =
-    (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
-  if ((obj.metadata.generation ?? 0) > observed) {
+  if (!generationObserved(obj)) {
     return {
-      found: `its status has not observed generation ${obj.metadata.generation ?? 0} yet (observed ${observed}; traffic: ${traffic})`,
+      found: `its status has not observed generation ${obj.metadata.generation ?? 0} yet (observed ${observedGeneration(obj)}; traffic: ${traffic})`,
     };
   }
   const latest = p.traffic?.find((t) => t.latestRevision === true)?.revisionName;
@@ -182,11 +174,9 @@ export async function finishCanaryPhase(ctx: RolloutContext, r: RolloutReport): 
   const waited = await waitIsvc(
     m,
     (obj) => {
-      const observed =
-        (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
       const p = predictorStatus(obj);
       const full = p.traffic?.find((t) => t.percent === 100 && t.revisionName === target);
-      return observed >= generation && full ? p : undefined;
+      return generationObserved(obj, generation) && full ? p : undefined;
     },
     ctx.deadlines.step.at,
     ctx,
@@ -206,9 +196,8 @@ function finishedResult(
   if (waited.value) {
     const text = `${what}: ${target} serves 100 % of the traffic (${shownTraffic(predictorStatus(waited.last))})`;
     ctx.record.note(text, action === 'promote' ? 'success' : 'warning');
-    const url = (waited.last?.status as { url?: unknown } | undefined)?.url;
     // KServe's status.url (often plain http): a server value, used only when it is a plain URL.
-    const endpoint = typeof url === 'string' && ISVC_URL.test(url) ? url : '';
+    const endpoint = checkedEndpoint((waited.last?.status as { url?: unknown } | undefined)?.url);
     return { action, ok: true, revision: target, message: text, endpoint };
   }
   const traffic = shownTraffic(predictorStatus(waited.last)) || 'none';
@@ -226,7 +215,7 @@ export function finishOutcome(ctx: RolloutContext, r: RolloutReport): void {
     status,
     endpoint: f.endpoint ?? '',
     revision: f.ok ? f.revision : '',
-    failureReason: f.ok ? '' : `Timeout: ${f.message}`,
+    failureReason: f.ok ? '' : failureReasonOutput({ reason: 'Timeout', message: f.message }),
     timeline: ctx.record.timeline,
     resources: ctx.record.rows,
     durationMs: ctx.clock.now() - ctx.record.startedAt,

@@ -98,6 +98,64 @@ function smokeExpect(inputs: Inputs): { path: string; value?: string } | undefin
 const ISVC_REF =
   /^(?:([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/)?([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)$/;
 
+const SMOKE =
+  "it belongs to the smoke test after an apply, and 'finish-canary' only moves the traffic of a canary already verified";
+const NEW_PODS =
+  "it judges the pods of a revision an apply starts, and 'finish-canary' starts none (it moves the traffic between two ready revisions)";
+
+/** Given a value other than its default (the runner passes action.yml's defaults as values). */
+const differs =
+  (name: string, fallback: string) =>
+  (inputs: Inputs): boolean =>
+    inputs.has(name) && inputs.raw(name) !== fallback;
+const boolDiffers =
+  (name: string, fallback: boolean) =>
+  (inputs: Inputs): boolean =>
+    inputs.bool(name, fallback) !== fallback;
+
+/** What only an apply of `manifests` uses, and why `finish-canary` would ignore it. */
+const APPLY_ONLY: readonly [string, (inputs: Inputs) => boolean, string][] = [
+  ['apply', boolDiffers('apply', true), "'finish-canary' always applies the canary percentage"],
+  [
+    'force-conflicts',
+    boolDiffers('force-conflicts', true),
+    "'finish-canary' applies only the canary percentage, in fields the field manager mlops-actions owns, always with force",
+  ],
+  ['fail-fast', boolDiffers('fail-fast', true), NEW_PODS],
+  ['unschedulable-grace', (i) => i.duration('unschedulable-grace', '30s') !== 30_000, NEW_PODS],
+  [
+    'rollback',
+    boolDiffers('rollback', true),
+    "it undoes a failed apply of manifests, and 'finish-canary' applies no release to undo ('finish-canary: rollback' is the canary's rollback)",
+  ],
+  [
+    'delete-new-on-failure',
+    boolDiffers('delete-new-on-failure', false),
+    "it deletes an InferenceService that a failed apply created, and 'finish-canary' creates none",
+  ],
+  [
+    'canary',
+    (i) => i.oneOf('canary', ['promote', 'hold'] as const, 'promote') !== 'promote',
+    "it says what becomes of a canary that an apply verified; for a held canary, 'finish-canary' itself says it (promote or rollback)",
+  ],
+  ['smoke-url', differs('smoke-url', ''), SMOKE],
+  ['smoke-path', differs('smoke-path', '/'), SMOKE],
+  ['smoke-method', differs('smoke-method', 'GET'), SMOKE],
+  ['smoke-body', differs('smoke-body', ''), SMOKE],
+  ['smoke-expect-status', differs('smoke-expect-status', '200'), SMOKE],
+  ['smoke-expect', differs('smoke-expect', ''), SMOKE],
+  ['wait-for-load-balancer', boolDiffers('wait-for-load-balancer', false), SMOKE],
+];
+
+/** An input that only an apply uses would be silently ignored by `finish-canary`: refused. */
+function refuseApplyOnly(inputs: Inputs): void {
+  const given = APPLY_ONLY.find(([, isGiven]) => isGiven(inputs));
+  if (!given) return;
+  throw new InputError(
+    `Input '${given[0]}' is for applying manifests, and 'finish-canary' would ignore it: ${given[2]}. Leave it unset (or at its default).`,
+  );
+}
+
 /**
  * `finish-canary` + `inference-service`: they go together, and replace `manifests` (the
  * canary is already in the cluster). Undefined when neither is set.
@@ -127,14 +185,7 @@ function finishCanaryInputs(inputs: Inputs): FinishCanaryInputs | undefined {
       "Input 'manifests' must be empty with 'finish-canary': it finishes the canary already in the cluster (apply the release in an earlier step with 'canary: hold').",
     );
   }
-  // What only an apply uses would be silently ignored: refused instead.
-  const applyOnly = ['smoke-url', 'smoke-body', 'smoke-expect'].find((n) => inputs.has(n));
-  const lb = inputs.bool('wait-for-load-balancer', false) ? 'wait-for-load-balancer' : undefined;
-  if (applyOnly ?? lb) {
-    throw new InputError(
-      `Input '${applyOnly ?? lb}' is for applying manifests; 'finish-canary' only moves the traffic of a canary already verified: leave it unset.`,
-    );
-  }
+  refuseApplyOnly(inputs);
   return { action, ...(m[1] ? { namespace: m[1] } : {}), name: m[2] ?? '' };
 }
 

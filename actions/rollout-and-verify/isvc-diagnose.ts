@@ -5,7 +5,8 @@ import {
   type KubeList,
   type KubeObject,
 } from '../../shared/kube/index.ts';
-import { formatTraffic, isRecord, isvcPath, STORAGE_INITIALIZER } from './isvc.ts';
+import { shownRevision, shownTraffic } from './cluster-values.ts';
+import { isRecord, isvcPath, STORAGE_INITIALIZER } from './isvc.ts';
 import { ISVC_POD_LABEL, predictorStatus, REVISION_POD_LABEL } from './isvc-status.ts';
 import type { Manifest } from './manifests.ts';
 
@@ -42,7 +43,7 @@ function statusLines(obj: KubeObject | undefined): string[] {
   const p = predictorStatus(obj);
   if (p.latestCreatedRevision) {
     lines.push(
-      `  revisions: latest created ${p.latestCreatedRevision}, latest ready ${p.latestReadyRevision ?? 'none'}${p.traffic?.length ? `; traffic: ${formatTraffic(p)}` : ''}`,
+      `  revisions: latest created ${shownRevision(p.latestCreatedRevision)}, latest ready ${p.latestReadyRevision === undefined ? 'none' : shownRevision(p.latestReadyRevision)}${p.traffic?.length ? `; traffic: ${shownTraffic(p)}` : ''}`,
     );
   }
   return lines;

@@ -10,13 +10,13 @@ import { KubeApiError, type KubeObject } from '../../shared/kube/index.ts';
 import {
   applySpec,
   canaryPercent,
-  formatTraffic,
   isvcPath,
   keyOf,
   waitIsvc,
   withCanary,
   type IsvcSnapshot,
 } from './isvc.ts';
+import { checkedRevision, shownRevision, shownTraffic } from './cluster-values.ts';
 import { predictorStatus } from './isvc-status.ts';
 import { notOursToUndo, otherOwner } from './ownership.ts';
 import type { FollowAll, FollowContext, RollbackPart, Tracked } from './types.ts';
@@ -71,13 +71,14 @@ async function deleteCreated(a: Attempt): Promise<IsvcRollback> {
 async function canaryToZero(a: Attempt): Promise<IsvcRollback> {
   const { t, o, ctx, what, live } = a;
   const m = t.manifest;
-  const failed = predictorStatus(live).latestCreatedRevision ?? '?';
+  const failedName = predictorStatus(live).latestCreatedRevision;
+  const failed = failedName === undefined ? '?' : shownRevision(failedName);
   await applySpec(m, withCanary(m, 0), o.runId, ctx.client, live.metadata.resourceVersion);
   const r = await waitIsvc(
     m,
     (obj) => {
       const full = predictorStatus(obj).traffic?.find((x) => x.percent === 100);
-      return full?.revisionName && full.revisionName !== failed ? full.revisionName : undefined;
+      return full?.revisionName && full.revisionName !== failedName ? full.revisionName : undefined;
     },
     o.deadline.at,
     ctx,
@@ -87,13 +88,13 @@ async function canaryToZero(a: Attempt): Promise<IsvcRollback> {
     return {
       undone: true,
       healthy: false,
-      note: `${what}: canary ${failed} set to 0 %, but no earlier revision took 100 % of the traffic (traffic: ${formatTraffic(predictorStatus(r.last)) || 'none'})`,
+      note: `${what}: canary ${failed} set to 0 %, but no earlier revision took 100 % of the traffic (traffic: ${shownTraffic(predictorStatus(r.last)) || 'none'})`,
     };
   }
-  const note = `${what}: canary set back to 0 %: revision ${failed} (failed) gets 0 %, revision ${r.value} serves 100 %`;
+  const note = `${what}: canary set back to 0 %: revision ${failed} (failed) gets 0 %, revision ${shownRevision(r.value)} serves 100 %`;
   ctx.record.note(note, 'warning');
   t.progress.state = 'rolled-back';
-  return { undone: true, healthy: true, note, revision: r.value };
+  return { undone: true, healthy: true, note, revision: checkedRevision(r.value) };
 }
 
 /** The snapshot applied back, then followed until ready. */
@@ -121,8 +122,9 @@ async function restoreSnapshot(a: Attempt): Promise<IsvcRollback> {
     };
   }
   t.progress.state = 'rolled-back';
-  const revision = predictorStatus(object).latestReadyRevision ?? '';
-  const note = `${what}: earlier spec restored; revision ${revision} is the latest ready one${snapshot.revision ? ` (before this run: ${snapshot.revision})` : ''}`;
+  const ready = predictorStatus(object).latestReadyRevision;
+  const revision = checkedRevision(ready);
+  const note = `${what}: earlier spec restored; revision ${shownRevision(ready)} is the latest ready one${snapshot.revision ? ` (before this run: ${snapshot.revision})` : ''}`;
   ctx.record.note(note, 'success');
   return { undone: true, healthy: true, note, revision };
 }

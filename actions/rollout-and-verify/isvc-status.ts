@@ -1,5 +1,6 @@
 /** KServe's readiness rules for an InferenceService, as kubectl's are for workloads. */
-import type { KubeObject } from '../../shared/kube/index.ts';
+import { generationObserved, type KubeObject } from '../../shared/kube/index.ts';
+import { shownEndpoint, shownRevision } from './cluster-values.ts';
 
 /** The label KServe puts on every predictor pod. */
 export const ISVC_POD_LABEL = 'serving.kserve.io/inferenceservice';
@@ -34,7 +35,6 @@ export function inferenceServiceStatus(isvc: KubeObject): {
 } {
   const name = isvc.metadata.name;
   const status = (isvc.status ?? {}) as {
-    observedGeneration?: number;
     conditions?: Condition[];
     url?: string;
     components?: Record<string, { latestReadyRevision?: string; latestCreatedRevision?: string }>;
@@ -49,7 +49,7 @@ export function inferenceServiceStatus(isvc: KubeObject): {
   const failure = status.modelStatus?.lastFailureInfo;
   const transition = status.modelStatus?.transitionStatus;
   // A status from before the latest spec (e.g. the failure a restore undoes) is not judged.
-  if ((isvc.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) {
+  if (!generationObserved(isvc)) {
     return {
       done: false,
       message: `Waiting for inference service "${name}" spec update to be observed...`,
@@ -76,13 +76,13 @@ export function inferenceServiceStatus(isvc: KubeObject): {
   ) {
     return {
       done: false,
-      message: `Waiting for inference service "${name}": revision ${predictorRev.latestCreatedRevision} is not ready yet...`,
+      message: `Waiting for inference service "${name}": revision ${shownRevision(predictorRev.latestCreatedRevision)} is not ready yet...`,
     };
   }
   if (ready?.status === 'True') {
     return {
       done: true,
-      message: `inference service "${name}" is ready${status.url ? ` at ${status.url}` : ''}`,
+      message: `inference service "${name}" is ready${status.url ? ` at ${shownEndpoint(status.url)}` : ''}`,
     };
   }
   const waiting = conds.find((c) => c.status !== 'True' && c.type !== 'Ready');
@@ -102,8 +102,6 @@ export function predictorStatus(obj: KubeObject | undefined): PredictorStatus {
  * (Knative's revision label); 'unknown' while the status has not caught up with the spec.
  */
 export function isvcPodRevision(obj: KubeObject): string | undefined | 'unknown' {
-  const observed =
-    (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
-  if ((obj.metadata.generation ?? 0) > observed) return 'unknown';
+  if (!generationObserved(obj)) return 'unknown';
   return predictorStatus(obj).latestCreatedRevision;
 }

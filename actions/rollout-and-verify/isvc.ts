@@ -4,6 +4,7 @@
  * diagnosis of a model that failed to load (isvc-diagnose.ts) build on these.
  */
 import {
+  generationObserved,
   resourcePath,
   watchLoop,
   type KubeClient,
@@ -12,7 +13,8 @@ import {
 import { Changes, waitFor } from '../../shared/wait.ts';
 import type { Manifest } from './manifests.ts';
 import { FIELD_MANAGER, RUN_ANNOTATION } from './ownership.ts';
-import { predictorStatus, type PredictorStatus } from './isvc-status.ts';
+import { checkedRevision, shownRevision, shownTraffic } from './cluster-values.ts';
+import { predictorStatus } from './isvc-status.ts';
 import type { FollowContext, Tracked } from './types.ts';
 
 export const ISVC_KIND = 'InferenceService';
@@ -50,21 +52,17 @@ export function keyOf(m: { namespace?: string | undefined; name: string }): stri
   return `${m.namespace ?? 'default'}/${m.name}`;
 }
 
-/** The revision taking the most traffic (else the latest ready one). */
+/** The revision taking the most traffic (else the latest ready one); '' when not a name. */
 export function servingRevision(obj: KubeObject | undefined): string {
   const p = predictorStatus(obj);
   const top = [...(p.traffic ?? [])].sort((a, b) => (b.percent ?? 0) - (a.percent ?? 0))[0];
-  return top?.revisionName ?? p.latestReadyRevision ?? '';
+  return checkedRevision(top?.revisionName ?? p.latestReadyRevision);
 }
 
 export function canaryPercent(spec: unknown): number | undefined {
   const predictor = isRecord(spec) ? spec.predictor : undefined;
   const p = isRecord(predictor) ? predictor.canaryTrafficPercent : undefined;
   return typeof p === 'number' ? p : undefined;
-}
-
-export function formatTraffic(p: PredictorStatus): string {
-  return (p.traffic ?? []).map((t) => `${t.revisionName ?? '?'} ${t.percent ?? 0} %`).join(', ');
 }
 
 /** The part of `value` that a FieldsV1 set names (lists are taken whole). */
@@ -220,14 +218,14 @@ export async function verifyCanaryShare(
     ctx,
   );
   if (r.value) {
-    const message = `canary ${r.value.latestCreatedRevision ?? ''} ready with ${percent} % of the traffic (${formatTraffic(r.value)})`;
+    const message = `canary ${shownRevision(r.value.latestCreatedRevision)} ready with ${percent} % of the traffic (${shownTraffic(r.value)})`;
     ctx.record.note(`InferenceService ${t.manifest.name}: ${message}`, 'success');
     return { ok: true, message };
   }
   const p = predictorStatus(r.last);
   return {
     ok: false,
-    message: `InferenceService ${keyOf(t.manifest)}: canary ${p.latestCreatedRevision ?? '?'} does not hold ${percent} % of the traffic (traffic: ${formatTraffic(p) || 'none'})`,
+    message: `InferenceService ${keyOf(t.manifest)}: canary ${p.latestCreatedRevision === undefined ? '?' : shownRevision(p.latestCreatedRevision)} does not hold ${percent} % of the traffic (traffic: ${shownTraffic(p) || 'none'})`,
   };
 }
 
@@ -243,11 +241,11 @@ export async function promoteCanary(
   const r = await waitIsvc(
     t.manifest,
     (obj) => {
-      const observed =
-        (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
       const p = predictorStatus(obj);
       const full = p.traffic?.find((x) => x.percent === 100);
-      return observed >= generation && full && full.revisionName === p.latestCreatedRevision
+      return generationObserved(obj, generation) &&
+        full &&
+        full.revisionName === p.latestCreatedRevision
         ? obj
         : undefined;
     },
@@ -255,7 +253,7 @@ export async function promoteCanary(
     ctx,
   );
   if (r.value) {
-    const rev = predictorStatus(r.value).latestCreatedRevision ?? '';
+    const rev = shownRevision(predictorStatus(r.value).latestCreatedRevision);
     ctx.record.note(
       `InferenceService ${t.manifest.name}: canary promoted, ${rev} serves 100 %`,
       'success',
@@ -264,6 +262,6 @@ export async function promoteCanary(
   }
   return {
     ok: false,
-    message: `InferenceService ${keyOf(t.manifest)}: the promoted revision did not take 100 % of the traffic (traffic: ${formatTraffic(predictorStatus(r.last)) || 'none'})`,
+    message: `InferenceService ${keyOf(t.manifest)}: the promoted revision did not take 100 % of the traffic (traffic: ${shownTraffic(predictorStatus(r.last)) || 'none'})`,
   };
 }

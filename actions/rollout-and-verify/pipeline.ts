@@ -18,6 +18,7 @@ import type { Manifest } from './manifests.ts';
 import type { RunRecord } from './record.ts';
 import { PartialApplyError } from './apply.ts';
 import { checkSmokeTarget } from './inputs.ts';
+import { failureReasonOutput } from './cluster-values.ts';
 import { endpointOf, failureText, judge, revisionOutput } from './result.ts';
 import type {
   Diagnosis,
@@ -186,7 +187,7 @@ function finish(ctx: RolloutContext, r: RolloutReport): void {
     status,
     endpoint: r.endpoint ?? endpointOf(r.tracked),
     revision,
-    failureReason: failure ? `${failure.reason}: ${failure.message.split('\n')[0] ?? ''}` : '',
+    failureReason: failure ? failureReasonOutput(failure) : '',
     timeline: ctx.record.timeline,
     resources: ctx.record.rows,
     durationMs: ctx.clock.now() - ctx.record.startedAt,

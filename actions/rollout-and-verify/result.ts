@@ -1,6 +1,7 @@
 /** The outcome of a run as the outputs and the summary give it, from the report. */
 import { formatDuration } from '../../shared/inputs.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
+import { checkedEndpoint, checkedRevision } from './cluster-values.ts';
 import { formatDiagnosis } from './pods.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 import type { Diagnosis, Failure, PodProblem, Tracked } from './types.ts';
@@ -10,15 +11,16 @@ export function revisionOutput(t: Tracked | undefined): string {
   const obj = t?.outcome && 'object' in t.outcome ? t.outcome.object : t?.workload.initial;
   if (!obj) return '';
   const rev = obj.metadata.annotations?.[REVISION_ANNOTATION];
-  if (rev) return rev;
+  if (rev) return checkedRevision(rev);
   const status = (obj.status ?? {}) as {
     updateRevision?: string;
     components?: { predictor?: { latestReadyRevision?: string } };
   };
-  return (
+  // A server value: left out when it is not a revision name (messages show it quoted).
+  return checkedRevision(
     status.components?.predictor?.latestReadyRevision ??
-    status.updateRevision ??
-    String(obj.metadata.generation ?? '')
+      status.updateRevision ??
+      String(obj.metadata.generation ?? ''),
   );
 }
 
@@ -61,14 +63,14 @@ export function judge(
   };
 }
 
-/** The URL a ready workload reports (a KServe InferenceService's status.url). */
+/** The URL a ready workload reports (a KServe InferenceService's status.url), when a plain URL. */
 export function endpointOf(tracked: readonly Tracked[]): string {
   for (const t of tracked) {
     const url =
       t.outcome?.state === 'done'
-        ? (t.outcome.object.status as { url?: string } | undefined)?.url
+        ? (t.outcome.object.status as { url?: unknown } | undefined)?.url
         : undefined;
-    if (url) return url;
+    if (checkedEndpoint(url)) return checkedEndpoint(url);
   }
   return '';
 }

@@ -1,6 +1,12 @@
 /** The job summary: outcome, timeline, resource table, diagnosis, endpoint. */
 import { formatDuration } from '../../shared/inputs.ts';
-import { codeBlock, markdownTable, statusEmoji, type Status } from '../../shared/summary.ts';
+import {
+  codeBlock,
+  inlineCode,
+  markdownTable,
+  statusEmoji,
+  type Status,
+} from '../../shared/summary.ts';
 import type { Progress, RolloutResult, TimelineEntry } from './types.ts';
 
 const LEVEL: Record<TimelineEntry['level'], Status> = {
@@ -33,10 +39,11 @@ export function rolloutSummary(r: RolloutResult): string {
   const head = `## ${statusEmoji(status)} rollout-and-verify: ${words}`;
   const parts = [head, ''];
   const facts: string[] = [`Duration: ${formatDuration(r.durationMs)}`];
-  if (r.endpoint) facts.push(`Endpoint: ${r.endpoint}`);
-  if (r.revision) facts.push(`Revision: ${r.revision}`);
-  if (r.failureReason) facts.push(`Failure: ${r.failureReason}`);
-  if (r.supersededBy) facts.push(`Superseded: ${r.supersededBy}`);
+  // Values from the cluster (checked, yet text from elsewhere): shown as inline code.
+  if (r.endpoint) facts.push(`Endpoint: ${inlineCode(r.endpoint)}`);
+  if (r.revision) facts.push(`Revision: ${inlineCode(r.revision)}`);
+  if (r.failureReason) facts.push(`Failure: ${inlineCode(r.failureReason)}`);
+  if (r.supersededBy) facts.push(`Superseded: ${inlineCode(r.supersededBy)}`);
   parts.push(facts.map((f) => `- ${f}`).join('\n'), '');
   if (r.diagnosis) parts.push('### Diagnosis', '', codeBlock(r.diagnosis), '');
   else if (r.error && r.status !== 'succeeded') parts.push('### Error', '', codeBlock(r.error), '');

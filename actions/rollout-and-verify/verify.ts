@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../../shared/clock.ts';
 import { formatDuration } from '../../shared/inputs.ts';
+import { HOST } from '../../shared/server-values.ts';
 import {
   resourcePath,
   watchLoop,
@@ -144,10 +145,16 @@ async function waitForIngress(
   }
 }
 
-function ingressHost(service: KubeObject): string | undefined {
+/** The host of a LoadBalancer Service's first ingress, when it is a host name or an IP. */
+export function ingressHost(service: KubeObject): string | undefined {
   const ingress = (
     service.status as
       { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined
   )?.loadBalancer?.ingress?.[0];
-  return ingress?.hostname ?? ingress?.ip;
+  const raw = ingress?.hostname ?? ingress?.ip;
+  // An IPv6 address goes into a URL in brackets.
+  const host =
+    typeof raw === 'string' && /^[0-9A-Fa-f]*:[0-9A-Fa-f:.]+$/.test(raw) ? `[${raw}]` : raw;
+  // A server value that becomes the endpoint and the smoke test's URL: a host name or IP only.
+  return typeof host === 'string' && HOST.test(host) ? host : undefined;
 }

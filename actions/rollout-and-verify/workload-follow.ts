@@ -4,6 +4,7 @@
  * Deployment's current revision) or `controller-revision-hash` (the update revision).
  */
 import {
+  generationObserved,
   labelSelector,
   resourcePath,
   type KubeList,
@@ -34,8 +35,7 @@ async function deploymentPods(
   w: Workload,
   obj: KubeObject,
 ): Promise<RevisionPodsAnswer> {
-  const status = (obj.status ?? {}) as { observedGeneration?: number };
-  if ((obj.metadata.generation ?? 0) > (status.observedGeneration ?? 0)) return UNKNOWN;
+  if (!generationObserved(obj)) return UNKNOWN;
   const revision = obj.metadata.annotations?.[REVISION_ANNOTATION];
   if (!revision) return UNKNOWN;
   const list = await client.json<KubeList>({

@@ -9,3 +9,4 @@ export {
   type KubeClientOptions,
 } from './client.ts';
 export { watchLoop, type WatchLoopOptions } from './watch.ts';
+export { generationObserved, observedGeneration } from './generation.ts';

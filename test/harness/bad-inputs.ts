@@ -457,6 +457,11 @@ const rollout: BadInput[] = (
       inputs: { 'finish-canary': 'promote', 'inference-service': 'a/b/c' },
       names: "'inference-service'",
     },
+    {
+      name: 'finish-canary with an input only an apply uses',
+      inputs: { 'finish-canary': 'rollback', 'inference-service': 'iris', rollback: 'false' },
+      names: "'rollback'",
+    },
   ] as Omit<BadInput, 'action'>[]
 ).map((c) => ({ ...c, action: 'rollout-and-verify' as const }));
 

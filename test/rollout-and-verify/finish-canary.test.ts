@@ -21,6 +21,7 @@ import { newReport, rolloutPhases } from '../../actions/rollout-and-verify/pipel
 import { rolloutSummary } from '../../actions/rollout-and-verify/summary.ts';
 import { statusEmoji } from '../../shared/summary.ts';
 import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
+import { loadActionMetadata } from '../harness/runner.ts';
 
 const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config', GITHUB_RUN_ID: '7' };
 const parse = (values: Record<string, string>) => getInputs(new Inputs(mapInputs(values)), env);
@@ -189,6 +190,48 @@ describe('finish-canary inputs', () => {
     ],
   ])('refuses %j', (values, message) => {
     expect(() => parse(values)).toThrow(message);
+  });
+
+  // What only an apply uses would be silently ignored: one error naming the input, and why.
+  it.each([
+    ['canary', 'hold', "'finish-canary' itself says it"],
+    ['rollback', 'false', "'finish-canary: rollback' is the canary's rollback"],
+    ['delete-new-on-failure', 'true', "'finish-canary' creates none"],
+    ['apply', 'false', 'always applies the canary percentage'],
+    ['force-conflicts', 'false', 'always with force'],
+    ['fail-fast', 'false', 'starts none'],
+    ['unschedulable-grace', '5m', 'starts none'],
+    ['smoke-path', '/v1/models/iris', 'smoke test'],
+    ['smoke-method', 'POST', 'smoke test'],
+    ['smoke-expect-status', '2xx', 'smoke test'],
+    ['smoke-expect', 'predictions', 'smoke test'],
+    ['smoke-body', '{"instances": [[1]]}', 'smoke test'],
+  ])('refuses %s: %s with finish-canary, naming it and why', (name, value, why) => {
+    const values = { 'finish-canary': 'rollback', 'inference-service': 'models/iris' };
+    expect(() => parse({ ...values, [name]: value })).toThrow(
+      `Input '${name}' is for applying manifests, and 'finish-canary' would ignore it:`,
+    );
+    expect(() => parse({ ...values, [name]: value })).toThrow(why);
+  });
+
+  it("takes every input at action.yml's default (the runner passes defaults as values)", () => {
+    const defaults = Object.fromEntries(
+      Object.entries(loadActionMetadata('rollout-and-verify').inputs ?? {}).map(([n, spec]) => [
+        n,
+        spec.default ?? '',
+      ]),
+    );
+    // The same values spelled otherwise are defaults too.
+    const spelled = { rollback: 'True', 'fail-fast': 'TRUE', 'unschedulable-grace': '30' };
+    for (const extra of [{}, spelled]) {
+      const i = parse({
+        ...defaults,
+        ...extra,
+        'finish-canary': 'promote',
+        'inference-service': 'models/iris',
+      });
+      expect(i.finishCanary).toEqual({ action: 'promote', namespace: 'models', name: 'iris' });
+    }
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
-import { describeTarget, type KubeObject } from '../../shared/kube/index.ts';
+import {
+  describeTarget,
+  generationObserved,
+  observedGeneration,
+  type KubeObject,
+} from '../../shared/kube/index.ts';
 import { checkSmokeTarget, getInputs } from '../../actions/rollout-and-verify/inputs.ts';
 import { expectProblem, jsonPathValue } from '../../actions/rollout-and-verify/isvc-smoke.ts';
 import { applyRank } from '../../actions/rollout-and-verify/manifests.ts';
@@ -181,6 +186,22 @@ describe('helpers', () => {
       'Service',
       'HorizontalPodAutoscaler',
     ]);
+  });
+
+  it('generationObserved: the status caught up with the spec (a missing or odd value is 0)', () => {
+    const obj = (generation: number | undefined, status: unknown): KubeObject => ({
+      metadata: { name: 'iris', ...(generation !== undefined ? { generation } : {}) },
+      status: status as Record<string, unknown>,
+    });
+    expect(generationObserved(obj(3, { observedGeneration: 3 }))).toBe(true);
+    expect(generationObserved(obj(3, { observedGeneration: 2 }))).toBe(false);
+    expect(generationObserved(obj(3, { observedGeneration: '3' }))).toBe(false);
+    expect(generationObserved(obj(3, undefined))).toBe(false);
+    expect(generationObserved(obj(undefined, undefined))).toBe(true);
+    // A generation this run applied, against a status that has not seen it yet.
+    expect(generationObserved(obj(4, { observedGeneration: 4 }), 5)).toBe(false);
+    expect(observedGeneration(obj(1, { observedGeneration: Number.NaN }))).toBe(0);
+    expect(observedGeneration(undefined)).toBe(0);
   });
 
   it('joins smoke URL and path', () => {
