@@ -7,14 +7,12 @@
  * through the API server's service proxy. Without a split the candidate stays the predictor
  * Service and there is no baseline; the note says why (the summary shows it).
  */
+import { canarySplit } from '../../shared/kube/revisions.ts';
 import type { KubeClient, KubeObject } from '../../shared/kube/types.ts';
-import { checkedServerString } from '../../shared/server-values.ts';
 import type { AnalyzeInputs } from './inputs.ts';
 import type { Check } from './report.ts';
 import { inferenceServiceOf, type TargetSpec } from './targets.ts';
 
-/** A Knative revision name (a DNS-1123 label): it goes into the proxy URL's path. */
-const REVISION = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** The port name of Knative's private Service of a revision (80 → the queue-proxy). */
 export const REVISION_PORT = 'http';
 
@@ -25,58 +23,6 @@ export interface CanaryTargets {
   note?: string;
   /** A comparison was asked for but no baseline exists: an inconclusive check. */
   missingBaseline?: Check;
-}
-
-interface Traffic {
-  revisionName?: unknown;
-  percent?: unknown;
-  latestRevision?: unknown;
-}
-interface PredictorStatus {
-  latestReadyRevision?: unknown;
-  traffic?: Traffic[];
-}
-
-function trafficText(traffic: readonly Traffic[] | undefined): string {
-  const parts = (traffic ?? []).map((t) =>
-    typeof t.revisionName === 'string' && REVISION.test(t.revisionName)
-      ? `${t.revisionName} ${typeof t.percent === 'number' ? t.percent : 0} %`
-      : '?',
-  );
-  return parts.join(', ') || 'none';
-}
-
-/** The canary split of an InferenceService; else what was found instead. */
-export function canarySplit(obj: KubeObject): {
-  split?: { canary: string; stable: string; percent: number };
-  found: string;
-} {
-  const predictor = (obj.spec as { predictor?: { canaryTrafficPercent?: unknown } } | undefined)
-    ?.predictor;
-  const percent = predictor?.canaryTrafficPercent;
-  const status = obj.status as
-    { observedGeneration?: unknown; components?: { predictor?: PredictorStatus } } | undefined;
-  const p = status?.components?.predictor ?? {};
-  const traffic = trafficText(p.traffic);
-  if (typeof percent !== 'number') {
-    return { found: `canaryTrafficPercent is not set; traffic: ${traffic}` };
-  }
-  if (Number(status?.observedGeneration ?? 0) < (obj.metadata.generation ?? 0)) {
-    return { found: `its status has not caught up with its spec; traffic: ${traffic}` };
-  }
-  const latest = p.traffic?.find((t) => t.latestRevision === true)?.revisionName;
-  const stable = p.traffic?.find((t) => t.latestRevision !== true && t.revisionName !== latest);
-  if (typeof latest !== 'string' || latest !== p.latestReadyRevision || !stable?.revisionName) {
-    return { found: `no split between a ready canary and a stable revision; traffic: ${traffic}` };
-  }
-  return {
-    split: {
-      canary: checkedServerString(latest, REVISION, 'the canary revision name'),
-      stable: checkedServerString(stable.revisionName, REVISION, 'the stable revision name'),
-      percent,
-    },
-    found: traffic,
-  };
 }
 
 function revisionTarget(namespace: string, revision: string, role: string): TargetSpec {
@@ -124,7 +70,7 @@ export async function canaryTargets(
       note: `${what} holds a canary at ${split.percent} %: the candidate is the canary revision ${split.canary}, the baseline the stable revision ${split.stable} (KServe's latestRolledoutRevision), each through its Service ${split.canary}-private / ${split.stable}-private.`,
     };
   }
-  const note = `No baseline: ${what} holds no canary (${found}); the candidate is its predictor Service ${namespace}/${ref.name}-predictor, judged by the thresholds only.`;
+  const note = `No baseline: ${what} holds no canary: ${found}; the candidate is its predictor Service ${namespace}/${ref.name}-predictor, judged by the thresholds only.`;
   const asked = inputs.maxRegression.length > 0 || inputs.predictionPath !== undefined;
   // Without a baseline the predictions cannot be compared: not tracked at all.
   const rest = { ...inputs };

@@ -7,46 +7,22 @@
  * Both by server-side apply as field manager mlops-actions (only the fields it owns, so
  * nothing another manager set is removed), on the version just read; the waits watch.
  */
+import { generationObserved, KubeApiError, type KubeObject } from '../../shared/kube/index.ts';
 import {
-  generationObserved,
-  KubeApiError,
-  observedGeneration,
-  type KubeObject,
-} from '../../shared/kube/index.ts';
-import { withRetry } from '../../shared/retry.ts';
-import { checkedServerString } from '../../shared/server-values.ts';
-import {
-  checkedEndpoint,
-  failureReasonOutput,
-  REVISION,
-  shownRevision,
+  canarySplit,
+  predictorStatus,
   shownTraffic,
-} from './cluster-values.ts';
-import {
-  applySpec,
-  canaryPercent,
-  isRecord,
-  ISVC_KIND,
-  isvcPath,
-  ownedSpec,
-  waitIsvc,
-} from './isvc.ts';
-import { predictorStatus } from './isvc-status.ts';
+  type CanarySplit,
+} from '../../shared/kube/revisions.ts';
+import { withRetry } from '../../shared/retry.ts';
+import { checkedEndpoint, failureReasonOutput } from './cluster-values.ts';
+import { applySpec, isRecord, ISVC_KIND, isvcPath, ownedSpec, waitIsvc } from './isvc.ts';
 import type { Manifest } from './manifests.ts';
 import type { ResourceRow } from './record.ts';
 import type { FinishCanaryInputs } from './inputs.ts';
 import type { RolloutContext, RolloutReport } from './pipeline.ts';
 
 export const ISVC_API_VERSION = 'serving.kserve.io/v1beta1';
-
-/** A canary split as the status shows it: the canary revision and the stable one. */
-export interface HeldCanary {
-  percent: number;
-  /** The latest ready revision (traffic target with latestRevision: true). */
-  candidate: string;
-  /** The revision with the rest of the traffic (tag prev: KServe's latestRolledoutRevision). */
-  stable: string;
-}
 
 /** The object the finish works on, as a manifest of its own (no file). */
 export function isvcManifest(namespace: string, name: string): Manifest {
@@ -59,34 +35,6 @@ export function isvcManifest(namespace: string, name: string): Manifest {
     plural: 'inferenceservices',
     file: '',
     line: undefined,
-  };
-}
-
-/** The held canary of `obj`; else what was found instead, for the error. */
-export function heldCanary(obj: KubeObject): { canary?: HeldCanary; found: string } {
-  const percent = canaryPercent(obj.spec);
-  const p = predictorStatus(obj);
-  const traffic = shownTraffic(p) || 'none';
-  if (percent === undefined) {
-    return { found: `spec.predictor.canaryTrafficPercent is not set (traffic: ${traffic})` };
-  }
-  if (!generationObserved(obj)) {
-    return {
-      found: `its status has not observed generation ${obj.metadata.generation ?? 0} yet (observed ${observedGeneration(obj)}; traffic: ${traffic})`,
-    };
-  }
-  const latest = p.traffic?.find((t) => t.latestRevision === true)?.revisionName;
-  const stable = p.traffic?.find((t) => t.latestRevision !== true && t.revisionName !== latest);
-  if (!latest || !stable?.revisionName || latest !== p.latestReadyRevision) {
-    return {
-      found: `canaryTrafficPercent ${percent} but no split between a ready canary and a stable revision (latest ready: ${p.latestReadyRevision === undefined ? 'none' : shownRevision(p.latestReadyRevision)}; traffic: ${traffic})`,
-    };
-  }
-  const candidate = checkedServerString(latest, REVISION, 'the canary revision name');
-  const stableName = checkedServerString(stable.revisionName, REVISION, 'the stable revision name');
-  return {
-    canary: { percent, candidate, stable: stableName },
-    found: `canary ${latest} ${percent} %, stable ${stable.revisionName} (traffic: ${traffic})`,
   };
 }
 
@@ -105,7 +53,7 @@ async function readHeld(
   ctx: RolloutContext,
   finish: FinishCanaryInputs,
   m: Manifest,
-): Promise<{ live: KubeObject; canary: HeldCanary }> {
+): Promise<{ live: KubeObject; canary: CanarySplit }> {
   const what = `InferenceService ${m.namespace ?? 'default'}/${m.name}`;
   const verb = finish.action === 'promote' ? 'promote' : 'roll back';
   const res = await ctx.client.request({ method: 'GET', path: isvcPath(m), okStatuses: [404] });
@@ -113,13 +61,13 @@ async function readHeld(
     throw new Error(`finish-canary: ${what} not found: there is no canary to ${verb}`);
   }
   const live = res.json<KubeObject>();
-  const held = heldCanary(live);
-  if (!held.canary) {
+  const held = canarySplit(live);
+  if (!held.split) {
     throw new Error(
       `finish-canary: ${what} holds no canary to ${verb}: ${held.found}. Apply it with 'canary: hold' first.`,
     );
   }
-  return { live, canary: held.canary };
+  return { live, canary: held.split };
 }
 
 /** Applies the finish on the version just read; a 409 (it changed since) reads it again. */
@@ -127,8 +75,8 @@ async function applyFinish(
   ctx: RolloutContext,
   finish: FinishCanaryInputs,
   m: Manifest,
-): Promise<{ canary: HeldCanary; generation: number }> {
-  const once = async (): Promise<{ canary: HeldCanary; generation: number }> => {
+): Promise<{ canary: CanarySplit; generation: number }> {
+  const once = async (): Promise<{ canary: CanarySplit; generation: number }> => {
     const { live, canary } = await readHeld(ctx, finish, m);
     const spec = specWithPercent(live, finish.action === 'promote' ? undefined : 0);
     const applied = await applySpec(
@@ -156,7 +104,7 @@ export async function finishCanaryPhase(ctx: RolloutContext, r: RolloutReport): 
   const what = `InferenceService ${namespace}/${finish.name}`;
   ctx.record.phase('finish-canary');
   const { canary, generation } = await applyFinish(ctx, finish, m);
-  const target = finish.action === 'promote' ? canary.candidate : canary.stable;
+  const target = finish.action === 'promote' ? canary.canary : canary.stable;
   const row: ResourceRow = {
     kind: ISVC_KIND,
     namespace,
@@ -168,8 +116,8 @@ export async function finishCanaryPhase(ctx: RolloutContext, r: RolloutReport): 
   ctx.record.rows.push(row);
   ctx.record.note(
     finish.action === 'promote'
-      ? `${what}: canary ${canary.candidate} (${canary.percent} %) promoted: canaryTrafficPercent cleared`
-      : `${what}: canary ${canary.candidate} (${canary.percent} %) rolled back: canaryTrafficPercent 0, ${canary.stable} takes the traffic back`,
+      ? `${what}: canary ${canary.canary} (${canary.percent} %) promoted: canaryTrafficPercent cleared`
+      : `${what}: canary ${canary.canary} (${canary.percent} %) rolled back: canaryTrafficPercent 0, ${canary.stable} takes the traffic back`,
   );
   const waited = await waitIsvc(
     m,

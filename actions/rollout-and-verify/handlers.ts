@@ -7,7 +7,6 @@
 import type { Deadline } from '../../shared/deadline.ts';
 import type { RolloutInputs } from './inputs.ts';
 import {
-  canaryPercent,
   ISVC_KIND,
   keyOf,
   promoteCanary,
@@ -32,6 +31,7 @@ import type {
   RollbackPart,
   Tracked,
 } from './types.ts';
+import { canaryPercent } from '../../shared/kube/revisions.ts';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 

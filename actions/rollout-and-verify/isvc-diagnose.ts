@@ -5,9 +5,9 @@ import {
   type KubeList,
   type KubeObject,
 } from '../../shared/kube/index.ts';
-import { shownRevision, shownTraffic } from './cluster-values.ts';
+import { shownRevision, shownTraffic, predictorStatus } from '../../shared/kube/revisions.ts';
 import { isRecord, isvcPath, STORAGE_INITIALIZER } from './isvc.ts';
-import { ISVC_POD_LABEL, predictorStatus, REVISION_POD_LABEL } from './isvc-status.ts';
+import { ISVC_POD_LABEL, REVISION_POD_LABEL } from './isvc-status.ts';
 import type { Manifest } from './manifests.ts';
 
 type Get = <T>(

@@ -7,17 +7,14 @@
 import type { Deadline } from '../../shared/deadline.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { KubeApiError, type KubeObject } from '../../shared/kube/index.ts';
+import { applySpec, isvcPath, keyOf, waitIsvc, withCanary, type IsvcSnapshot } from './isvc.ts';
 import {
-  applySpec,
+  checkedRevision,
+  shownRevision,
+  shownTraffic,
   canaryPercent,
-  isvcPath,
-  keyOf,
-  waitIsvc,
-  withCanary,
-  type IsvcSnapshot,
-} from './isvc.ts';
-import { checkedRevision, shownRevision, shownTraffic } from './cluster-values.ts';
-import { predictorStatus } from './isvc-status.ts';
+  predictorStatus,
+} from '../../shared/kube/revisions.ts';
 import { notOursToUndo, otherOwner } from './ownership.ts';
 import type { FollowAll, FollowContext, RollbackPart, Tracked } from './types.ts';
 import { withRetry } from '../../shared/retry.ts';

@@ -1,24 +1,12 @@
 /** KServe's readiness rules for an InferenceService, as kubectl's are for workloads. */
 import { generationObserved, type KubeObject } from '../../shared/kube/index.ts';
-import { shownEndpoint, shownRevision } from './cluster-values.ts';
+import { shownEndpoint } from './cluster-values.ts';
+import { predictorStatus, shownRevision } from '../../shared/kube/revisions.ts';
 
 /** The label KServe puts on every predictor pod. */
 export const ISVC_POD_LABEL = 'serving.kserve.io/inferenceservice';
 /** The label Knative puts on the pods of one revision. */
 export const REVISION_POD_LABEL = 'serving.knative.dev/revision';
-
-interface TrafficTarget {
-  revisionName?: string;
-  percent?: number;
-  latestRevision?: boolean;
-  tag?: string;
-}
-
-export interface PredictorStatus {
-  latestCreatedRevision?: string;
-  latestReadyRevision?: string;
-  traffic?: TrafficTarget[];
-}
 
 interface Condition {
   type?: string;
@@ -90,11 +78,6 @@ export function inferenceServiceStatus(isvc: KubeObject): {
     done: false,
     message: `Waiting for inference service "${name}" to be Ready${waiting ? ` (${waiting.type}: ${waiting.reason ?? waiting.status}${waiting.message ? ` — ${waiting.message}` : ''})` : ''}...`,
   };
-}
-
-export function predictorStatus(obj: KubeObject | undefined): PredictorStatus {
-  const status = (obj?.status ?? {}) as { components?: { predictor?: PredictorStatus } };
-  return status.components?.predictor ?? {};
 }
 
 /**

@@ -13,8 +13,13 @@ import {
 import { Changes, waitFor } from '../../shared/wait.ts';
 import type { Manifest } from './manifests.ts';
 import { FIELD_MANAGER, RUN_ANNOTATION } from './ownership.ts';
-import { checkedRevision, shownRevision, shownTraffic } from './cluster-values.ts';
-import { predictorStatus } from './isvc-status.ts';
+import {
+  canaryPercent,
+  checkedRevision,
+  predictorStatus,
+  shownRevision,
+  shownTraffic,
+} from '../../shared/kube/revisions.ts';
 import type { FollowContext, Tracked } from './types.ts';
 
 export const ISVC_KIND = 'InferenceService';
@@ -57,12 +62,6 @@ export function servingRevision(obj: KubeObject | undefined): string {
   const p = predictorStatus(obj);
   const top = [...(p.traffic ?? [])].sort((a, b) => (b.percent ?? 0) - (a.percent ?? 0))[0];
   return checkedRevision(top?.revisionName ?? p.latestReadyRevision);
-}
-
-export function canaryPercent(spec: unknown): number | undefined {
-  const predictor = isRecord(spec) ? spec.predictor : undefined;
-  const p = isRecord(predictor) ? predictor.canaryTrafficPercent : undefined;
-  return typeof p === 'number' ? p : undefined;
 }
 
 /** The part of `value` that a FieldsV1 set names (lists are taken whole). */

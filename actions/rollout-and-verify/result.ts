@@ -1,7 +1,8 @@
 /** The outcome of a run as the outputs and the summary give it, from the report. */
 import { formatDuration } from '../../shared/inputs.ts';
 import type { KubeObject } from '../../shared/kube/index.ts';
-import { checkedEndpoint, checkedRevision } from './cluster-values.ts';
+import { checkedEndpoint } from './cluster-values.ts';
+import { checkedRevision } from '../../shared/kube/revisions.ts';
 import { formatDiagnosis } from './pods.ts';
 import { REVISION_ANNOTATION } from './rollout-status.ts';
 import type { Diagnosis, Failure, PodProblem, Tracked } from './types.ts';

@@ -7,7 +7,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
 import type { KubeObject, KubeRequest } from '../../shared/kube/types.ts';
 import { getInputs } from '../../actions/analyze-release/inputs.ts';
-import { canarySplit, canaryTargets } from '../../actions/analyze-release/canary-targets.ts';
+import { canaryTargets } from '../../actions/analyze-release/canary-targets.ts';
+import { canarySplit } from '../../shared/kube/revisions.ts';
 import { targetUrl } from '../../actions/analyze-release/targets.ts';
 
 const env = { GITHUB_WORKSPACE: '/ws', KUBECONFIG: '/k/config' };
@@ -83,11 +84,11 @@ describe('canary targets of an inference-service', () => {
     expect(r.inputs.targets).toEqual(inputs.targets);
     expect(r.inputs.predictionPath).toBeUndefined();
     expect(r.note).toBe(
-      'No baseline: InferenceService ctx-ns/iris holds no canary (canaryTrafficPercent is not set; traffic: iris-predictor-00002 100 %); the candidate is its predictor Service ctx-ns/iris-predictor, judged by the thresholds only.',
+      'No baseline: InferenceService ctx-ns/iris holds no canary: spec.predictor.canaryTrafficPercent is not set (traffic: iris-predictor-00002 100 %); the candidate is its predictor Service ctx-ns/iris-predictor, judged by the thresholds only.',
     );
     expect(r.missingBaseline).toMatchObject({ name: 'baseline', verdict: 'inconclusive' });
     const missing = await canaryTargets(parse({ 'inference-service': 'iris' }), client(undefined));
-    expect(missing.note).toContain('holds no canary (it was not found)');
+    expect(missing.note).toContain('holds no canary: it was not found;');
     expect(missing.missingBaseline).toBeUndefined();
   });
 
@@ -117,7 +118,7 @@ describe('canary targets of an inference-service', () => {
     const stale = isvc(10, SPLIT);
     stale.metadata.generation = 3;
     expect(canarySplit(stale)).toEqual({
-      found: `its status has not caught up with its spec; traffic: iris-predictor-00002 10 %, iris-predictor-00001 90 %`,
+      found: `its status has not observed generation 3 yet (observed 2; traffic: iris-predictor-00002 10 %, iris-predictor-00001 90 %)`,
     });
     const odd = isvc(10, [SPLIT[0]!, { ...SPLIT[1]!, revisionName: '../../secrets' }]);
     expect(() => canarySplit(odd)).toThrow(/stable revision name/);

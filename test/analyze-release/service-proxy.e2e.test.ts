@@ -310,7 +310,7 @@ describe('analyze-release: inference-service with a held canary (bundle)', () =>
     expect(r.exitCode).toBe(0);
     expect(r.outputs.verdict).toBe('inconclusive');
     expect(r.summary).toContain(
-      'No baseline: InferenceService canary/plain holds no canary (canaryTrafficPercent is not set; traffic: plain-predictor-00001 100 %)',
+      'No baseline: InferenceService canary/plain holds no canary: spec.predictor.canaryTrafficPercent is not set (traffic: plain-predictor-00001 100 %)',
     );
     expect(r.summary).toMatch(/baseline.*none: InferenceService canary\/plain holds no canary/);
   }, 60_000);

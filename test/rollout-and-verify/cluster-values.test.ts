@@ -9,10 +9,8 @@ import { Inputs, mapInputs } from '../../shared/inputs.ts';
 import type { KubeClient, KubeObject, KubeRequest, WatchEvent } from '../../shared/kube/index.ts';
 import { runPhases } from '../../shared/phases.ts';
 import { inlineCode } from '../../shared/summary.ts';
-import {
-  failureReasonOutput,
-  shownTraffic,
-} from '../../actions/rollout-and-verify/cluster-values.ts';
+import { failureReasonOutput } from '../../actions/rollout-and-verify/cluster-values.ts';
+import { shownTraffic } from '../../shared/kube/revisions.ts';
 import { rolloutContext } from '../../actions/rollout-and-verify/context.ts';
 import { getInputs } from '../../actions/rollout-and-verify/inputs.ts';
 import { ingressHost, verifyEndpoint } from '../../actions/rollout-and-verify/verify.ts';

@@ -2,6 +2,7 @@
  * `finish-canary` with fakes: its inputs, what counts as a held canary, and the phases over a
  * fake Kubernetes client whose "controller" moves the traffic as KServe does after the apply.
  */
+import { canarySplit } from '../../shared/kube/revisions.ts';
 import { describe, expect, it } from '@jest/globals';
 import { mapInputs, Inputs } from '../../shared/inputs.ts';
 import { runPhases } from '../../shared/phases.ts';
@@ -14,7 +15,6 @@ import type {
   WatchEvent,
 } from '../../shared/kube/index.ts';
 import { getInputs } from '../../actions/rollout-and-verify/inputs.ts';
-import { heldCanary } from '../../actions/rollout-and-verify/finish-canary.ts';
 import { withFinishCanary } from '../../actions/rollout-and-verify/finish-phases.ts';
 import { rolloutContext } from '../../actions/rollout-and-verify/context.ts';
 import { newReport, rolloutPhases } from '../../actions/rollout-and-verify/pipeline.ts';
@@ -235,29 +235,30 @@ describe('finish-canary inputs', () => {
   });
 });
 
-describe('heldCanary', () => {
+// The split is read by shared/kube/revisions.ts (analyze-release reads it the same way).
+describe('canarySplit', () => {
   it('finds the canary and the stable revision of a split', () => {
-    expect(heldCanary(isvc(20, SPLIT)).canary).toEqual({
+    expect(canarySplit(isvc(20, SPLIT)).split).toEqual({
       percent: 20,
-      candidate: 'iris-predictor-00002',
+      canary: 'iris-predictor-00002',
       stable: 'iris-predictor-00001',
     });
   });
 
   it('says what it found when there is no held canary', () => {
     const full = [{ revisionName: 'iris-predictor-00002', percent: 100, latestRevision: true }];
-    expect(heldCanary(isvc(undefined, full))).toEqual({
+    expect(canarySplit(isvc(undefined, full))).toEqual({
       found: 'spec.predictor.canaryTrafficPercent is not set (traffic: iris-predictor-00002 100 %)',
     });
-    expect(heldCanary(isvc(20, full)).found).toContain('no split between a ready canary');
+    expect(canarySplit(isvc(20, full)).found).toContain('no split between a ready canary');
     const stale = isvc(20, SPLIT);
     stale.metadata.generation = 3;
-    expect(heldCanary(stale).found).toContain('has not observed generation 3');
+    expect(canarySplit(stale).found).toContain('has not observed generation 3');
   });
 
   it('shows a revision name that is not one JSON-quoted, on one line (it reaches the summary)', () => {
     const odd = [{ revisionName: 'x\n## injected', percent: 100, latestRevision: true }];
-    const found = heldCanary(isvc(20, odd)).found;
+    const found = canarySplit(isvc(20, odd)).found;
     expect(found).toBe(
       'canaryTrafficPercent 20 but no split between a ready canary and a stable revision (latest ready: iris-predictor-00002; traffic: "x\\n## injected" 100 %)',
     );
@@ -266,7 +267,7 @@ describe('heldCanary', () => {
 
   it('refuses a revision name that is not a DNS label (a server value)', () => {
     const odd = [SPLIT[0]!, { ...SPLIT[1]!, revisionName: 'x\n::error::y' }];
-    expect(() => heldCanary(isvc(20, odd))).toThrow(/stable revision name/);
+    expect(() => canarySplit(isvc(20, odd))).toThrow(/stable revision name/);
   });
 });
 
