@@ -283,11 +283,13 @@ describe('model-registry promote and rollback (bundle, basic auth)', () => {
   });
 
   it('two promotions at once: the one whose write was overwritten fails, saying so', async () => {
-    fake.holdAliasWrites(2);
+    const met = fake.holdAliasWrites(2);
     const [a, b] = await Promise.all([
       step({ operation: 'promote', version: '3', 'promote-to': 'champion' }, BASIC),
       step({ operation: 'promote', version: '1', 'promote-to': 'champion' }, BASIC),
     ]);
+    // Both writes met at the fake (a missed one rejects here, naming how many came).
+    await expect(met).resolves.toBeUndefined();
     const results = [a, b].map((r) => ({ code: r.exitCode === 0 ? 0 : 1, error: errorOf(r) }));
     const last = fake.models.get('iris')?.aliases.get('champion');
     const loser = last === '3' ? results[1] : results[0];
