@@ -2,7 +2,8 @@
  * The contract fakes' "hold requests until N have arrived" barrier (http-fake.ts
  * `holdRequests`): released together at N in arrival order; at its deadline the held
  * requests fail with an error naming how many came, recorded by the fake and rejected by
- * `met`; no timer outlives it. Also through the MLflow fake's `holdAliasWrites`.
+ * `met`; no timer outlives it. Also through the MLflow and GitHub fakes, and the MLflow
+ * fake's fault for the Nth request only.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { holdRequests, startFake, json } from './fakes/http-fake.ts';
@@ -207,6 +208,53 @@ describe('the fakes that hold racing writers', () => {
       expect(timers()).toBe(0);
     } finally {
       if (!stopped) await fake.stop();
+    }
+  });
+});
+
+describe('MLflow fake: a fault for the Nth request only (injectAt)', () => {
+  it('answers only the 2nd GET of the path; the others are served as usual', async () => {
+    const fake = await startMlflowFake();
+    try {
+      fake.addModel('iris', [{ version: '1', source: 's3://m/1' }]);
+      fake.injectAt('/mlflow/registered-models/get', 2, json(503, { error_code: 'X' }));
+      // A request to another path does not count.
+      await (
+        await fetch(`${fake.url}/api/2.0/mlflow/model-versions/get?name=iris&version=1`)
+      ).text();
+      const get = async (): Promise<number> => {
+        const r = await fetch(`${fake.url}/api/2.0/mlflow/registered-models/get?name=iris`);
+        await r.text();
+        return r.status;
+      };
+      expect([await get(), await get(), await get()]).toEqual([200, 503, 200]);
+      expect(() => fake.injectAt('/mlflow/runs/get', 0, json(500, {}))).toThrow(
+        'occurrence 0 is not a positive integer',
+      );
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('a METHOD-qualified target counts only that method; `before` changes state first', async () => {
+    const fake = await startMlflowFake();
+    try {
+      fake.addModel('iris', [{ version: '1', source: 's3://m/1' }], { champion: '1' });
+      let ran = 0;
+      fake.injectAt('DELETE /mlflow/registered-models/alias', 1, { before: () => ran++ });
+      const alias = `${fake.url}/api/2.0/mlflow/registered-models/alias`;
+      await (await fetch(`${alias}?name=iris&alias=champion`)).text();
+      expect(ran).toBe(0);
+      const r = await fetch(alias, {
+        method: 'DELETE',
+        body: JSON.stringify({ name: 'iris', alias: 'champion' }),
+      });
+      expect(r.status).toBe(200);
+      await r.text();
+      expect(ran).toBe(1);
+      expect(fake.models.get('iris')?.aliases.has('champion')).toBe(false);
+    } finally {
+      await fake.stop();
     }
   });
 });

@@ -52,6 +52,12 @@ export interface MlflowFake extends FakeServer {
   /** Answers the next requests to `path` (`/mlflow/runs/get`, or `POST /mlflow/…` for one method) with these, in turn. */
   inject(path: string, ...responses: FakeResponse[]): void;
   /**
+   * Targets only the `occurrence`-th request to `path` (1-based, counted from this call; `path`
+   * as for `inject`): answers it with a response, or with `{ before }` changes the fake's state
+   * just before it is served as usual (another client's write landing first).
+   */
+  injectAt(path: string, occurrence: number, fault: FakeResponse | { before: () => void }): void;
+  /**
    * The next request to `path` gets no answer until the fake stops (a hung server); resolves
    * when that request has arrived.
    */
@@ -93,6 +99,11 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
   const models: MlflowFake['models'] = new Map();
   const runs = new Map<string, FakeRun>();
   const injected = new Map<string, FakeResponse[]>();
+  const targeted: {
+    path: string;
+    left: number;
+    fault: FakeResponse | { before: () => void };
+  }[] = [];
   const pageSize = options.pageSize ?? 2;
   let held: RequestBarrier | undefined;
 
@@ -316,6 +327,17 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
     }
     const denied = authCheck(req);
     if (denied) return denied;
+    // Every targeted fault on this path counts this request; those it completes fire.
+    const due = targeted.filter(
+      (t) => (t.path === path || t.path === `${req.method} ${path}`) && --t.left === 0,
+    );
+    let answer: FakeResponse | undefined;
+    for (const t of due) {
+      targeted.splice(targeted.indexOf(t), 1);
+      if ('before' in t.fault) t.fault.before();
+      else answer ??= t.fault;
+    }
+    if (answer) return answer;
     const queue =
       path === undefined
         ? undefined
@@ -372,6 +394,11 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
     },
     inject(path, ...responses) {
       injected.set(path, [...(injected.get(path) ?? []), ...responses]);
+    },
+    injectAt(path, occurrence, fault) {
+      if (!Number.isInteger(occurrence) || occurrence < 1)
+        throw new Error(`occurrence ${occurrence} is not a positive integer`);
+      targeted.push({ path, left: occurrence, fault });
     },
     holdAliasWrites(n, deadlineMs = 10_000) {
       held?.cancel();
