@@ -31,6 +31,3 @@ export const systemClock: Clock = {
   monotonic: () => performance.now(),
   yield: () => immediate(),
 };
-
-/** The system clock's `yield`, for code that holds no Clock (a stream's close handler). */
-export const yieldToEventLoop = (): Promise<void> => systemClock.yield();

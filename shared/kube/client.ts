@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { systemClock, yieldToEventLoop, type Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { createHttpClient, type HttpClient, type HttpStream } from '../http.ts';
 import type { Logger } from '../logger.ts';
 import { parseRetryAfter } from '../retry.ts';
@@ -157,6 +157,7 @@ function readEvents(
   res: IncomingMessage,
   onEvent: (event: WatchEvent) => void,
   signal: AbortSignal,
+  clock: Clock,
 ): Promise<WatchEnd> {
   return new Promise((resolve) => {
     let gone = false;
@@ -186,7 +187,7 @@ function readEvents(
     };
     lines.on('close', finish);
     // A destroyed stream (abort, reset) emits 'close' but never 'end'.
-    res.on('close', () => void yieldToEventLoop().then(finish));
+    res.on('close', () => void clock.yield().then(finish));
     // An aborted or reset stream ends the watch like a close: the caller resumes.
     lines.on('error', () => undefined);
     res.on('error', () => undefined);
@@ -225,7 +226,7 @@ async function openWatch(
     return { reason: 'gone' };
   }
   if (stream.status !== 200) return watchRefused(stream, server, target, clock.now());
-  return readEvents(stream.body, onEvent, signal);
+  return readEvents(stream.body, onEvent, signal, clock);
 }
 
 /**

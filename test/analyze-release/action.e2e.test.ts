@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseMetrics } from '../../actions/pr-deploy-comment/metrics.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction } from '../harness/runner.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
 import { startPrometheus } from '../harness/prometheus.ts';
 
@@ -20,9 +20,6 @@ async function model(delayMs: number, failEvery = 0, flipEvery = 0): Promise<Mod
   servers.push(server);
   return server;
 }
-
-const errorOf = (r: ActionRunResult): string =>
-  r.annotations.find((a) => a.level === 'error')?.message ?? '';
 
 const LOAD = { rate: '50', duration: '4s', warmup: '500ms' };
 
@@ -44,7 +41,7 @@ describe('analyze-release (bundle)', () => {
       keep: true,
     });
     try {
-      expect(errorOf(r)).toBe('');
+      expect(lastError(r)).toBe('');
       expect(r.exitCode).toBe(0);
       expect(r.outputs.verdict).toBe('pass');
       expect(Number(r.outputs['latency-p50'])).toBeGreaterThanOrEqual(5);
@@ -99,10 +96,10 @@ describe('analyze-release (bundle)', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.verdict).toBe('fail');
     expect(Number(r.outputs['error-rate'])).toBeCloseTo(0.05, 2);
-    expect(errorOf(r)).toMatch(/^analyze-release: verdict fail: error-rate<=1% fail \(5%/);
-    expect(errorOf(r)).toContain('p95<30ms fail');
-    expect(errorOf(r)).toContain('p95:10% fail');
-    expect(errorOf(r)).toContain('error-rate:0.5pp fail');
+    expect(lastError(r)).toMatch(/^analyze-release: verdict fail: error-rate<=1% fail \(5%/);
+    expect(lastError(r)).toContain('p95<30ms fail');
+    expect(lastError(r)).toContain('p95:10% fail');
+    expect(lastError(r)).toContain('error-rate:0.5pp fail');
     expect(r.summary).toContain('analyze-release: ❌ fail');
     expect(r.summary).toContain('Candidate failures: HTTP 503 × 10');
   }, 60_000);
@@ -126,7 +123,7 @@ describe('analyze-release (bundle)', () => {
     try {
       expect(r.exitCode).toBe(1);
       expect(r.outputs.verdict).toBe('fail');
-      expect(errorOf(r)).toMatch(/predictions-changed<=5% fail \(10% \(10\/100\), PSI 0\.\d+\)/);
+      expect(lastError(r)).toMatch(/predictions-changed<=5% fail \(10% \(10\/100\), PSI 0\.\d+\)/);
       expect(r.summary).toContain('10% of predictions changed (10 of 100)');
       const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
         predictions: Record<string, number>;
@@ -198,8 +195,8 @@ describe('analyze-release (bundle)', () => {
         expect(r.exitCode).toBe(1);
         // Every 10th request fails: the ratio over the last scrapes is about 0.1 (not exact:
         // the 3 s window may cut a scrape interval).
-        expect(errorOf(r)).toMatch(/error-ratio < 0\.01 fail \(last 0\.(0[5-9]|1)/);
-        expect(errorOf(r)).toMatch(
+        expect(lastError(r)).toMatch(/error-ratio < 0\.01 fail \(last 0\.(0[5-9]|1)/);
+        expect(lastError(r)).toMatch(
           /gpu-memory < 1e9 inconclusive \(last no data; .*query 'gpu-memory' returned no data\)/,
         );
         expect(r.summary).toContain('### Live metrics (Prometheus)');
@@ -234,7 +231,7 @@ describe('analyze-release (bundle)', () => {
         },
       });
       expect(r.exitCode).toBe(1);
-      expect(errorOf(r)).toMatch(
+      expect(lastError(r)).toMatch(
         /^analyze-release: Prometheus rejected query 'latency' \(bad_data: /,
       );
       expect(candidate.requests).toBe(0);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction } from '../harness/runner.ts';
 
 let sim: KubeSim;
 let candidate: ModelServer;
@@ -75,9 +75,6 @@ afterAll(async () => {
   await slowCanary?.close();
 });
 
-const errorOf = (r: ActionRunResult): string =>
-  r.annotations.find((a) => a.level === 'error')?.message ?? '';
-
 describe('analyze-release through the API server service proxy (bundle)', () => {
   it('inference-service vs baseline-service: both loaded through the proxy, the verdict pass', async () => {
     sim.resetRequests();
@@ -96,7 +93,7 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
       },
       env: { KUBECONFIG: sim.kubeconfigPath },
     });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.outputs.verdict).toBe('pass');
     expect(candidate.requests).toBe(40);
     expect(stable.requests).toBe(40);
@@ -184,7 +181,7 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
         keep: true,
       });
       try {
-        expect(errorOf(r)).toBe('');
+        expect(lastError(r)).toBe('');
         expect(r.summary).toMatch(/### Autoscaling: models\/iris scaled 2 → 5 in [2-7](\.\d)? s/);
         expect(r.summary).toContain('| 0 | 2 | 2 |');
         const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
@@ -214,7 +211,7 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
       },
       env: { KUBECONFIG: sim.kubeconfigPath },
     });
-    expect(errorOf(r)).toMatch(/horizontalpodautoscalers.*nope.*not found|NotFound/i);
+    expect(lastError(r)).toMatch(/horizontalpodautoscalers.*nope.*not found|NotFound/i);
     expect(r.exitCode).toBe(1);
     expect(candidate.requests).toBe(before);
   }, 60_000);
@@ -277,8 +274,8 @@ describe('analyze-release: inference-service with a held canary (bundle)', () =>
       env: { KUBECONFIG: sim.kubeconfigPath },
     });
     expect(r.outputs.verdict).toBe('fail');
-    expect(errorOf(r)).toMatch(/p95:10% fail/);
-    expect(errorOf(r)).toMatch(/predictions-changed<=1% fail/);
+    expect(lastError(r)).toMatch(/p95:10% fail/);
+    expect(lastError(r)).toMatch(/predictions-changed<=1% fail/);
     const counted = sim.requests().requests;
     const proxied = (rev: string): number | undefined =>
       counted[

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFakeArgo, type FakeArgo } from '../harness/fakes/argocd-api.ts';
 import { bearer, json, startFake, type FakeServer } from '../harness/fakes/http-fake.ts';
 import { history, readAt, startGitServer, type GitServer } from '../harness/git-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const TOKEN = 'ghs_prToken0123456789abcdef';
 const ARGO_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.argo-project-token.c2lnbmF0dXJl';
@@ -25,10 +25,6 @@ spec:
       - name: kserve-container
         image: ghcr.io/octo-org/recommender:v1
 `;
-
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}
 
 function unmaskedLog(r: ActionRunResult): string {
   return r.log
@@ -164,7 +160,7 @@ async function bumpWithArgo(
 describe('argocd-bump-image: Argo CD sync and wait', () => {
   it('syncs the pushed commit and waits for Synced at it and Healthy', async () => {
     const { r, bare } = await bumpWithArgo('healthy');
-    expect(failure(r)).toBe('');
+    expect(lastError(r)).toBe('');
     const sha = history(bare)[0]?.sha;
     expect(r.outputs).toMatchObject({
       changed: 'true',
@@ -184,8 +180,8 @@ describe('argocd-bump-image: Argo CD sync and wait', () => {
   it('Degraded fails with the unhealthy resources and their messages; the pushed commit is reported', async () => {
     const { r, bare } = await bumpWithArgo('degraded');
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain('Argo CD: degraded health Degraded');
-    expect(failure(r)).toContain(
+    expect(lastError(r)).toContain('Argo CD: degraded health Degraded');
+    expect(lastError(r)).toContain(
       'InferenceService models/degraded: Degraded: Predictor: RevisionMissing',
     );
     expect(r.outputs['commit-sha']).toBe(history(bare)[0]?.sha);
@@ -195,20 +191,22 @@ describe('argocd-bump-image: Argo CD sync and wait', () => {
   it('a failed sync operation fails with the resources that failed to sync', async () => {
     const { r } = await bumpWithArgo('failed');
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain('sync operation Failed: one or more objects failed to apply');
-    expect(failure(r)).toContain('InferenceService models/failed: sync failed: admission webhook');
+    expect(lastError(r)).toContain('sync operation Failed: one or more objects failed to apply');
+    expect(lastError(r)).toContain(
+      'InferenceService models/failed: sync failed: admission webhook',
+    );
   });
 
   it('"another operation is already in progress" is retried within timeout', async () => {
     const { r } = await bumpWithArgo('busy');
-    expect(failure(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(argo.syncRequests.filter((s) => s.app === 'busy')).toHaveLength(3);
     expect(r.log).toContain('another operation is already in progress; retrying the sync');
   });
 
   it('wait without sync: automated sync deploys the branch head; success needs the pushed commit in it', async () => {
     const { r, bare } = await bumpWithArgo('auto', { sync: 'false' });
-    expect(failure(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(argo.apps.get('auto')?.revision).toBe(history(bare)[0]?.sha);
     expect(argo.syncRequests.filter((s) => s.app === 'auto')).toEqual([]);
   });
@@ -217,7 +215,7 @@ describe('argocd-bump-image: Argo CD sync and wait', () => {
     const { r, bare } = await bumpWithArgo('healthy', { 'argocd-token': 'eyJ.wrong-token.sig' });
     expect(r.exitCode).toBe(1);
     expect(history(bare)).toHaveLength(1);
-    expect(failure(r)).toContain("rejected 'argocd-token' (401: invalid session");
+    expect(lastError(r)).toContain("rejected 'argocd-token' (401: invalid session");
     expect(unmaskedLog(r)).not.toContain('eyJ.wrong-token.sig');
   });
 
@@ -225,7 +223,7 @@ describe('argocd-bump-image: Argo CD sync and wait', () => {
     const { r, bare } = await bumpWithArgo('healthy', { application: 'no-such-app' });
     expect(r.exitCode).toBe(1);
     expect(history(bare)).toHaveLength(1);
-    expect(failure(r)).toContain(
+    expect(lastError(r)).toContain(
       `Input 'application': Argo CD application "no-such-app" was not found, or 'argocd-token' may not get it (403: permission denied)`,
     );
   });
@@ -234,7 +232,7 @@ describe('argocd-bump-image: Argo CD sync and wait', () => {
 describe('argocd-bump-image: multi-source applications', () => {
   it('syncs our repository at source position 2 to the commit and waits for it there', async () => {
     const { r, bare } = await bumpWithArgo('multi');
-    expect(failure(r)).toBe('');
+    expect(lastError(r)).toBe('');
     const sha = history(bare)[0]?.sha ?? '';
     expect(r.outputs).toMatchObject({
       changed: 'true',
@@ -258,7 +256,7 @@ describe('argocd-bump-image: multi-source applications', () => {
   it('a multi-source application none of whose sources is the repository fails before the push', async () => {
     const { r, bare } = await bumpWithArgo('elsewhere');
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain(
+    expect(lastError(r)).toContain(
       `Input 'application': Argo CD application elsewhere has 2 sources ("https://charts.example.com/kserve", "https://github.com/octo-org/platform.git") and none is`,
     );
     expect(history(bare)).toHaveLength(1);
@@ -281,7 +279,7 @@ describe('argocd-bump-image: what Argo CD says cannot act as a workflow command'
     expect(r.log).not.toMatch(/^\s*##\[error\]/m);
     // Still said, as data: the busy message and the health message.
     expect(r.log).toContain('from the busy message');
-    expect(failure(r)).toContain(
+    expect(lastError(r)).toContain(
       'health Degraded: crash\n::error title=forged::from the health message',
     );
     expect(r.outputs['commit-sha']).toBe(history(bare)[0]?.sha);
@@ -290,7 +288,7 @@ describe('argocd-bump-image: what Argo CD says cannot act as a workflow command'
   it('a revision that is not a git commit is refused, named, and never printed as a command', async () => {
     const { r, bare } = await bumpWithArgo('badrev', { timeout: '10s' });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain(
+    expect(lastError(r)).toContain(
       'Argo CD status.sync.revision from the server is not a valid value (got "main\\n::warning title=forged::from a revision")',
     );
     expect(forged(r)).toEqual([]);
@@ -316,13 +314,13 @@ describe('argocd-bump-image: mode pull-request', () => {
         env,
       });
     const first = await run('ghcr.io/octo-org/recommender:v2');
-    expect(failure(first)).toBe('');
+    expect(lastError(first)).toBe('');
     expect(first.outputs['pr-url']).toBe(`${git.url}/org/prs/pull/1`);
     const branch = 'mlops-actions/bump/main/ghcr.io-octo-org-recommender';
     expect(readAt(bare, branch, 'isvc.yaml')).toContain('image: ghcr.io/octo-org/recommender:v2');
     expect(url).toBe(`${git.url}/org/prs.git`);
     const second = await run('ghcr.io/octo-org/recommender:v3');
-    expect(failure(second)).toBe('');
+    expect(lastError(second)).toBe('');
     expect(second.outputs['pr-url']).toBe(first.outputs['pr-url']);
     expect(pulls).toHaveLength(1);
     expect(pulls[0]).toMatchObject({

@@ -14,8 +14,8 @@ import {
   readAt,
   startGitServer,
 } from '../harness/git-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
-import { gitFixture, lastError } from './git-fixture.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
+import { gitFixture } from './git-fixture.ts';
 
 const TOKEN = 'ghs_pushToken0123456789abcdef';
 const READ_ONLY = 'ghs_readOnly0123456789abcdef';

@@ -50,8 +50,3 @@ export function gitFixture(
       }),
   };
 }
-
-/** The last error annotation of a run ('' when none). */
-export function lastError(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { history, startGitServer, type GitServer } from '../harness/git-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const TOKEN = 'ghs_cancelToken0123456789abcdef';
 const ISVC = `apiVersion: serving.kserve.io/v1beta1
@@ -18,10 +18,6 @@ spec:
       - name: kserve-container
         image: ghcr.io/octo-org/recommender:v1
 `;
-
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}
 
 /** A promise and the function that settles it. */
 function latch(): { promise: Promise<void>; open: () => void } {
@@ -93,7 +89,7 @@ describe('argocd-bump-image: cancelled while the push is in flight', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.changed).toBe('true');
     expect(r.outputs['commit-sha']).toBe(log[0]?.sha);
-    expect(failure(r)).toContain(`cancelled after the push: ${log[0]?.sha} is on`);
+    expect(lastError(r)).toContain(`cancelled after the push: ${log[0]?.sha} is on`);
     expect(r.summary).toContain('the job was cancelled after the push');
     expect(r.summary).not.toContain('nothing was pushed');
   }, 120_000);
@@ -104,8 +100,8 @@ describe('argocd-bump-image: cancelled while the push is in flight', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.changed).toBe('false');
     expect(r.outputs['commit-sha']).toBe('');
-    expect(failure(r)).toContain('cancelled during push; the push to');
-    expect(failure(r)).toContain('did not land (nothing was pushed)');
+    expect(lastError(r)).toContain('cancelled during push; the push to');
+    expect(lastError(r)).toContain('did not land (nothing was pushed)');
     expect(r.summary).toContain('unchanged: nothing was pushed');
   }, 120_000);
 
@@ -114,8 +110,8 @@ describe('argocd-bump-image: cancelled while the push is in flight', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.changed).toBe('unknown');
     expect(r.outputs['commit-sha']).toBe('');
-    expect(failure(r)).toContain('the outcome of the push to');
-    expect(failure(r)).toMatch(/whether [0-9a-f]{40} reached main could not be told/);
+    expect(lastError(r)).toContain('the outcome of the push to');
+    expect(lastError(r)).toMatch(/whether [0-9a-f]{40} reached main could not be told/);
     expect(r.summary).toContain('| Changed | unknown |');
     expect(r.summary).toContain('| Remote | unknown: whether');
     expect(r.summary).not.toContain('nothing was pushed');

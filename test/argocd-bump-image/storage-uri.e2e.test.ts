@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { commitTo, history, readAt, startGitServer } from '../harness/git-server.ts';
-import { gitFixture, lastError } from './git-fixture.ts';
+import { lastError } from '../harness/runner.ts';
+import { gitFixture } from './git-fixture.ts';
 
 const TOKEN = 'ghs_storageToken0123456789abcdef';
 const OLD_URI = 'gs://models/iris/1';

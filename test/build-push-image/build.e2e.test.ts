@@ -24,7 +24,7 @@ import { startAwsEcr, type EcrFake } from '../harness/fakes/aws-ecr.ts';
 import { startDockerd, type Dockerd } from '../harness/dockerd.ts';
 import { freePort } from '../harness/process.ts';
 import { registryDigest, startRegistry, type Registry } from '../harness/registry.ts';
-import { repoRoot, runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, repoRoot, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const USER = 'ci-pusher';
 const PASSWORD = 'reg-pass-7f3a9c2e5b1d';
@@ -94,10 +94,6 @@ function unmasked(r: ActionRunResult): string {
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
-}
-
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
 }
 
 describe('docker build (BuildKit) + docker push', () => {
@@ -190,8 +186,8 @@ describe('docker build (BuildKit) + docker push', () => {
     const wrong = 'wrong-pass-91c3e7a2';
     const r = await build({ image: `${auth.host}/demo/private`, username: USER, password: wrong });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain('HTTP 401');
-    expect(failure(r)).toContain(`refused the credentials of '${USER}'`);
+    expect(lastError(r)).toContain('HTTP 401');
+    expect(lastError(r)).toContain(`refused the credentials of '${USER}'`);
     expect(r.log).not.toContain('$ docker build');
     expect(unmasked(r)).not.toContain(wrong);
     expect(r.summary).toContain('failed during login');
@@ -234,8 +230,8 @@ describe('docker build (BuildKit) + docker push', () => {
     const ws = workspace({ Dockerfile: 'FROM scratch\nCOPY missing-weights.bin /weights.bin\n' });
     const r = await build({ image: `${open.host}/demo/broken` }, { workspace: ws });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain('the build failed (docker exited with 1)');
-    expect(failure(r)).toContain('missing-weights.bin');
+    expect(lastError(r)).toContain('the build failed (docker exited with 1)');
+    expect(lastError(r)).toContain('missing-weights.bin');
     expect(r.summary).toContain('failed during build');
     expect(r.summary).toContain('missing-weights.bin');
     expect(r.outputs.digest).toBe('');
@@ -244,7 +240,7 @@ describe('docker build (BuildKit) + docker push', () => {
   it('push denied (a read-only registry): the push error, no digest', async () => {
     const r = await build({ image: `${readonly.host}/demo/app` });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain(`push of ${readonly.host}/demo/app:${SHA_TAG} failed`);
+    expect(lastError(r)).toContain(`push of ${readonly.host}/demo/app:${SHA_TAG} failed`);
     expect(r.summary).toContain('failed during push');
     expect(r.outputs.digest).toBe('');
     expect(await registryDigest(readonly, 'demo/app', SHA_TAG)).toBeUndefined();
@@ -254,15 +250,15 @@ describe('docker build (BuildKit) + docker push', () => {
     const host = `127.0.0.1:${await freePort()}`;
     const r = await build({ image: `${host}/demo/app`, 'skip-if-exists': 'true' });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain(`http://${host}/v2/demo/app/manifests/${SHA_TAG}`);
-    expect(failure(r)).toContain('ECONNREFUSED');
+    expect(lastError(r)).toContain(`http://${host}/v2/demo/app/manifests/${SHA_TAG}`);
+    expect(lastError(r)).toContain('ECONNREFUSED');
     expect(r.log).not.toContain('$ docker build');
   }, 90_000);
 
   it('a Dockerfile that is not there: one line naming the input, nothing run', async () => {
     const r = await build({ image: `${open.host}/demo/app`, file: 'docker/Dockerfile.gpu' });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toBe(
+    expect(lastError(r)).toBe(
       `build-push-image: Input 'file': "docker/Dockerfile.gpu" not found (relative to ${r.workspace}).`,
     );
     expect(r.log).not.toContain('$ docker');
@@ -287,7 +283,7 @@ describe('scan: trivy (a trivy on PATH that writes the real report shape)', () =
     expect(r.exitCode).toBe(1);
     const digest = await registryDigest(open, 'demo/scanned', SHA_TAG);
     expect(r.outputs.digest).toBe(digest);
-    expect(failure(r)).toContain('Trivy found 1 CRITICAL');
+    expect(lastError(r)).toContain('Trivy found 1 CRITICAL');
     expect(readFileSync(argv, 'utf8').trim().split('\n').at(-1)).toBe(
       `${open.host}/demo/scanned@${digest}`,
     );
@@ -392,7 +388,7 @@ describe('docker CLI ≥ 23 without buildx', () => {
       { image, builder: 'docker' },
       { env: { PATH: `${cli.bin}:/usr/bin:/bin` } },
     );
-    expect([cli.what, failure(r)]).toEqual([cli.what, '']);
+    expect([cli.what, lastError(r)]).toEqual([cli.what, '']);
     expect(r.exitCode).toBe(0);
     const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
     expect(warnings.join('\n')).toContain('legacy builder');

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const EVIL_DIGEST = 'sha256:../../evil latest';
 const PASSWORD = 'hostile-pass-5c1e8a2f';
@@ -44,10 +44,6 @@ function run(inputs: Record<string, string>): Promise<ActionRunResult> {
   });
 }
 
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}
-
 describe('a hostile registry', () => {
   it('skip-if-exists: a Docker-Content-Digest that is not a digest fails the step and is no output', async () => {
     handler = (req, res) => {
@@ -61,7 +57,7 @@ describe('a hostile registry', () => {
     };
     const r = await run({ 'skip-if-exists': 'true' });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain("the registry's Docker-Content-Digest from the server");
+    expect(lastError(r)).toContain("the registry's Docker-Content-Digest from the server");
     expect(r.outputs.digest ?? '').toBe('');
     expect(r.outputs['image-ref'] ?? '').toBe('');
     expect(r.outputs.skipped).toBe('false');
@@ -78,7 +74,7 @@ describe('a hostile registry', () => {
       void res.writeHead(403, { 'content-type': 'application/json' }).end(FORGED_BODY);
     const r = await run({ username: 'ci', password: PASSWORD });
     expect(r.exitCode).toBe(1);
-    expect(failure(r)).toContain('HTTP 403');
+    expect(lastError(r)).toContain('HTTP 403');
     expect(r.annotations.filter((a) => a.message.startsWith('forged'))).toEqual([]);
     expect(r.masks).not.toContain('forged-mask');
     expect(r.outputs.digest ?? '').toBe('');

@@ -20,7 +20,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runAction, type ActionRunResult } from './runner.ts';
+import { lastError, runAction } from './runner.ts';
 
 export type ActionName =
   | 'render-manifests'
@@ -914,10 +914,6 @@ async function countingServer(): Promise<{ server: Server; url: string; count():
   };
 }
 
-function failure(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
-}
-
 function writeFiles(
   dir: string,
   files: Record<string, string>,
@@ -961,7 +957,7 @@ export async function runBadInput(c: BadInput): Promise<Outcome> {
     const inputs = c.action === 'render-manifests' ? { 'output-dir': 'out', ...given } : given;
     const r = await runAction(c.action, { inputs, env, workspace, keep: true, post: false });
     try {
-      const line = failure(r);
+      const line = lastError(r);
       const why: string[] = [];
       if (r.exitCode === 0) why.push('exit 0');
       if (!line.startsWith(`${c.action}: `)) why.push('no failure line');

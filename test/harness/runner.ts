@@ -32,6 +32,19 @@ export interface StepResult {
   durationMs: number;
 }
 
+/** The messages of a step's `::error` annotations, in the order it wrote them. */
+export function errorMessages(r: Pick<StepResult, 'annotations'>): string[] {
+  return r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+}
+
+/**
+ * A step's failure line: its last `::error` annotation's message ('' when it wrote none). The
+ * last, as the step's failure (core.setFailed) comes after any per-file error annotations.
+ */
+export function lastError(r: Pick<StepResult, 'annotations'>): string {
+  return errorMessages(r).at(-1) ?? '';
+}
+
 export interface ActionRunResult extends StepResult {
   outputs: Record<string, string>;
   state: Record<string, string>;

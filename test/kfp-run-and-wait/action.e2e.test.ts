@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { json, startFake, type FakeResponse } from '../harness/fakes/http-fake.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
 import { FIXTURES, runKfpBundle } from './helpers.ts';
 
@@ -30,9 +30,6 @@ function run(
 ): Promise<ActionRunResult> {
   return runKfpBundle(kfp, TOKEN, FIXTURES, inputs, o);
 }
-
-const errorOf = (r: { annotations: { level: string; message: string }[] }): string =>
-  r.annotations.find((a) => a.level === 'error')?.message ?? '';
 const terminates = (): string[] =>
   kfp.requests.filter((q) => q.path.endsWith(':terminate')).map((q) => q.path);
 
@@ -50,7 +47,7 @@ describe('kfp-run-and-wait (bundle)', () => {
     ]);
     const r = await run({ 'experiment-name': 'nightly' }, { keep: true });
     try {
-      expect(errorOf(r)).toBe('');
+      expect(lastError(r)).toBe('');
       expect(r.exitCode).toBe(0);
       const runId = [...kfp.runs.keys()][0]!;
       expect(r.outputs).toEqual({
@@ -92,7 +89,7 @@ describe('kfp-run-and-wait (bundle)', () => {
     ]);
     const r = await run({});
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toMatch(
+    expect(lastError(r)).toMatch(
       /^kfp-run-and-wait: run run-\S+ ended FAILED:\n {2}- train: ValueError: lr must be positive\n {2}- export: upstream failed\n/,
     );
     expect(r.outputs.state).toBe('FAILED');
@@ -122,12 +119,12 @@ describe('kfp-run-and-wait (bundle)', () => {
     expect(r.exitCode).toBe(1);
     const runId = [...kfp.runs.keys()][0]!;
     expect(terminates()).toEqual([`/apis/v2beta1/runs/${runId}:terminate`]);
-    expect(errorOf(r)).toMatch(
+    expect(lastError(r)).toMatch(
       new RegExp(
         `the job was cancelled while run ${runId} was (PENDING|RUNNING); the run was cancelled in KFP`,
       ),
     );
-    expect(errorOf(r)).toContain('the run was cancelled in KFP');
+    expect(lastError(r)).toContain('the run was cancelled in KFP');
     expect(r.summary).toContain('kfp-run-and-wait: cancelled');
     expect(r.summary).toContain(`Cancelled run ${runId} in KFP`);
     // Settled by main: the post step has nothing left to do.
@@ -140,7 +137,7 @@ describe('kfp-run-and-wait (bundle)', () => {
     kfp.fault({ method: 'GET', path: RUN_GET, status: 'hang', times: 100 });
     const r = await run({ timeout: '3s' });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toMatch(
+    expect(lastError(r)).toMatch(
       /run \S+ timed out after 3s in state PENDING; the run was cancelled in KFP/,
     );
     expect(terminates()).toHaveLength(1);
@@ -157,7 +154,7 @@ describe('kfp-run-and-wait (bundle)', () => {
     });
     const r = await run({ timeout: '2s' });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain('the post step tries again');
+    expect(lastError(r)).toContain('the post step tries again');
     expect(terminates()).toHaveLength(2);
     const runId = [...kfp.runs.keys()][0]!;
     expect(kfp.runs.get(runId)?.terminated).not.toBe('no');
@@ -171,7 +168,7 @@ describe('kfp-run-and-wait (bundle)', () => {
     const cookie = 'oauth2_proxy_kubeflow=c2Vzc2lvbi1zZWNyZXQtdmFsdWU';
     kfp = await startKfpFake({ cookie });
     const r = await run({ token: '', cookie, wait: 'false' });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(kfp.requests.every((q) => q.headers.cookie === cookie)).toBe(true);
     expect(r.maskedLog).not.toContain('c2Vzc2lvbi1zZWNyZXQtdmFsdWU');
   });
@@ -210,7 +207,7 @@ describe('kfp-run-and-wait (bundle)', () => {
           METADATA_SERVER_DETECTION: 'assume-present',
         },
       });
-      expect(errorOf(r)).toBe('');
+      expect(lastError(r)).toBe('');
       expect(r.exitCode).toBe(0);
       expect(kfp.runs.size).toBe(1);
       expect(kfp.requests.every((q) => q.headers.authorization === `Bearer ${idToken}`)).toBe(true);
@@ -282,7 +279,7 @@ describe('kfp-run-and-wait (bundle)', () => {
           METADATA_SERVER_DETECTION: 'none',
         },
       });
-      expect(errorOf(r)).toBe('');
+      expect(lastError(r)).toBe('');
       expect(kfp.runs.size).toBe(1);
       expect(kfp.requests.every((q) => q.headers.authorization === `Bearer ${idToken}`)).toBe(true);
       expect(r.maskedLog).not.toContain(idToken);
@@ -301,8 +298,8 @@ describe('kfp-run-and-wait (bundle)', () => {
   it('a 401 says which input to check, and the token stays masked', async () => {
     const r = await run({ token: 'expired-token-0f9e8d7c' });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain('KFP refused the credentials (HTTP 401)');
-    expect(errorOf(r)).toContain("Check the 'token' input");
+    expect(lastError(r)).toContain('KFP refused the credentials (HTTP 401)');
+    expect(lastError(r)).toContain("Check the 'token' input");
     expect(r.maskedLog).not.toContain('expired-token-0f9e8d7c');
     expect(kfp.runs.size).toBe(0);
   });
@@ -331,7 +328,7 @@ describe('kfp-run-and-wait (bundle)', () => {
   ])('bad input (%s): one clear error, no request made', async (_name, inputs, message) => {
     const r = await run(inputs);
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain(message);
+    expect(lastError(r)).toContain(message);
     expect(kfp.requests).toEqual([]);
     expect(r.post?.exitCode).toBe(0);
   });
@@ -342,7 +339,7 @@ describe('kfp-run-and-wait (bundle)', () => {
     kfp = await startKfpFake();
     const r = await run({ host: url });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toBe(
+    expect(lastError(r)).toBe(
       `kfp-run-and-wait: cannot reach KFP at ${url}: GET ${url}/apis/v2beta1/healthz failed: ECONNREFUSED. Check 'host' and that the runner can reach it.`,
     );
   });

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type ActionRunResult, type StepResult } from '../harness/runner.ts';
+import { errorMessages, type ActionRunResult, type StepResult } from '../harness/runner.ts';
 import { startKfpFake, type KfpFake } from '../harness/fakes/kfp-api.ts';
 import { FIXTURES, runKfpBundle } from './helpers.ts';
 
@@ -40,8 +40,6 @@ function run(
   return runKfpBundle(kfp, TOKEN, workspace, inputs, o);
 }
 
-const errors = (r: StepResult): string[] =>
-  r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 /** Annotations a hostile text would forge: `::error::pwned` read as a command of its own. */
 const forged = (r: StepResult): string[] =>
   r.annotations.filter((a) => a.message.startsWith('pwned')).map((a) => a.message);
@@ -78,7 +76,7 @@ describe('pipeline-file is confined to the workspace', () => {
   ])('%s: one error naming the input, nothing sent', async (_name, arrange, message) => {
     const r = await run({ 'pipeline-file': arrange() });
     expect(r.exitCode).toBe(1);
-    expect(errors(r)).toEqual([expect.stringMatching(message)]);
+    expect(errorMessages(r)).toEqual([expect.stringMatching(message)]);
     expect(kfp.requests).toEqual([]);
     expect(r.outputs).toEqual({});
   });
@@ -90,12 +88,12 @@ describe('pipeline-file is confined to the workspace', () => {
       'allow-outside-workspace': 'true',
       wait: 'false',
     });
-    expect(errors(r)).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(kfp.runs.size).toBe(1);
     symlinkSync('/proc/self/environ', path.join(workspace, 'env.yaml'));
     const proc = await run({ 'pipeline-file': 'env.yaml', 'allow-outside-workspace': 'true' });
-    expect(errors(proc)).toEqual([
+    expect(errorMessages(proc)).toEqual([
       expect.stringContaining('a kernel pseudo-file; it is never read'),
     ]);
     expect(kfp.runs.size).toBe(1);
@@ -112,7 +110,7 @@ describe('a hostile KFP server', () => {
     });
     const r = await run({ wait: 'false' });
     expect(r.exitCode).toBe(1);
-    expect(errors(r)).toEqual([
+    expect(errorMessages(r)).toEqual([
       expect.stringMatching(/^kfp-run-and-wait: KFP run_id from the server is not a valid value/),
     ]);
     expect(existsSync(`${target}.json`)).toBe(false);
@@ -140,7 +138,7 @@ describe('a hostile KFP server', () => {
     kfp.tamper(tamper);
     const r = await run({ 'experiment-name': 'nightly', 'pipeline-name': 'train-model' });
     expect(r.exitCode).toBe(1);
-    expect(errors(r)).toEqual([expect.stringContaining(`${field} from the server is not`)]);
+    expect(errorMessages(r)).toEqual([expect.stringContaining(`${field} from the server is not`)]);
     expect(forged(r)).toEqual([]);
     expect(r.outputs['run-details'] ?? '').not.toMatch(/\.\.|pwned/);
   });
@@ -161,8 +159,8 @@ describe('a hostile KFP server', () => {
     ]);
     const r = await run({});
     expect(r.exitCode).toBe(1);
-    expect(errors(r)).toHaveLength(1);
-    expect(errors(r)[0]).toContain('train: boom');
+    expect(errorMessages(r)).toHaveLength(1);
+    expect(errorMessages(r)[0]).toContain('train: boom');
     expect(forged(r)).toEqual([]);
     expect(r.log).toContain('2.5.0');
   });
@@ -174,7 +172,7 @@ describe('time: deadlines and cancellation', () => {
     const r = await run({ timeout: '5s' }, { timeoutMs: 90_000 });
     expect(r.exitCode).toBe(1);
     expect(r.durationMs).toBeLessThan(20_000);
-    expect(errors(r)).toEqual([
+    expect(errorMessages(r)).toEqual([
       expect.stringMatching(
         /HTTP 429: injected HTTP 429 \(the server asked to retry after 3600 s, past the time left \(\d s of the timeout\)\)/,
       ),
@@ -211,7 +209,9 @@ describe('time: deadlines and cancellation', () => {
     );
     expect(signalledAt).toBeGreaterThan(0);
     expect(r.exitCode).toBe(1);
-    expect(errors(r)[0]).toMatch(/the job was cancelled while run \S+ was \S+; Could not cancel/);
+    expect(errorMessages(r)[0]).toMatch(
+      /the job was cancelled while run \S+ was \S+; Could not cancel/,
+    );
     expect(r.durationMs).toBeLessThan(20_000);
     const runId = [...kfp.runs.keys()][0]!;
     expect(terminates()).toBe(2);

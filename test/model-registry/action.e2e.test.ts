@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseMetrics } from '../../actions/pr-deploy-comment/metrics.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 import { json } from '../harness/fakes/http-fake.ts';
 import { mlflowError, startMlflowFake, type MlflowFake } from '../harness/fakes/mlflow.ts';
 
@@ -56,9 +56,6 @@ async function step(
   return r;
 }
 
-const errorOf = (r: ActionRunResult): string =>
-  r.annotations.find((a) => a.level === 'error')?.message ?? '';
-
 /** Every file the step left in RUNNER_TEMP, read. */
 function filesLeft(r: ActionRunResult): string {
   return (readdirSync(r.runnerTemp, { recursive: true }) as string[])
@@ -97,7 +94,7 @@ describe('model-registry (bundle)', () => {
       'must-beat': 'champion',
       tolerance: '1%',
     });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.outputs).toMatchObject({
       version: '3',
@@ -128,7 +125,7 @@ describe('model-registry (bundle)', () => {
       'must-beat': 'champion',
     });
     expect(failed.exitCode).not.toBe(0);
-    expect(errorOf(failed)).toBe(
+    expect(lastError(failed)).toBe(
       "model-registry: gate failed for model 'iris' version 3: accuracy 0.92 vs champion 0.94 (-0.02, tolerance 0)",
     );
     expect(failed.outputs.passed).toBe('false');
@@ -160,7 +157,7 @@ describe('model-registry (bundle)', () => {
       keep: true,
     });
     runs.push(rose);
-    expect(errorOf(rose)).toBe(
+    expect(lastError(rose)).toBe(
       "model-registry: MLflow: model 'rose' does not exist (HTTP 404): RESOURCE_DOES_NOT_EXIST: Registered Model with name=rose not found",
     );
     expect(rose.outputs).toEqual({});
@@ -181,7 +178,7 @@ describe('model-registry (bundle)', () => {
     );
     const r = await step({ version: '3' });
     expect(r.exitCode).not.toBe(0);
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       "MLflow source of model 'iris' version 3 from the server is not a valid value",
     );
     expect(r.outputs).toEqual({});
@@ -193,7 +190,7 @@ describe('model-registry (bundle)', () => {
     const r = await step({ version: '3', timeout: '2s' });
     expect(r.exitCode).not.toBe(0);
     expect(r.durationMs).toBeLessThan(15_000);
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       "did not answer for model 'iris' within the time left (input 'timeout')",
     );
     expect(r.outputs).toEqual({});
@@ -208,7 +205,7 @@ describe('model-registry (bundle)', () => {
     });
     runs.push(r);
     expect(r.exitCode).not.toBe(0);
-    expect(errorOf(r)).toMatch(/^model-registry: cancelled/);
+    expect(lastError(r)).toMatch(/^model-registry: cancelled/);
     expect(r.outputs).toEqual({});
   });
 
@@ -224,14 +221,14 @@ describe('model-registry (bundle)', () => {
     const r = await step({ version: '3', timeout: '3s' });
     expect(r.exitCode).not.toBe(0);
     expect(r.durationMs).toBeLessThan(15_000);
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       "MLflow failed model 'iris' with HTTP 503: TEMPORARILY_UNAVAILABLE: maintenance",
     );
   });
 
   it('a wrong token: one line saying so, the token nowhere', async () => {
     const r = await step({ version: '3' }, { token: 'wrong-token-0000' });
-    expect(errorOf(r)).toMatch(
+    expect(lastError(r)).toMatch(
       /^model-registry: MLflow refused the credentials \(HTTP 401\) for model 'iris': UNAUTHENTICATED/,
     );
     expectNoSecret(r, ['wrong-token-0000']);
@@ -258,7 +255,7 @@ describe('model-registry promote and rollback (bundle, basic auth)', () => {
       },
       BASIC,
     );
-    expect(errorOf(promoted)).toBe('');
+    expect(lastError(promoted)).toBe('');
     expect(promoted.outputs).toEqual({
       version: '3',
       source: 'gs://models/iris/3',
@@ -276,19 +273,21 @@ describe('model-registry promote and rollback (bundle, basic auth)', () => {
       { operation: 'rollback', version: '3', 'promote-to': 'champion', 'previous-version': '2' },
       BASIC,
     );
-    expect(errorOf(back)).toBe('');
+    expect(lastError(back)).toBe('');
     expect(back.outputs).toEqual({ version: '2', 'previous-version': '3' });
     expect(fake.models.get('iris')?.aliases.get('champion')).toBe('2');
     for (const r of [promoted, back]) expectNoSecret(r, [PASSWORD, basicHeader]);
   });
 
   it('two promotions at once: the one whose write was overwritten fails, saying so', async () => {
-    fake.holdAliasWrites(2);
+    const met = fake.holdAliasWrites(2);
     const [a, b] = await Promise.all([
       step({ operation: 'promote', version: '3', 'promote-to': 'champion' }, BASIC),
       step({ operation: 'promote', version: '1', 'promote-to': 'champion' }, BASIC),
     ]);
-    const results = [a, b].map((r) => ({ code: r.exitCode === 0 ? 0 : 1, error: errorOf(r) }));
+    // Both writes met at the fake (a missed one rejects here, naming how many came).
+    await expect(met).resolves.toBeUndefined();
+    const results = [a, b].map((r) => ({ code: r.exitCode === 0 ? 0 : 1, error: lastError(r) }));
     const last = fake.models.get('iris')?.aliases.get('champion');
     const loser = last === '3' ? results[1] : results[0];
     const winner = last === '3' ? results[0] : results[1];
@@ -312,7 +311,7 @@ describe('model-registry promote and rollback (bundle, basic auth)', () => {
     fake = await startMlflowFake({ basic: { username: USER, password: PASSWORD, readOnly: true } });
     seed(fake);
     const r = await step({ operation: 'promote', version: '3', 'promote-to': 'champion' }, BASIC);
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       "MLflow denied alias 'champion' of model 'iris' → version 3 (HTTP 403): Permission denied. The user needs READ on the registered model to resolve, EDIT to promote or roll back.",
     );
     expect(fake.models.get('iris')?.aliases.get('champion')).toBe('2');

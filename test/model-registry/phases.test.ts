@@ -269,24 +269,22 @@ describe('promote', () => {
   });
 
   it('a write landing between the set and the read-back is caught', async () => {
-    // Another pipeline's write right after ours: the fake applies it before our read-back.
-    const original = fake.models.get('iris');
-    let sets = 0;
-    const { ctx } = contextOf(PROMOTE);
-    const setAlias = ctx.mlflow.setAlias.bind(ctx.mlflow);
-    ctx.mlflow = Object.assign(Object.create(ctx.mlflow) as typeof ctx.mlflow, {
-      setAlias: async (n: string, a: string, v: string) => {
-        sets++;
-        await setAlias(n, a, v);
-        original?.aliases.set('champion', '3');
-      },
+    // Another pipeline's write right after ours: the fake applies it just before our
+    // read-back, the second GET of the alias (the first is the check before the set).
+    fake.injectAt('GET /mlflow/registered-models/alias', 2, {
+      before: () => fake.models.get('iris')?.aliases.set('champion', '3'),
     });
-    const report = registryReport(ctx);
-    await expect(runPhases(registryPhases, ctx, report)).rejects.toThrow(
+    await expect(run(PROMOTE)).rejects.toThrow(
       'was set to version 4 but now points at version 3: another pipeline promoted at the same moment',
     );
-    expect(sets).toBe(1);
+    // One write of ours, read back once after it; no tag written.
+    expect(fake.calls().filter((c) => c.endsWith('/registered-models/alias'))).toEqual([
+      'GET /mlflow/registered-models/alias',
+      'POST /mlflow/registered-models/alias',
+      'GET /mlflow/registered-models/alias',
+    ]);
     expect(fake.calls().filter((c) => c.includes('set-tag'))).toEqual([]);
+    expect(fake.models.get('iris')?.aliases.get('champion')).toBe('3');
   });
 
   it('retries a 503 with Retry-After and a 429 on the alias write (idempotent)', async () => {

@@ -106,11 +106,12 @@ describe('pr-deploy-comment: which pull request', () => {
 describe('pr-deploy-comment: concurrency and permissions', () => {
   it('two jobs posting the same key at once end with exactly one comment', async () => {
     // Both jobs list before either creates: the race the marker lookup alone cannot prevent.
-    fake.holdListings(2);
+    const met = fake.holdListings(2);
     const [a, b] = await Promise.all([
       runComment(fake, { inputs: { status: 'in-progress' } }),
       runComment(fake, { inputs: { status: 'success' } }),
     ]);
+    await expect(met).resolves.toBeUndefined();
     expect(a.exitCode).toBe(0);
     expect(b.exitCode).toBe(0);
     const creates = fake.apiCalls().filter((r) => r.method === 'POST');
@@ -204,11 +205,13 @@ describe('pr-deploy-comment: concurrency and permissions', () => {
     '%s: two jobs at once also end with exactly one comment',
     async (mode) => {
       await runComment(fake, { inputs: { mode } });
-      fake.holdListings(2);
+      const met = fake.holdListings(2);
       const [a, b] = await Promise.all([
         runComment(fake, { inputs: { mode, status: 'in-progress' } }),
         runComment(fake, { inputs: { mode, status: 'success' } }),
       ]);
+      await expect(met).resolves.toBeUndefined();
+      expect(fake.errors).toEqual([]);
       expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
       const left = sticky(fake, 7).filter((c) => c.minimized === null);
       expect(left).toHaveLength(1);

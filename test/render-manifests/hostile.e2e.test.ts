@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { DEPLOYMENT } from '../harness/bad-inputs.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const temps: string[] = [];
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -64,15 +64,11 @@ function errors(r: ActionRunResult): ActionRunResult['annotations'] {
   return r.annotations.filter((a) => a.level === 'error');
 }
 
-function failureLine(r: ActionRunResult): string {
-  return errors(r).at(-1)?.message ?? '';
-}
-
 /** Failed cleanly: exit 1, a failure line, no outputs, nothing written. */
 function expectCleanFailure(r: Rendered, message: string | RegExp): void {
   expect(r.exitCode).toBe(1);
-  if (typeof message === 'string') expect(failureLine(r)).toContain(message);
-  else expect(failureLine(r)).toMatch(message);
+  if (typeof message === 'string') expect(lastError(r)).toContain(message);
+  else expect(lastError(r)).toMatch(message);
   expect(r.outputs).toEqual({});
   expect(r.written).toEqual([]);
   expect(r.log).not.toMatch(/\n\s+at /);
@@ -123,7 +119,7 @@ describe('injection through image', () => {
         { 'app/deployment.yaml': DEPLOYMENT.replace('image: DOCKER_IMAGE_PLACEHOLDER', line) },
         { manifests: 'app', 'image-placeholder': 'PLACEHOLDER', image },
       );
-      expect(failureLine(r)).toBe('');
+      expect(lastError(r)).toBe('');
       expect(r.exitCode).toBe(0);
       const doc = parseAllDocuments(r.text)[0]!.toJS() as {
         spec: { template: { spec: { containers: Record<string, unknown>[] } } };
@@ -173,7 +169,7 @@ describe('injection through image', () => {
         image: 'nginx:1',
       },
     );
-    expect(failureLine(r)).toBe('');
+    expect(lastError(r)).toBe('');
     const doc = parseAllDocuments(r.text)[0]!.toJS() as { spec: { replicas: unknown } };
     expect(doc.spec.replicas).toBe(3);
   });
@@ -232,7 +228,7 @@ describe('files outside the workspace', () => {
       {},
       { manifests: path.join(outside, 'cm.yaml'), 'allow-outside-workspace': 'true' },
     );
-    expect(failureLine(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.exitCode).toBe(0);
   });
 
@@ -294,7 +290,7 @@ describe('unresolved ${NAME} and vars values', () => {
       },
     );
     expectCleanFailure(r, /1 problem in the manifests/);
-    expect(failureLine(r)).toContain('${REPLICAS}');
+    expect(lastError(r)).toContain('${REPLICAS}');
     expect(r.log).not.toContain(secret);
     expect(JSON.stringify(r.annotations)).not.toContain(secret);
     expect(r.summary).not.toContain(secret);
@@ -366,8 +362,8 @@ describe('size', () => {
     ).join('---\n');
     const r = await render({ 'app/bad.yaml': docs }, { manifests: 'app', validate: 'false' });
     expectCleanFailure(r, /^render-manifests: 30 problems in the manifests/);
-    expect(failureLine(r)).toContain('… and 10 more (each annotated)');
-    expect(failureLine(r).split('\n')).toHaveLength(1 + 20 + 1);
+    expect(lastError(r)).toContain('… and 10 more (each annotated)');
+    expect(lastError(r).split('\n')).toHaveLength(1 + 20 + 1);
     expect(errors(r).filter((e) => e.properties.file === 'app/bad.yaml')).toHaveLength(30);
   });
 
@@ -422,7 +418,7 @@ describe('metadata.name', () => {
       { 'app/x.yaml': `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: "${name}"\n` },
       { manifests: 'app', validate: 'false' },
     );
-    expect(failureLine(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.exitCode).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ import {
   unservedCrdVersionProblem,
 } from '../../shared/kubernetes/api-versions.ts';
 import { isEmptyDocument, lineOf, parseYamlFile } from '../../shared/yaml.ts';
-import { repoRoot, runAction, type ActionRunResult } from '../harness/runner.ts';
+import { errorMessages, repoRoot, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 /** What `helm template` prints: a template whose condition is false leaves `---` + its Source. */
 const HELM_OUTPUT = `---
@@ -103,16 +103,13 @@ async function renderBundle(
   return { ...r, text };
 }
 
-const errors = (r: ActionRunResult): string[] =>
-  r.annotations.filter((a) => a.level === 'error').map((a) => a.message);
-
 describe('render-manifests bundle: manifests written elsewhere', () => {
   it('helm template output: empty and comment-only documents are skipped, flow style with trailing commas and cpu: 0.1 render', async () => {
     const r = await renderBundle(
       { 'helm.yaml': HELM_OUTPUT },
       { 'image-placeholder': 'MODEL_IMAGE', image: 'ghcr.io/octo-org/recommender:v2' },
     );
-    expect(errors(r)).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.outputs.resources!)).toEqual([
       { apiVersion: 'v1', kind: 'Service', name: 'recommender' },
@@ -133,7 +130,7 @@ describe('render-manifests bundle: manifests written elsewhere', () => {
     const bogusLine = lines.indexOf('bogus: true') + 1;
     expect(bogusLine).toBe(10);
     // The only problem: the two empty documents are no error.
-    expect(errors(r).filter((e) => !e.startsWith('render-manifests:'))).toEqual([
+    expect(errorMessages(r).filter((e) => !e.startsWith('render-manifests:'))).toEqual([
       `three.yaml:${bogusLine}: ConfigMap/cfg: unknown field "bogus"`,
     ]);
     const bogus = r.annotations.find((a) => a.level === 'error' && /bogus/.test(a.message));
@@ -143,7 +140,7 @@ describe('render-manifests bundle: manifests written elsewhere', () => {
   it('a document that is not an object after two empty ones is "document 3" at its line', async () => {
     const r = await renderBundle({ 'list.yaml': `---\n# x\n---\n---\n- just\n- a list\n` });
     expect(r.exitCode).not.toBe(0);
-    expect(errors(r).filter((e) => !e.startsWith('render-manifests:'))).toEqual([
+    expect(errorMessages(r).filter((e) => !e.startsWith('render-manifests:'))).toEqual([
       'list.yaml:5: document 3 is not a Kubernetes object (expected a map with apiVersion and kind)',
     ]);
   });
@@ -151,7 +148,7 @@ describe('render-manifests bundle: manifests written elsewhere', () => {
   it('serving.kserve.io/v1alpha2 InferenceService is refused, naming the served version', async () => {
     const r = await renderBundle({ 'isvc.yaml': ISVC_V1ALPHA2 });
     expect(r.exitCode).not.toBe(0);
-    expect(errors(r).join('\n')).toContain(
+    expect(errorMessages(r).join('\n')).toContain(
       'isvc.yaml:2: InferenceService/old-iris: serving.kserve.io/v1alpha2 InferenceService is not served: the InferenceService CRD serves only serving.kserve.io/v1beta1',
     );
     expect(r.text).toBe('');
@@ -161,7 +158,7 @@ describe('render-manifests bundle: manifests written elsewhere', () => {
     const runtime = `apiVersion: serving.kserve.io/v1alpha1\nkind: ServingRuntime\nmetadata: {name: rt}\nspec: {containers: []}\n`;
     const other = `apiVersion: example.com/v3\nkind: Widget\nmetadata: {name: w}\n`;
     const r = await renderBundle({ 'rt.yaml': runtime, 'widget.yaml': other });
-    expect(errors(r)).toEqual([]);
+    expect(errorMessages(r)).toEqual([]);
     expect(r.exitCode).toBe(0);
     expect(r.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual(
       expect.arrayContaining([
@@ -176,10 +173,10 @@ describe('render-manifests bundle: manifests written elsewhere', () => {
       'a.yaml': isvcWithCpu('a', '1'),
       'b.yaml': isvcWithCpu('b', '"100m"'),
     });
-    expect(errors(ok)).toEqual([]);
+    expect(errorMessages(ok)).toEqual([]);
     const bad = await renderBundle({ 'c.yaml': isvcWithCpu('c', '0.1') });
     expect(bad.exitCode).not.toBe(0);
-    expect(errors(bad).join('\n')).toMatch(
+    expect(errorMessages(bad).join('\n')).toMatch(
       /c\.yaml:9: InferenceService\/c: field "spec\.predictor\.model\.resources\.requests\.cpu" must be integer or string, got number 0\.1/,
     );
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const fixtures = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -32,11 +32,6 @@ async function render(inputs: Record<string, string>): Promise<ActionRunResult &
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
-}
-
-function failureLine(result: ActionRunResult): string {
-  const failure = result.annotations.filter((a) => a.level === 'error').at(-1);
-  return failure?.message ?? '';
 }
 
 describe('render-manifests bundle, run as the runner runs it', () => {
@@ -179,8 +174,8 @@ describe('render-manifests bundle, run as the runner runs it', () => {
     it('fails with one line naming the input and writes nothing', async () => {
       const r = await render(inputs);
       expect(r.exitCode).toBe(1);
-      expect(failureLine(r)).toContain(message);
-      expect(failureLine(r)).toMatch(/^render-manifests: /);
+      expect(lastError(r)).toContain(message);
+      expect(lastError(r)).toMatch(/^render-manifests: /);
       expect(r.log).not.toMatch(/\n\s+at /); // no stack trace outside debug
       expect(r.outputs).toEqual({});
     });
@@ -258,7 +253,7 @@ describe('render-manifests bundle, run as the runner runs it', () => {
       expect(annotation).toBeDefined();
       expect(annotation!.properties.line).toBe(line);
       expect(annotation!.message).toContain(message);
-      expect(failureLine(r)).toMatch(
+      expect(lastError(r)).toMatch(
         /^render-manifests: 1 problem in the manifests; nothing was written/,
       );
       expect(r.summary).toContain('render-manifests: failed');

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startKubeSim } from '../harness/kube-sim/index.ts';
+import { lastError } from '../harness/runner.ts';
 import { assertNoSecret, deployment, rollout, simulatedCluster } from './helpers.ts';
 
 const TOKEN = 'rv-faults-token-9d41e7';
@@ -25,15 +26,11 @@ beforeAll(async () => {
   cluster.ws.write('web.yaml', deployment('web', 'registry.example/model:v1', 1));
 });
 
-function errorOf(r: { annotations: { level: string; message: string }[] }): string {
-  return r.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
 describe('rollout-and-verify: bad input', () => {
   it('fails when the manifests match nothing', async () => {
     const r = await rollout(cluster.sim, cluster.ws, { manifests: 'missing/*.yaml' });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toBe(
+    expect(lastError(r)).toBe(
       `rollout-and-verify: Input 'manifests': nothing matched "missing/*.yaml" (relative to ${cluster.ws.dir}).`,
     );
   });
@@ -56,8 +53,8 @@ describe('rollout-and-verify: bad input', () => {
   it('fails without a kubeconfig, naming the fix', async () => {
     const r = await rollout(undefined, cluster.ws, { manifests: 'web.yaml' });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain("No kubeconfig: set input 'kubeconfig'");
-    expect(errorOf(r)).toContain('setup-cluster-auth');
+    expect(lastError(r)).toContain("No kubeconfig: set input 'kubeconfig'");
+    expect(lastError(r)).toContain('setup-cluster-auth');
   });
 
   it('fails clearly when the kubeconfig file does not exist', async () => {
@@ -66,14 +63,14 @@ describe('rollout-and-verify: bad input', () => {
       kubeconfig: 'nope/config',
     });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toBe(
+    expect(lastError(r)).toBe(
       `rollout-and-verify: cannot read the kubeconfig ${path.join(cluster.ws.dir, 'nope/config')}: ENOENT`,
     );
   });
 
   it('rejects an invalid input before any side effect', async () => {
     const r = await rollout(cluster.sim, cluster.ws, { manifests: 'web.yaml', timeout: 'soon' });
-    expect(errorOf(r)).toBe(
+    expect(lastError(r)).toBe(
       `rollout-and-verify: Input 'timeout' must be a duration such as 90s, 10m or 1h (got "soon").`,
     );
   });
@@ -106,7 +103,7 @@ describe('rollout-and-verify: API faults', () => {
       });
       expect(r.exitCode).toBe(1);
       // The connect timeout (10 s) is cut to the time left of `timeout: 3s`.
-      expect(errorOf(r)).toMatch(
+      expect(lastError(r)).toMatch(
         new RegExp(
           `no answer from https://127\\.0\\.0\\.1:${port} within \\d+ ms \\(the time left before the deadline\\): is the API server reachable from this runner\\?`,
         ),
@@ -134,7 +131,7 @@ describe('rollout-and-verify: API faults', () => {
       namespace: 'auth',
     });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       'rejected the credentials (401 Unauthorized) while trying to patch deployments.apps "web" in namespace "auth"',
     );
     assertNoSecret(r, wrong);
@@ -224,7 +221,7 @@ describe('rollout-and-verify: API faults', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       'permission denied (403 Forbidden): cannot patch deployments.apps "web" in namespace "locked"',
     );
     assertNoSecret(r, TOKEN);
@@ -317,7 +314,7 @@ describe('rollout-and-verify: API faults', () => {
     expect(r.outputs['failure-reason']).toBe(
       'Timeout: timed out after 3s; state of every workload:',
     );
-    const error = errorOf(r);
+    const error = lastError(r);
     expect(error).toContain(
       '- Deployment slow/a: timeout: Waiting for deployment "a" rollout to finish: 0 of 1 updated replicas are available...',
     );
@@ -353,7 +350,7 @@ describe('rollout-and-verify: API faults', () => {
     expect(warning).toContain('rollout-and-verify did not finish');
     expect(warning).toContain('Deployment cancel/c: waiting:');
     // The main step took the AbortSignal path: it said why it failed and wrote the summary.
-    expect(errorOf(r)).toBe('rollout-and-verify: cancelled (SIGINT) during rollout');
+    expect(lastError(r)).toBe('rollout-and-verify: cancelled (SIGINT) during rollout');
     expect(r.summary).toContain('rollout-and-verify: cancelled during rollout');
     expect(r.post?.exitCode).toBe(0);
     assertNoSecret(r, TOKEN);

@@ -4,7 +4,7 @@
  * revision, every wait bounded by the deadline, unready pods diagnosed.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { ActionRunResult } from '../harness/runner.ts';
+import { lastError } from '../harness/runner.ts';
 import { deployment, rollout, service, simulatedCluster } from './helpers.ts';
 
 const TOKEN = 'rv-hostile-token-7a1e';
@@ -19,11 +19,6 @@ function image(ns: string, name: string): string | undefined {
   const d = cluster.sim.getObject('Deployment', ns, name) as
     { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined;
   return d?.spec?.template?.spec?.containers?.[0]?.image;
-}
-
-/** The step's failure line (the last error annotation; located ones come first). */
-function errorOf(r: ActionRunResult): string {
-  return r.annotations.filter((a) => a.level === 'error').at(-1)?.message ?? '';
 }
 
 /** A release of `name` in `ns` at `tag`, as run `runId` of the workflow. */
@@ -63,7 +58,9 @@ describe('rollout-and-verify: nothing half-applied', () => {
       namespace: 'dry',
     });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain('1 object(s) failed the server-side dry run; nothing was applied');
+    expect(lastError(r)).toContain(
+      '1 object(s) failed the server-side dry run; nothing was applied',
+    );
     expect(
       r.annotations.some(
         (a) =>
@@ -161,7 +158,7 @@ describe('rollout-and-verify: deadlines and diagnosis', () => {
     });
     cluster.sim.clearFaults();
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toContain('the server asked to retry after 3600 s, past the time left');
+    expect(lastError(r)).toContain('the server asked to retry after 3600 s, past the time left');
     expect(r.durationMs).toBeLessThan(8000);
     expect(cluster.sim.getObject('Deployment', 'late', 'web')).toBeUndefined();
   });
@@ -174,7 +171,7 @@ describe('rollout-and-verify: deadlines and diagnosis', () => {
       timeout: '3s',
     });
     expect(r.exitCode).toBe(1);
-    const error = errorOf(r);
+    const error = lastError(r);
     expect(error).toContain('timed out after 3s');
     expect(error).toMatch(/container model is running but not Ready/);
     expect(error).toContain('Readiness probe failed');

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
+import { lastError } from '../harness/runner.ts';
 import { rollout, simulatedCluster } from './helpers.ts';
 
 const cluster = simulatedCluster({
@@ -64,10 +65,6 @@ function imageOf(s: KubeSim, kind: string, ns: string, name: string): string | u
   return o?.spec?.template?.spec?.containers?.[0]?.image;
 }
 
-function errorOf(r: { annotations: { level: string; message: string }[] }): string {
-  return r.annotations.find((a) => a.level === 'error')?.message ?? '';
-}
-
 describe('StatefulSet and DaemonSet rollback', () => {
   it('rolls a StatefulSet back to its previous ControllerRevision', async () => {
     cluster.ws.write('sts-v1.yaml', statefulSet('db', 'registry.example/db:v1'));
@@ -83,7 +80,7 @@ describe('StatefulSet and DaemonSet rollback', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(/^(ErrImagePull|ImagePullBackOff): StatefulSet/);
-    expect(errorOf(r)).toContain('rolled back: StatefulSet db healthy on the previous revision');
+    expect(lastError(r)).toContain('rolled back: StatefulSet db healthy on the previous revision');
     expect(r.log).toContain('StatefulSet db: rolled back to revision 1');
     expect(imageOf(cluster.sim, 'StatefulSet', 'sts', 'db')).toBe('registry.example/db:v1');
     // The restored template is the newest revision now, and every pod runs it.
@@ -107,7 +104,7 @@ describe('StatefulSet and DaemonSet rollback', () => {
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('rolled-back');
     expect(r.outputs['failure-reason']).toMatch(/^CrashLoopBackOff: DaemonSet/);
-    expect(errorOf(r)).toContain('rolled back: DaemonSet agent healthy on the previous revision');
+    expect(lastError(r)).toContain('rolled back: DaemonSet agent healthy on the previous revision');
     expect(imageOf(cluster.sim, 'DaemonSet', 'ds', 'agent')).toBe('registry.example/agent:v1');
     const pods = cluster.sim.listObjects('Pod', 'ds');
     expect(pods.map((p) => p.spec?.containers)).toEqual(
@@ -123,7 +120,7 @@ describe('StatefulSet and DaemonSet rollback', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs.status).toBe('failed');
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       'StatefulSet stsnew/fresh: no previous revision (created by this run); left in place, not deleted',
     );
     expect(imageOf(cluster.sim, 'StatefulSet', 'stsnew', 'fresh')).toBe(
@@ -144,7 +141,7 @@ describe('GPU and memory, told plainly', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['failure-reason']).toMatch(/^Unschedulable: /);
-    const error = errorOf(r);
+    const error = lastError(r);
     expect(error).toContain('nvidia.com/gpu: 1');
     expect(error).toContain('the cluster autoscaler will not add one');
     expect(error).toContain('node group limit: 1 max node group size reached');
@@ -160,7 +157,7 @@ describe('GPU and memory, told plainly', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['failure-reason']).toMatch(/^Unschedulable: /);
-    expect(errorOf(r)).toContain(
+    expect(lastError(r)).toContain(
       'the cluster autoscaler started a scale-up (pod triggered scale-up: [{gpu-pool 0->1 (max: 2)}])',
     );
     expect(r.durationMs).toBeGreaterThanOrEqual(4_000);
@@ -177,7 +174,7 @@ describe('GPU and memory, told plainly', () => {
         'unschedulable-grace': `${GRACE_S}s`,
       });
       expect(r.exitCode).toBe(1);
-      const error = errorOf(r);
+      const error = lastError(r);
       expect(error).toContain('the pod requests nvidia.com/gpu: 1, which no node has');
       expect(error).toContain('no cluster autoscaler runs');
       expect(error).toContain('0/1 nodes are available: 1 Insufficient nvidia.com/gpu.');
@@ -210,7 +207,7 @@ spec:
     const r = await rollout(cluster.sim, cluster.ws, { manifests: 'oom.yaml', namespace: 'oom' });
     expect(r.exitCode).toBe(1);
     expect(r.outputs['failure-reason']).toMatch(/^CrashLoopBackOff: /);
-    const error = errorOf(r);
+    const error = lastError(r);
     expect(error).toContain('last exit code 137 (OOMKilled)');
     expect(error).toContain('OOMKilled: memory limit 256Mi, request 128Mi');
     expect(r.summary).toContain('memory limit 256Mi');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
 import { AKS_SERVER_APP, startArm } from '../harness/fakes/azure-arm.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { errorMessages, runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   ARM_RESOURCE,
   CLIENT,
@@ -58,13 +58,6 @@ function readKubeconfig(r: ActionRunResult): Kubeconfig {
   return parse(readFileSync(r.outputs['kubeconfig-path']!, 'utf8')) as Kubeconfig;
 }
 
-function errorLine(r: ActionRunResult): string {
-  return r.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
-}
-
 async function getNamespaces(file: string, env: Record<string, string> = {}): Promise<string> {
   const k = await kubectl(scratch, file, ['get', 'namespaces', '-o', 'name'], {
     PATH: bareBin,
@@ -78,7 +71,7 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
   it('token mode: ARM listClusterUserCredential, the kubelogin exec replaced by a token for the AKS server app; kubectl gets through', async () => {
     const r = await run({ namespace: 'models' });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(r.exitCode).toBe(0);
       expect(r.outputs.context).toBe('prod');
       expect(r.outputs['cluster-endpoint']).toBe(world.sim.url);
@@ -135,7 +128,7 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
       deferPost: true,
     });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const exec = readKubeconfig(r).users[0]!.user.exec!;
       expect(exec.command).toBe(process.execPath);
       expect(exec.args![0]).toMatch(/exec-credential[/\\]index\.js$/);
@@ -171,7 +164,7 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
   it('admin: listClusterAdminCredential, context <cluster>-admin; use-private-fqdn asks for the private server', async () => {
     const r = await run({ admin: 'true', 'use-private-fqdn': 'true' });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const arm = world.arm.requests.at(-1)!;
       expect(arm.path).toMatch(/\/listClusterAdminCredential$/);
       expect(arm.query.get('server-fqdn')).toBe('private');
@@ -186,7 +179,7 @@ describe('aks: keyless (GitHub OIDC → Entra ID federated credential)', () => {
   it('a local-accounts cluster keeps the credentials ARM returned (masked)', async () => {
     const r = await run({ 'cluster-name': 'local' });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(readKubeconfig(r).users[0]!.user).toEqual({ token: world.sim.token });
       expect(r.masks).toContain(world.sim.token);
       expect(r.log).toContain('uses local accounts');
@@ -219,7 +212,7 @@ describe('aks: sovereign clouds', () => {
       'resource-manager-endpoint': gov.url,
     });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(gov.requests).toHaveLength(1);
       const armToken = bearerOf(gov.requests[0]!.headers.authorization);
       expect(world.entra.issued.get(armToken)?.resource).toBe(
@@ -249,7 +242,7 @@ describe('aks: the credentials azure/login users have in the environment', () =>
       post: false,
     });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect([...world.entra.issued.values()].at(-1)).toMatchObject({
         clientId: SECRET_CLIENT,
         via: 'client_secret',
@@ -274,7 +267,7 @@ describe('aks: the credentials azure/login users have in the environment', () =>
       { NODE_EXTRA_CA_CERTS: world.entra.caFile, AZURE_FEDERATED_TOKEN_FILE: file },
     );
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(r.summary).toContain('federated token file');
     } finally {
       r.cleanup();
@@ -308,7 +301,7 @@ describe('aks: failures', () => {
     const r = await run(inputs);
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(message);
+      expect(errorMessages(r).join('\n')).toMatch(message);
       // One error annotation: a value from a server never starts a workflow command line.
       expect(r.annotations.filter((a) => a.level === 'error')).toHaveLength(1);
       expect(r.log).not.toMatch(/^::error::pwned/m);
@@ -337,7 +330,7 @@ describe('aks: failures', () => {
     const r = await run({ 'authority-host': world.arm.url.replace('http:', 'https:') });
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(
+      expect(errorMessages(r).join('\n')).toMatch(
         /Microsoft Entra ID could not be reached for https:\/\/management\.azure\.com\/\.default .*openid-configuration did not answer \(check 'authority-host'/,
       );
       expect(r.log).not.toMatch(/retry \d/);
@@ -351,7 +344,7 @@ describe('aks: failures', () => {
     try {
       const r = await run();
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(
+      expect(errorMessages(r).join('\n')).toMatch(
         /AuthorizationFailed: The client '11111111-2222-3333-4444-555555555555' .* does not have authorization .*Azure Kubernetes Service Cluster User Role/,
       );
       r.cleanup();

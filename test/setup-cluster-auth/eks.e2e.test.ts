@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { errorMessages, runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   EKS_REGION,
   ROLE_ARN,
@@ -57,13 +57,6 @@ function readKubeconfig(r: ActionRunResult): Kubeconfig {
   return parse(readFileSync(r.outputs['kubeconfig-path']!, 'utf8')) as Kubeconfig;
 }
 
-function errorLine(r: ActionRunResult): string {
-  return r.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
-}
-
 describe('eks: keyless role-to-assume', () => {
   it('token mode: AssumeRoleWithWebIdentity, DescribeCluster, then kubectl and client-node get through the EKS authenticator', async () => {
     const r = await run(
@@ -71,7 +64,7 @@ describe('eks: keyless role-to-assume', () => {
       world.oidc.env(),
     );
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(r.exitCode).toBe(0);
       expect(r.outputs.context).toBe(CLUSTER_ARN);
       expect(r.outputs['cluster-endpoint']).toBe(world.proxy.url);
@@ -130,7 +123,7 @@ describe('eks: keyless role-to-assume', () => {
       world.oidc.env(),
     );
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const exec = readKubeconfig(r).users[0]!.user.exec!;
       expect(exec.command).toBe(process.execPath);
       const assumedBefore = world.sts.assumed.length;
@@ -155,7 +148,7 @@ describe('eks: default credential chain', () => {
   it('exec mode with keys in the environment and AWS_REGION instead of the region input', async () => {
     const r = await run({ 'auth-mode': 'exec' }, { ...keyEnv(), AWS_REGION: EKS_REGION });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const file = r.outputs['kubeconfig-path']!;
       expect(readFileSync(file, 'utf8')).not.toContain(world.user.secretAccessKey);
       const before = world.proxy.authenticated.length;
@@ -182,7 +175,7 @@ describe('eks: default credential chain', () => {
     );
     const r = await run({ region: EKS_REGION, 'auth-mode': 'exec' }, { AWS_PROFILE: 'ci' }, bin);
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const config = readKubeconfig(r);
       // Same shape as aws-cli's tests/functional/eks/testdata/output_single (v2 @ 73fb33bb).
       expect(config.users[0]!.user.exec).toMatchObject({
@@ -208,7 +201,7 @@ describe('eks: default credential chain', () => {
   it('token mode with the default chain', async () => {
     const r = await run({ region: EKS_REGION }, keyEnv());
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const k = await kubectl(scratch, r.outputs['kubeconfig-path']!, ['get', 'ns', '-o', 'name'], {
         PATH: bareBin,
       });
@@ -250,7 +243,7 @@ describe('eks: failures', () => {
     const r = await run({ region: EKS_REGION, ...inputs }, keyEnv(id()));
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(message);
+      expect(errorMessages(r).join('\n')).toMatch(message);
       expect(runnerTempEntries(r.runnerTemp)).toEqual([]);
     } finally {
       r.cleanup();
@@ -264,8 +257,8 @@ describe('eks: failures', () => {
     );
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toContain('AssumeRoleWithWebIdentity');
-      expect(errorLine(r)).toContain('AccessDenied');
+      expect(errorMessages(r).join('\n')).toContain('AssumeRoleWithWebIdentity');
+      expect(errorMessages(r).join('\n')).toContain('AccessDenied');
       expect(r.maskedLog).not.toContain(world.oidc.requestToken);
     } finally {
       r.cleanup();

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { Kubeconfig } from '../../shared/kube/kubeconfig.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { errorMessages, runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   GKE_LOCATION,
   GKE_PROJECT,
@@ -68,13 +68,6 @@ function readKubeconfig(r: ActionRunResult): Kubeconfig {
   return parse(readFileSync(r.outputs['kubeconfig-path']!, 'utf8')) as Kubeconfig;
 }
 
-function errorLine(r: ActionRunResult): string {
-  return r.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
-}
-
 /** No secret in what the runner shows. */
 function expectNoLeak(r: ActionRunResult, secrets: string[]): void {
   for (const s of secrets) {
@@ -87,7 +80,7 @@ describe('gke: keyless Workload Identity Federation', () => {
   it('token mode: writes a 0600 kubeconfig that kubectl and client-node use over TLS', async () => {
     const r = await run(wifInputs({ namespace: 'ml-serving' }));
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(r.exitCode).toBe(0);
       const file = r.outputs['kubeconfig-path']!;
       expect(file.startsWith(r.runnerTemp)).toBe(true);
@@ -133,7 +126,7 @@ describe('gke: keyless Workload Identity Federation', () => {
   it('exec mode: kubectl runs the bundled credential command, which mints (and caches) a fresh token', async () => {
     const r = await run(wifInputs({ 'auth-mode': 'exec' }));
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const file = r.outputs['kubeconfig-path']!;
       const text = readFileSync(file, 'utf8');
       expect(text).not.toContain(world.sim.token!);
@@ -171,7 +164,7 @@ describe('gke: keyless Workload Identity Federation', () => {
       post: false,
     });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       const exec = readKubeconfig(r).users[0]!.user.exec!;
       expect(exec.command).toBe('gke-gcloud-auth-plugin');
       expect(exec.args).toEqual(['--use_application_default_credentials']);
@@ -223,7 +216,7 @@ describe('gke: other credentials', () => {
       'google-api-endpoints': world.endpoints,
     });
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(world.oauth2.issued.length).toBeGreaterThan(0);
       const k = await kubectl(scratch, r.outputs['kubeconfig-path']!, ['get', 'ns', '-o', 'name'], {
         PATH: bareBin,
@@ -271,10 +264,10 @@ describe('gke: other credentials', () => {
     // exec mode: the bundled command uses the same ADC file when kubectl runs it.
     const e = await run({ ...adcInputs, 'auth-mode': 'exec' }, adcEnv);
     try {
-      expect(errorLine(r)).toBe('');
+      expect(errorMessages(r).join('\n')).toBe('');
       expect(r.outputs.context).toBe(`gke_${GKE_PROJECT}_${GKE_LOCATION}_prod`);
       expect(await clientNodeNamespaces(r.outputs['kubeconfig-path']!)).toContain('default');
-      expect(errorLine(e)).toBe('');
+      expect(errorMessages(e).join('\n')).toBe('');
       const before = world.iam.issued.length;
       const k = await kubectl(scratch, e.outputs['kubeconfig-path']!, ['get', 'ns', '-o', 'name'], {
         PATH: bareBin,
@@ -296,7 +289,7 @@ describe('gke: endpoints and failures', () => {
     );
     const dns = await run(wifInputs({ 'cluster-name': 'private-one', 'use-dns-endpoint': 'true' }));
     try {
-      expect(errorLine(internal)).toBe('');
+      expect(errorMessages(internal).join('\n')).toBe('');
       expect(internal.outputs['cluster-endpoint']).toBe(world.sim.url);
       expect(
         (await clientNodeNamespaces(internal.outputs['kubeconfig-path']!)).length,
@@ -317,10 +310,10 @@ describe('gke: endpoints and failures', () => {
     const r = await run(wifInputs({ 'cluster-name': 'nope' }));
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(
+      expect(errorMessages(r).join('\n')).toMatch(
         /^setup-cluster-auth: GKE cluster projects\/ml-project\/locations\/us-central1\/clusters\/nope was not found \(HTTP 404/,
       );
-      expect(errorLine(r)).toContain("'location'");
+      expect(errorMessages(r).join('\n')).toContain("'location'");
       expect(r.outputs['kubeconfig-path']).toBeUndefined();
       expect(runnerTempEntries(r.runnerTemp)).toEqual([]);
       expect(r.summary).toContain('failed');
@@ -333,7 +326,7 @@ describe('gke: endpoints and failures', () => {
     const r = await run(wifInputs({ 'cluster-name': 'hostile' }));
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(
+      expect(errorMessages(r).join('\n')).toMatch(
         /GKE cluster hostile endpoint from the server is not a valid value \(got "evil\.example\/steal\?x="\)/,
       );
       expect(r.outputs['cluster-endpoint']).toBeUndefined();
@@ -348,9 +341,9 @@ describe('gke: endpoints and failures', () => {
     const r = await run(wifInputs({ 'service-account': '', 'project-id': GKE_PROJECT }));
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toContain('Permission denied reading GKE cluster');
-      expect(errorLine(r)).toContain('HTTP 403');
-      expect(errorLine(r)).toContain('container.clusters.get');
+      expect(errorMessages(r).join('\n')).toContain('Permission denied reading GKE cluster');
+      expect(errorMessages(r).join('\n')).toContain('HTTP 403');
+      expect(errorMessages(r).join('\n')).toContain('container.clusters.get');
     } finally {
       r.cleanup();
     }
@@ -362,8 +355,8 @@ describe('gke: endpoints and failures', () => {
     );
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toContain('Google authentication');
-      expect(errorLine(r)).toContain('iam.serviceAccounts.getAccessToken');
+      expect(errorMessages(r).join('\n')).toContain('Google authentication');
+      expect(errorMessages(r).join('\n')).toContain('iam.serviceAccounts.getAccessToken');
       expectNoLeak(r, [world.oidc.requestToken]);
     } finally {
       r.cleanup();

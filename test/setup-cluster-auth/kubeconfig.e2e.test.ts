@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, statSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { errorMessages, runAction, type ActionRunResult } from '../harness/runner.ts';
 import {
   Scratch,
   clientNodeNamespaces,
@@ -43,13 +43,6 @@ function run(inputs: Record<string, string>): Promise<ActionRunResult> {
   });
 }
 
-function errorLine(r: ActionRunResult): string {
-  return r.annotations
-    .filter((a) => a.level === 'error')
-    .map((a) => a.message)
-    .join('\n');
-}
-
 describe('provider kubeconfig', () => {
   it.each([
     ['raw YAML', () => given],
@@ -59,7 +52,7 @@ describe('provider kubeconfig', () => {
     async (_name, value) => {
       const r = await run({ kubeconfig: value(), context: 'kube-sim', namespace: 'ml' });
       try {
-        expect(errorLine(r)).toBe('');
+        expect(errorMessages(r).join('\n')).toBe('');
         const file = r.outputs['kubeconfig-path']!;
         expect(statSync(file).mode & 0o777).toBe(0o600);
         expect(r.outputs.context).toBe('kube-sim');
@@ -114,9 +107,9 @@ describe('provider kubeconfig', () => {
     const r = await run({ kubeconfig: value });
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toMatch(message);
+      expect(errorMessages(r).join('\n')).toMatch(message);
       expect(r.maskedLog).not.toContain('s3cr3ts3cr3t');
-      expect(errorLine(r)).not.toContain('s3cr3t');
+      expect(errorMessages(r).join('\n')).not.toContain('s3cr3t');
       expect(runnerTempEntries(r.runnerTemp)).toEqual([]);
     } finally {
       r.cleanup();
@@ -127,7 +120,7 @@ describe('provider kubeconfig', () => {
     const r = await run({ kubeconfig: given, context: 'prod' });
     try {
       expect(r.exitCode).toBe(1);
-      expect(errorLine(r)).toBe(
+      expect(errorMessages(r).join('\n')).toBe(
         "setup-cluster-auth: context 'prod' is not in the kubeconfig; it has 'kube-sim', 'other'",
       );
       expect(runnerTempEntries(r.runnerTemp)).toEqual([]);

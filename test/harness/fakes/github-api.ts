@@ -18,12 +18,15 @@
  *   `othersCommentsWritable` (maintainers' tokens may);
  * - injectable faults: primary rate limit (403 + x-ratelimit-remaining: 0), secondary rate
  *   limit (403 + Retry-After), 429, 5xx;
- * - a barrier that holds the first listings until N runs are listing (to force a race);
+ * - a barrier that holds the first listings until N runs are listing (to force a race), with a
+ *   deadline after which they fail (the test sees it in `errors`);
  * - `prefix: '/api/v3'` serves REST as GitHub Enterprise Server does (GraphQL at /api/graphql).
  */
 import {
+  holdRequests,
   json,
   startFake,
+  type RequestBarrier,
   type FakeRequest,
   type FakeResponse,
   type FakeServer,
@@ -84,8 +87,12 @@ export interface GitHubFake extends FakeServer {
   faults: Fault[];
   /** Adds a comment (e.g. other people's, or an earlier run's); returns it. */
   seed(issue: number, body: string, login?: string): FakeComment;
-  /** Holds first-page listings until `n` are waiting (or `timeoutMs` passes). */
-  holdListings(n: number, timeoutMs?: number): void;
+  /**
+   * Holds first-page listings until `n` are waiting. If fewer arrive within `timeoutMs`
+   * (default 10 s) they fail with 500, the error is recorded in `errors`, and the returned
+   * promise rejects.
+   */
+  holdListings(n: number, timeoutMs?: number): Promise<void>;
   /** Requests that reached the API (not counting the fault-free GET of others). */
   apiCalls(): FakeRequest[];
   env(): Record<string, string>;
@@ -186,7 +193,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   const comments = new Map<number, FakeComment[]>();
   const pulls = new Map<string, FakePull[]>();
   let nextId = 1_000_001;
-  let barrier: { n: number; waiting: (() => void)[]; deadline: number } | undefined;
+  let barrier: RequestBarrier | undefined;
   // Timestamps come from a counter that never goes backwards, a second apart per write, so
   // `since` and ordering behave as on GitHub even within one millisecond.
   let clock = Date.now() - 3_600_000;
@@ -259,16 +266,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         const perPage = Math.min(100, Math.max(1, Number(req.query.get('per_page') ?? 30) || 30));
         const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
         const since = req.query.get('since');
-        if (barrier && page === 1 && !since) {
-          const b = barrier;
-          await new Promise<void>((resolve) => {
-            b.waiting.push(resolve);
-            if (b.waiting.length >= b.n) {
-              barrier = undefined;
-              b.waiting.forEach((w) => w());
-            } else setTimeout(resolve, Math.max(0, b.deadline - Date.now())).unref();
-          });
-        }
+        if (page === 1 && !since) await barrier?.arrive();
         const selected = since ? list.filter((c) => c.updated_at >= since) : list;
         const lastPage = Math.max(1, Math.ceil(selected.length / perPage));
         const items = selected.slice((page - 1) * perPage, page * perPage);
@@ -440,6 +438,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   });
   base = server.url;
   Object.assign(fake, server, {
+    stop: () => {
+      barrier?.cancel();
+      return server.stop();
+    },
     token,
     apiUrl: `${server.url}${prefix}`,
     comments,
@@ -455,7 +457,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       return c;
     },
     holdListings(n: number, timeoutMs = 10_000) {
-      barrier = { n, waiting: [], deadline: Date.now() + timeoutMs };
+      barrier?.cancel();
+      // Once met, the barrier lets every later listing through; once expired, it fails them.
+      barrier = holdRequests('GitHub fake: held listings', n, timeoutMs);
+      return barrier.met;
     },
     apiCalls() {
       return server.requests;

@@ -103,3 +103,60 @@ export async function startFake(
 export function bearer(req: FakeRequest): string | undefined {
   return /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 }
+
+/**
+ * Holds requests until `n` have arrived, then lets them all go on in arrival order: racing
+ * writers meet at the fake. A deadline bounds the wait: if fewer than `n` arrive within
+ * `deadlineMs` (from the call), the held requests and every later one fail with an error
+ * saying how many came (a handler that awaits `arrive()` answers 500 and the fake records the
+ * error in `errors`), and `met` rejects with it. One timer, cleared when met or cancelled.
+ */
+export interface RequestBarrier {
+  /** Waits (in a handler) until `n` requests have arrived; rejects once the deadline has passed. */
+  arrive(): Promise<void>;
+  /** Resolves when `n` have arrived; rejects at the deadline (never an unhandled rejection). */
+  readonly met: Promise<void>;
+  /** Stops holding (the fake stops): the held requests fail, the timer is cleared. */
+  cancel(): void;
+}
+
+export function holdRequests(what: string, n: number, deadlineMs: number): RequestBarrier {
+  const held: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  let failure: Error | undefined;
+  let done = false;
+  let settle!: { resolve: () => void; reject: (error: Error) => void };
+  const met = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  met.catch(() => undefined);
+  const fail = (error: Error): void => {
+    done = true;
+    failure = error;
+    clearTimeout(timer);
+    for (const h of held.splice(0)) h.reject(error);
+    settle.reject(error);
+  };
+  const timer = setTimeout(() => {
+    fail(
+      new Error(
+        `${what}: ${held.length} of ${n} requests arrived within ${deadlineMs} ms; held ones failed`,
+      ),
+    );
+  }, deadlineMs);
+  return {
+    met,
+    arrive: () => {
+      if (failure) return Promise.reject(failure);
+      if (done) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        held.push({ resolve, reject });
+        if (held.length < n) return;
+        done = true;
+        clearTimeout(timer);
+        for (const h of held.splice(0)) h.resolve();
+        settle.resolve();
+      });
+    },
+    cancel: () => {
+      if (!done) fail(new Error(`${what}: cancelled with ${held.length} of ${n} requests held`));
+    },
+  };
+}

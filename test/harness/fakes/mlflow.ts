@@ -2,13 +2,16 @@
  * A local MLflow tracking server (REST API 2.0, as in test/contracts/mlflow/): registered
  * models with versions, aliases, legacy stages and tags; runs with metrics and params;
  * paginated version search (small pages, so tests cross them); MLflow's error bodies and
- * statuses; bearer or basic auth. Faults are injected per path; `holdAliasWrites` holds alias
- * writes until N arrive, then applies them in arrival order (two promotions at once).
+ * statuses; bearer or basic auth. Faults are injected per path (the next requests, or the Nth
+ * from now); `holdAliasWrites` holds alias writes until N arrive, then applies them in arrival
+ * order (two promotions at once).
  */
 import { readContractJson } from '../contracts.ts';
 import {
+  holdRequests,
   json,
   startFake,
+  type RequestBarrier,
   type FakeRequest,
   type FakeResponse,
   type FakeServer,
@@ -49,12 +52,22 @@ export interface MlflowFake extends FakeServer {
   /** Answers the next requests to `path` (`/mlflow/runs/get`, or `POST /mlflow/…` for one method) with these, in turn. */
   inject(path: string, ...responses: FakeResponse[]): void;
   /**
+   * Targets only the `occurrence`-th request to `path` (1-based, counted from this call; `path`
+   * as for `inject`): answers it with a response, or with `{ before }` changes the fake's state
+   * just before it is served as usual (another client's write landing first).
+   */
+  injectAt(path: string, occurrence: number, fault: FakeResponse | { before: () => void }): void;
+  /**
    * The next request to `path` gets no answer until the fake stops (a hung server); resolves
    * when that request has arrived.
    */
   stall(path: string): Promise<void>;
-  /** Alias writes wait until `n` have arrived, then are applied in arrival order. */
-  holdAliasWrites(n: number): void;
+  /**
+   * Alias writes wait until `n` have arrived, then are applied in arrival order. If fewer
+   * arrive within `deadlineMs` (default 10 s), they fail with 500, the fake records the error
+   * in `errors`, and the returned promise rejects: a missed writer fails the test there.
+   */
+  holdAliasWrites(n: number, deadlineMs?: number): Promise<void>;
   /** Requests to the API, as `METHOD /mlflow/...`. */
   calls(): string[];
 }
@@ -86,8 +99,13 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
   const models: MlflowFake['models'] = new Map();
   const runs = new Map<string, FakeRun>();
   const injected = new Map<string, FakeResponse[]>();
+  const targeted: {
+    path: string;
+    left: number;
+    fault: FakeResponse | { before: () => void };
+  }[] = [];
   const pageSize = options.pageSize ?? 2;
-  let held: { n: number; waiting: (() => void)[] } | undefined;
+  let held: RequestBarrier | undefined;
 
   const versionJson = (name: string, v: FakeModelVersion): Record<string, unknown> => {
     const aliases = [...(models.get(name)?.aliases ?? new Map<string, string>())]
@@ -170,17 +188,8 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
         'INVALID_PARAMETER_VALUE',
         `'${String(p.alias)}' alias name (case insensitive) is reserved.`,
       );
-    if (held) {
-      const h = held;
-      await new Promise<void>((resolve) => {
-        h.waiting.push(resolve);
-        if (h.waiting.length >= h.n) {
-          held = undefined;
-          // Applied in arrival order: each waiter sets its alias as it is released.
-          h.waiting.forEach((r) => r());
-        }
-      });
-    }
+    // Applied in arrival order: each waiter sets its alias as it is released.
+    await held?.arrive();
     models.get(name)?.aliases.set(String(p.alias), String(p.version));
     return json(200, {});
   };
@@ -318,6 +327,17 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
     }
     const denied = authCheck(req);
     if (denied) return denied;
+    // Every targeted fault on this path counts this request; those it completes fire.
+    const due = targeted.filter(
+      (t) => (t.path === path || t.path === `${req.method} ${path}`) && --t.left === 0,
+    );
+    let answer: FakeResponse | undefined;
+    for (const t of due) {
+      targeted.splice(targeted.indexOf(t), 1);
+      if ('before' in t.fault) t.fault.before();
+      else answer ??= t.fault;
+    }
+    if (answer) return answer;
     const queue =
       path === undefined
         ? undefined
@@ -363,6 +383,7 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
     ...server,
     stop: () => {
       releaseStalls();
+      held?.cancel();
       return server.stop();
     },
     stall: (path) => new Promise<void>((resolve) => stalled.set(path, resolve)),
@@ -374,8 +395,16 @@ export async function startMlflowFake(options: MlflowFakeOptions = {}): Promise<
     inject(path, ...responses) {
       injected.set(path, [...(injected.get(path) ?? []), ...responses]);
     },
-    holdAliasWrites(n) {
-      held = { n, waiting: [] };
+    injectAt(path, occurrence, fault) {
+      if (!Number.isInteger(occurrence) || occurrence < 1)
+        throw new Error(`occurrence ${occurrence} is not a positive integer`);
+      targeted.push({ path, left: occurrence, fault });
+    },
+    holdAliasWrites(n, deadlineMs = 10_000) {
+      held?.cancel();
+      // Once met, the barrier lets every later write through; once expired, it fails them.
+      held = holdRequests('MLflow fake: held alias writes', n, deadlineMs);
+      return held.met;
     },
     calls: () => server.requests.map((r) => `${r.method} ${r.path.replace(contract.prefix, '')}`),
   };
