@@ -19,9 +19,10 @@ import { diagnoseIsvc } from '../../actions/rollout-and-verify/isvc-diagnose.ts'
 import { inferenceServiceStatus } from '../../actions/rollout-and-verify/isvc-status.ts';
 import type { Manifest } from '../../actions/rollout-and-verify/manifests.ts';
 import { newReport, type RolloutOps } from '../../actions/rollout-and-verify/pipeline.ts';
-import type { FollowOutcome as Outcome, Tracked } from '../../actions/rollout-and-verify/types.ts';
+import type { FollowOutcome as Outcome } from '../../actions/rollout-and-verify/types.ts';
 import { outputs, phases, summary } from '../../actions/rollout-and-verify/wiring.ts';
 import { ManualClock, RecordingLogger } from '../harness/doubles.ts';
+import { appliedTracked } from './helpers.ts';
 
 const FORGED_REVISION = 'iris-predictor-00002\n::error::forged revision';
 const FORGED_URL = 'http://iris.example.com\n::error::forged endpoint';
@@ -79,30 +80,7 @@ function fakeClient(): KubeClient {
 function ops(outcome: Outcome): RolloutOps {
   return {
     load: async () => [manifest],
-    apply: async (manifests, _o, ctx) =>
-      manifests.map((m): Tracked => {
-        const row = {
-          kind: m.kind,
-          namespace: 'ml',
-          name: m.name,
-          action: 'applied',
-          state: '',
-          ok: true,
-        };
-        ctx.record.rows.push(row);
-        return {
-          manifest: m,
-          workload: {
-            apiVersion: m.apiVersion,
-            kind: m.kind,
-            plural: m.plural,
-            name: m.name,
-            namespace: 'ml',
-          },
-          row,
-          progress: { kind: m.kind, namespace: 'ml', name: m.name, state: 'waiting', message: '' },
-        };
-      }),
+    apply: async (manifests, _o, ctx) => manifests.map((m) => appliedTracked(m, ctx)),
     follow: async (list) => {
       for (const t of list) t.outcome = outcome;
     },

@@ -1,10 +1,12 @@
-/** Shared pieces of the rollout-and-verify end-to-end tests. */
+/** Shared pieces of the rollout-and-verify tests (end-to-end, and phase tests with fakes). */
 import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../harness/kube-sim/index.ts';
 import { runAction, type ActionRunResult, type RunActionOptions } from '../harness/runner.ts';
+import type { Manifest } from '../../actions/rollout-and-verify/manifests.ts';
+import type { Tracked } from '../../actions/rollout-and-verify/types.ts';
 
 export function deployment(name: string, image: string, replicas = 2): string {
   return `apiVersion: apps/v1
@@ -116,4 +118,34 @@ export function assertNoSecret(result: ActionRunResult, secret: string): void {
   if (result.post && result.post.log.includes(secret)) {
     throw new Error('a kubeconfig secret appeared in the post log');
   }
+}
+
+/**
+ * A Tracked as the apply phase returns it (namespace ml), its row pushed to the record: for
+ * phase-level tests that fake the apply.
+ */
+export function appliedTracked(
+  m: Manifest,
+  ctx: { record: { rows: unknown[] } },
+  options: { message?: string; previousRevision?: number } = {},
+): Tracked {
+  const row = {
+    kind: m.kind,
+    namespace: 'ml',
+    name: m.name,
+    action: 'applied',
+    state: '',
+    ok: true,
+  };
+  ctx.record.rows.push(row);
+  const { kind, name, apiVersion, plural } = m;
+  return {
+    manifest: m,
+    workload: { apiVersion, kind, plural, name, namespace: 'ml' },
+    row,
+    progress: { kind, namespace: 'ml', name, state: 'waiting', message: options.message ?? '' },
+    ...(options.previousRevision === undefined
+      ? {}
+      : { previousRevision: options.previousRevision }),
+  };
 }

@@ -34,6 +34,7 @@ import type {
   Tracked,
 } from '../../actions/rollout-and-verify/types.ts';
 import { ManualClock, MemoryState, RecordingLogger } from '../harness/doubles.ts';
+import { appliedTracked } from './helpers.ts';
 
 function manifest(kind: string, name: string): Manifest {
   const apiVersion = kind === 'InferenceService' ? 'serving.kserve.io/v1beta1' : 'apps/v1';
@@ -56,32 +57,6 @@ const deployed: KubeObject = {
 };
 
 type FollowScript = (list: Tracked[], call: number) => void;
-
-/** A Tracked as the apply returns it. */
-function tracked(m: Manifest, ctx: { record: { rows: unknown[] } }): Tracked {
-  const row = {
-    kind: m.kind,
-    namespace: 'ml',
-    name: m.name,
-    action: 'applied',
-    state: '',
-    ok: true,
-  };
-  ctx.record.rows.push(row);
-  return {
-    manifest: m,
-    workload: {
-      apiVersion: m.apiVersion,
-      kind: m.kind,
-      plural: m.plural,
-      name: m.name,
-      namespace: 'ml',
-    },
-    row,
-    progress: { kind: m.kind, namespace: 'ml', name: m.name, state: 'waiting', message: 'applied' },
-    previousRevision: 3,
-  };
-}
 
 interface Fakes {
   ops: RolloutOps;
@@ -112,7 +87,9 @@ function fakes(
     },
     apply: async (manifests, o, ctx) => {
       calls.push('apply');
-      return manifests.filter((m) => o.followed(m.kind)).map((m) => tracked(m, ctx));
+      return manifests
+        .filter((m) => o.followed(m.kind))
+        .map((m) => appliedTracked(m, ctx, { message: 'applied', previousRevision: 3 }));
     },
     follow: async (list) => {
       calls.push('follow');
