@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
 
 const TOKEN = 'sim-token-conn-5c2e9a';
 /** An exec env value: masked each time the kubeconfig is read, so its masks count the reads. */
@@ -80,8 +80,6 @@ function pluginRuns(): number {
 
 const kubeconfigReads = (r: ActionRunResult): number =>
   r.masks.filter((m) => m === READ_MARK).length;
-const errorOf = (r: ActionRunResult): string =>
-  r.annotations.find((a) => a.level === 'error')?.message ?? '';
 
 beforeAll(async () => {
   sim = await startKubeSim({ tls: true, token: TOKEN, namespaces: ['models'], speed: 20 });
@@ -150,7 +148,7 @@ describe('analyze-release: one cluster connection per run, only when needed (bun
       },
       env: { KUBECONFIG: kubeconfig },
     });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.outputs.verdict).toBe('pass');
     expect(model.requests).toBeGreaterThanOrEqual(20);
     expect(pluginRuns()).toBe(1);
@@ -164,7 +162,7 @@ describe('analyze-release: one cluster connection per run, only when needed (bun
       inputs: { service: 'models/iris', concurrency: '8', duration: '1s', warmup: '0s' },
       env: { KUBECONFIG: kubeconfig },
     });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.outputs.verdict).toBe('pass');
     expect(pluginRuns()).toBe(1);
     expect(kubeconfigReads(r)).toBe(1);
@@ -178,7 +176,7 @@ describe('analyze-release: one cluster connection per run, only when needed (bun
       inputs: { url: model.url, hpa: 'models/iris', rate: '20', duration: '1s', warmup: '0s' },
       env: { KUBECONFIG: kubeconfig },
     });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.outputs.verdict).toBe('pass');
     expect(pluginRuns()).toBe(1);
     expect(kubeconfigReads(r)).toBe(1);
@@ -197,7 +195,7 @@ describe('analyze-release: one cluster connection per run, only when needed (bun
       },
       env: { KUBECONFIG: kubeconfig },
     });
-    expect(errorOf(r)).toBe('');
+    expect(lastError(r)).toBe('');
     expect(r.outputs.verdict).toBe('pass');
     expect(pluginRuns()).toBe(0);
     expect(kubeconfigReads(r)).toBe(0);

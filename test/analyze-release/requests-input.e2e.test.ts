@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
-import { runAction, type ActionRunResult } from '../harness/runner.ts';
+import { lastError, runAction } from '../harness/runner.ts';
 
 /** A credential in a malformed line: JSON.parse would quote `{"token": sk-live-7f`. */
 const SECRET = 'sk-live-7f3a9c';
@@ -28,16 +28,13 @@ afterAll(async () => {
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
-const errorOf = (r: ActionRunResult): string =>
-  r.annotations.find((a) => a.level === 'error')?.message ?? '';
-
 describe('analyze-release: a requests line that is not JSON (bundle)', () => {
   it('inline: the input and line number are named, the line is not in the log, nothing is sent', async () => {
     const r = await runAction('analyze-release', {
       inputs: { url: model.url, requests: `{"a": 1}\n${BAD_LINE}`, duration: '1s', warmup: '0s' },
     });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toBe(
+    expect(lastError(r)).toBe(
       `analyze-release: Input 'requests' line 2 must be a JSON request body (JSON Lines: one body per line; or the whole input one JSON body) (the line is not shown: it may hold a credential).`,
     );
     expect(r.log).not.toContain('sk-live');
@@ -51,7 +48,7 @@ describe('analyze-release: a requests line that is not JSON (bundle)', () => {
       workspace,
     });
     expect(r.exitCode).toBe(1);
-    expect(errorOf(r)).toBe(
+    expect(lastError(r)).toBe(
       `analyze-release: Input 'requests' (file "bodies.jsonl") line 3 must be a JSON request body (JSON Lines: one body per line) (the line is not shown: it may hold a credential).`,
     );
     expect(r.log).not.toContain('sk-live');
