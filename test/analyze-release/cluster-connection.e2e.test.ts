@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
 import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
+import { callSim } from '../harness/kube-sim/call.ts';
 
 const TOKEN = 'sim-token-conn-5c2e9a';
 /** An exec env value: masked each time the kubeconfig is read, so its masks count the reads. */
@@ -23,26 +23,6 @@ let model: ModelServer;
 let dir: string;
 let kubeconfig: string;
 let counter: string;
-
-/** One request to the simulator's API with its token and CA; resolves with the status. */
-function callSim(method: string, apiPath: string, object: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${sim.url}${apiPath}`,
-      {
-        method,
-        ca: Buffer.from(sim.caData!, 'base64'),
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(object));
-  });
-}
 
 /** The simulator's kubeconfig with its user swapped for a counting exec credential plugin. */
 function execKubeconfig(): string {
@@ -93,7 +73,7 @@ beforeAll(async () => {
     metadata: { name: 'iris', namespace: 'models' },
     spec: { selector: { app: 'iris' }, ports: [{ name: 'http', port: 8080 }] },
   };
-  expect(await callSim('POST', '/api/v1/namespaces/models/services', service)).toBe(201);
+  expect(await callSim(sim, 'POST', '/api/v1/namespaces/models/services', service)).toBe(201);
   sim.proxyService('models', 'iris', model.url);
   const deployment = {
     apiVersion: 'apps/v1',
@@ -108,9 +88,9 @@ beforeAll(async () => {
       },
     },
   };
-  expect(await callSim('POST', '/apis/apps/v1/namespaces/models/deployments', deployment)).toBe(
-    201,
-  );
+  expect(
+    await callSim(sim, 'POST', '/apis/apps/v1/namespaces/models/deployments', deployment),
+  ).toBe(201);
   const hpa = {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -122,7 +102,12 @@ beforeAll(async () => {
     },
   };
   expect(
-    await callSim('POST', '/apis/autoscaling/v2/namespaces/models/horizontalpodautoscalers', hpa),
+    await callSim(
+      sim,
+      'POST',
+      '/apis/autoscaling/v2/namespaces/models/horizontalpodautoscalers',
+      hpa,
+    ),
   ).toBe(201);
   await sim.waitFor(
     () => sim.getObject('HorizontalPodAutoscaler', 'models', 'iris')?.status !== undefined,

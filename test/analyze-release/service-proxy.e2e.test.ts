@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
 import { lastError, runAction } from '../harness/runner.ts';
+import { callSim } from '../harness/kube-sim/call.ts';
 
 let sim: KubeSim;
 let candidate: ModelServer;
@@ -17,37 +17,11 @@ let slowCanary: ModelServer;
 
 /** Creates a Service through the simulator's API, as kubectl would. */
 function createService(namespace: string, name: string): Promise<number> {
-  return callSim('POST', `/api/v1/namespaces/${namespace}/services`, {
+  return callSim(sim, 'POST', `/api/v1/namespaces/${namespace}/services`, {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, namespace },
     spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
-  });
-}
-
-/** One request to the simulator's API with its token and CA; resolves with the status. */
-function callSim(
-  method: string,
-  path: string,
-  object: unknown,
-  contentType = 'application/json',
-): Promise<number> {
-  const body = JSON.stringify(object);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${sim.url}${path}`,
-      {
-        method,
-        ca: Buffer.from(sim.caData!, 'base64'),
-        headers: { authorization: `Bearer ${sim.token}`, 'content-type': contentType },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
   });
 }
 
@@ -138,9 +112,9 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
         },
       },
     };
-    expect(await callSim('POST', '/apis/apps/v1/namespaces/models/deployments', deployment)).toBe(
-      201,
-    );
+    expect(
+      await callSim(sim, 'POST', '/apis/apps/v1/namespaces/models/deployments', deployment),
+    ).toBe(201);
     const hpa = {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -151,7 +125,7 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
         maxReplicas: 5,
       },
     };
-    expect(await callSim('POST', hpas, hpa)).toBe(201);
+    expect(await callSim(sim, 'POST', hpas, hpa)).toBe(201);
     const replicas = (): unknown =>
       sim.getObject('HorizontalPodAutoscaler', 'models', 'iris')?.status?.currentReplicas;
     await sim.waitFor(() => replicas() === 2);
@@ -162,6 +136,7 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
       if (candidate.requests < scaled) return;
       clearInterval(watcher);
       void callSim(
+        sim,
         'PATCH',
         `${hpas}/iris`,
         { spec: { minReplicas: 5 } },
@@ -245,11 +220,13 @@ const trafficOf = (name: string): Traffic[] =>
 
 /** Release 1 rolled out; with `canary`, release 2 held at that share (as canary: hold leaves it). */
 async function deployIsvc(name: string, canary?: number): Promise<void> {
-  expect(await callSim('POST', ISVCS, inferenceService(name, 'gs://m/v1'))).toBe(201);
+  expect(await callSim(sim, 'POST', ISVCS, inferenceService(name, 'gs://m/v1'))).toBe(201);
   await sim.waitFor(() => trafficOf(name)[0]?.percent === 100, 20_000, `${name} rolled out`);
   if (canary === undefined) return;
   const v2 = inferenceService(name, 'gs://m/v2', canary);
-  expect(await callSim('PATCH', `${ISVCS}/${name}`, v2, 'application/merge-patch+json')).toBe(200);
+  expect(await callSim(sim, 'PATCH', `${ISVCS}/${name}`, v2, 'application/merge-patch+json')).toBe(
+    200,
+  );
   await sim.waitFor(() => trafficOf(name).length === 2, 20_000, `${name} canary split`);
 }
 
