@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
 import { lastError, runAction, type ActionRunResult } from '../harness/runner.ts';
-import { callSim } from '../harness/kube-sim/call.ts';
+import { createScaledDeployment, createService } from '../harness/kube-sim/call.ts';
 
 const TOKEN = 'sim-token-conn-5c2e9a';
 /** An exec env value: masked each time the kubeconfig is read, so its masks count the reads. */
@@ -67,48 +67,18 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'analyze-conn-'));
   counter = path.join(dir, 'plugin-runs.txt');
   kubeconfig = execKubeconfig();
-  const service = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'iris', namespace: 'models' },
-    spec: { selector: { app: 'iris' }, ports: [{ name: 'http', port: 8080 }] },
-  };
-  expect(await callSim(sim, 'POST', '/api/v1/namespaces/models/services', service)).toBe(201);
+  expect(await createService(sim, 'models', 'iris')).toBe(201);
   sim.proxyService('models', 'iris', model.url);
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'iris', namespace: 'models' },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: 'iris' } },
-      template: {
-        metadata: { labels: { app: 'iris' } },
-        spec: { containers: [{ name: 'model', image: 'iris:1' }] },
-      },
-    },
-  };
-  expect(
-    await callSim(sim, 'POST', '/apis/apps/v1/namespaces/models/deployments', deployment),
-  ).toBe(201);
-  const hpa = {
-    apiVersion: 'autoscaling/v2',
-    kind: 'HorizontalPodAutoscaler',
-    metadata: { name: 'iris', namespace: 'models' },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'iris' },
-      minReplicas: 1,
-      maxReplicas: 3,
-    },
-  };
-  expect(
-    await callSim(
-      sim,
-      'POST',
-      '/apis/autoscaling/v2/namespaces/models/horizontalpodautoscalers',
-      hpa,
-    ),
-  ).toBe(201);
+  await createScaledDeployment(sim, {
+    namespace: 'models',
+    deployment: 'iris',
+    app: 'iris',
+    container: 'model',
+    replicas: 1,
+    hpa: 'iris',
+    minReplicas: 1,
+    maxReplicas: 3,
+  });
   await sim.waitFor(
     () => sim.getObject('HorizontalPodAutoscaler', 'models', 'iris')?.status !== undefined,
   );

@@ -8,22 +8,14 @@ import { readFileSync } from 'node:fs';
 import { startKubeSim, type KubeSim } from '../harness/kube-sim/index.ts';
 import { startModelServer, type ModelServer } from '../harness/fakes/model-server.ts';
 import { lastError, runAction } from '../harness/runner.ts';
-import { callSim } from '../harness/kube-sim/call.ts';
+import { callSim, createScaledDeployment, createService } from '../harness/kube-sim/call.ts';
+
+const MERGE_PATCH = 'application/merge-patch+json';
 
 let sim: KubeSim;
 let candidate: ModelServer;
 let stable: ModelServer;
 let slowCanary: ModelServer;
-
-/** Creates a Service through the simulator's API, as kubectl would. */
-function createService(namespace: string, name: string): Promise<number> {
-  return callSim(sim, 'POST', `/api/v1/namespaces/${namespace}/services`, {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace },
-    spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
-  });
-}
 
 beforeAll(async () => {
   // speed 20: the simulator's HPA controller resyncs every 15 simulated seconds (0.75 s).
@@ -36,8 +28,8 @@ beforeAll(async () => {
   candidate = await startModelServer({ delayMs: 2 });
   stable = await startModelServer({ delayMs: 2 });
   slowCanary = await startModelServer({ delayMs: 40, flipEvery: 5 });
-  expect(await createService('models', 'iris-predictor')).toBe(201);
-  expect(await createService('models', 'iris-stable')).toBe(201);
+  expect(await createService(sim, 'models', 'iris-predictor')).toBe(201);
+  expect(await createService(sim, 'models', 'iris-stable')).toBe(201);
   sim.proxyService('models', 'iris-predictor', candidate.url);
   sim.proxyService('models', 'iris-stable', stable.url, '8080');
 }, 30_000);
@@ -87,7 +79,7 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
   }, 60_000);
 
   it('a Service with nothing behind it: every request a 503 from the API server, the verdict fail', async () => {
-    expect(await createService('models', 'orphan')).toBe(201);
+    expect(await createService(sim, 'models', 'orphan')).toBe(201);
     const r = await runAction('analyze-release', {
       inputs: { service: 'models/orphan', rate: '10', duration: '1s', warmup: '0s' },
       env: { KUBECONFIG: sim.kubeconfigPath },
@@ -99,79 +91,51 @@ describe('analyze-release through the API server service proxy (bundle)', () => 
 
   it('hpa: the replica timeline under the load, "scaled 2 → 5"', async () => {
     const hpas = '/apis/autoscaling/v2/namespaces/models/horizontalpodautoscalers';
-    const deployment = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'iris-predictor', namespace: 'models' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: 'iris' } },
-        template: {
-          metadata: { labels: { app: 'iris' } },
-          spec: { containers: [{ name: 'kserve-container', image: 'iris:1' }] },
-        },
-      },
-    };
-    expect(
-      await callSim(sim, 'POST', '/apis/apps/v1/namespaces/models/deployments', deployment),
-    ).toBe(201);
-    const hpa = {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: { name: 'iris', namespace: 'models' },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'iris-predictor' },
-        minReplicas: 2,
-        maxReplicas: 5,
-      },
-    };
-    expect(await callSim(sim, 'POST', hpas, hpa)).toBe(201);
+    await createScaledDeployment(sim, {
+      namespace: 'models',
+      deployment: 'iris-predictor',
+      app: 'iris',
+      container: 'kserve-container',
+      replicas: 2,
+      hpa: 'iris',
+      minReplicas: 2,
+      maxReplicas: 5,
+    });
     const replicas = (): unknown =>
       sim.getObject('HorizontalPodAutoscaler', 'models', 'iris')?.status?.currentReplicas;
     await sim.waitFor(() => replicas() === 2);
     // The "load" the autoscaler reacts to: once the candidate has served 40 requests, the
     // HPA's floor goes to 5 and the simulator's controller scales the Deployment up.
-    const scaled = candidate.requests + 40;
-    const watcher = setInterval(() => {
-      if (candidate.requests < scaled) return;
-      clearInterval(watcher);
-      void callSim(
-        sim,
-        'PATCH',
-        `${hpas}/iris`,
-        { spec: { minReplicas: 5 } },
-        'application/merge-patch+json',
-      );
-    }, 20);
+    const scaledUp = candidate
+      .afterRequests(candidate.requests + 40)
+      .then(() => callSim(sim, 'PATCH', `${hpas}/iris`, { spec: { minReplicas: 5 } }, MERGE_PATCH));
+    const r = await runAction('analyze-release', {
+      inputs: {
+        'inference-service': 'models/iris',
+        hpa: 'models/iris',
+        rate: '20',
+        duration: '6s',
+        warmup: '0s',
+      },
+      env: { KUBECONFIG: sim.kubeconfigPath },
+      keep: true,
+    });
     try {
-      const r = await runAction('analyze-release', {
-        inputs: {
-          'inference-service': 'models/iris',
-          hpa: 'models/iris',
-          rate: '20',
-          duration: '6s',
-          warmup: '0s',
-        },
-        env: { KUBECONFIG: sim.kubeconfigPath },
-        keep: true,
+      expect(lastError(r)).toBe('');
+      expect(r.summary).toMatch(/### Autoscaling: models\/iris scaled 2 → 5 in [2-7](\.\d)? s/);
+      expect(r.summary).toContain('| 0 | 2 | 2 |');
+      const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
+        hpa: Record<string, unknown>;
+      };
+      expect(report.hpa).toMatchObject({
+        name: 'models/iris',
+        'replicas-before': 2,
+        'replicas-max': 5,
       });
-      try {
-        expect(lastError(r)).toBe('');
-        expect(r.summary).toMatch(/### Autoscaling: models\/iris scaled 2 → 5 in [2-7](\.\d)? s/);
-        expect(r.summary).toContain('| 0 | 2 | 2 |');
-        const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as {
-          hpa: Record<string, unknown>;
-        };
-        expect(report.hpa).toMatchObject({
-          name: 'models/iris',
-          'replicas-before': 2,
-          'replicas-max': 5,
-        });
-      } finally {
-        r.cleanup();
-      }
+      // Awaited last: it settles once the load reached 40 requests, which the above implies.
+      expect(await scaledUp).toBe(200);
     } finally {
-      clearInterval(watcher);
+      r.cleanup();
     }
   }, 60_000);
 
@@ -224,9 +188,7 @@ async function deployIsvc(name: string, canary?: number): Promise<void> {
   await sim.waitFor(() => trafficOf(name)[0]?.percent === 100, 20_000, `${name} rolled out`);
   if (canary === undefined) return;
   const v2 = inferenceService(name, 'gs://m/v2', canary);
-  expect(await callSim(sim, 'PATCH', `${ISVCS}/${name}`, v2, 'application/merge-patch+json')).toBe(
-    200,
-  );
+  expect(await callSim(sim, 'PATCH', `${ISVCS}/${name}`, v2, MERGE_PATCH)).toBe(200);
   await sim.waitFor(() => trafficOf(name).length === 2, 20_000, `${name} canary split`);
 }
 

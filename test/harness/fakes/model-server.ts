@@ -37,6 +37,8 @@ export interface ModelServer {
   auth: Set<string>;
   /** Connections accepted so far. */
   connections: number;
+  /** Resolves once `n` prediction requests have arrived (at once if they already have). */
+  afterRequests(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startModelServer(
   const buckets = BUCKETS.map(() => 0);
   let sum = 0;
   let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
   const model: ModelServer = {
     url: '',
     switches: { delayMs: 1, failEvery: 0, flipEvery: 0, jitter: 0, seed: 1, ...switches },
@@ -57,6 +60,10 @@ export async function startModelServer(
     bodies: new Set(),
     auth: new Set(),
     connections: 0,
+    afterRequests: (n) =>
+      model.requests >= n
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ n, resolve })),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const metrics = (): string => {
@@ -91,6 +98,10 @@ export async function startModelServer(
         return;
       }
       const n = ++model.requests;
+      for (const w of waiters.filter((x) => x.n <= n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
       const s = model.switches;
       model.bodies.add(`${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
       model.auth.add(req.headers.authorization ?? '');

@@ -33,3 +33,65 @@ export function callSim(
     req.end(JSON.stringify(object));
   });
 }
+
+/** Creates a Service `name` (selector app=`name`, port `http` 8080), as kubectl would. */
+export function createService(sim: KubeSim, namespace: string, name: string): Promise<number> {
+  return callSim(sim, 'POST', `/api/v1/namespaces/${namespace}/services`, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 8080 }] },
+  });
+}
+
+export interface ScaledDeployment {
+  namespace: string;
+  /** The Deployment's name; its pods are labelled app=`app`. */
+  deployment: string;
+  app: string;
+  container: string;
+  replicas: number;
+  /** The HorizontalPodAutoscaler's name, scaling the Deployment between min and max. */
+  hpa: string;
+  minReplicas: number;
+  maxReplicas: number;
+}
+
+/** Creates a Deployment and an HPA scaling it through the simulator's API; throws unless both are 201. */
+export async function createScaledDeployment(sim: KubeSim, d: ScaledDeployment): Promise<void> {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: d.deployment, namespace: d.namespace },
+    spec: {
+      replicas: d.replicas,
+      selector: { matchLabels: { app: d.app } },
+      template: {
+        metadata: { labels: { app: d.app } },
+        spec: { containers: [{ name: d.container, image: `${d.app}:1` }] },
+      },
+    },
+  };
+  const hpa = {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: d.hpa, namespace: d.namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: d.deployment },
+      minReplicas: d.minReplicas,
+      maxReplicas: d.maxReplicas,
+    },
+  };
+  const created = [
+    await callSim(sim, 'POST', `/apis/apps/v1/namespaces/${d.namespace}/deployments`, deployment),
+    await callSim(
+      sim,
+      'POST',
+      `/apis/autoscaling/v2/namespaces/${d.namespace}/horizontalpodautoscalers`,
+      hpa,
+    ),
+  ];
+  if (created.some((status) => status !== 201)) {
+    throw new Error(`creating ${d.namespace}/${d.deployment} + its HPA answered ${created}`);
+  }
+}
