@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { editText, noMatchError, type EditTarget } from '../../actions/argocd-bump-image/edit.ts';
 import { parseImageRef } from '../../shared/image-ref.ts';
 import { LocatedError } from '../../shared/errors.ts';
+import { replaced } from './replaced.ts';
 
 const fixtures = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -18,16 +19,6 @@ const DIGEST = `sha256:${'a'.repeat(64)}`;
 function target(image: string, extra: Partial<EditTarget> = {}): EditTarget {
   const ref = parseImageRef(image);
   return { image: ref, imageName: ref.name, ...extra };
-}
-
-/** The original with each [from, to] replaced exactly once: nothing else may differ. */
-function replaced(text: string, ...pairs: [string, string][]): string {
-  let out = text;
-  for (const [from, to] of pairs) {
-    expect(out.split(from).length - 1).toBe(1);
-    out = out.replace(from, to);
-  }
-  return out;
 }
 
 describe('byte-exact edits', () => {

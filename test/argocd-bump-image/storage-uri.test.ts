@@ -12,6 +12,7 @@ import { storageUriProblem } from '../../actions/argocd-bump-image/storage-uri.t
 import { InputError } from '../../shared/errors.ts';
 import { parseImageRef } from '../../shared/image-ref.ts';
 import { Inputs, mapInputs } from '../../shared/inputs.ts';
+import { replaced } from './replaced.ts';
 
 const fixtures = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -25,16 +26,6 @@ const NEW_URI = 's3://mlflow/1/0123abcd/artifacts/model';
 function target(image: string, storageUri?: string): EditTarget {
   const ref = parseImageRef(image);
   return { image: ref, imageName: ref.name, ...(storageUri ? { storageUri } : {}) };
-}
-
-/** The original with each [from, to] replaced exactly once: nothing else may differ. */
-function replaced(text: string, ...pairs: [string, string][]): string {
-  let out = text;
-  for (const [from, to] of pairs) {
-    expect(out.split(from).length - 1).toBe(1);
-    out = out.replace(from, to);
-  }
-  return out;
 }
 
 /** The predictor storageUri values of every document, as a YAML reader sees them. */
