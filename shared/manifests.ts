@@ -6,9 +6,7 @@
  */
 import { lineOf, parseYamlFile, type SourceDocument } from './yaml.ts';
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from './server-values.ts';
 
 /** What identifies an object; each field undefined when the document does not give it. */
 export interface ManifestIdentity {

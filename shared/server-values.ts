@@ -5,6 +5,11 @@
  * field, never a write outside our own directory or a forged output.
  */
 
+/** A JSON object (not null, not an array): what a decoded answer must be before its fields are read. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A content digest as registries send it (`Docker-Content-Digest`): sha256 or sha512, hex. */
 export const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 /** A full git object name: SHA-1 (40 hex) or SHA-256 (64 hex). */

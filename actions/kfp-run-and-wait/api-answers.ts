@@ -15,6 +15,7 @@ import {
   shownValue,
 } from '../../shared/server-values.ts';
 import type { Run, RuntimeState } from './api-types.ts';
+import { isRecord } from '../../shared/server-values.ts';
 
 /** `v2beta1RuntimeState`, as the swagger lists it. */
 export const RUNTIME_STATES: ReadonlySet<string> = new Set<RuntimeState>([
@@ -46,9 +47,6 @@ function checkedState(value: unknown, what: string): void {
   );
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) : []);
 
 /**
@@ -56,7 +54,7 @@ const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? (v as unknown[]) :
  * answer about another run is refused too).
  */
 export function checkedRun(answer: unknown, expected?: string): Run {
-  if (!isMap(answer)) {
+  if (!isRecord(answer)) {
     throw new ServerValueError(
       `KFP run from the server is not an object (got ${shownValue(answer)})`,
     );
@@ -69,18 +67,18 @@ export function checkedRun(answer: unknown, expected?: string): Run {
   }
   optionalId(answer.experiment_id, 'experiment_id');
   optionalId(answer.pipeline_version_id, 'pipeline_version_id');
-  const reference = isMap(answer.pipeline_version_reference)
+  const reference = isRecord(answer.pipeline_version_reference)
     ? answer.pipeline_version_reference
     : {};
   optionalId(reference.pipeline_id, 'pipeline_id');
   optionalId(reference.pipeline_version_id, 'pipeline_version_id');
   checkedState(answer.state, 'KFP run state');
   for (const entry of listOf(answer.state_history)) {
-    if (isMap(entry)) checkedState(entry.state, 'KFP run state_history state');
+    if (isRecord(entry)) checkedState(entry.state, 'KFP run state_history state');
   }
-  const details = isMap(answer.run_details) ? answer.run_details : {};
+  const details = isRecord(answer.run_details) ? answer.run_details : {};
   for (const task of listOf(details.task_details)) {
-    if (!isMap(task)) continue;
+    if (!isRecord(task)) continue;
     optionalId(task.task_id, 'task_id');
     optionalId(task.parent_task_id, 'parent_task_id');
     checkedState(task.state, 'KFP task state');

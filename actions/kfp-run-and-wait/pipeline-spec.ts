@@ -6,6 +6,7 @@
 import { InputError, LocatedError } from '../../shared/errors.ts';
 import { readConfinedFile, type PathPolicy } from '../../shared/files.ts';
 import { lineOf, parseYamlFile } from '../../shared/yaml.ts';
+import { isRecord } from '../../shared/server-values.ts';
 
 /** PipelineSpec `ParameterType.ParameterTypeEnum` (pipeline_spec.proto). */
 export type ParameterType =
@@ -33,9 +34,6 @@ export interface LoadedPipeline {
   parameters: Map<string, RootParameter>;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * The largest pipeline file read: KFP's own upload limit (apiserver `MaxFileLength = 32 << 20`,
  * backend/src/apiserver/server/util.go). Compiled specs are KiBs to a few MiB; a larger file
@@ -58,7 +56,7 @@ export function loadPipelineFile(value: string, policy: PathPolicy): LoadedPipel
   const spec: unknown = first.doc.toJS();
   const problems: string[] = [];
   let at: (string | number)[] = [];
-  if (!isMap(spec)) problems.push('the document is not a map');
+  if (!isRecord(spec)) problems.push('the document is not a map');
   else {
     const need = (key: string, ok: (v: unknown) => boolean, what: string): void => {
       if (!ok(spec[key])) {
@@ -68,15 +66,15 @@ export function loadPipelineFile(value: string, policy: PathPolicy): LoadedPipel
     };
     need(
       'pipelineInfo',
-      (v) => isMap(v) && typeof v.name === 'string' && v.name !== '',
+      (v) => isRecord(v) && typeof v.name === 'string' && v.name !== '',
       'a map with a name',
     );
-    need('root', (v) => isMap(v) && isMap(v.dag), 'a map with a `dag`');
+    need('root', (v) => isRecord(v) && isRecord(v.dag), 'a map with a `dag`');
     need('schemaVersion', (v) => typeof v === 'string', 'a string');
-    need('components', isMap, 'a map');
-    need('deploymentSpec', isMap, 'a map');
+    need('components', isRecord, 'a map');
+    need('deploymentSpec', isRecord, 'a map');
   }
-  if (problems.length > 0 || !isMap(spec)) {
+  if (problems.length > 0 || !isRecord(spec)) {
     const line = lineOf(first, at);
     throw new LocatedError(
       `${shown}${line ? `:${line}` : ''}: not a compiled KFP pipeline (PipelineSpec): ${problems.join('; ')}. Compile it with the KFP SDK (kfp dsl compile / compiler.Compiler().compile) and pass the YAML it writes.`,
@@ -85,7 +83,7 @@ export function loadPipelineFile(value: string, policy: PathPolicy): LoadedPipel
     );
   }
   const platform = docs[1]?.doc.toJS() as unknown;
-  const inline = isMap(platform) ? { pipeline_spec: spec, platform_spec: platform } : spec;
+  const inline = isRecord(platform) ? { pipeline_spec: spec, platform_spec: platform } : spec;
   return {
     file,
     bytes,
@@ -98,12 +96,12 @@ export function loadPipelineFile(value: string, policy: PathPolicy): LoadedPipel
 /** The root `inputDefinitions.parameters` of a PipelineSpec (as JSON from KFP or the file). */
 export function rootParameters(spec: unknown): Map<string, RootParameter> {
   const result = new Map<string, RootParameter>();
-  const s = isMap(spec) && isMap(spec.pipeline_spec) ? spec.pipeline_spec : spec;
-  if (!isMap(s) || !isMap(s.root) || !isMap(s.root.inputDefinitions)) return result;
+  const s = isRecord(spec) && isRecord(spec.pipeline_spec) ? spec.pipeline_spec : spec;
+  if (!isRecord(s) || !isRecord(s.root) || !isRecord(s.root.inputDefinitions)) return result;
   const params = s.root.inputDefinitions.parameters;
-  if (!isMap(params)) return result;
+  if (!isRecord(params)) return result;
   for (const [name, def] of Object.entries(params)) {
-    const d = isMap(def) ? def : {};
+    const d = isRecord(def) ? def : {};
     result.set(name, {
       type: typeof d.parameterType === 'string' ? (d.parameterType as ParameterType) : undefined,
       optional: d.isOptional === true || d.defaultValue !== undefined,
@@ -125,7 +123,7 @@ function typeOk(type: ParameterType | undefined, value: unknown): boolean {
     case 'LIST':
       return Array.isArray(value);
     case 'STRUCT':
-      return isMap(value);
+      return isRecord(value);
     default:
       return true;
   }

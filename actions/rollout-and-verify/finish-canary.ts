@@ -16,7 +16,8 @@ import {
 } from '../../shared/kube/revisions.ts';
 import { withRetry } from '../../shared/retry.ts';
 import { checkedEndpoint, failureReasonOutput } from './cluster-values.ts';
-import { applySpec, isRecord, ISVC_KIND, isvcPath, ownedSpec, waitIsvc } from './isvc.ts';
+import { isRecord } from '../../shared/server-values.ts';
+import { applySpec, ISVC_KIND, isvcPath, ownedSpec, waitIsvc } from './isvc.ts';
 import type { Manifest } from './manifests.ts';
 import type { ResourceRow } from './record.ts';
 import type { FinishCanaryInputs } from './inputs.ts';

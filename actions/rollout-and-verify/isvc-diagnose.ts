@@ -6,7 +6,8 @@ import {
   type KubeObject,
 } from '../../shared/kube/index.ts';
 import { shownRevision, shownTraffic, predictorStatus } from '../../shared/kube/revisions.ts';
-import { isRecord, isvcPath, STORAGE_INITIALIZER } from './isvc.ts';
+import { isRecord } from '../../shared/server-values.ts';
+import { isvcPath, STORAGE_INITIALIZER } from './isvc.ts';
 import { ISVC_POD_LABEL, REVISION_POD_LABEL } from './isvc-status.ts';
 import type { Manifest } from './manifests.ts';
 

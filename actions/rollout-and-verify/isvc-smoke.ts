@@ -6,13 +6,12 @@
  */
 import type { SmokeInputs } from './inputs.ts';
 import type { Manifest } from './manifests.ts';
+import { isRecord } from '../../shared/server-values.ts';
 
 export type InferenceProtocol = 'v1' | 'v2';
 
 function record(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined;
+  return isRecord(v) ? v : undefined;
 }
 
 /** The protocol of an InferenceService's predictor: v2 for `v2`/`grpc-v2`, else v1 (KServe's default). */

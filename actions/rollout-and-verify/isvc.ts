@@ -21,6 +21,7 @@ import {
   shownTraffic,
 } from '../../shared/kube/revisions.ts';
 import type { FollowContext, Tracked } from './types.ts';
+import { isRecord } from '../../shared/server-values.ts';
 
 export const ISVC_KIND = 'InferenceService';
 export const STORAGE_INITIALIZER = 'storage-initializer';
@@ -39,10 +40,6 @@ interface ManagedFieldsEntry {
   operation?: string;
   subresource?: string;
   fieldsV1?: Record<string, unknown>;
-}
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function clone<T>(v: T): T {

@@ -4,8 +4,8 @@ import { InputError, LocatedError, LocatedErrors } from '../../shared/errors.ts'
 import { resolveManifestSources, type ManifestSource } from '../../shared/files.ts';
 import { pluralOf, type KubeObject } from '../../shared/kube/index.ts';
 import { isNamespaced } from '../../shared/kubernetes/kinds.ts';
+import { isRecord } from '../../shared/server-values.ts';
 import {
-  isRecord,
   manifestDocuments,
   manifestIdentity,
   type ManifestDocument,

@@ -8,6 +8,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { InputError } from '../errors.ts';
+import { isRecord } from '../server-values.ts';
 
 export interface ExecEnvVar {
   name: string;
@@ -109,10 +110,6 @@ export async function writeKubeconfig(file: string, config: Kubeconfig): Promise
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, serializeKubeconfig(config), { mode: 0o600 });
   await chmod(file, 0o600);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function namedList(

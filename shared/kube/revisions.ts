@@ -5,7 +5,7 @@
  * shown JSON-quoted (control characters visible, on one line) and never used. Also the canary
  * split KServe holds, read the same way by rollout-and-verify and analyze-release.
  */
-import { checkedServerString, shownValue } from '../server-values.ts';
+import { checkedServerString, isRecord, shownValue } from '../server-values.ts';
 import { generationObserved, observedGeneration } from './generation.ts';
 import type { KubeObject } from './types.ts';
 
@@ -55,13 +55,9 @@ export function predictorStatus(obj: KubeObject | undefined): PredictorStatus {
 
 /** spec.predictor.canaryTrafficPercent when it is set. */
 export function canaryPercent(spec: unknown): number | undefined {
-  const predictor = isObject(spec) ? spec.predictor : undefined;
-  const p = isObject(predictor) ? predictor.canaryTrafficPercent : undefined;
+  const predictor = isRecord(spec) ? spec.predictor : undefined;
+  const p = isRecord(predictor) ? predictor.canaryTrafficPercent : undefined;
   return typeof p === 'number' ? p : undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A canary KServe holds: the latest ready revision at `percent`, the rest on `stable`. */
