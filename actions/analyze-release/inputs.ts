@@ -80,7 +80,7 @@ const MAX_REQUESTS_BYTES = 16 * 1024 * 1024;
 const MAX_BODIES = 100_000;
 
 /** Why a malformed line is named by its number only: it would reach the log unmasked. */
-const NOT_SHOWN = '(the line is not shown: it may hold a credential)';
+const NOT_SHOWN = 'the line is not shown: it may hold a credential';
 
 /**
  * The non-empty lines of a list input with their numbers as written (blank and `#` comment
@@ -104,7 +104,7 @@ function headers(inputs: Inputs): [string, string][] {
       const name = colon > 0 ? line.slice(0, colon).trim() : '';
       if (!HEADER_NAME.test(name)) {
         throw new InputError(
-          `Input 'headers' line ${number} must be "Name: value" with a header name (letters, digits, -) before the colon ${NOT_SHOWN}.`,
+          `Input 'headers' line ${number} must be "Name: value" with a header name (letters, digits, -) before the colon; ${NOT_SHOWN}.`,
         );
       }
       return [name, line.slice(colon + 1).trim()];
@@ -134,7 +134,7 @@ export function parseBodies(what: string, text: string, expected: string): Buffe
   }
   return lines.map(({ line, number }) => {
     if (!isJson(line)) {
-      throw new InputError(`${what} line ${number} must be ${expected} ${NOT_SHOWN}.`);
+      throw new InputError(`${what} line ${number} must be ${expected}; ${NOT_SHOWN}.`);
     }
     return Buffer.from(line);
   });

@@ -255,7 +255,7 @@ describe('getInputs', () => {
     const bad = '{"token": sk-live-7f3a9c}';
     const inline = inputErrorOf({ url, requests: `{"a": 1}\n${bad}` });
     expect(inline).toBe(
-      `Input 'requests' line 2 must be a JSON request body (JSON Lines: one body per line; or the whole input one JSON body) (the line is not shown: it may hold a credential).`,
+      `Input 'requests' line 2 must be a JSON request body (JSON Lines: one body per line; or the whole input one JSON body); the line is not shown: it may hold a credential.`,
     );
     expect(inline).not.toContain('sk-live');
     const dir = mkdtempSync(path.join(tmpdir(), 'analyze-inputs-'));
@@ -270,7 +270,7 @@ describe('getInputs', () => {
       }
       expect(caught).toBeInstanceOf(InputError);
       expect((caught as Error).message).toBe(
-        `Input 'requests' (file "r.jsonl") line 3 must be a JSON request body (JSON Lines: one body per line) (the line is not shown: it may hold a credential).`,
+        `Input 'requests' (file "r.jsonl") line 3 must be a JSON request body (JSON Lines: one body per line); the line is not shown: it may hold a credential.`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ describe('analyze-release: a requests line that is not JSON (bundle)', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(lastError(r)).toBe(
-      `analyze-release: Input 'requests' line 2 must be a JSON request body (JSON Lines: one body per line; or the whole input one JSON body) (the line is not shown: it may hold a credential).`,
+      `analyze-release: Input 'requests' line 2 must be a JSON request body (JSON Lines: one body per line; or the whole input one JSON body); the line is not shown: it may hold a credential.`,
     );
     expect(r.log).not.toContain('sk-live');
     expect(r.summary).not.toContain('sk-live');
@@ -49,7 +49,7 @@ describe('analyze-release: a requests line that is not JSON (bundle)', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(lastError(r)).toBe(
-      `analyze-release: Input 'requests' (file "bodies.jsonl") line 3 must be a JSON request body (JSON Lines: one body per line) (the line is not shown: it may hold a credential).`,
+      `analyze-release: Input 'requests' (file "bodies.jsonl") line 3 must be a JSON request body (JSON Lines: one body per line); the line is not shown: it may hold a credential.`,
     );
     expect(r.log).not.toContain('sk-live');
     expect(model.requests).toBe(0);
